@@ -1,0 +1,151 @@
+"""Every setting the account center reads, with its default. Read lazily so tests can override.
+
+Connection to Logto (``LOGTO_*``):
+
+``LOGTO_ENDPOINT``
+    Base URL of Logto, e.g. ``https://your-tenant.logto.app`` or ``http://127.0.0.1:3001``.
+    OIDC endpoints are discovered from ``<endpoint>/oidc/.well-known/openid-configuration``.
+``LOGTO_APP_ID`` / ``LOGTO_APP_SECRET``
+    The "Traditional Web" application users sign in through.
+``LOGTO_M2M_APP_ID`` / ``LOGTO_M2M_APP_SECRET``
+    The machine-to-machine application with the Management API role.
+``LOGTO_MANAGEMENT_API_RESOURCE``
+    Default ``https://default.logto.app/api`` (self-hosted); Logto Cloud uses
+    ``https://<tenant-id>.logto.app/api``.
+``LOGTO_TIMEOUT``
+    ``(connect, read)`` seconds for every call to Logto. Default ``(3.05, 10)``.
+``LOGTO_SCOPES``
+    OIDC scopes asked at sign-in. Default ``openid profile email phone identities custom_data``.
+
+Behaviour (``ACCOUNT_CENTER_*``):
+
+``ACCOUNT_CENTER_STEP_UP_SECONDS``
+    How long a step-up verification holds. Default 600 (Logto's own verification records).
+``ACCOUNT_CENTER_SECTIONS``
+    Sections shown, in order. Default: all of ``profile``, ``security``, ``connections``,
+    ``tokens``, ``sessions``, ``danger``.
+``ACCOUNT_CENTER_PROFILE_FIELDS``
+    Profile fields shown and editable. Default: all of :data:`PROFILE_FIELDS`.
+``ACCOUNT_CENTER_CUSTOM_DATA_FIELDS``
+    Extra fields kept in Logto custom data: a list of dicts ``{"key", "label", "type"}`` with
+    ``type`` one of ``text``, ``boolean``, ``integer``, ``date``, ``url``. Default ``[]``.
+``ACCOUNT_CENTER_CODE_RESEND_SECONDS``
+    Cooldown before a verification code can be sent again. Default 60.
+``ACCOUNT_CENTER_ATTEMPT_LIMIT`` / ``ACCOUNT_CENTER_ATTEMPT_WINDOW_SECONDS``
+    Failed passwords/codes, and code sends, allowed per user and per IP in the window.
+    Defaults 5 and 900.
+``ACCOUNT_CENTER_KEEP_ONE_SIGN_IN_IDENTIFIER``
+    Refuse removing the last way to sign in. Default ``True``.
+``ACCOUNT_CENTER_LOGIN_REDIRECT_URL`` / ``ACCOUNT_CENTER_LOGOUT_REDIRECT_URL``
+    Where to go after sign-in and sign-out. Defaults ``account_center:overview`` and ``/``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+
+PROFILE_FIELDS = (
+    "name",
+    "avatar",
+    "given_name",
+    "family_name",
+    "middle_name",
+    "nickname",
+    "preferred_username",
+    "website",
+    "gender",
+    "birthdate",
+    "locale",
+    "zoneinfo",
+    "address",
+)
+
+SECTIONS = ("profile", "security", "connections", "tokens", "sessions", "danger")
+
+
+def _setting(name: str, default: Any) -> Any:
+    return getattr(settings, name, default)
+
+
+class AppSettings:
+    # Connection to Logto
+    @property
+    def LOGTO_ENDPOINT(self) -> str:
+        return (_setting("LOGTO_ENDPOINT", "") or "").rstrip("/")
+
+    @property
+    def LOGTO_APP_ID(self) -> str:
+        return _setting("LOGTO_APP_ID", "")
+
+    @property
+    def LOGTO_APP_SECRET(self) -> str:
+        return _setting("LOGTO_APP_SECRET", "")
+
+    @property
+    def LOGTO_M2M_APP_ID(self) -> str:
+        return _setting("LOGTO_M2M_APP_ID", "")
+
+    @property
+    def LOGTO_M2M_APP_SECRET(self) -> str:
+        return _setting("LOGTO_M2M_APP_SECRET", "")
+
+    @property
+    def LOGTO_MANAGEMENT_API_RESOURCE(self) -> str:
+        return _setting("LOGTO_MANAGEMENT_API_RESOURCE", "https://default.logto.app/api")
+
+    @property
+    def LOGTO_TIMEOUT(self) -> tuple[float, float]:
+        value = _setting("LOGTO_TIMEOUT", (3.05, 10.0))
+        if isinstance(value, (int, float)):
+            return (float(value), float(value))
+        return (float(value[0]), float(value[1]))
+
+    @property
+    def LOGTO_SCOPES(self) -> str:
+        return _setting("LOGTO_SCOPES", "openid profile email phone identities custom_data")
+
+    # Behaviour
+    @property
+    def STEP_UP_SECONDS(self) -> int:
+        return int(_setting("ACCOUNT_CENTER_STEP_UP_SECONDS", 600))
+
+    @property
+    def SECTIONS(self) -> tuple[str, ...]:
+        return tuple(_setting("ACCOUNT_CENTER_SECTIONS", SECTIONS))
+
+    @property
+    def PROFILE_FIELDS(self) -> tuple[str, ...]:
+        return tuple(_setting("ACCOUNT_CENTER_PROFILE_FIELDS", PROFILE_FIELDS))
+
+    @property
+    def CUSTOM_DATA_FIELDS(self) -> list[dict[str, Any]]:
+        return list(_setting("ACCOUNT_CENTER_CUSTOM_DATA_FIELDS", []))
+
+    @property
+    def CODE_RESEND_SECONDS(self) -> int:
+        return int(_setting("ACCOUNT_CENTER_CODE_RESEND_SECONDS", 60))
+
+    @property
+    def ATTEMPT_LIMIT(self) -> int:
+        return int(_setting("ACCOUNT_CENTER_ATTEMPT_LIMIT", 5))
+
+    @property
+    def ATTEMPT_WINDOW_SECONDS(self) -> int:
+        return int(_setting("ACCOUNT_CENTER_ATTEMPT_WINDOW_SECONDS", 900))
+
+    @property
+    def KEEP_ONE_SIGN_IN_IDENTIFIER(self) -> bool:
+        return bool(_setting("ACCOUNT_CENTER_KEEP_ONE_SIGN_IN_IDENTIFIER", True))
+
+    @property
+    def LOGIN_REDIRECT_URL(self) -> str:
+        return _setting("ACCOUNT_CENTER_LOGIN_REDIRECT_URL", "account_center:overview")
+
+    @property
+    def LOGOUT_REDIRECT_URL(self) -> str:
+        return _setting("ACCOUNT_CENTER_LOGOUT_REDIRECT_URL", "/")
+
+
+app_settings = AppSettings()

@@ -1,0 +1,70 @@
+"""Typed errors raised by the Logto client.
+
+Callers branch on ``LogtoAPIError.code`` (Logto's stable error code, e.g.
+``user.email_already_in_use``), never on the localised ``message``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class LogtoError(Exception):
+    """Base class of every error the service layer raises."""
+
+
+class LogtoConfigurationError(LogtoError):
+    """A setting needed to reach Logto is missing or malformed."""
+
+
+class LogtoUnavailable(LogtoError):
+    """Logto could not be reached, timed out, or answered with a 5xx."""
+
+    def __init__(self, message: str, *, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class LogtoAuthenticationError(LogtoError):
+    """The machine-to-machine credentials were refused by Logto's token endpoint."""
+
+    def __init__(self, message: str, *, code: str = "", status: int | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.status = status
+
+
+class LogtoAPIError(LogtoError):
+    """Logto answered a Management API call with a 4xx error body."""
+
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str = "",
+        data: Any = None,
+    ) -> None:
+        super().__init__(f"{status} {code}: {message}")
+        self.status = status
+        self.code = code
+        self.message = message
+        self.data = data
+
+
+class LogtoNotFound(LogtoAPIError):
+    """404: the user, identity, session, token or factor does not exist."""
+
+
+class LogtoRateLimited(LogtoAPIError):
+    """429: too many requests. ``retry_after`` is in seconds when Logto says so."""
+
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str = "",
+        data: Any = None,
+        retry_after: int | None = None,
+    ) -> None:
+        super().__init__(status, code, message, data)
+        self.retry_after = retry_after

@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class LogtoIdentity(models.Model):
+    """Links a local user to their Logto user. Identity is Logto's ``sub``, never an email."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="logto_identity",
+        verbose_name=_("user"),
+    )
+    sub = models.CharField(_("Logto user id (sub)"), max_length=128, unique=True)
+    created_at = models.DateTimeField(_("linked at"), auto_now_add=True)
+    last_sign_in_at = models.DateTimeField(_("last sign-in"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Logto identity")
+        verbose_name_plural = _("Logto identities")
+
+    def __str__(self) -> str:
+        return self.sub
+
+
+class AuditEvent(models.Model):
+    """One account change attempted by a user. Never holds a secret, code, token or password."""
+
+    class Outcome(models.TextChoices):
+        SUCCESS = "success", _("Success")
+        FAILURE = "failure", _("Failure")
+        DENIED = "denied", _("Denied")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="account_center_events",
+        verbose_name=_("user"),
+    )
+    sub = models.CharField(_("Logto user id"), max_length=128, db_index=True)
+    action = models.CharField(_("action"), max_length=64, db_index=True)
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ("-created_at",)
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.outcome} {self.sub}"

@@ -1,0 +1,8 @@
+"""Include with ``path("account/", include("account_center.urls"))``; names are in the
+``account_center`` namespace (``account_center:overview``, ``account_center:login``, ...)."""
+
+from .auth.urls import urlpatterns as sign_in_urlpatterns
+from .views.urls import urlpatterns as page_urlpatterns
+
+app_name = "account_center"
+urlpatterns = [*sign_in_urlpatterns, *page_urlpatterns]

@@ -1,0 +1,19 @@
+"""Test settings: the demo's, pointed at a fake Logto that ``responses`` answers.
+
+Browser and contract tests point ``LOGTO_ENDPOINT`` at a running emulator instead.
+"""
+
+from demo_project.settings import *  # noqa: F403
+
+LOGTO_EMULATOR_MOUNTED = False
+LOGTO_ENDPOINT = "https://logto.test"
+LOGTO_APP_ID = "web-app-id"
+LOGTO_APP_SECRET = "web-app-secret"
+LOGTO_M2M_APP_ID = "m2m-app-id"
+LOGTO_M2M_APP_SECRET = "m2m-app-secret"
+LOGTO_MANAGEMENT_API_RESOURCE = "https://default.logto.app/api"
+
+DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+LOGGING = {"version": 1, "disable_existing_loggers": False}
