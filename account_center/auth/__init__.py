@@ -1,0 +1,1 @@
+"""Sign-in and sign-out with Logto over OpenID Connect (mozilla-django-oidc)."""

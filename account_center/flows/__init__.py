@@ -1,0 +1,1 @@
+"""Business logic, one module per capability. Views and forms call flows; flows call the client."""
