@@ -7,4 +7,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("account/", include("account_center.urls")),
     path("admin/", admin.site.urls),
+    # The benchmark's yardstick: a signed-in page that makes no Logto call.
+    path("_baseline/", views.baseline, name="baseline"),
 ]

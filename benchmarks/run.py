@@ -1,0 +1,191 @@
+"""Benchmark: the demo under gunicorn against the Logto emulator, measured from a second process.
+
+Prints, per page: requests per second, p50/p95 latency, Logto Management API calls per page view;
+M2M tokens fetched in the whole run; and the same for a bare Django page behind the same middleware
+(the baseline). With ``--delay-ms 50`` the emulator answers every call after 50 ms and each page's
+latency is also printed as a multiple of that delay.
+
+    .venv/bin/python benchmarks/run.py [--requests 200] [--workers 2] [--delay-ms 50]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urljoin
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+
+# (label, path, sent as an htmx request?)
+PAGES = [
+    ("baseline (no Logto)", "/_baseline/", False),
+    ("overview", "/account/", False),
+    ("profile section (htmx)", "/account/profile/", True),
+    ("security section (htmx)", "/account/security/", True),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(url: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with contextlib.suppress(requests.RequestException):
+            requests.get(url, timeout=1)
+            return
+        time.sleep(0.1)
+    raise SystemExit(f"{url} did not answer within {seconds} s")
+
+
+class FormReader(HTMLParser):
+    """Reads the first form of the emulator's sign-in page: its action and inputs."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.action: str | None = None
+        self.inputs: list[dict[str, str]] = []
+        self._in_form = False
+
+    def handle_starttag(self, tag, attrs):
+        attributes = {key: value or "" for key, value in attrs}
+        if tag == "form" and self.action is None:
+            self.action = attributes.get("action", "")
+            self._in_form = True
+        elif tag == "input" and self._in_form:
+            self.inputs.append(attributes)
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._in_form = False
+
+
+def sign_in(site: str, username: str, password: str) -> dict[str, str]:
+    """Signs in through the emulator's form like a browser; returns the site's cookies."""
+    browser = requests.Session()
+    page = browser.get(f"{site}/account/login/", timeout=10)
+    form = FormReader()
+    form.feed(page.text)
+    data = {}
+    for field in form.inputs:
+        kind, name = field.get("type", "text"), field.get("name")
+        if not name:
+            continue
+        if kind == "password":
+            data[name] = password
+        elif kind in ("text", "email") and not any(v == username for v in data.values()):
+            data[name] = username
+        elif kind == "hidden":
+            data[name] = field.get("value", "")
+    answer = browser.post(urljoin(page.url, form.action or page.url), data=data, timeout=10)
+    if "/account" not in answer.url:
+        raise SystemExit(f"sign-in failed, ended at {answer.url}")
+    return {c.name: c.value for c in browser.cookies if c.domain in ("127.0.0.1", "127.0.0.1.local", "")}
+
+
+def stats(emulator: str) -> dict:
+    return requests.get(f"{emulator}/_emulator/stats", timeout=10).json()
+
+
+def run(args: argparse.Namespace) -> None:
+    from logto_emulator.seed import DEMO_CLIENTS, DEMO_USER
+
+    site_port, emulator_port = free_port(), free_port()
+    site, emulator = f"http://127.0.0.1:{site_port}", f"http://127.0.0.1:{emulator_port}"
+    workdir = Path(tempfile.mkdtemp(prefix="account-center-bench-"))
+    env = {
+        **os.environ,
+        "DEMO_PORT": str(site_port),
+        "DEMO_DATABASE": str(workdir / "db.sqlite3"),
+        "DEMO_CACHE_DIR": str(workdir / "cache"),
+        "DJANGO_DEBUG": "0",
+        "LOGTO_ENDPOINT": emulator,
+        "LOGTO_APP_ID": DEMO_CLIENTS.web_app_id,
+        "LOGTO_APP_SECRET": DEMO_CLIENTS.web_app_secret,
+        "LOGTO_M2M_APP_ID": DEMO_CLIENTS.m2m_app_id,
+        "LOGTO_M2M_APP_SECRET": DEMO_CLIENTS.m2m_app_secret,
+    }
+    processes = []
+    try:
+        emulator_cmd = [PYTHON, "-m", "logto_emulator", "--port", str(emulator_port)]
+        if args.delay_ms:
+            emulator_cmd += ["--delay-ms", str(args.delay_ms)]
+        processes.append(subprocess.Popen(emulator_cmd, cwd=ROOT, env=env, stderr=subprocess.DEVNULL))
+        subprocess.run([PYTHON, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+        processes.append(
+            subprocess.Popen(
+                [PYTHON, "-m", "gunicorn", "demo_project.wsgi:application",
+                 "--workers", str(args.workers), "--bind", f"127.0.0.1:{site_port}",
+                 "--log-level", "warning"],
+                cwd=ROOT, env=env,
+            )
+        )
+        wait_for(f"{emulator}/oidc/.well-known/openid-configuration")
+        wait_for(f"{site}/")
+        cookies = sign_in(site, DEMO_USER.username, DEMO_USER.password)
+        tokens_before = stats(emulator)["m2m_tokens_issued"]
+
+        print(f"\nDemo under gunicorn ({args.workers} workers) against the Logto emulator"
+              f"{f', every Logto answer delayed {args.delay_ms} ms' if args.delay_ms else ''};"
+              f" {args.requests} requests per page, {args.concurrency} client threads.\n")
+        header = f"{'page':28} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'Logto calls/view':>17}"
+        if args.delay_ms:
+            header += f" {'p50 / delay':>12}"
+        print(header)
+        baseline_p50 = None
+        for label, path, htmx in PAGES:
+            before = stats(emulator)["management_api_calls"]
+            cmd = [PYTHON, str(ROOT / "benchmarks" / "load.py"), site + path,
+                   "--requests", str(args.requests), "--concurrency", str(args.concurrency)]
+            cmd += [arg for name, value in cookies.items() for arg in ("--cookie", f"{name}={value}")]
+            if htmx:
+                cmd.append("--htmx")
+            result = json.loads(subprocess.run(cmd, capture_output=True, text=True, check=True).stdout)
+            calls = (stats(emulator)["management_api_calls"] - before) / (result["requests"] + 1)
+            line = (f"{label:28} {result['rps']:8.1f} {result['p50_ms']:8.1f} "
+                    f"{result['p95_ms']:8.1f} {calls:17.2f}")
+            if args.delay_ms:
+                line += f" {result['p50_ms'] / args.delay_ms:12.2f}"
+            if baseline_p50 is None:
+                baseline_p50 = result["p50_ms"]
+            else:
+                line += f"   ({result['p50_ms'] / baseline_p50:.1f}x baseline p50)"
+            if result["failures"]:
+                line += f"   {result['failures']} non-200 answers {result['failure_statuses']}"
+            print(line)
+        tokens = stats(emulator)["m2m_tokens_issued"] - tokens_before
+        print(f"\nM2M tokens fetched during the run: {tokens} "
+              f"(shared by {args.workers} workers through Django's cache)")
+    finally:
+        for process in reversed(processes):
+            process.terminate()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=10)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--delay-ms", type=int, default=0)
+    run(parser.parse_args())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,60 @@
+"""Journeys in headless Chromium against the demo project served by ``live_server``, signed in
+through the Logto emulator (a development tool started per test by the ``logto_emulator`` fixture).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+from logto_emulator.seed import DEMO_CLIENTS, DEMO_USER
+
+# Playwright's sync API runs an event loop in this thread; the ORM is used from the same thread.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    # Debian's chromium: `playwright install` cannot download browsers on these machines.
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "headless": True,
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture
+def demo(live_server, logto_emulator, settings):
+    """The demo site on ``live_server``, pointed at a fresh emulator. Returns the site's URL."""
+    settings.LOGTO_ENDPOINT = logto_emulator.url
+    settings.LOGTO_APP_ID = DEMO_CLIENTS.web_app_id
+    settings.LOGTO_APP_SECRET = DEMO_CLIENTS.web_app_secret
+    settings.LOGTO_M2M_APP_ID = DEMO_CLIENTS.m2m_app_id
+    settings.LOGTO_M2M_APP_SECRET = DEMO_CLIENTS.m2m_app_secret
+    logto_emulator.state.register_redirect_uri(f"{live_server.url}/account/oidc/callback/")
+    logto_emulator.state.register_post_logout_redirect_uri(f"{live_server.url}/")
+    return live_server.url
+
+
+@pytest.fixture
+def demo_user():
+    return DEMO_USER
