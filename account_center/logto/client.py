@@ -1,0 +1,697 @@
+"""The one place that talks HTTP to Logto's Management API.
+
+Everything else in the account center calls :func:`get_client` and the typed methods of
+:class:`LogtoClient`; nothing else imports ``requests`` or builds a Logto URL.
+
+How it behaves (and why):
+
+* One ``requests.Session`` per process, so connections to Logto are pooled and kept alive.
+* Every call carries a ``(connect, read)`` timeout (``LOGTO_TIMEOUT``): a slow Logto must not hang a
+  worker.
+* The machine-to-machine token is shared by every worker through Django's cache
+  (:mod:`account_center.logto.token_cache`) and refreshed a minute before it expires. A 401 from the
+  Management API (token revoked, keys rotated) refreshes it once and retries the call once.
+* Errors become :mod:`account_center.logto.errors`: 4xx keep Logto's ``code``; timeouts, connection
+  errors and 5xx are :class:`LogtoUnavailable`. Only GETs are retried (once, on a connection error);
+  writes are never repeated, since Logto might already have applied them.
+* ``Accept-Language`` follows the active Django language so Logto's messages are localised.
+* Logging is DEBUG-level method, path, status and duration: never tokens, secrets, codes, passwords
+  or bodies.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import quote
+
+import requests
+from django.core.cache import cache
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.utils.translation import get_language
+
+from account_center.app_settings import app_settings
+from account_center.logto import token_cache
+from account_center.logto.errors import (
+    LogtoAPIError,
+    LogtoAuthenticationError,
+    LogtoConfigurationError,
+    LogtoNotFound,
+    LogtoRateLimited,
+    LogtoUnavailable,
+)
+from account_center.logto.models import (
+    Connector,
+    CreatedPersonalAccessToken,
+    Identity,
+    LogtoSession,
+    LogtoUser,
+    MfaVerification,
+    PasswordIssue,
+    PersonalAccessToken,
+    TotpSecret,
+)
+
+logger = logging.getLogger(__name__)
+
+DISCOVERY_CACHE_SECONDS = 3600
+USER_AGENT = "django-logto-account-center"
+
+# Marks "argument not given" for update_user, where None means "clear this field".
+_UNSET: Any = object()
+
+
+def _segment(value: str) -> str:
+    """One URL path segment: ids and token names may hold characters that are special in URLs."""
+    return quote(str(value), safe="")
+
+
+@dataclass
+class ClientStats:
+    """In-process call counters (used by the benchmark to count Logto round trips)."""
+
+    management_calls: int = 0
+    tokens_fetched: int = 0
+    discovery_fetches: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def count(self, name: str) -> None:
+        with self._lock:
+            setattr(self, name, getattr(self, name) + 1)
+
+    def reset(self) -> None:
+        with self._lock:
+            self.management_calls = self.tokens_fetched = self.discovery_fetches = 0
+
+
+def _retry_after_seconds(value: str | None) -> int | None:
+    """Read ``Retry-After``: either delta-seconds or an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return int(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max(0, int((when - datetime.now(tz=timezone.utc)).total_seconds()))
+
+
+def _json_or_none(response: requests.Response) -> Any:
+    if not response.content:
+        return None
+    try:
+        return response.json()
+    except ValueError:
+        return None
+
+
+class LogtoClient:
+    """A Logto Management API client. Build it with :func:`get_client`, not directly, in app code."""
+
+    def __init__(
+        self,
+        *,
+        endpoint: str,
+        m2m_app_id: str,
+        m2m_app_secret: str,
+        resource: str,
+        timeout: tuple[float, float] = (3.05, 10.0),
+        session: requests.Session | None = None,
+    ) -> None:
+        self.endpoint = endpoint.rstrip("/")
+        self.m2m_app_id = m2m_app_id
+        self._m2m_app_secret = m2m_app_secret
+        self.resource = resource
+        self.timeout = timeout
+        self.session = session or requests.Session()
+        self.session.headers.setdefault("User-Agent", USER_AGENT)
+        self.stats = ClientStats()
+        self._token_key = token_cache.cache_key(self.endpoint, m2m_app_id, resource)
+        self._token_lock = threading.Lock()
+        self._discovery: dict[str, Any] | None = None
+        self._discovery_expires_at = 0.0
+
+    def __repr__(self) -> str:  # never shows the secret
+        return f"<LogtoClient {self.endpoint} m2m={self.m2m_app_id}>"
+
+    @classmethod
+    def from_settings(cls) -> LogtoClient:
+        endpoint = app_settings.LOGTO_ENDPOINT
+        if not endpoint:
+            raise LogtoConfigurationError("LOGTO_ENDPOINT is not set.")
+        return cls(
+            endpoint=endpoint,
+            m2m_app_id=app_settings.LOGTO_M2M_APP_ID,
+            m2m_app_secret=app_settings.LOGTO_M2M_APP_SECRET,
+            resource=app_settings.LOGTO_MANAGEMENT_API_RESOURCE,
+            timeout=app_settings.LOGTO_TIMEOUT,
+        )
+
+    # ------------------------------------------------------------------ transport
+
+    def _headers(self) -> dict[str, str]:
+        headers = {"Accept": "application/json"}
+        language = get_language()
+        if language:
+            headers["Accept-Language"] = language
+        return headers
+
+    def _send(
+        self,
+        method: str,
+        url: str,
+        *,
+        log_path: str,
+        retry_on_connection_error: bool,
+        **kwargs: Any,
+    ) -> requests.Response:
+        """One HTTP exchange, with the timeout, mapped transport errors and a DEBUG log line."""
+        attempts = 2 if retry_on_connection_error else 1
+        for attempt in range(1, attempts + 1):
+            started = time.perf_counter()
+            try:
+                response = self.session.request(method, url, timeout=self.timeout, **kwargs)
+            except requests.Timeout as exc:
+                # A connect timeout means nothing reached Logto, so a GET may safely try again;
+                # a read timeout already waited the full read budget: give up.
+                if isinstance(exc, requests.ConnectTimeout) and attempt < attempts:
+                    continue
+                logger.debug("Logto %s %s timed out", method, log_path)
+                raise LogtoUnavailable("Logto did not answer in time.") from None
+            except requests.ConnectionError:
+                if attempt < attempts:
+                    continue
+                logger.debug("Logto %s %s connection failed", method, log_path)
+                raise LogtoUnavailable("Logto could not be reached.") from None
+            except requests.RequestException:
+                logger.debug("Logto %s %s request failed", method, log_path)
+                raise LogtoUnavailable("The request to Logto failed.") from None
+            logger.debug(
+                "Logto %s %s -> %s in %.1f ms",
+                method,
+                log_path,
+                response.status_code,
+                (time.perf_counter() - started) * 1000,
+            )
+            return response
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    # ------------------------------------------------------------------ M2M token
+
+    def get_access_token(self, force_refresh: bool = False) -> str:
+        """The Management API access token, from the shared cache or freshly fetched."""
+        if not force_refresh:
+            cached = token_cache.load(self._token_key)
+            if cached is not None:
+                return cached.access_token
+        with self._token_lock:
+            # Another thread of this process may have fetched one while we waited for the lock.
+            if not force_refresh:
+                cached = token_cache.load(self._token_key)
+                if cached is not None:
+                    return cached.access_token
+            return self._fetch_token()
+
+    def _refresh_after_401(self, rejected: str) -> str:
+        """A token Logto refused: take a newer one another worker stored, or fetch one."""
+        token_cache.forget(self._token_key, rejected)
+        cached = token_cache.load(self._token_key)
+        if cached is not None and cached.access_token != rejected:
+            return cached.access_token
+        return self.get_access_token(force_refresh=True)
+
+    def _fetch_token(self) -> str:
+        if not self.m2m_app_id or not self._m2m_app_secret:
+            raise LogtoConfigurationError("LOGTO_M2M_APP_ID and LOGTO_M2M_APP_SECRET must be set.")
+        self.stats.count("tokens_fetched")
+        response = self._send(
+            "POST",
+            f"{self.endpoint}/oidc/token",
+            log_path="/oidc/token",
+            retry_on_connection_error=False,
+            auth=(self.m2m_app_id, self._m2m_app_secret),
+            data={
+                "grant_type": "client_credentials",
+                "resource": self.resource,
+                "scope": "all",
+            },
+            headers={"Accept": "application/json"},
+        )
+        body = _json_or_none(response)
+        if response.status_code >= 500:
+            raise LogtoUnavailable(
+                "Logto's token endpoint failed.", status=response.status_code
+            )
+        if response.status_code >= 400:
+            code = ""
+            if isinstance(body, dict):
+                code = str(body.get("error") or body.get("code") or "")
+            raise LogtoAuthenticationError(
+                "Logto refused the machine-to-machine credentials.",
+                code=code,
+                status=response.status_code,
+            )
+        if not isinstance(body, dict) or not isinstance(body.get("access_token"), str):
+            raise LogtoUnavailable("Logto's token endpoint answered without a token.")
+        try:
+            expires_in = float(body.get("expires_in") or 3600)
+        except (TypeError, ValueError):
+            expires_in = 3600.0
+        return token_cache.store(self._token_key, body["access_token"], expires_in).access_token
+
+    # ------------------------------------------------------------------ Management API
+
+    def _call(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: Mapping[str, str] | None = None,
+    ) -> requests.Response:
+        """Call the Management API; returns the response whatever its status (401 handled)."""
+        url = f"{self.endpoint}{path}"
+        token = self.get_access_token()
+        for attempt in (1, 2):
+            headers = self._headers()
+            headers["Authorization"] = f"Bearer {token}"
+            self.stats.count("management_calls")
+            response = self._send(
+                method,
+                url,
+                log_path=path,
+                retry_on_connection_error=method == "GET",
+                headers=headers,
+                json=json,
+                params=params,
+            )
+            if response.status_code != 401 or attempt == 2:
+                break
+            # The token was revoked or the signing keys rotated: one fresh token, one retry.
+            token = self._refresh_after_401(token)
+        if response.status_code == 401:
+            raise LogtoAuthenticationError(
+                "Logto refused the Management API token.",
+                code=self._error_code(response),
+                status=401,
+            )
+        return response
+
+    @staticmethod
+    def _error_code(response: requests.Response) -> str:
+        body = _json_or_none(response)
+        if isinstance(body, dict):
+            return str(body.get("code") or "")
+        return ""
+
+    @staticmethod
+    def _raise_for(response: requests.Response) -> None:
+        status = response.status_code
+        if status < 400:
+            return
+        if status >= 500:
+            raise LogtoUnavailable(f"Logto answered {status}.", status=status)
+        body = _json_or_none(response)
+        if isinstance(body, dict):
+            code = str(body.get("code") or "")
+            message = str(body.get("message") or "")
+            data = body.get("data", body.get("details"))
+        else:
+            # No JSON error (a proxy in front of Logto, or a route this Logto does not have):
+            # still typed by status so callers can branch, with no code to branch on.
+            code, message, data = "", response.reason or "", None
+        if status == 404:
+            raise LogtoNotFound(status, code, message, data)
+        if status == 429:
+            raise LogtoRateLimited(
+                status,
+                code,
+                message,
+                data,
+                retry_after=_retry_after_seconds(response.headers.get("Retry-After")),
+            )
+        raise LogtoAPIError(status, code, message, data)
+
+    def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: Mapping[str, str] | None = None,
+    ) -> Any:
+        """Call the Management API and return its JSON (``None`` for empty answers)."""
+        response = self._call(method, path, json=json, params=params)
+        self._raise_for(response)
+        return _json_or_none(response)
+
+    @staticmethod
+    def _user_path(user_id: str, *rest: str) -> str:
+        return "/".join(("/api/users", _segment(user_id), *rest))
+
+    # ------------------------------------------------------------------ users
+
+    def get_user(self, user_id: str, *, include_sso_identities: bool = False) -> LogtoUser:
+        params = {"includeSsoIdentities": "true"} if include_sso_identities else None
+        data = self._request("GET", self._user_path(user_id), params=params)
+        return LogtoUser.from_api(data)
+
+    def update_user(
+        self,
+        user_id: str,
+        *,
+        username: str | None = _UNSET,
+        primary_email: str | None = _UNSET,
+        primary_phone: str | None = _UNSET,
+        name: str | None = _UNSET,
+        avatar: str | None = _UNSET,
+        custom_data: dict[str, Any] | None = _UNSET,
+        profile: dict[str, Any] | None = _UNSET,
+    ) -> LogtoUser:
+        """PATCH the user with only the given fields; ``None`` clears a field.
+
+        ``custom_data`` and ``profile`` are replaced whole here: use :meth:`update_custom_data`
+        and :meth:`update_profile` to merge.
+        """
+        fields = {
+            "username": username,
+            "primaryEmail": primary_email,
+            "primaryPhone": primary_phone,
+            "name": name,
+            "avatar": avatar,
+            "customData": custom_data,
+            "profile": profile,
+        }
+        body = {key: value for key, value in fields.items() if value is not _UNSET}
+        data = self._request("PATCH", self._user_path(user_id), json=body)
+        return LogtoUser.from_api(data)
+
+    def update_profile(self, user_id: str, profile: dict[str, Any]) -> dict[str, Any]:
+        """Merge ``profile`` (camelCase OIDC keys) into the user's profile; returns the new one."""
+        data = self._request("PATCH", self._user_path(user_id, "profile"), json={"profile": profile})
+        return data or {}
+
+    def get_custom_data(self, user_id: str) -> dict[str, Any]:
+        return self._request("GET", self._user_path(user_id, "custom-data")) or {}
+
+    def update_custom_data(self, user_id: str, data: dict[str, Any]) -> dict[str, Any]:
+        """Merge ``data`` into custom data at the top level; returns the new custom data."""
+        answer = self._request(
+            "PATCH", self._user_path(user_id, "custom-data"), json={"customData": data}
+        )
+        return answer or {}
+
+    def get_logto_configs(self, user_id: str) -> dict[str, Any]:
+        return self._request("GET", self._user_path(user_id, "logto-configs")) or {}
+
+    def update_logto_configs(self, user_id: str, data: dict[str, Any]) -> dict[str, Any]:
+        return self._request("PATCH", self._user_path(user_id, "logto-configs"), json=data) or {}
+
+    def set_suspended(self, user_id: str, suspended: bool) -> LogtoUser:
+        data = self._request(
+            "PATCH",
+            self._user_path(user_id, "is-suspended"),
+            json={"isSuspended": bool(suspended)},
+        )
+        return LogtoUser.from_api(data)
+
+    def delete_user(self, user_id: str) -> None:
+        """Delete the user: Logto signs them out everywhere. :class:`LogtoNotFound` if gone."""
+        self._request("DELETE", self._user_path(user_id))
+
+    # ------------------------------------------------------------------ password
+
+    def has_password(self, user_id: str) -> bool:
+        data = self._request("GET", self._user_path(user_id, "has-password")) or {}
+        return bool(data.get("hasPassword"))
+
+    def verify_password(self, user_id: str, password: str) -> bool:
+        """True if ``password`` is the user's; False when Logto says the credentials are wrong."""
+        try:
+            self._request(
+                "POST", self._user_path(user_id, "password", "verify"), json={"password": password}
+            )
+        except LogtoAPIError as error:
+            if error.code == "session.invalid_credentials":
+                return False
+            raise
+        return True
+
+    def check_password_policy(
+        self, password: str, *, user_id: str | None = None
+    ) -> list[PasswordIssue]:
+        """The reasons Logto's password policy refuses ``password``; ``[]`` means acceptable."""
+        body: dict[str, Any] = {"password": password}
+        if user_id:
+            body["userId"] = user_id
+        response = self._call("POST", "/api/sign-in-exp/default/check-password", json=body)
+        data = _json_or_none(response)
+        # A refused password is a 400 whose body is {"result": false, "issues": [...]}, not an
+        # error body; any other 4xx is a real error.
+        if isinstance(data, dict) and isinstance(data.get("issues"), list) and (
+            response.status_code in (200, 400)
+        ):
+            return [
+                PasswordIssue(
+                    code=str(issue.get("code", "")),
+                    interpolation=issue.get("interpolation") or {},
+                )
+                for issue in data["issues"]
+                if isinstance(issue, dict)
+            ]
+        self._raise_for(response)
+        return []
+
+    def set_password(self, user_id: str, password: str) -> None:
+        """Set the password. Logto does not check the policy here: call check_password_policy."""
+        self._request("PATCH", self._user_path(user_id, "password"), json={"password": password})
+
+    # ------------------------------------------------------------------ verification codes
+
+    @staticmethod
+    def _code_target(email: str | None, phone: str | None) -> dict[str, str]:
+        if bool(email) == bool(phone):
+            raise ValueError("Give exactly one of email or phone.")
+        return {"email": email} if email else {"phone": phone}  # type: ignore[dict-item]
+
+    def send_verification_code(self, *, email: str | None = None, phone: str | None = None) -> None:
+        """Ask Logto to send a code. ``phone`` is digits only, country code first, no ``+``."""
+        self._request("POST", "/api/verification-codes", json=self._code_target(email, phone))
+
+    def verify_verification_code(
+        self, *, code: str, email: str | None = None, phone: str | None = None
+    ) -> None:
+        """Raises :class:`LogtoAPIError` with ``code`` ``verification_code.*`` when refused."""
+        body = {**self._code_target(email, phone), "verificationCode": code}
+        self._request("POST", "/api/verification-codes/verify", json=body)
+
+    # ------------------------------------------------------------------ connectors and identities
+
+    def list_connectors(self) -> list[Connector]:
+        data = self._request("GET", "/api/connectors") or []
+        return [Connector.from_api(item) for item in data]
+
+    def list_social_connectors(self) -> list[Connector]:
+        return [c for c in self.list_connectors() if c.type == "Social"]
+
+    def get_authorization_uri(self, connector_id: str, *, state: str, redirect_uri: str) -> str:
+        """Where to send the user to sign in at the social provider. The caller checks ``state``."""
+        data = self._request(
+            "POST",
+            f"/api/connectors/{_segment(connector_id)}/authorization-uri",
+            json={"state": state, "redirectUri": redirect_uri},
+        )
+        return str((data or {}).get("redirectTo", ""))
+
+    def link_identity(
+        self, user_id: str, connector_id: str, connector_data: dict[str, Any]
+    ) -> dict[str, Identity]:
+        """Link a social identity from the provider's callback parameters; returns all identities."""
+        data = self._request(
+            "POST",
+            self._user_path(user_id, "identities"),
+            json={"connectorId": connector_id, "connectorData": connector_data},
+        )
+        return {
+            target: Identity(
+                target=target,
+                user_id=str(value.get("userId", "")),
+                details=value.get("details") or {},
+            )
+            for target, value in (data or {}).items()
+            if isinstance(value, dict)
+        }
+
+    def unlink_identity(self, user_id: str, target: str) -> None:
+        self._request("DELETE", self._user_path(user_id, "identities", _segment(target)))
+
+    # ------------------------------------------------------------------ MFA
+
+    def list_mfa_verifications(self, user_id: str) -> list[MfaVerification]:
+        data = self._request("GET", self._user_path(user_id, "mfa-verifications")) or []
+        return [MfaVerification.from_api(item) for item in data]
+
+    def create_totp(self, user_id: str, secret: str | None = None) -> TotpSecret:
+        """Save a TOTP factor. Logto checks no code: verify the user's code before calling."""
+        body: dict[str, Any] = {"type": "Totp"}
+        if secret:
+            body["secret"] = secret
+        data = self._request("POST", self._user_path(user_id, "mfa-verifications"), json=body)
+        data = data or {}
+        return TotpSecret(
+            secret=str(data.get("secret", secret or "")),
+            secret_qr_code=str(data.get("secretQrCode", "")),
+        )
+
+    def create_backup_codes(self, user_id: str, codes: list[str] | None = None) -> list[str]:
+        body: dict[str, Any] = {"type": "BackupCode"}
+        if codes:
+            body["codes"] = list(codes)
+        data = self._request("POST", self._user_path(user_id, "mfa-verifications"), json=body)
+        return [str(code) for code in (data or {}).get("codes", [])]
+
+    def delete_mfa_verification(self, user_id: str, verification_id: str) -> None:
+        self._request(
+            "DELETE", self._user_path(user_id, "mfa-verifications", _segment(verification_id))
+        )
+
+    # ------------------------------------------------------------------ personal access tokens
+
+    def list_personal_access_tokens(self, user_id: str) -> list[PersonalAccessToken]:
+        """The user's tokens. Logto includes each secret ``value``; it is dropped here."""
+        data = self._request("GET", self._user_path(user_id, "personal-access-tokens")) or []
+        return [PersonalAccessToken.from_api(item) for item in data]
+
+    def create_personal_access_token(
+        self, user_id: str, name: str, *, expires_at: datetime | None = None
+    ) -> CreatedPersonalAccessToken:
+        body: dict[str, Any] = {"name": name}
+        if expires_at is not None:
+            if expires_at.tzinfo is None:
+                raise ValueError("expires_at must be timezone-aware.")
+            body["expiresAt"] = int(expires_at.timestamp() * 1000)
+        data = self._request("POST", self._user_path(user_id, "personal-access-tokens"), json=body)
+        return CreatedPersonalAccessToken(
+            token=PersonalAccessToken.from_api(data), value=str(data.get("value", ""))
+        )
+
+    def rename_personal_access_token(self, user_id: str, current_name: str, name: str) -> None:
+        path = self._user_path(user_id, "personal-access-tokens")
+        response = self._call("PATCH", path, json={"currentName": current_name, "name": name})
+        if self._is_missing_route(response):
+            # Older Logto only has the name-in-path form.
+            response = self._call(
+                "PATCH", f"{path}/{_segment(current_name)}", json={"name": name}
+            )
+        self._raise_for(response)
+
+    def delete_personal_access_token(self, user_id: str, name: str) -> None:
+        path = self._user_path(user_id, "personal-access-tokens")
+        response = self._call("POST", f"{path}/delete", json={"name": name})
+        if self._is_missing_route(response):
+            # Older Logto only has DELETE .../{name}, which cannot carry every name safely.
+            response = self._call("DELETE", f"{path}/{_segment(name)}")
+        self._raise_for(response)
+
+    @staticmethod
+    def _is_missing_route(response: requests.Response) -> bool:
+        """A 404/405 without a Logto error code: the route itself does not exist here."""
+        if response.status_code not in (404, 405):
+            return False
+        return not LogtoClient._error_code(response)
+
+    # ------------------------------------------------------------------ sessions
+
+    def list_sessions(self, user_id: str) -> list[LogtoSession]:
+        """The user's OIDC sessions. Older Logto has no such route: :class:`LogtoNotFound`."""
+        data = self._request("GET", self._user_path(user_id, "sessions")) or {}
+        return [LogtoSession.from_api(item) for item in data.get("sessions", [])]
+
+    def revoke_session(
+        self, user_id: str, session_uid: str, *, revoke_grants_target: str | None = None
+    ) -> None:
+        """End a session; ``revoke_grants_target`` is ``"all"`` or ``"firstParty"``."""
+        params = {"revokeGrantsTarget": revoke_grants_target} if revoke_grants_target else None
+        self._request(
+            "DELETE", self._user_path(user_id, "sessions", _segment(session_uid)), params=params
+        )
+
+    # ------------------------------------------------------------------ OIDC discovery
+
+    def discovery(self) -> dict[str, Any]:
+        """Logto's OIDC discovery document, cached in-process and in Django's cache for an hour."""
+        now = time.time()
+        if self._discovery is not None and now < self._discovery_expires_at:
+            return self._discovery
+        digest = hashlib.sha256(self.endpoint.encode()).hexdigest()[:32]
+        key = f"account_center:logto:discovery:{digest}"
+        document = cache.get(key)
+        if not isinstance(document, dict):
+            document = self._fetch_discovery()
+            cache.set(key, document, DISCOVERY_CACHE_SECONDS)
+        self._discovery = document
+        self._discovery_expires_at = now + DISCOVERY_CACHE_SECONDS
+        return document
+
+    def _fetch_discovery(self) -> dict[str, Any]:
+        self.stats.count("discovery_fetches")
+        path = "/oidc/.well-known/openid-configuration"
+        response = self._send(
+            "GET",
+            f"{self.endpoint}{path}",
+            log_path=path,
+            retry_on_connection_error=True,
+            headers={"Accept": "application/json"},
+        )
+        document = _json_or_none(response)
+        if response.status_code != 200 or not isinstance(document, dict):
+            raise LogtoUnavailable(
+                "Logto's OIDC discovery document could not be read.",
+                status=response.status_code,
+            )
+        return document
+
+
+# ---------------------------------------------------------------------- process-wide client
+
+_client: LogtoClient | None = None
+_client_lock = threading.Lock()
+
+
+def get_client() -> LogtoClient:
+    """The process-wide client, built from settings on first use."""
+    global _client
+    client = _client
+    if client is None:
+        with _client_lock:
+            if _client is None:
+                _client = LogtoClient.from_settings()
+            client = _client
+    return client
+
+
+def reset_client() -> None:
+    """Forget the process-wide client (tests; settings changes). The next call rebuilds it."""
+    global _client
+    with _client_lock:
+        if _client is not None:
+            _client.session.close()
+        _client = None
+
+
+@receiver(setting_changed)
+def _rebuild_on_setting_change(*, setting: str, **kwargs: Any) -> None:
+    if setting.startswith("LOGTO_") or setting == "CACHES":
+        reset_client()

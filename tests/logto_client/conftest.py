@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+import responses
+
+from account_center.logto.client import LogtoClient, reset_client
+
+ENDPOINT = "https://logto.test"
+TOKEN_URL = f"{ENDPOINT}/oidc/token"
+M2M_SECRET = "m2m-app-secret"
+
+
+def add_token(rsps: responses.RequestsMock, token: str = "tok-1", expires_in: int = 3600) -> None:
+    rsps.add(
+        responses.POST,
+        TOKEN_URL,
+        json={"access_token": token, "expires_in": expires_in, "token_type": "Bearer"},
+    )
+
+
+@pytest.fixture(autouse=True)
+def _no_shared_client() -> Iterator[None]:
+    reset_client()
+    yield
+    reset_client()
+
+
+@pytest.fixture
+def rsps() -> Iterator[responses.RequestsMock]:
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        yield mock
+
+
+@pytest.fixture
+def client() -> LogtoClient:
+    return LogtoClient(
+        endpoint=ENDPOINT,
+        m2m_app_id="m2m-app-id",
+        m2m_app_secret=M2M_SECRET,
+        resource="https://default.logto.app/api",
+        timeout=(1.5, 7.0),
+    )
+
+
+@pytest.fixture
+def api(rsps: responses.RequestsMock) -> responses.RequestsMock:
+    """A mock Logto whose token endpoint hands out ``tok-1``."""
+    add_token(rsps)
+    return rsps
