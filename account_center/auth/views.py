@@ -1,0 +1,318 @@
+"""Sign-in, sign-out and reauthentication with Logto (OIDC authorization code + PKCE).
+
+Every OIDC round trip leaves an entry in ``session["oidc_states"][state]`` (mozilla-django-oidc's
+format: nonce, code_verifier, added_on) to which we add ``purpose`` (``login``, ``refresh`` or
+``reauth``), the checked ``next`` URL and, for reauthentication, the expected ``sub``. The callback
+pops the entry: a ``state`` is good for one callback only.
+
+Nothing here answers 500 for a refused sign-in: the friendly page says what went wrong in words.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+from django.contrib import auth
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render, resolve_url
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import View
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from mozilla_django_oidc.views import OIDCAuthenticationRequestView
+
+from ..logto.errors import LogtoError
+from . import oidc_settings
+from .backends import CLOCK_LEEWAY, REQUEST_ATTR, LogtoBackend
+from .exceptions import REASONS, SignInFailed
+from .messages import failure_message
+
+logger = logging.getLogger(__name__)
+
+BACKEND_PATH = "account_center.auth.backends.LogtoBackend"
+
+# A reauthentication proves presence only if Logto's auth_time is this recent.
+REAUTH_MAX_AGE = 300
+
+# Errors Logto answers a silent (prompt=none) refresh with when the user must sign in again.
+_INTERACTION_ERRORS = frozenset(
+    {"login_required", "interaction_required", "consent_required", "account_selection_required"}
+)
+
+
+def safe_next(request: HttpRequest, url: str | None) -> str | None:
+    """``url`` if it stays on this site (same host, same or safer scheme), else ``None``."""
+    if not url:
+        return None
+    hosts = {request.get_host(), *oidc_settings.oidc_setting("OIDC_REDIRECT_ALLOWED_HOSTS", [])}
+    if url_has_allowed_host_and_scheme(url, allowed_hosts=hosts, require_https=request.is_secure()):
+        return url
+    return None
+
+
+def _default_next() -> str:
+    return resolve_url(oidc_settings.oidc_setting("LOGIN_REDIRECT_URL"))
+
+
+def render_failure(
+    request: HttpRequest, reason: str, *, retry_url: str | None = None
+) -> HttpResponse:
+    """The friendly "sign-in did not work" page, with a way to try again."""
+    reason = reason if reason in REASONS else "generic"
+    if retry_url is None:
+        retry_url = reverse("account_center:login")
+    response = render(
+        request,
+        "account_center/auth/login_failed.html",
+        {"reason": reason, "message": failure_message(reason), "retry_url": retry_url},
+        status=REASONS[reason],
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _retry_url(entry: dict[str, Any] | None) -> str:
+    entry = entry or {}
+    name = "account_center:reauthenticate" if entry.get("purpose") == "reauth" else "account_center:login"
+    url = reverse(name)
+    if entry.get("next"):
+        url += "?" + urlencode({"next": entry["next"]})
+    return url
+
+
+def _state_of(redirect_url: str) -> str:
+    return parse_qs(urlsplit(redirect_url).query).get("state", [""])[0]
+
+
+def annotate_state(request: HttpRequest, redirect_url: str, **extra: Any) -> None:
+    """Add our fields to the ``oidc_states`` entry mozilla just created for this redirect."""
+    state = _state_of(redirect_url)
+    states = request.session.get("oidc_states") or {}
+    if state in states:
+        states[state].update(extra)
+        request.session["oidc_states"] = states
+        request.session.modified = True
+
+
+@method_decorator(never_cache, name="dispatch")
+class LoginView(OIDCAuthenticationRequestView):
+    """GET ``login/?next=``: send the browser to Logto's authorization endpoint."""
+
+    purpose = "login"
+
+    def __init__(self, **kwargs: Any) -> None:
+        # mozilla reads the endpoints here; we read them in get() where a failure can be shown.
+        View.__init__(self, **kwargs)
+
+    @staticmethod
+    def get_settings(attr: str, *args: Any) -> Any:
+        return oidc_settings.oidc_setting(attr, *args)
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        next_url = safe_next(request, request.GET.get("next"))
+        try:
+            self.OIDC_OP_AUTH_ENDPOINT = self.get_settings("OIDC_OP_AUTHORIZATION_ENDPOINT")
+            self.OIDC_RP_CLIENT_ID = self.get_settings("OIDC_RP_CLIENT_ID")
+        except LogtoError as exc:
+            logger.warning("Cannot start sign-in, Logto discovery failed: %s", exc)
+            return render_failure(request, "unavailable", retry_url=request.get_full_path())
+        response = super().get(request)
+        # mozilla keeps one global "oidc_login_next"; two tabs would overwrite each other's.
+        request.session.pop("oidc_login_next", None)
+        annotate_state(request, response["Location"], **self.state_fields(request, next_url))
+        return response
+
+    def state_fields(self, request: HttpRequest, next_url: str | None) -> dict[str, Any]:
+        return {"purpose": self.purpose, "next": next_url}
+
+
+class ReauthenticateView(LoginView):
+    """GET ``reauthenticate/?next=``: sign in again at Logto (step-up), MFA included."""
+
+    purpose = "reauth"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        if not request.user.is_authenticated:
+            login = reverse("account_center:login")
+            return HttpResponseRedirect(f"{login}?{urlencode({'next': request.get_full_path()})}")
+        return super().get(request)
+
+    def get_extra_params(self, request: HttpRequest) -> dict[str, Any]:
+        # prompt=login makes Logto ask again even with a live Logto session; max_age=0 makes
+        # the new ID token carry auth_time, which the callback checks.
+        return {**super().get_extra_params(request), "prompt": "login", "max_age": "0"}
+
+    def state_fields(self, request: HttpRequest, next_url: str | None) -> dict[str, Any]:
+        return {
+            "purpose": self.purpose,
+            "next": next_url,
+            "sub": _signed_in_sub(request),
+            "started_at": time.time(),
+        }
+
+
+def _signed_in_sub(request: HttpRequest) -> str | None:
+    identity = getattr(request.user, "logto_identity", None) if request.user.is_authenticated else None
+    return identity.sub if identity is not None else None
+
+
+@method_decorator(never_cache, name="dispatch")
+class CallbackView(View):
+    """GET ``oidc/callback/``: where Logto sends the browser back, for every purpose."""
+
+    http_method_names = ["get"]
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        state = request.GET.get("state", "")
+        states = request.session.get("oidc_states")
+        entry = None
+        if isinstance(states, dict) and state in states:
+            # One use only, also when Logto answers an error (replay protection).
+            entry = states.pop(state)
+            request.session["oidc_states"] = states
+            request.session.modified = True
+
+        error = request.GET.get("error")
+        if error:
+            return self.provider_error(request, error, entry)
+        if entry is None:
+            logger.info("OIDC callback with an unknown state")
+            return render_failure(request, "state")
+        if entry.get("purpose") == "reauth":
+            return self.reauthenticated(request, entry)
+        return self.signed_in(request, entry)
+
+    def provider_error(
+        self, request: HttpRequest, error: str, entry: dict[str, Any] | None
+    ) -> HttpResponse:
+        logger.info("Logto answered the sign-in with error=%s", error[:64])
+        purpose = (entry or {}).get("purpose")
+        if purpose == "refresh":
+            # The silent refresh failed: the Logto session is over, so is ours.
+            auth.logout(request)
+            if error in _INTERACTION_ERRORS:
+                login = reverse("account_center:login")
+                query = urlencode({"next": entry["next"]}) if entry and entry.get("next") else ""
+                return HttpResponseRedirect(f"{login}?{query}" if query else login)
+        # An error with an unknown state changes nothing: a forged link must not sign anyone out.
+        reason = "denied" if error == "access_denied" else "provider"
+        return render_failure(request, reason, retry_url=_retry_url(entry))
+
+    def signed_in(self, request: HttpRequest, entry: dict[str, Any]) -> HttpResponse:
+        try:
+            user = auth.authenticate(
+                request=request, nonce=entry.get("nonce"), code_verifier=entry.get("code_verifier")
+            )
+        except SignInFailed as exc:
+            logger.warning("Sign-in refused (%s): %s", exc.reason, exc.detail)
+            return render_failure(request, exc.reason, retry_url=_retry_url(entry))
+        if user is None:
+            return render_failure(request, "generic", retry_url=_retry_url(entry))
+        if not user.is_active:
+            return render_failure(request, "inactive", retry_url=_retry_url(entry))
+
+        stash: dict[str, Any] = getattr(request, REQUEST_ATTR, None) or {}
+        same_user = request.user.is_authenticated and request.user.pk == user.pk
+        if not same_user:
+            # login() rotates the session key (and flushes another user's session), which is
+            # why the tokens are written only afterwards.
+            auth.login(request, user, backend=BACKEND_PATH)
+        request.session.update(stash)
+        request.session["oidc_id_token_expiration"] = time.time() + oidc_settings.oidc_setting(
+            "OIDC_RENEW_ID_TOKEN_EXPIRY_SECONDS", 15 * 60
+        )
+        return HttpResponseRedirect(safe_next(request, entry.get("next")) or _default_next())
+
+    def reauthenticated(self, request: HttpRequest, entry: dict[str, Any]) -> HttpResponse:
+        retry = _retry_url(entry)
+        expected = entry.get("sub")
+        current = _signed_in_sub(request)
+        if current is None:
+            return render_failure(request, "reauth_signed_out", retry_url=_retry_url({"next": entry.get("next")}))
+        if expected != current:
+            # Signed in as someone else since the reauthentication started.
+            return render_failure(request, "reauth_mismatch", retry_url=retry)
+        try:
+            tokens = LogtoBackend().verify_callback(
+                request, nonce=entry.get("nonce"), code_verifier=entry.get("code_verifier")
+            )
+        except SignInFailed as exc:
+            logger.warning("Reauthentication refused (%s): %s", exc.reason, exc.detail)
+            return render_failure(request, exc.reason, retry_url=retry)
+        claims = tokens["claims"]
+        if claims.get("sub") != current:
+            logger.warning("Reauthentication came back as another Logto user; refused")
+            _audit(request, "reauthentication", "denied", reason="another_user")
+            return render_failure(request, "reauth_mismatch", retry_url=retry)
+        auth_time = claims.get("auth_time")
+        oldest = max(float(entry.get("started_at") or 0), time.time() - REAUTH_MAX_AGE)
+        if not isinstance(auth_time, (int, float)) or auth_time < oldest - CLOCK_LEEWAY:
+            return render_failure(request, "reauth_stale", retry_url=retry)
+
+        request.session.update(
+            {
+                "oidc_id_token": tokens["id_token"],
+                "account_center_sid": claims.get("sid") or request.session.get("account_center_sid"),
+                "account_center_auth_time": auth_time,
+            }
+        )
+        from ..flows.stepup import record_verification
+
+        record_verification(request, method="reauthentication")
+        return HttpResponseRedirect(safe_next(request, entry.get("next")) or _default_next())
+
+
+def _audit(request: HttpRequest, action: str, outcome: str, **detail: Any) -> None:
+    try:
+        from ..flows import audit
+    except ImportError:  # the pages' flows are optional for the sign-in area
+        return
+    audit.record(request, action, outcome, **detail)
+
+
+@method_decorator(never_cache, name="dispatch")
+@method_decorator(csrf_protect, name="dispatch")
+class LogoutView(View):
+    """POST ``logout/``: end the Django session, then Logto's (end_session). GET asks first.
+
+    Sign-out is POST-only so that an image tag or a link on another site cannot sign people out.
+    """
+
+    http_method_names = ["get", "post"]
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return render(request, "account_center/auth/logout.html", {})
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        after = request.build_absolute_uri(resolve_url(oidc_settings.oidc_setting("LOGOUT_REDIRECT_URL")))
+        if not request.user.is_authenticated:
+            return HttpResponseRedirect(after)
+        id_token = request.session.get("oidc_id_token")
+        auth.logout(request)
+        try:
+            end_session = oidc_settings.oidc_setting("OIDC_OP_LOGOUT_ENDPOINT", None)
+        except LogtoError as exc:
+            # Signed out here; Logto's session outlives it, but the user is not stuck.
+            logger.warning("Signed out locally only, Logto discovery failed: %s", exc)
+            end_session = None
+        if not end_session:
+            return HttpResponseRedirect(after)
+        params = {"post_logout_redirect_uri": after}
+        if id_token:
+            params["id_token_hint"] = id_token
+        else:
+            params["client_id"] = oidc_settings.oidc_setting("OIDC_RP_CLIENT_ID")
+        separator = "&" if "?" in end_session else "?"
+        return HttpResponseRedirect(f"{end_session}{separator}{urlencode(params)}")
+
+
+@never_cache
+def login_failed(request: HttpRequest) -> HttpResponse:
+    """GET ``login/failed/?reason=``: the friendly page, for links and other apps."""
+    reason = request.GET.get("reason", "generic")
+    return render_failure(request, reason if reason in REASONS else "generic")

@@ -1,0 +1,126 @@
+"""System checks: a missing or malformed setting is reported at start, naming the setting.
+
+Ids: ``account_center.E001``... (errors) and ``account_center.W001``... (warnings).
+Nothing here calls Logto: ``manage.py account_center_check`` tests the live configuration.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.checks import CheckMessage, Error, Warning, register
+
+from .app_settings import app_settings
+
+BACKEND = "account_center.auth.backends.LogtoBackend"
+HTMX_MIDDLEWARE = "django_htmx.middleware.HtmxMiddleware"
+REFRESH_MIDDLEWARE = "account_center.middleware.LogtoSessionRefresh"
+REQUEST_CONTEXT_PROCESSOR = "django.template.context_processors.request"
+
+
+def _endpoint_errors() -> list[CheckMessage]:
+    endpoint = app_settings.LOGTO_ENDPOINT
+    if not endpoint:
+        return [
+            Error(
+                "LOGTO_ENDPOINT is not set.",
+                hint="Set LOGTO_ENDPOINT to your Logto's base URL, "
+                "e.g. 'https://your-tenant.logto.app'.",
+                id="account_center.E001",
+            )
+        ]
+    parts = urlsplit(endpoint)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return [
+            Error(
+                f"LOGTO_ENDPOINT {endpoint!r} is not an http(s) URL.",
+                hint="Use the full URL with its scheme, e.g. 'https://your-tenant.logto.app'.",
+                id="account_center.E002",
+            )
+        ]
+    if parts.path.rstrip("/").endswith("/oidc") or parts.query or parts.fragment:
+        return [
+            Error(
+                f"LOGTO_ENDPOINT {endpoint!r} must be Logto's base URL, not its OIDC issuer.",
+                hint="Remove '/oidc' (and any query): the account center adds "
+                "'/oidc/.well-known/openid-configuration' and '/api' itself.",
+                id="account_center.E003",
+            )
+        ]
+    return []
+
+
+_CREDENTIALS = (
+    ("LOGTO_APP_ID", "account_center.E004", "the App ID of your 'Traditional web' application"),
+    ("LOGTO_APP_SECRET", "account_center.E005", "the App secret of that application"),
+    ("LOGTO_M2M_APP_ID", "account_center.E006", "the App ID of a machine-to-machine application "
+     "with the Logto Management API access role"),
+    ("LOGTO_M2M_APP_SECRET", "account_center.E007", "the App secret of that M2M application"),
+)
+
+
+def _credential_errors() -> list[CheckMessage]:
+    errors: list[CheckMessage] = []
+    for name, check_id, what in _CREDENTIALS:
+        value = getattr(app_settings, name)
+        if not isinstance(value, str) or not value.strip():
+            errors.append(Error(f"{name} is not set.", hint=f"Set {name} to {what}.", id=check_id))
+    return errors
+
+
+def _wiring_errors() -> list[CheckMessage]:
+    errors: list[CheckMessage] = []
+    middleware = list(getattr(settings, "MIDDLEWARE", None) or [])
+    if HTMX_MIDDLEWARE not in middleware:
+        errors.append(
+            Error(
+                f"{HTMX_MIDDLEWARE} is not in MIDDLEWARE.",
+                hint="Add it (and 'django_htmx' to INSTALLED_APPS): the pages read request.htmx.",
+                id="account_center.E008",
+            )
+        )
+    if BACKEND not in list(getattr(settings, "AUTHENTICATION_BACKENDS", [])):
+        errors.append(
+            Error(
+                f"{BACKEND} is not in AUTHENTICATION_BACKENDS.",
+                hint=f"Add '{BACKEND}' to AUTHENTICATION_BACKENDS so users can sign in with Logto.",
+                id="account_center.E009",
+            )
+        )
+    if not _has_request_context_processor():
+        errors.append(
+            Error(
+                f"{REQUEST_CONTEXT_PROCESSOR} is not in any DjangoTemplates "
+                "OPTIONS['context_processors'].",
+                hint="Add it: the templates read request.htmx and request.path.",
+                id="account_center.E010",
+            )
+        )
+    if REFRESH_MIDDLEWARE in middleware and HTMX_MIDDLEWARE in middleware:
+        if middleware.index(REFRESH_MIDDLEWARE) < middleware.index(HTMX_MIDDLEWARE):
+            errors.append(
+                Warning(
+                    f"{REFRESH_MIDDLEWARE} comes before {HTMX_MIDDLEWARE} in MIDDLEWARE.",
+                    hint="Move it after the htmx middleware, or htmx requests get a 302 they "
+                    "cannot follow when the session is refreshed.",
+                    id="account_center.W001",
+                )
+            )
+    return errors
+
+
+def _has_request_context_processor() -> bool:
+    for engine in getattr(settings, "TEMPLATES", []):
+        if engine.get("BACKEND") != "django.template.backends.django.DjangoTemplates":
+            continue
+        if REQUEST_CONTEXT_PROCESSOR in engine.get("OPTIONS", {}).get("context_processors", []):
+            return True
+    return False
+
+
+@register()
+def check_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """Logto connection settings and the wiring the account center relies on."""
+    return [*_endpoint_errors(), *_credential_errors(), *_wiring_errors()]

@@ -1,0 +1,117 @@
+"""Session refresh against Logto that htmx can follow.
+
+mozilla-django-oidc's ``SessionRefresh`` sends a GET whose ID token is older than
+``OIDC_RENEW_ID_TOKEN_EXPIRY_SECONDS`` (default 15 min) to Logto with ``prompt=none``. For an htmx
+request that 302 is followed by the browser's XHR, cross-origin, and fails silently: we answer
+``HX-Redirect`` instead, so the whole page goes to Logto and comes back to the page (not to the
+fragment URL).
+
+Place it after ``AuthenticationMiddleware`` and ``django_htmx.middleware.HtmxMiddleware``.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.urls import NoReverseMatch, reverse
+from django_htmx.http import HttpResponseClientRedirect
+from mozilla_django_oidc.middleware import SessionRefresh
+
+from .auth import oidc_settings
+from .auth.views import annotate_state, safe_next
+from .logto.errors import LogtoError
+
+logger = logging.getLogger(__name__)
+
+# The sign-in area itself must never be interrupted by a refresh.
+EXEMPT_URL_NAMES = (
+    "account_center:login",
+    "account_center:login_failed",
+    "account_center:oidc_callback",
+    "account_center:logout",
+    "account_center:reauthenticate",
+)
+
+
+class LogtoSessionRefresh(SessionRefresh):
+    """mozilla's ``SessionRefresh``, lazy about Logto, and htmx-aware."""
+
+    def __init__(self, get_response: Any) -> None:
+        # mozilla reads the authorization endpoint here, at server start: with Logto down the
+        # site would not start. Everything is read per refresh instead.
+        super(SessionRefresh, self).__init__(get_response)
+
+    @staticmethod
+    def get_settings(attr: str, *args: Any) -> Any:
+        return oidc_settings.oidc_setting(attr, *args)
+
+    @property
+    def OIDC_EXEMPT_URLS(self) -> list[Any]:  # noqa: N802
+        return list(self.get_settings("OIDC_EXEMPT_URLS", []))
+
+    @property
+    def exempt_urls(self) -> set[str]:  # type: ignore[override]
+        urls: set[str] = set()
+        for url in [*self.OIDC_EXEMPT_URLS, *EXEMPT_URL_NAMES]:
+            if not isinstance(url, str):
+                continue  # compiled patterns: see exempt_url_patterns
+            if url.startswith("/"):
+                urls.add(url)
+                continue
+            try:
+                urls.add(reverse(url))
+            except NoReverseMatch:
+                logger.warning("OIDC_EXEMPT_URLS names an unknown URL: %s", url)
+        return urls
+
+    @property
+    def exempt_url_patterns(self) -> set[Any]:  # type: ignore[override]
+        return {url for url in self.OIDC_EXEMPT_URLS if not isinstance(url, str)}
+
+    def process_request(self, request: HttpRequest) -> HttpResponse | None:
+        if not self.is_refreshable_url(request):
+            return None
+        if request.session.get("oidc_id_token_expiration", 0) > _now():
+            return None
+        try:
+            self.OIDC_OP_AUTHORIZATION_ENDPOINT = self.get_settings("OIDC_OP_AUTHORIZATION_ENDPOINT")
+            self.OIDC_RP_CLIENT_ID = self.get_settings("OIDC_RP_CLIENT_ID")
+        except LogtoError as exc:
+            # Logto is down: keep serving; the pages say so where they need Logto.
+            logger.warning("Session refresh skipped, Logto discovery failed: %s", exc)
+            return None
+        self.OIDC_STATE_SIZE = self.get_settings("OIDC_STATE_SIZE", 32)
+        self.OIDC_AUTHENTICATION_CALLBACK_URL = self.get_settings("OIDC_AUTHENTICATION_CALLBACK_URL")
+        self.OIDC_RP_SCOPES = self.get_settings("OIDC_RP_SCOPES")
+        self.OIDC_USE_NONCE = self.get_settings("OIDC_USE_NONCE", True)
+        self.OIDC_NONCE_SIZE = self.get_settings("OIDC_NONCE_SIZE", 32)
+
+        response = super().process_request(request)
+        if response is None or not response.has_header("Location"):
+            return response  # mozilla's JSON answer to X-Requested-With requests
+
+        htmx = getattr(request, "htmx", None)
+        is_htmx = bool(htmx) if htmx is not None else request.headers.get("HX-Request") == "true"
+        next_url = request.session.pop("oidc_login_next", None)
+        if is_htmx:
+            # Come back to the page the user sees, not to the fragment URL htmx asked for.
+            current = getattr(htmx, "current_url", None) or request.headers.get("HX-Current-URL")
+            next_url = safe_next(request, current) or None
+        annotate_state(request, response["Location"], purpose="refresh", next=next_url)
+        if is_htmx:
+            return HttpResponseClientRedirect(response["Location"])
+        return response
+
+    def is_refreshable_url(self, request: HttpRequest) -> bool:
+        # Only safe, idempotent GETs: a POST would lose its body in the round trip.
+        if request.method != "GET" or not hasattr(request, "session"):
+            return False
+        return bool(super().is_refreshable_url(request))
+
+
+def _now() -> float:
+    import time
+
+    return time.time()
