@@ -1,0 +1,168 @@
+"""Username, email and phone: the ways to sign in, changed only after step-up.
+
+Email and phone changes send a code to the NEW address, check it with Logto, and only then
+update the user. The address waiting for its code is kept in the Django session, so the code is
+always checked against the address it was sent to, never one sent along with the code.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import phonenumbers
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from .. import ratelimit, signals
+from ..app_settings import app_settings
+from ..logto.client import get_client
+from ..logto.errors import LogtoAPIError
+from ..logto.models import LogtoUser
+from . import audit, stepup
+from .errors import FlowError
+from .identity import logto_user_id
+
+USERNAME_RE = re.compile(r"^[A-Z_a-z]\w*$", re.ASCII)
+PENDING_KEY = "account_center_pending_{kind}"
+SEND_SCOPE = "code_send"
+CODE_SCOPE = "code_verify"
+_SIGNALS = {"email": signals.email_changed, "phone": signals.phone_changed}
+_FIELDS = {"email": "primary_email", "phone": "primary_phone"}
+
+
+def normalise_phone(raw: str) -> str:
+    """Logto's phone format: digits with the country code, no ``+``. Raises ``ValueError``."""
+    region = getattr(settings, "ACCOUNT_CENTER_PHONE_REGION", None)
+    text = raw.strip()
+    if text.startswith("00"):
+        text = "+" + text[2:]
+    elif text and text[0].isdigit() and not region:
+        # Without a default region a bare number must already carry its country code.
+        text = "+" + text
+    try:
+        number = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException as error:
+        raise ValueError(str(error)) from None
+    if not phonenumbers.is_valid_number(number):
+        raise ValueError("invalid number")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164).lstrip("+")
+
+
+def _refuse_if_last(user: LogtoUser, kind: str) -> None:
+    if not app_settings.KEEP_ONE_SIGN_IN_IDENTIFIER:
+        return
+    if not [way for way in user.sign_in_identifiers if way != kind]:
+        raise FlowError(
+            _("You need at least one other way to sign in before removing this one."),
+            code="user.last_sign_in_method_required",
+        )
+
+
+def change_username(request: HttpRequest, username: str | None) -> LogtoUser:
+    """Set (or with ``None`` remove) the username; Logto does not check the rules, we do."""
+    stepup.require(request)
+    sub = logto_user_id(request)
+    client = get_client()
+    if username is None:
+        _refuse_if_last(client.get_user(sub, include_sso_identities=True), "username")
+    elif not USERNAME_RE.match(username):
+        raise FlowError(
+            _("Use letters, digits and underscores, starting with a letter or underscore."),
+            field="username",
+        )
+    try:
+        user = client.update_user(sub, username=username)
+    except LogtoAPIError as error:
+        audit.record(request, "username_change", audit.FAILURE, sub=sub, error=error.code)
+        raise
+    audit.record(request, "username_change", audit.SUCCESS, sub=sub, removed=username is None)
+    signals.username_changed.send(
+        sender=__name__, request=request, user=request.user, logto_user_id=sub, username=username
+    )
+    return user
+
+
+def pending(request: HttpRequest, kind: str) -> str | None:
+    """The new address waiting for its code, if any."""
+    return request.session.get(PENDING_KEY.format(kind=kind))
+
+
+def cancel(request: HttpRequest, kind: str) -> None:
+    request.session.pop(PENDING_KEY.format(kind=kind), None)
+
+
+def send_code(request: HttpRequest, kind: str, target: str, *, check_current: bool = True) -> None:
+    """Send a code to ``target`` (a new email or a normalised phone) and remember it as pending."""
+    stepup.require(request)
+    sub = logto_user_id(request)
+    field = kind
+    wait = ratelimit.retry_after(request, SEND_SCOPE, sub)
+    if wait:
+        raise FlowError(ratelimit.wait_message(wait), field=field)
+    cooldown = ratelimit.cooldown_remaining(sub, target)
+    if cooldown:
+        raise FlowError(
+            _("A code was just sent. You can ask for another in %(seconds)d seconds.")
+            % {"seconds": cooldown},
+            field=field,
+        )
+    if check_current:
+        user = get_client().get_user(sub)
+        if (getattr(user, _FIELDS[kind]) or "").lower() == target.lower():
+            raise FlowError(_("This is already your address."), field=field)
+    get_client().send_verification_code(**{kind: target})
+    ratelimit.hit(request, SEND_SCOPE, sub)
+    ratelimit.start_cooldown(sub, target)
+    request.session[PENDING_KEY.format(kind=kind)] = target
+    audit.record(request, f"{kind}_code_sent", audit.SUCCESS, sub=sub)
+
+
+def confirm_change(request: HttpRequest, kind: str, code: str) -> LogtoUser:
+    """Check ``code`` for the pending address; only when Logto accepts it, make it primary."""
+    stepup.require(request)
+    sub = logto_user_id(request)
+    target = pending(request, kind)
+    if not target:
+        raise FlowError(_("No code is waiting. Ask for a new one."), field="code")
+    wait = ratelimit.retry_after(request, CODE_SCOPE, sub)
+    if wait:
+        raise FlowError(ratelimit.wait_message(wait), field="code")
+    client = get_client()
+    try:
+        client.verify_verification_code(code=code, **{kind: target})
+    except LogtoAPIError as error:
+        ratelimit.hit(request, CODE_SCOPE, sub)
+        audit.record(request, f"{kind}_change", audit.FAILURE, sub=sub, error=error.code)
+        raise
+    ratelimit.clear(request, CODE_SCOPE, sub)
+    try:
+        user = client.update_user(sub, **{_FIELDS[kind]: target})
+    except LogtoAPIError as error:
+        audit.record(request, f"{kind}_change", audit.FAILURE, sub=sub, error=error.code)
+        if error.code.endswith("already_in_use"):
+            cancel(request, kind)
+        raise
+    cancel(request, kind)
+    audit.record(request, f"{kind}_change", audit.SUCCESS, sub=sub)
+    _SIGNALS[kind].send(
+        sender=__name__, request=request, user=request.user, logto_user_id=sub, **{kind: target}
+    )
+    return user
+
+
+def remove(request: HttpRequest, kind: str) -> LogtoUser:
+    """Remove the primary email or phone while another way to sign in remains."""
+    stepup.require(request)
+    sub = logto_user_id(request)
+    client = get_client()
+    _refuse_if_last(client.get_user(sub, include_sso_identities=True), kind)
+    changes: dict[str, Any] = {_FIELDS[kind]: None}
+    user = client.update_user(sub, **changes)
+    cancel(request, kind)
+    audit.record(request, f"{kind}_change", audit.SUCCESS, sub=sub, removed=True)
+    _SIGNALS[kind].send(
+        sender=__name__, request=request, user=request.user, logto_user_id=sub, **{kind: None}
+    )
+    return user

@@ -1,0 +1,43 @@
+"""Set or change the password, after the password policy accepts it."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from .. import signals
+from ..logto.client import get_client
+from . import audit, stepup
+from .errors import FlowError
+from .identity import logto_user_id
+from .messages import password_issue
+
+
+class PasswordRejected(FlowError):
+    """The policy refused the password; ``messages`` lists every reason in words."""
+
+    def __init__(self, messages: list[str]) -> None:
+        super().__init__(" ".join(messages), field="password", code="password_rejected")
+        self.messages = messages
+
+
+def set_password(request: HttpRequest, password: str) -> None:
+    """Check the policy (Logto's PATCH does not), then set the password."""
+    stepup.require(request)
+    sub = logto_user_id(request)
+    client = get_client()
+    issues = client.check_password_policy(password, user_id=sub)
+    if issues:
+        audit.record(
+            request, "password_change", audit.FAILURE, sub=sub, issues=[i.code for i in issues]
+        )
+        raise PasswordRejected([password_issue(i.code, i.interpolation) for i in issues])
+    had_password = client.has_password(sub)
+    client.set_password(sub, password)
+    audit.record(request, "password_change", audit.SUCCESS, sub=sub, created=not had_password)
+    signals.password_changed.send(
+        sender=__name__,
+        request=request,
+        user=request.user,
+        logto_user_id=sub,
+        created=not had_password,
+    )

@@ -1,0 +1,92 @@
+"""The ways to pass step-up: current password, a code to the current email or phone."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from .. import ratelimit
+from ..logto.client import get_client
+from ..logto.errors import LogtoAPIError
+from ..logto.models import LogtoUser
+from . import audit, stepup
+from .errors import FlowError
+from .identity import logto_user_id
+from .messages import for_code
+
+PASSWORD_SCOPE = "step_up_password"
+CODE_SCOPE = "step_up_code"
+SEND_SCOPE = "code_send"
+CODE_SENT_KEY = "account_center_step_up_code_sent"
+
+
+def available_methods(user: LogtoUser) -> list[str]:
+    """Only the methods this user has; signing in again at Logto is always possible."""
+    methods = []
+    if user.has_password:
+        methods.append("password")
+    if user.primary_email:
+        methods.append("email")
+    if user.primary_phone:
+        methods.append("phone")
+    methods.append("reauthentication")
+    return methods
+
+
+def _target(user: LogtoUser, method: str) -> str:
+    target = user.primary_email if method == "email" else user.primary_phone
+    if method not in ("email", "phone") or not target:
+        raise FlowError(_("This way of verifying is not available for your account."))
+    return target
+
+
+def verify_password(request: HttpRequest, password: str) -> None:
+    sub = logto_user_id(request)
+    wait = ratelimit.retry_after(request, PASSWORD_SCOPE, sub)
+    if wait:
+        raise FlowError(ratelimit.wait_message(wait), field="password")
+    if not get_client().verify_password(sub, password):
+        ratelimit.hit(request, PASSWORD_SCOPE, sub)
+        audit.record(request, "step_up", audit.FAILURE, sub=sub, method="password")
+        raise FlowError(_("This password is not correct."), field="password")
+    ratelimit.clear(request, PASSWORD_SCOPE, sub)
+    stepup.record_verification(request, "password")
+
+
+def send_code(request: HttpRequest, user: LogtoUser, method: str) -> None:
+    """Send a code to the user's CURRENT email or phone (as Logto has it, not as typed)."""
+    sub = logto_user_id(request)
+    target = _target(user, method)
+    wait = ratelimit.retry_after(request, SEND_SCOPE, sub)
+    if wait:
+        raise FlowError(ratelimit.wait_message(wait))
+    cooldown = ratelimit.cooldown_remaining(sub, target)
+    if cooldown:
+        # A code is already on its way: let the user type it rather than fail.
+        request.session[CODE_SENT_KEY] = method
+        return
+    get_client().send_verification_code(**{method: target})
+    ratelimit.hit(request, SEND_SCOPE, sub)
+    ratelimit.start_cooldown(sub, target)
+    request.session[CODE_SENT_KEY] = method
+    audit.record(request, "step_up_code_sent", audit.SUCCESS, sub=sub, method=method)
+
+
+def verify_code(request: HttpRequest, user: LogtoUser, method: str, code: str) -> None:
+    sub = logto_user_id(request)
+    if request.session.get(CODE_SENT_KEY) != method:
+        raise FlowError(_("No code is waiting. Ask for a new one."), field="code")
+    target = _target(user, method)
+    wait = ratelimit.retry_after(request, CODE_SCOPE, sub)
+    if wait:
+        raise FlowError(ratelimit.wait_message(wait), field="code")
+    try:
+        get_client().verify_verification_code(code=code, **{method: target})
+    except LogtoAPIError as error:
+        ratelimit.hit(request, CODE_SCOPE, sub)
+        audit.record(request, "step_up", audit.FAILURE, sub=sub, method=method, error=error.code)
+        field, message = for_code(error.code)
+        raise FlowError(message, field="code", code=error.code) from None
+    ratelimit.clear(request, CODE_SCOPE, sub)
+    request.session.pop(CODE_SENT_KEY, None)
+    stepup.record_verification(request, method)

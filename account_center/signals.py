@@ -1,0 +1,28 @@
+"""Signals a project can receive after account changes confirmed by Logto.
+
+Every signal is sent with ``sender`` = the view-independent flow module name, ``request`` (the
+request that caused it), ``user`` (the local Django user) and ``logto_user_id`` (Logto's ``sub``).
+Extra arguments:
+
+- ``profile_updated``: ``fields`` (list of changed field names)
+- ``custom_data_updated``: ``keys`` (list of custom data keys written)
+- ``username_changed``: ``username`` (new username, ``None`` when removed)
+- ``email_changed``: ``email`` (new primary email, ``None`` when removed)
+- ``phone_changed``: ``phone`` (new primary phone, ``None`` when removed)
+- ``password_changed``: ``created`` (``True`` when the user had no password before)
+- ``step_up_verified``: ``method`` (``password``, ``email``, ``phone`` or ``reauthentication``)
+
+Secrets, codes and passwords are never sent.
+"""
+
+from __future__ import annotations
+
+from django.dispatch import Signal
+
+profile_updated = Signal()
+custom_data_updated = Signal()
+username_changed = Signal()
+email_changed = Signal()
+phone_changed = Signal()
+password_changed = Signal()
+step_up_verified = Signal()

@@ -1,0 +1,74 @@
+"""What every account-settings view shares: sign-in required, sections, full page or partial."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+
+from ..app_settings import app_settings
+from ..flows.identity import logto_user_id
+
+# Independent Logto reads of one page run side by side, so a slow Logto costs one round trip.
+_pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="account-center")
+
+NAV = (
+    ("profile", _("Profile"), "account_center:profile"),
+    ("security", _("Sign-in & security"), "account_center:security"),
+    ("connections", _("Connections"), "account_center:connections"),
+    ("tokens", _("Developer tokens"), "account_center:tokens"),
+    ("sessions", _("Sessions"), "account_center:sessions"),
+    ("danger", _("Danger zone"), "account_center:danger"),
+)
+
+
+def concurrently(*calls: tuple[Any, ...]) -> list[Any]:
+    """Run ``(function, *args)`` calls in the pool; results in order, first error re-raised."""
+    futures = [_pool.submit(call[0], *call[1:]) for call in calls]
+    return [future.result() for future in futures]
+
+
+def nav_items() -> list[tuple[str, Any, str]]:
+    enabled = app_settings.SECTIONS
+    return [item for item in NAV if item[0] in enabled]
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    """A partial is wanted for htmx requests, except boosted ones (they expect a page)."""
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not htmx.boosted
+
+
+class AccountView(LoginRequiredMixin, View):
+    """Base of every page: signed in, linked to Logto, section switched on."""
+
+    section: str = ""
+    page_title: Any = ""
+    page_template = "account_center/section_page.html"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if self.section and self.section not in app_settings.SECTIONS:
+            raise Http404
+        if request.user.is_authenticated:
+            self.sub = logto_user_id(request)
+        return super().dispatch(request, *args, **kwargs)
+
+    def context(self, **extra: Any) -> dict[str, Any]:
+        return {"nav_items": nav_items(), "current_section": self.section,
+                "page_title": self.page_title, **extra}
+
+    def respond(self, partial: str, status: int = 200, **extra: Any) -> HttpResponse:
+        """``partial`` alone for htmx, else inside the section page (same context)."""
+        context = self.context(partial=partial, **extra)
+        if is_htmx(self.request):
+            response = render(self.request, partial, context, status=status)
+        else:
+            response = render(self.request, self.page_template, context, status=status)
+        # One URL answers both ways: caches must keep them apart.
+        response.headers["Vary"] = "HX-Request"
+        return response

@@ -1,0 +1,290 @@
+"""Sign-in & security: username, email, phone and password, each edited in place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext_lazy as _
+
+from .. import ratelimit
+from ..flows import identifiers, password as password_flow
+from ..flows.errors import FlowError
+from ..flows.messages import UNAVAILABLE, for_code
+from ..flows.stepup import StepUpRequired, remaining_seconds, step_up_required
+from ..forms import CodeForm, EmailForm, PasswordForm, PhoneForm, UsernameForm
+from ..logto.client import get_client
+from ..logto.errors import LogtoAPIError, LogtoError, LogtoUnavailable
+from .base import AccountView, is_htmx
+from .stepup import refuse
+
+
+class SecurityView(AccountView):
+    section = "security"
+    page_title = _("Sign-in & security")
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        try:
+            account = get_client().get_user(self.sub, include_sso_identities=True)
+        except LogtoError:
+            return render(request, "account_center/security.html",
+                          self.context(unavailable=UNAVAILABLE), status=503)
+        return render(request, "account_center/security.html", self.context(
+            account=account,
+            pending_email=identifiers.pending(request, "email"),
+            pending_phone=identifiers.pending(request, "phone"),
+            step_up_seconds=remaining_seconds(request),
+        ))
+
+
+class SensitiveView(AccountView):
+    """A security section whose every POST needs step-up (checked again inside the flows)."""
+
+    section = "security"
+    display_partial = ""
+
+    @method_decorator(step_up_required)
+    def post(self, request: HttpRequest) -> HttpResponse:
+        try:
+            return self.handle(request)
+        except StepUpRequired:
+            return refuse(request)
+
+    def handle(self, request: HttpRequest) -> HttpResponse:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def done(self, account: Any, **extra: Any) -> HttpResponse:
+        if not is_htmx(self.request):
+            return HttpResponseRedirect(reverse("account_center:security"))
+        return self.respond(self.display_partial, account=account, saved=True, **extra)
+
+    def show_display(self) -> HttpResponse:
+        try:
+            account = get_client().get_user(self.sub)
+        except LogtoError:
+            return self.respond("account_center/partials/unavailable.html", status=503,
+                                target_id=self.target_id)
+        return self.respond(self.display_partial, account=account, **self.display_extra())
+
+    def display_extra(self) -> dict[str, Any]:
+        return {}
+
+    target_id = ""
+
+
+class UsernameView(SensitiveView):
+    page_title = _("Username")
+    display_partial = "account_center/partials/username.html"
+    form_partial = "account_center/partials/username_form.html"
+    target_id = "ac-username"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        if "cancel" in request.GET:
+            return self.show_display()
+        try:
+            account = get_client().get_user(self.sub)
+        except LogtoError:
+            return self.respond(self.form_partial, status=503, form=UsernameForm(),
+                                unavailable=UNAVAILABLE)
+        return self.respond(self.form_partial, account=account,
+                            form=UsernameForm(initial={"username": account.username or ""}))
+
+    def handle(self, request: HttpRequest) -> HttpResponse:
+        remove = request.POST.get("action") == "remove"
+        form = UsernameForm(request.POST)
+        if not remove and not form.is_valid():
+            return self.respond(self.form_partial, form=form)
+        try:
+            account = identifiers.change_username(
+                request, None if remove else form.cleaned_data["username"]
+            )
+        except FlowError as error:
+            form = form if not remove else UsernameForm()
+            form.add_error(error.field if error.field in form.fields else None, str(error.message))
+            return self.respond(self.form_partial, form=form)
+        except LogtoUnavailable:
+            return self.respond(self.form_partial, status=503, form=form, unavailable=UNAVAILABLE)
+        except LogtoAPIError as error:
+            field, message = for_code(error.code)
+            form.add_error(field if field in form.fields else None, message)
+            return self.respond(self.form_partial, form=form)
+        except LogtoError:
+            return self.respond(self.form_partial, status=503, form=form, unavailable=UNAVAILABLE)
+        return self.done(account)
+
+
+class IdentifierView(SensitiveView):
+    """Email or phone: new address -> code sent to it -> code checked -> address saved."""
+
+    kind = "email"
+    display_partial = "account_center/partials/identifier.html"
+    form_partial = "account_center/partials/identifier_form.html"
+    code_partial = "account_center/partials/identifier_code.html"
+
+    @property
+    def target_id(self) -> str:  # type: ignore[override]
+        return f"ac-{self.kind}"
+
+    @property
+    def page_title(self) -> Any:  # type: ignore[override]
+        return _("Email address") if self.kind == "email" else _("Phone number")
+
+    def address_form(self, *args: Any, **kwargs: Any) -> EmailForm | PhoneForm:
+        return (EmailForm if self.kind == "email" else PhoneForm)(*args, **kwargs)
+
+    def context(self, **extra: Any) -> dict[str, Any]:
+        return super().context(kind=self.kind, target_id=self.target_id, **extra)
+
+    def display_extra(self) -> dict[str, Any]:
+        return {"pending": identifiers.pending(self.request, self.kind)}
+
+    def show_code(self, status: int = 200, form: CodeForm | None = None, **extra: Any) -> HttpResponse:
+        target = identifiers.pending(self.request, self.kind) or ""
+        return self.respond(
+            self.code_partial, status=status, form=form or CodeForm(), pending=target,
+            cooldown=ratelimit.cooldown_remaining(self.sub, target) if target else 0, **extra,
+        )
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        if "cancel" in request.GET:
+            identifiers.cancel(request, self.kind)
+            return self.show_display()
+        if identifiers.pending(request, self.kind) and "change" not in request.GET:
+            return self.show_code()
+        try:
+            account = get_client().get_user(self.sub)
+        except LogtoError:
+            return self.respond(self.form_partial, status=503, form=self.address_form(),
+                                unavailable=UNAVAILABLE)
+        return self.respond(self.form_partial, account=account, form=self.address_form())
+
+    def handle(self, request: HttpRequest) -> HttpResponse:
+        action = request.POST.get("action", "send")
+        if action == "verify":
+            return self._verify(request)
+        if action == "resend":
+            return self._resend(request)
+        if action == "remove":
+            return self._remove(request)
+        return self._send(request)
+
+    def _send(self, request: HttpRequest) -> HttpResponse:
+        form = self.address_form(request.POST)
+        if not form.is_valid():
+            return self.respond(self.form_partial, form=form)
+        try:
+            identifiers.send_code(request, self.kind, form.cleaned_data[self.kind])
+        except FlowError as error:
+            form.add_error(self.kind, str(error.message))
+            return self.respond(self.form_partial, form=form)
+        except LogtoUnavailable:
+            return self.respond(self.form_partial, status=503, form=form, unavailable=UNAVAILABLE)
+        except LogtoAPIError as error:
+            form.add_error(self.kind, for_code(error.code)[1])
+            return self.respond(self.form_partial, form=form)
+        except LogtoError:
+            return self.respond(self.form_partial, status=503, form=form, unavailable=UNAVAILABLE)
+        if not is_htmx(request):
+            return HttpResponseRedirect(reverse(f"account_center:{self.kind}"))
+        return self.show_code(notice=_("We sent a code. Enter it below."))
+
+    def _resend(self, request: HttpRequest) -> HttpResponse:
+        target = identifiers.pending(request, self.kind)
+        if not target:
+            return self.respond(self.form_partial, form=self.address_form())
+        try:
+            identifiers.send_code(request, self.kind, target, check_current=False)
+        except FlowError as error:
+            return self.show_code(error=error.message)
+        except LogtoAPIError as error:
+            return self.show_code(error=for_code(error.code)[1])
+        except LogtoError:
+            return self.show_code(status=503, unavailable=UNAVAILABLE)
+        return self.show_code(notice=_("We sent a new code."))
+
+    def _verify(self, request: HttpRequest) -> HttpResponse:
+        form = CodeForm(request.POST)
+        if not form.is_valid():
+            return self.show_code(form=form)
+        target = identifiers.pending(request, self.kind)
+        try:
+            account = identifiers.confirm_change(request, self.kind, form.cleaned_data["code"])
+        except FlowError as error:
+            form.add_error("code", str(error.message))
+            return self.show_code(form=form)
+        except LogtoUnavailable:
+            return self.show_code(status=503, form=form, unavailable=UNAVAILABLE)
+        except LogtoAPIError as error:
+            field, message = for_code(error.code)
+            if field == self.kind:
+                # Taken after all: back to the address, with Logto's reason next to it.
+                address = self.address_form(initial={self.kind: target})
+                address.add_error(None, message)
+                return self.respond(self.form_partial, form=address)
+            form.add_error("code", message)
+            return self.show_code(form=form)
+        except LogtoError:
+            return self.show_code(status=503, form=form, unavailable=UNAVAILABLE)
+        return self.done(account, pending=None)
+
+    def _remove(self, request: HttpRequest) -> HttpResponse:
+        form = self.address_form()
+        try:
+            account = identifiers.remove(request, self.kind)
+        except FlowError as error:
+            form.add_error(None, str(error.message))
+            return self.respond(self.form_partial, form=form)
+        except LogtoAPIError as error:
+            form.add_error(None, for_code(error.code)[1])
+            return self.respond(self.form_partial, form=form)
+        except LogtoError:
+            return self.respond(self.form_partial, status=503, form=form, unavailable=UNAVAILABLE)
+        return self.done(account, pending=None)
+
+
+class EmailView(IdentifierView):
+    kind = "email"
+
+
+class PhoneView(IdentifierView):
+    kind = "phone"
+
+
+class PasswordView(SensitiveView):
+    page_title = _("Password")
+    display_partial = "account_center/partials/password.html"
+    form_partial = "account_center/partials/password_form.html"
+    target_id = "ac-password"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        if "cancel" in request.GET:
+            return self.show_display()
+        try:
+            account = get_client().get_user(self.sub)
+        except LogtoError:
+            return self.respond(self.form_partial, status=503, form=PasswordForm(),
+                                unavailable=UNAVAILABLE)
+        return self.respond(self.form_partial, account=account, form=PasswordForm())
+
+    def handle(self, request: HttpRequest) -> HttpResponse:
+        form = PasswordForm(request.POST)
+        if not form.is_valid():
+            return self.respond(self.form_partial, form=form)
+        try:
+            password_flow.set_password(request, form.cleaned_data["password"])
+            account = get_client().get_user(self.sub)
+        except password_flow.PasswordRejected as error:
+            for message in error.messages:
+                form.add_error("password", message)
+            return self.respond(self.form_partial, form=form)
+        except LogtoUnavailable:
+            return self.respond(self.form_partial, status=503, form=form, unavailable=UNAVAILABLE)
+        except LogtoAPIError as error:
+            form.add_error(None, for_code(error.code)[1])
+            return self.respond(self.form_partial, form=form)
+        except LogtoError:
+            return self.respond(self.form_partial, status=503, form=form, unavailable=UNAVAILABLE)
+        return self.done(account)

@@ -1,0 +1,159 @@
+"""The step-up dialog (in place with htmx) and page (without JavaScript)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import quote
+
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+from django_htmx.http import HttpResponseClientRedirect
+
+from ..flows import stepup, verification
+from ..flows.errors import FlowError
+from ..flows.identity import logto_user_id
+from ..flows.messages import UNAVAILABLE
+from ..forms import CodeForm, StepUpPasswordForm
+from ..logto.client import get_client
+from ..logto.errors import LogtoError, LogtoUnavailable
+from .base import AccountView, is_htmx
+
+_TARGET_RE = re.compile(r"^[A-Za-z][\w-]{0,63}$")
+DEFAULT_TARGET = "ac-step-up"
+
+
+def _target(request: HttpRequest, value: str | None) -> str:
+    return value if value and _TARGET_RE.match(value) else DEFAULT_TARGET
+
+
+def _overview() -> str:
+    return reverse("account_center:overview")
+
+
+def _reauthenticate_url(next_url: str) -> str | None:
+    try:
+        return reverse("account_center:reauthenticate") + "?next=" + quote(next_url, safe="/")
+    except NoReverseMatch:  # the sign-in area is not installed
+        return None
+
+
+def _current_page(request: HttpRequest) -> str:
+    """Where the user was (htmx tells us), checked to be on this host; path only."""
+    current = getattr(request.htmx, "current_url_abs_path", None) if request.htmx else None
+    return stepup.safe_next(request, current, _overview())
+
+
+def _dialog_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
+    user = get_client().get_user(logto_user_id(request))
+    next_url = extra.pop("next_url")
+    return {
+        "account": user,
+        "methods": verification.available_methods(user),
+        "next_url": next_url,
+        "reauthenticate_url": _reauthenticate_url(next_url),
+        "code_sent": request.session.get(verification.CODE_SENT_KEY),
+        "password_form": extra.pop("password_form", None) or StepUpPasswordForm(),
+        "code_form": extra.pop("code_form", None) or CodeForm(),
+        **extra,
+    }
+
+
+def refuse(request: HttpRequest) -> HttpResponse:
+    """Answer a sensitive POST made without a fresh verification."""
+    if is_htmx(request):
+        key = stepup.stash_post(request)
+        target = _target(request, request.htmx.target)
+        try:
+            context = _dialog_context(
+                request, next_url=_current_page(request), target_id=target, resume_key=key
+            )
+        except LogtoError:
+            return render(
+                request, "account_center/partials/unavailable.html",
+                {"target_id": target}, status=503,
+            )
+        return render(request, "account_center/partials/step_up.html", context)
+    next_url = stepup.safe_next(request, request.path, _overview())
+    return HttpResponseRedirect(reverse("account_center:step_up") + "?next=" + quote(next_url))
+
+
+class StepUpView(AccountView):
+    """``GET`` shows the ways to verify; ``POST`` checks one of them."""
+
+    page_title = _("Confirm it's you")
+    page_template = "account_center/step_up_page.html"
+
+    def _next(self) -> str:
+        raw = self.request.POST.get("next") or self.request.GET.get("next")
+        return stepup.safe_next(self.request, raw, _overview())
+
+    def _show(self, status: int = 200, **extra: Any) -> HttpResponse:
+        request = self.request
+        target = _target(request, request.POST.get("target_id") or request.GET.get("target_id"))
+        resume = request.POST.get("resume_key") or ""
+        try:
+            context = _dialog_context(
+                request, next_url=self._next(), target_id=target, resume_key=resume, **extra
+            )
+        except LogtoError:
+            return self.respond(
+                "account_center/partials/unavailable.html", status=503, target_id=target
+            )
+        return self.respond("account_center/partials/step_up.html", status=status, **context)
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return self._show()
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        action = request.POST.get("action", "")
+        password_form = code_form = None
+        try:
+            if action == "password":
+                password_form = StepUpPasswordForm(request.POST)
+                if not password_form.is_valid():
+                    return self._show(password_form=password_form)
+                verification.verify_password(request, password_form.cleaned_data["password"])
+            elif action in ("send_email", "send_phone"):
+                user = get_client().get_user(self.sub)
+                verification.send_code(request, user, action.removeprefix("send_"))
+                return self._show(notice=_("We sent you a code."))
+            elif action in ("verify_email", "verify_phone"):
+                code_form = CodeForm(request.POST)
+                if not code_form.is_valid():
+                    return self._show(code_form=code_form)
+                user = get_client().get_user(self.sub)
+                verification.verify_code(
+                    request, user, action.removeprefix("verify_"), code_form.cleaned_data["code"]
+                )
+            else:
+                return self._show()
+        except FlowError as error:
+            form = code_form if code_form is not None else password_form
+            if form is not None and error.field in form.fields:
+                form.add_error(error.field, str(error.message))
+                return self._show(password_form=password_form, code_form=code_form)
+            return self._show(error=error.message, password_form=password_form)
+        except LogtoUnavailable:
+            return self._show(status=503, unavailable=UNAVAILABLE)
+        except LogtoError:
+            return self._show(status=503 if is_htmx(request) else 200, unavailable=UNAVAILABLE)
+        return self._succeeded()
+
+    def _succeeded(self) -> HttpResponse:
+        request = self.request
+        key = request.POST.get("resume_key") or ""
+        entry = request.session.get(stepup.STASH_KEY, {}).get(key)
+        if is_htmx(request) and entry:
+            # Re-send the refused action: the stash holds its data, the client only the key.
+            return render(
+                request,
+                "account_center/partials/step_up_resume.html",
+                {"target_id": _target(request, request.POST.get("target_id")),
+                 "resume_url": entry["path"], "resume_key": key},
+            )
+        if is_htmx(request):
+            return HttpResponseClientRedirect(self._next())
+        return HttpResponseRedirect(self._next())
