@@ -1,0 +1,149 @@
+"""``manage.py account_center_check``: test the live connection to Logto, one line per check.
+
+1. discovery: ``<LOGTO_ENDPOINT>/oidc/.well-known/openid-configuration`` answers, with an issuer.
+2. web app: Logto accepts ``LOGTO_APP_ID``/``LOGTO_APP_SECRET``. There is no harmless call that
+   only authenticates a client, so we ask the token endpoint for a grant a Traditional web app
+   is not allowed (``client_credentials``). Logto (node oidc-provider) authenticates the client
+   *before* checking the grant: wrong credentials answer 401 ``invalid_client``; right ones a
+   400 such as ``unauthorized_client``. No token is issued either way.
+3. M2M token: ``LOGTO_M2M_APP_ID``/``LOGTO_M2M_APP_SECRET`` obtain a Management API token.
+4. Management API: one read (the connector list) succeeds with that token.
+
+Prints ``OK``/``FAIL`` and a reason, never a secret or token; exits 1 if anything failed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import requests
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from ...app_settings import app_settings
+from ...logto.errors import LogtoAuthenticationError, LogtoError
+
+# OAuth errors that prove the client authenticated and only the grant was refused.
+_AUTHENTICATED_ERRORS = frozenset(
+    {"unauthorized_client", "unsupported_grant_type", "invalid_grant", "invalid_scope",
+     "invalid_target", "invalid_request"}
+)
+
+
+class Command(BaseCommand):
+    help = _("Check that Logto is reachable and accepts this site's credentials.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        from ...logto.client import LogtoClient
+
+        self.failures = 0
+        try:
+            # A fresh client: the check must not be answered from a cached document or token.
+            client = LogtoClient.from_settings()
+        except LogtoError as exc:
+            self._line(False, "configuration", str(exc))
+            raise CommandError(_("1 check failed.")) from exc
+
+        document = self._discovery(client)
+        if document is not None:
+            self._web_app(document)
+        else:
+            self._line(False, "web app", _("skipped: no discovery document"))
+        m2m_ok = self._m2m(client)
+        if m2m_ok:
+            self._management_api(client)
+        else:
+            self._line(False, "management API", _("skipped: no M2M token"))
+        client.session.close()
+        if self.failures:
+            raise CommandError(
+                _("%(count)d check(s) failed.") % {"count": self.failures}
+            )
+        self.stdout.write(_("All checks passed."))
+
+    def _line(self, ok: bool, name: str, reason: str) -> None:
+        if not ok:
+            self.failures += 1
+        status = self.style.SUCCESS("OK  ") if ok else self.style.ERROR("FAIL")
+        self.stdout.write(f"{status} {name}: {reason}")
+
+    def _discovery(self, client: Any) -> dict[str, Any] | None:
+        try:
+            document = client.discovery()
+        except LogtoError as exc:
+            self._line(False, "discovery", _("%(endpoint)s: %(error)s")
+                       % {"endpoint": app_settings.LOGTO_ENDPOINT, "error": exc})
+            return None
+        missing = [k for k in ("issuer", "token_endpoint", "jwks_uri", "authorization_endpoint")
+                   if not document.get(k)]
+        if missing:
+            self._line(False, "discovery", _("document lacks %(keys)s") % {"keys": ", ".join(missing)})
+            return None
+        self._line(True, "discovery", _("issuer %(issuer)s") % {"issuer": document["issuer"]})
+        return document
+
+    def _web_app(self, document: dict[str, Any]) -> None:
+        app_id = app_settings.LOGTO_APP_ID
+        if not app_id or not app_settings.LOGTO_APP_SECRET:
+            self._line(False, "web app", _("LOGTO_APP_ID and LOGTO_APP_SECRET must be set"))
+            return
+        try:
+            response = requests.post(
+                document["token_endpoint"],
+                data={"grant_type": "client_credentials"},
+                auth=(app_id, app_settings.LOGTO_APP_SECRET),
+                timeout=app_settings.LOGTO_TIMEOUT,
+                headers={"Accept": "application/json"},
+            )
+        except requests.RequestException as exc:
+            self._line(False, "web app", _("token endpoint unreachable (%(error)s)")
+                       % {"error": type(exc).__name__})
+            return
+        try:
+            error = str(response.json().get("error") or "")
+        except (ValueError, AttributeError):
+            error = ""
+        if response.status_code == 200:
+            # Accepted (a web app that may also use client_credentials): certainly authenticated.
+            self._line(True, "web app", _("%(app_id)s accepted") % {"app_id": app_id})
+        elif error == "invalid_client" or response.status_code == 401:
+            self._line(False, "web app", _(
+                "Logto refused the credentials of %(app_id)s (invalid_client): check "
+                "LOGTO_APP_ID and LOGTO_APP_SECRET") % {"app_id": app_id})
+        elif response.status_code >= 500:
+            self._line(False, "web app", _("token endpoint answered %(status)d")
+                       % {"status": response.status_code})
+        elif error in _AUTHENTICATED_ERRORS:
+            self._line(True, "web app", _("%(app_id)s authenticated (Logto answered %(error)s "
+                                          "to a probe grant, as expected)")
+                       % {"app_id": app_id, "error": error})
+        else:
+            self._line(False, "web app", _("unexpected answer %(status)d %(error)s")
+                       % {"status": response.status_code, "error": error or "-"})
+
+    def _m2m(self, client: Any) -> bool:
+        try:
+            client.get_access_token(force_refresh=True)
+        except LogtoAuthenticationError as exc:
+            self._line(False, "M2M token", _(
+                "Logto refused %(app_id)s (%(code)s): check LOGTO_M2M_APP_ID, "
+                "LOGTO_M2M_APP_SECRET and LOGTO_MANAGEMENT_API_RESOURCE")
+                % {"app_id": app_settings.LOGTO_M2M_APP_ID, "code": exc.code or exc.status})
+            return False
+        except LogtoError as exc:
+            self._line(False, "M2M token", str(exc))
+            return False
+        self._line(True, "M2M token", _("obtained for %(resource)s")
+                   % {"resource": app_settings.LOGTO_MANAGEMENT_API_RESOURCE})
+        return True
+
+    def _management_api(self, client: Any) -> None:
+        try:
+            connectors = client.list_connectors()
+        except LogtoError as exc:
+            self._line(False, "management API", _(
+                "GET /api/connectors failed: %(error)s (does the M2M app have the "
+                "Management API access role?)") % {"error": exc})
+            return
+        self._line(True, "management API", _("%(count)d connector(s) listed")
+                   % {"count": len(connectors)})

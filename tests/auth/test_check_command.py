@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import CommandError, call_command
+
+pytest.importorskip("logto_emulator.server", reason="the Logto emulator is not available")
+
+from logto_emulator.seed import DEMO_CLIENTS, demo_state  # noqa: E402
+from logto_emulator.server import EmulatorServer  # noqa: E402
+
+
+@pytest.fixture
+def emulator() -> Iterator[EmulatorServer]:
+    # The package's own pytest plugin fixture needs the package installed; this does not.
+    with EmulatorServer(demo_state()) as server:
+        yield server
+
+
+@pytest.fixture
+def emulator_settings(settings: Any, emulator: EmulatorServer) -> Any:
+    settings.LOGTO_ENDPOINT = emulator.url
+    settings.LOGTO_APP_ID = DEMO_CLIENTS.web_app_id
+    settings.LOGTO_APP_SECRET = DEMO_CLIENTS.web_app_secret
+    settings.LOGTO_M2M_APP_ID = DEMO_CLIENTS.m2m_app_id
+    settings.LOGTO_M2M_APP_SECRET = DEMO_CLIENTS.m2m_app_secret
+    return settings
+
+
+def run() -> tuple[str, CommandError | None]:
+    out = StringIO()
+    try:
+        call_command("account_center_check", stdout=out, no_color=True)
+    except CommandError as exc:
+        return out.getvalue(), exc
+    return out.getvalue(), None
+
+
+def test_check_passes_against_the_emulator(emulator_settings: Any) -> None:
+    output, error = run()
+    assert error is None, output
+    lines = output.splitlines()
+    assert [line.split()[0] for line in lines[:4]] == ["OK", "OK", "OK", "OK"]
+    assert "All checks passed." in output
+    for secret in (DEMO_CLIENTS.web_app_secret, DEMO_CLIENTS.m2m_app_secret):
+        assert secret not in output
+
+
+def test_check_fails_clearly_with_a_wrong_web_app_secret(emulator_settings: Any) -> None:
+    emulator_settings.LOGTO_APP_SECRET = "wrong-secret"
+    output, error = run()
+    assert error is not None
+    assert "FAIL web app: Logto refused the credentials of" in output
+    assert "invalid_client" in output
+    assert "wrong-secret" not in output
+    assert "OK   M2M token" in output
+
+
+def test_check_fails_clearly_with_a_wrong_m2m_secret(emulator_settings: Any) -> None:
+    emulator_settings.LOGTO_M2M_APP_SECRET = "wrong-secret"
+    output, error = run()
+    assert error is not None
+    assert "FAIL M2M token: Logto refused" in output
+    assert "FAIL management API: skipped" in output
+    assert "wrong-secret" not in output
+
+
+def test_check_fails_when_logto_is_unreachable(settings: Any) -> None:
+    settings.LOGTO_ENDPOINT = "http://127.0.0.1:9"
+    settings.LOGTO_TIMEOUT = (0.5, 0.5)
+    output, error = run()
+    assert error is not None
+    assert output.startswith("FAIL discovery")
