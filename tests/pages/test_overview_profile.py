@@ -1,0 +1,129 @@
+from __future__ import annotations
+
+import pytest
+import requests
+import responses
+from django.test import Client
+from django.urls import reverse
+
+from account_center.models import AuditEvent
+
+from .conftest import ENDPOINT, USER_URL, body, calls, logto_user
+
+pytestmark = pytest.mark.django_db
+
+
+def test_overview_needs_sign_in(client: Client) -> None:
+    response = client.get(reverse("account_center:overview"))
+    assert response.status_code == 302
+    assert reverse("account_center:login") in response["Location"]
+
+
+def test_overview_shows_account_in_two_logto_calls(auth_client, logto) -> None:
+    logto.get(USER_URL, json=logto_user(identities={"github": {"userId": "9", "details": {}}}))
+    logto.get(f"{USER_URL}/mfa-verifications", json=[{"id": "m1", "type": "Totp"}])
+    response = auth_client.get(reverse("account_center:overview"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    for text in ("Alice", "alice@example.com", "github", "Totp", "hx-headers", "htmx"):
+        assert text in html
+    api_calls = [c for c in logto.calls if "/api/" in c.request.url]
+    assert len(api_calls) == 2
+
+
+def test_overview_when_logto_is_down_is_a_friendly_503(auth_client, logto) -> None:
+    logto.get(USER_URL, body=requests.ConnectionError("down"))
+    logto.get(f"{USER_URL}/mfa-verifications", body=requests.ConnectionError("down"))
+    response = auth_client.get(reverse("account_center:overview"))
+    assert response.status_code == 503
+    assert "Logto is unavailable" in response.content.decode()
+
+
+def test_disabled_section_is_hidden_and_404(auth_client, logto, settings) -> None:
+    settings.ACCOUNT_CENTER_SECTIONS = ["profile", "security"]
+    logto.get(USER_URL, json=logto_user())
+    logto.get(f"{USER_URL}/mfa-verifications", json=[])
+    html = auth_client.get(reverse("account_center:overview")).content.decode()
+    assert reverse("account_center:tokens") not in html
+    assert reverse("account_center:profile") in html
+    assert auth_client.get(reverse("account_center:tokens")).status_code == 404
+
+
+def test_profile_edit_partial_for_htmx_full_page_otherwise(auth_client, logto, htmx_headers) -> None:
+    logto.get(USER_URL, json=logto_user())
+    url = reverse("account_center:profile_edit")
+    partial = auth_client.get(url, **htmx_headers).content.decode()
+    full = auth_client.get(url).content.decode()
+    assert partial.lstrip().startswith("<section")
+    assert "<html" not in partial
+    assert "<html" in full and 'id="ac-profile"' in full
+
+
+def test_profile_save_sends_changed_fields(auth_client, logto, htmx_headers) -> None:
+    logto.get(USER_URL, json=logto_user())
+    logto.patch(f"{USER_URL}/profile", json={"givenName": "Al"})
+    logto.patch(USER_URL, json=logto_user(name="Alice B"))
+    response = auth_client.post(
+        reverse("account_center:profile_edit"),
+        {"name": "Alice B", "given_name": "Al", "avatar": ""},
+        **htmx_headers,
+    )
+    assert response.status_code == 200
+    assert "Alice B" in response.content.decode()
+    assert body(calls(logto, "PATCH", f"{USER_URL}/profile")[0]) == {"profile": {"givenName": "Al"}}
+    assert body(calls(logto, "PATCH", USER_URL)[0]) == {"name": "Alice B"}
+    event = AuditEvent.objects.get(action="profile_update")
+    assert event.outcome == "success" and event.sub == "u1"
+
+
+def test_profile_invalid_avatar_is_a_field_error_with_input_kept(auth_client, logto, htmx_headers) -> None:
+    response = auth_client.post(
+        reverse("account_center:profile_edit"), {"name": "Zed", "avatar": "not a url"}, **htmx_headers
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'aria-invalid="true"' in html and "id_avatar_error" in html
+    assert 'value="Zed"' in html
+    assert not calls(logto, "PATCH", USER_URL)
+
+
+def test_profile_save_when_logto_down_keeps_input_503(auth_client, logto, htmx_headers) -> None:
+    logto.get(USER_URL, body=requests.ConnectionError("down"))
+    response = auth_client.post(
+        reverse("account_center:profile_edit"), {"name": "Kept Name"}, **htmx_headers
+    )
+    html = response.content.decode()
+    assert response.status_code == 503
+    assert "Logto is unavailable" in html and 'value="Kept Name"' in html
+
+
+def test_profile_plain_post_redirects(auth_client, logto) -> None:
+    logto.get(USER_URL, json=logto_user())
+    logto.patch(USER_URL, json=logto_user(name="New"))
+    response = auth_client.post(reverse("account_center:profile_edit"), {"name": "New"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_center:profile")
+
+
+def test_csrf_is_enforced(user, logto) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    response = client.post(reverse("account_center:profile_edit"), {"name": "x"})
+    assert response.status_code == 403
+    assert not [c for c in logto.calls if "/api/" in c.request.url]
+
+
+def test_custom_data_writes_declared_keys_only(auth_client, logto, htmx_headers, settings) -> None:
+    settings.ACCOUNT_CENTER_CUSTOM_DATA_FIELDS = [
+        {"key": "team", "label": "Team", "type": "text"},
+        {"key": "newsletter", "label": "Newsletter", "type": "boolean"},
+    ]
+    logto.patch(f"{USER_URL}/custom-data", json={"plan": "pro", "team": "blue", "newsletter": True})
+    response = auth_client.post(
+        reverse("account_center:custom_data"), {"cd_team": "blue", "cd_newsletter": "on"}, **htmx_headers
+    )
+    assert response.status_code == 200
+    sent = body(calls(logto, "PATCH", f"{USER_URL}/custom-data")[0])
+    assert sent == {"customData": {"team": "blue", "newsletter": True}}
+    assert "plan" not in sent["customData"]
+    assert "blue" in response.content.decode()

@@ -1,0 +1,192 @@
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from account_center.flows import stepup
+from account_center.models import AuditEvent
+
+from .conftest import ENDPOINT, SUB, USER_URL, body, calls, logto_user
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD_URL = f"{USER_URL}/password"
+VERIFY_URL = f"{USER_URL}/password/verify"
+
+
+def test_password_change_refused_without_step_up(auth_client, logto) -> None:
+    response = auth_client.post(
+        reverse("account_center:password"), {"password": "N3w-passw0rd!", "confirm": "N3w-passw0rd!"}
+    )
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_center:step_up") + "?next=")
+    assert not calls(logto, "PATCH", PASSWORD_URL)
+    assert AuditEvent.objects.filter(action="step_up_required", outcome="denied").exists()
+
+
+def test_htmx_refusal_shows_dialog_in_place_offering_only_methods_user_has(
+    auth_client, logto, htmx_headers
+) -> None:
+    logto.get(USER_URL, json=logto_user(hasPassword=False, primaryEmail="a@example.com"))
+    response = auth_client.post(
+        reverse("account_center:username"), {"username": "bob"},
+        HTTP_HX_TARGET="ac-username", **htmx_headers,
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="ac-username"' in html and "Confirm it" in html
+    assert 'value="send_email"' in html
+    assert 'value="password"' not in html  # no password: not offered
+    assert "/account/reauthenticate/?next=" in html
+    assert not calls(logto, "PATCH", USER_URL)
+
+
+def test_htmx_step_up_resumes_original_action_without_retyping(
+    auth_client, logto, htmx_headers, clock
+) -> None:
+    logto.get(USER_URL, json=logto_user())
+    logto.post(VERIFY_URL, status=204)
+    logto.patch(USER_URL, json=logto_user(username="bob"))
+    url = reverse("account_center:username")
+    refused = auth_client.post(url, {"username": "bob"}, HTTP_HX_TARGET="ac-username", **htmx_headers)
+    key = refused.context["resume_key"]
+    verified = auth_client.post(
+        reverse("account_center:step_up"),
+        {"action": "password", "password": "secret", "resume_key": key, "target_id": "ac-username"},
+        **htmx_headers,
+    )
+    html = verified.content.decode()
+    assert f'hx-post="{url}"' in html and 'hx-trigger="load"' in html and key in html
+    assert "secret" not in html
+    resumed = auth_client.post(url, {"_resume": key}, HTTP_HX_TARGET="ac-username", **htmx_headers)
+    assert resumed.status_code == 200
+    assert body(calls(logto, "PATCH", USER_URL)[0]) == {"username": "bob"}
+    # The stash is single-use.
+    again = auth_client.post(url, {"_resume": key}, **htmx_headers)
+    assert "This field is required" in again.content.decode()
+    event = AuditEvent.objects.get(action="step_up", outcome="success")
+    assert event.detail == {"method": "password"}
+
+
+def test_wrong_password_is_refused_and_rate_limited(auth_client, logto, clock, settings) -> None:
+    settings.ACCOUNT_CENTER_ATTEMPT_LIMIT = 3
+    logto.get(USER_URL, json=logto_user())
+    logto.post(VERIFY_URL, status=422, json={"code": "session.invalid_credentials", "message": "x"})
+    url = reverse("account_center:step_up")
+    for _ in range(3):
+        response = auth_client.post(url, {"action": "password", "password": "wrong"})
+        assert "This password is not correct" in response.content.decode()
+    response = auth_client.post(url, {"action": "password", "password": "wrong"})
+    assert "Try again in 15 minutes" in response.content.decode()
+    assert len(calls(logto, "POST", VERIFY_URL)) == 3
+    assert not stepup.is_verified(response.wsgi_request)
+    assert all("wrong" not in str(e.detail) for e in AuditEvent.objects.all())
+    clock[0] += 901
+    auth_client.post(url, {"action": "password", "password": "wrong"})
+    assert len(calls(logto, "POST", VERIFY_URL)) == 4
+
+
+def test_rate_limit_also_counts_per_ip(user, logto, clock, settings) -> None:
+    from django.contrib.auth import get_user_model
+
+    from account_center.models import LogtoIdentity
+
+    settings.ACCOUNT_CENTER_ATTEMPT_LIMIT = 2
+    other = get_user_model().objects.create_user(username="mallory")
+    LogtoIdentity.objects.create(user=other, sub="u2")
+    logto.get(USER_URL, json=logto_user())
+    logto.get(f"{ENDPOINT}/api/users/u2", json=logto_user(id="u2"))
+    logto.post(VERIFY_URL, status=422, json={"code": "session.invalid_credentials"})
+    logto.post(f"{ENDPOINT}/api/users/u2/password/verify", status=422,
+               json={"code": "session.invalid_credentials"})
+    first, second = Client(), Client()
+    first.force_login(user)
+    second.force_login(other)
+    url = reverse("account_center:step_up")
+    first.post(url, {"action": "password", "password": "x"})
+    first.post(url, {"action": "password", "password": "x"})
+    response = second.post(url, {"action": "password", "password": "x"})
+    assert "Try again in" in response.content.decode()
+
+
+def test_code_step_up_verifies_current_email(auth_client, logto, clock) -> None:
+    logto.get(USER_URL, json=logto_user())
+    logto.post(f"{ENDPOINT}/api/verification-codes", status=204)
+    logto.post(f"{ENDPOINT}/api/verification-codes/verify", status=204)
+    url = reverse("account_center:step_up")
+    sent = auth_client.post(url, {"action": "send_email", "next": "/account/security/"})
+    assert 'value="verify_email"' in sent.content.decode()
+    assert body(calls(logto, "POST", f"{ENDPOINT}/api/verification-codes")[0]) == {
+        "email": "alice@example.com"
+    }
+    done = auth_client.post(url, {"action": "verify_email", "code": "123456", "next": "/account/security/"})
+    assert done.status_code == 302 and done["Location"] == "/account/security/"
+    assert body(calls(logto, "POST", f"{ENDPOINT}/api/verification-codes/verify")[0]) == {
+        "email": "alice@example.com", "verificationCode": "123456"
+    }
+    assert stepup.is_verified(done.wsgi_request)
+
+
+def test_step_up_window_expires(stepped_up, logto, clock) -> None:
+    url = reverse("account_center:password")
+    clock[0] += 599
+    logto.post(f"{ENDPOINT}/api/sign-in-exp/default/check-password", json={"result": True})
+    logto.get(f"{USER_URL}/has-password", json={"hasPassword": True})
+    logto.patch(f"{USER_URL}/password", status=204)
+    logto.get(USER_URL, json=logto_user())
+    ok = stepped_up.post(url, {"password": "N3w-passw0rd!", "confirm": "N3w-passw0rd!"})
+    assert ok.status_code == 302 and ok["Location"] == reverse("account_center:security")
+    clock[0] += 2
+    refused = stepped_up.post(url, {"password": "N3w-passw0rd!", "confirm": "N3w-passw0rd!"})
+    assert refused["Location"].startswith(reverse("account_center:step_up"))
+    assert len(calls(logto, "PATCH", f"{USER_URL}/password")) == 1
+
+
+def test_step_up_is_bound_to_the_logto_user(stepped_up, user) -> None:
+    session = stepped_up.session
+    session[stepup.SESSION_KEY] = {**session[stepup.SESSION_KEY], "sub": "someone-else"}
+    session.save()
+    response = stepped_up.post(reverse("account_center:username"), {"username": "bob"})
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_center:step_up"))
+
+
+@pytest.mark.parametrize(
+    "target", ["//evil.com", "https://evil.com/x", "/\\evil.com", "\\\\evil.com", "javascript:alert(1)"]
+)
+def test_next_never_leaves_the_site(auth_client, logto, clock, target) -> None:
+    logto.get(USER_URL, json=logto_user())
+    logto.post(VERIFY_URL, status=204)
+    response = auth_client.post(
+        reverse("account_center:step_up") + "?next=" + target,
+        {"action": "password", "password": "right", "next": target},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_center:overview")
+
+
+def test_next_on_same_site_is_followed(auth_client, logto, clock) -> None:
+    logto.post(VERIFY_URL, status=204)
+    response = auth_client.post(
+        reverse("account_center:step_up"),
+        {"action": "password", "password": "right", "next": "/account/security/"},
+    )
+    assert response["Location"] == "/account/security/"
+
+
+def test_step_up_page_when_logto_down(auth_client, logto) -> None:
+    import requests
+
+    logto.get(USER_URL, body=requests.ConnectionError("down"))
+    response = auth_client.get(reverse("account_center:step_up"), HTTP_HX_REQUEST="true")
+    assert response.status_code == 503
+    assert "Logto is unavailable" in response.content.decode()
+
+
+def test_record_verification_is_what_reauthentication_uses(auth_client, clock) -> None:
+    response = auth_client.get("/")
+    request = response.wsgi_request
+    stepup.record_verification(request, "reauthentication")
+    assert stepup.is_verified(request)
+    assert request.session[stepup.SESSION_KEY]["sub"] == SUB
