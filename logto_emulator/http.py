@@ -1,0 +1,224 @@
+"""Tiny WSGI request/response helpers (stdlib only, so the emulator runs without any framework)."""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from http.cookies import SimpleCookie
+from typing import Any
+from urllib.parse import parse_qs, quote, urlencode
+
+ERROR_MESSAGES: dict[str, str] = {
+    # Logto's English phrases for the codes the emulator answers (packages/phrases/.../errors).
+    "auth.authorization_header_missing": "Authorization header is missing.",
+    "auth.authorization_token_type_not_supported": "Authorization type is not supported.",
+    "auth.unauthorized": "Unauthorized. Please check credentials and its scope.",
+    "entity.not_exists_with_id": "The {name} with ID `{id}` does not exist.",
+    "entity.not_found": "The entity does not exist.",
+    "guard.invalid_input": "The request {type} is invalid.",
+    "request.invalid_input": "Input is invalid. {details}",
+    "user.username_already_in_use": "This username is already in use.",
+    "user.email_already_in_use": "This email is associated with an existing account.",
+    "user.phone_already_in_use": "This phone number is associated with an existing account.",
+    "user.identity_not_exist": "The social account has not been registered yet.",
+    "user.identity_already_in_use": "The social account has been associated with an existing account.",
+    "user.totp_already_in_use": "TOTP is already in use.",
+    "user.totp_secret_invalid": "Invalid TOTP secret supplied.",
+    "user.backup_code_already_in_use": "Backup code is already in use.",
+    "user.wrong_backup_code_format": "Backup code format is invalid.",
+    "user.personal_access_token_name_exists": "Personal access token name already exists.",
+    "session.invalid_credentials": "Incorrect account or password. Please check your input.",
+    "session.invalid_connector_id": "Unable to find available connector with id {connectorId}.",
+    "session.mfa.backup_code_can_not_be_alone": "Backup code can not be the only MFA.",
+    "verification_code.phone_email_empty": "Both phone and email are empty.",
+    "verification_code.not_found": "Verification code not found. Please send verification code first.",
+    "verification_code.phone_mismatch": "Phone mismatch. Please request a new verification code.",
+    "verification_code.email_mismatch": "Email mismatch. Please request a new verification code.",
+    "verification_code.code_mismatch": "Invalid verification code.",
+    "verification_code.expired": "Verification code has expired. Please request a new verification code.",
+    "verification_code.exceed_max_try": (
+        "Verification code retries limitation exceeded. Please request a new verification code."
+    ),
+    "oidc.session_not_found": "Session not found.",
+    "oidc.invalid_session_account_id": "Session accountId mismatch.",
+    "request.general": "Request error occurred.",
+}
+
+
+class HttpError(Exception):
+    """A Logto-shaped JSON error: ``{"code", "message", "data"?}``."""
+
+    def __init__(self, status: int, code: str, data: Any = None, **interpolation: Any) -> None:
+        super().__init__(code)
+        self.status = status
+        self.code = code
+        self.data = data
+        template = ERROR_MESSAGES.get(code, code)
+        try:
+            self.message = template.format(**interpolation)
+        except (KeyError, IndexError):
+            self.message = template
+
+    def body(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"message": self.message, "code": self.code}
+        if self.data is not None:
+            body["data"] = self.data
+        return body
+
+
+def not_found(entity: str, entity_id: str) -> HttpError:
+    return HttpError(404, "entity.not_exists_with_id", {"name": entity, "id": entity_id}, name=entity, id=entity_id)
+
+
+def invalid_input(details: str) -> HttpError:
+    # koaGuard's answer to a body that fails its schema.
+    return HttpError(400, "guard.invalid_input", {"details": details}, type="body")
+
+
+@dataclass
+class Request:
+    environ: dict[str, Any]
+    method: str
+    path: str
+    script_name: str
+    query: dict[str, str]
+    headers: dict[str, str]
+    body: bytes
+    base_url: str
+    cookies: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_environ(cls, environ: dict[str, Any], configured_base: str | None) -> Request:
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        body = environ["wsgi.input"].read(length) if length > 0 else b""
+        headers = {k[5:].replace("_", "-").lower(): v for k, v in environ.items() if k.startswith("HTTP_")}
+        if environ.get("CONTENT_TYPE"):
+            headers["content-type"] = environ["CONTENT_TYPE"]
+        script_name = environ.get("SCRIPT_NAME", "").rstrip("/")
+        if configured_base:
+            base = configured_base.rstrip("/")
+        else:
+            host = environ.get("HTTP_HOST") or f"{environ.get('SERVER_NAME', 'localhost')}:{environ.get('SERVER_PORT', '80')}"
+            base = f"{environ.get('wsgi.url_scheme', 'http')}://{host}{script_name}"
+        cookie = SimpleCookie()
+        try:
+            cookie.load(environ.get("HTTP_COOKIE", ""))
+        except Exception:  # a malformed cookie header is ignored, as browsers' servers do
+            pass
+        raw_path = environ.get("PATH_INFO", "") or "/"
+        return cls(
+            environ=environ,
+            method=environ.get("REQUEST_METHOD", "GET").upper(),
+            path=raw_path,
+            script_name=script_name,
+            query={k: v[-1] for k, v in parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True).items()},
+            headers=headers,
+            body=body,
+            base_url=base,
+            cookies={k: m.value for k, m in cookie.items()},
+        )
+
+    def json(self) -> Any:
+        if not self.body:
+            return {}
+        try:
+            return json.loads(self.body)
+        except ValueError as exc:
+            raise HttpError(400, "guard.invalid_input", {"details": str(exc)}, type="body") from exc
+
+    def json_object(self) -> dict[str, Any]:
+        data = self.json()
+        if not isinstance(data, dict):
+            raise invalid_input("Expected object")
+        return data
+
+    def form(self) -> dict[str, str]:
+        parsed = parse_qs(self.body.decode("utf-8", "replace"), keep_blank_values=True)
+        return {k: v[-1] for k, v in parsed.items()}
+
+    def basic_auth(self) -> tuple[str, str] | None:
+        header = self.headers.get("authorization", "")
+        if not header.lower().startswith("basic "):
+            return None
+        try:
+            decoded = base64.b64decode(header[6:].strip()).decode()
+        except ValueError:
+            return None
+        user, _, password = decoded.partition(":")
+        from urllib.parse import unquote_plus
+
+        # RFC 6749 2.3.1: client id and secret are form-urlencoded before Basic encoding.
+        return unquote_plus(user), unquote_plus(password)
+
+    @property
+    def cookie_path(self) -> str:
+        return self.script_name or "/"
+
+
+@dataclass
+class Response:
+    status: int = 200
+    body: bytes = b""
+    headers: list[tuple[str, str]] = field(default_factory=list)
+
+    def status_line(self) -> str:
+        try:
+            phrase = HTTPStatus(self.status).phrase
+        except ValueError:
+            phrase = "Unknown"
+        return f"{self.status} {phrase}"
+
+
+def json_response(data: Any, status: int = 200, headers: list[tuple[str, str]] | None = None) -> Response:
+    return Response(
+        status,
+        json.dumps(data).encode(),
+        [("Content-Type", "application/json; charset=utf-8"), *(headers or [])],
+    )
+
+
+def empty(status: int = 204) -> Response:
+    return Response(status, b"", [])
+
+
+def redirect(location: str, headers: list[tuple[str, str]] | None = None) -> Response:
+    return Response(303, b"", [("Location", location), *(headers or [])])
+
+
+def with_query(url: str, params: dict[str, str]) -> str:
+    params = {k: v for k, v in params.items() if v is not None}
+    if not params:
+        return url
+    return url + ("&" if "?" in url else "?") + urlencode(params, quote_via=quote)
+
+
+def esc(value: Any) -> str:
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def html_page(title: str, body_html: str, status: int = 200, headers: list[tuple[str, str]] | None = None) -> Response:
+    page = f"""<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{esc(title)} · Logto emulator</title>
+<style>
+body{{font-family:system-ui,sans-serif;max-width:28rem;margin:3rem auto;padding:0 1rem;line-height:1.5;color:#1b1b1f}}
+label{{display:block;margin-top:1rem;font-weight:600}} input{{width:100%;padding:.5rem;font-size:1rem;box-sizing:border-box}}
+button{{margin-top:1.25rem;padding:.5rem 1rem;font-size:1rem}} .error{{color:#a4000f;font-weight:600}}
+.note{{color:#555;font-size:.9rem}} table{{border-collapse:collapse;width:100%}} td,th{{border-bottom:1px solid #ccc;padding:.3rem;text-align:left}}
+</style></head>
+<body><main>
+{body_html}
+<p class="note">This is the Logto emulator, a development tool. It is not Logto.</p>
+</main></body></html>"""
+    return Response(
+        status,
+        page.encode(),
+        [("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-store"), *(headers or [])],
+    )

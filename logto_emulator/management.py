@@ -1,0 +1,739 @@
+"""The Management API half of the emulator (``/api/...``), with Logto's payloads, statuses and codes.
+
+Like real Logto, the Management API enforces little: no password policy on set, no username rules
+beyond its guard regexes, no "keep one way to sign in". Applications must enforce those themselves.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import secrets
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pyotp
+
+from logto_emulator.http import HttpError, Request, Response, empty, invalid_input, json_response, not_found, with_query
+from logto_emulator.state import (
+    CODE_LIFETIME_SECONDS,
+    CODE_MAX_TRIES,
+    EmulatorState,
+    check_password,
+    generate_id,
+    hash_password,
+    now_ms,
+)
+
+# Logto's guard regexes (packages/toolkit/core-kit/src/regex.ts).
+USERNAME_RE = re.compile(r"^[A-Z_a-z]\w*$")
+EMAIL_RE = re.compile(r"^\S+@\S+\.\S+$")
+PHONE_RE = re.compile(r"^\d+$")
+PROFILE_KEYS = {
+    "familyName", "givenName", "middleName", "nickname", "preferredUsername", "profile", "website",
+    "gender", "birthdate", "zoneinfo", "locale", "address",
+}
+ADDRESS_KEYS = {"formatted", "streetAddress", "locality", "region", "postalCode", "country"}
+# A tiny stand-in for the "pwned passwords" check, enough to exercise the issue in tests.
+BREACHED_PASSWORDS = {"password", "password1", "password123", "12345678", "123456789", "qwerty123", "iloveyou1", "11111111"}
+PASSWORD_MIN_LENGTH = 8
+PASSWORD_MAX_LENGTH = 256
+PASSWORD_MIN_CHARACTER_TYPES = 2
+TENANT_ID = "default"
+
+# The one social connector, modelled on Logto's mock social connector (connector-mock-social).
+MOCK_SOCIAL_CONNECTOR_ID = "mocksocialconn"
+_MOCK_SOCIAL_LOGO = "data:image/svg+xml;base64," + base64.b64encode(
+    b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><circle cx="12" cy="12" r="11" fill="#5d34f2"/>'
+    b'<text x="12" y="16.5" font-size="12" text-anchor="middle" fill="#fff" font-family="sans-serif">M</text></svg>'
+).decode()
+
+
+def _mock_social_connector() -> dict[str, Any]:
+    metadata = {
+        "id": "mock-social-connector",
+        "target": "mock-social",
+        "platform": "Universal",
+        "name": {"en": "Mock Social", "zh-CN": "Mock 社交登录", "ko": "Mock Social", "tr-TR": "Mock Social"},
+        "logo": _MOCK_SOCIAL_LOGO,
+        "logoDark": None,
+        "description": {"en": "Social mock connector description"},
+        "readme": "",
+        "isTokenStorageSupported": True,
+    }
+    return {
+        "id": MOCK_SOCIAL_CONNECTOR_ID,
+        "syncProfile": False,
+        "enableTokenStorage": False,
+        "config": {},
+        "metadata": {"target": "mock-social", "name": {}, "logo": "", "logoDark": None},
+        "connectorId": metadata["id"],
+        "target": metadata["target"],
+        "name": metadata["name"],
+        "description": metadata["description"],
+        "logo": metadata["logo"],
+        "logoDark": None,
+        "readme": "",
+        "platform": "Universal",
+        "isStandard": False,
+        "isTokenStorageSupported": True,
+        "type": "Social",
+        "isDemo": False,
+        "formItems": [],
+        "customData": {},
+    }
+
+
+# -- routing ----------------------------------------------------------------------------------
+Handler = Callable[..., Response]
+_ROUTES: list[tuple[str, re.Pattern[str], Handler]] = []
+
+
+def route(method: str, pattern: str) -> Callable[[Handler], Handler]:
+    def register(func: Handler) -> Handler:
+        _ROUTES.append((method, re.compile(pattern), func))
+        return func
+
+    return register
+
+
+def dispatch(state: EmulatorState, request: Request) -> Response:
+    _authenticate(state, request)
+    with state.lock:
+        state.management_api_calls += 1
+    matched_path = False
+    for method, pattern, handler in _ROUTES:
+        match = pattern.fullmatch(request.path)
+        if match is None:
+            continue
+        matched_path = True
+        if method == request.method:
+            with state.lock:
+                return handler(state, request, *match.groups())
+    if matched_path:
+        return json_response({"message": "Method Not Allowed", "code": "request.general"}, status=405)
+    return json_response({"message": "Not Found", "code": "request.general"}, status=404)
+
+
+def _authenticate(state: EmulatorState, request: Request) -> None:
+    header = request.headers.get("authorization")
+    if not header:
+        raise HttpError(401, "auth.authorization_header_missing")
+    if not header.startswith("Bearer"):
+        raise HttpError(401, "auth.authorization_token_type_not_supported", {"supportedTypes": ["Bearer"]})
+    info = state.token_info(header[len("Bearer ") :].strip())
+    if info is None or info["kind"] != "m2m":
+        raise HttpError(401, "auth.unauthorized")
+    if "all" not in info["scope"].split():
+        raise HttpError(403, "auth.forbidden")
+
+
+# -- helpers ----------------------------------------------------------------------------------
+def _user(state: EmulatorState, user_id: str) -> dict[str, Any]:
+    user = state.users.get(user_id)
+    if user is None:
+        raise not_found("user", user_id)
+    return user
+
+
+def user_json(user: dict[str, Any], *, include_sso: bool = False) -> dict[str, Any]:
+    data = {k: v for k, v in user.items() if not k.startswith("_") and k != "logtoConfig"}
+    data["cimdClientId"] = None
+    data["hasPassword"] = bool(user["_password"])
+    if include_sso:
+        data["ssoIdentities"] = user["_sso"]
+    return data
+
+
+def _touch(user: dict[str, Any]) -> None:
+    user["updatedAt"] = now_ms()
+
+
+def _check_collisions(state: EmulatorState, body: dict[str, Any], user_id: str | None) -> None:
+    if body.get("username") and state.find_user_by("username", body["username"], exclude=user_id):
+        raise HttpError(422, "user.username_already_in_use")
+    if body.get("primaryEmail") and state.find_user_by("primaryEmail", body["primaryEmail"], exclude=user_id):
+        raise HttpError(422, "user.email_already_in_use")
+    if body.get("primaryPhone") and state.find_user_by("primaryPhone", body["primaryPhone"], exclude=user_id):
+        raise HttpError(422, "user.phone_already_in_use")
+
+
+def _validate_user_fields(body: dict[str, Any], *, allow_clear: bool) -> dict[str, Any]:
+    """Apply Logto's body guard for user create/update; answer the fields with "" turned into None."""
+    clean: dict[str, Any] = {}
+    patterns = {"username": USERNAME_RE, "primaryEmail": EMAIL_RE, "primaryPhone": PHONE_RE}
+    for key, value in body.items():
+        if key in patterns or key in ("name", "avatar"):
+            if value in ("", None):
+                if not allow_clear and key != "avatar":
+                    raise invalid_input(f"{key}: Invalid")
+                clean[key] = None
+                continue
+            if not isinstance(value, str):
+                raise invalid_input(f"{key}: Expected string, received {type(value).__name__}")
+            if key in patterns and not patterns[key].match(value):
+                raise invalid_input(f"{key}: Invalid")
+            if key == "avatar" and not value.startswith(("http://", "https://")):
+                raise invalid_input("avatar: Invalid url")
+            clean[key] = value
+        elif key == "customData":
+            if not isinstance(value, dict):
+                raise invalid_input("customData: Expected object")
+            clean[key] = value
+        elif key == "profile":
+            clean[key] = _validate_profile(value)
+    return clean
+
+
+def _validate_profile(value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise invalid_input("profile: Expected object")
+    profile: dict[str, Any] = {}
+    for key, item in value.items():
+        if key not in PROFILE_KEYS:
+            continue  # zod strips unknown keys
+        if key == "address":
+            if not isinstance(item, dict) or any(not isinstance(v, str) for k, v in item.items() if k in ADDRESS_KEYS):
+                raise invalid_input("profile.address: Expected object of strings")
+            profile[key] = {k: v for k, v in item.items() if k in ADDRESS_KEYS}
+        elif not isinstance(item, str):
+            raise invalid_input(f"profile.{key}: Expected string")
+        else:
+            profile[key] = item
+    return profile
+
+
+def _bool_query(request: Request, name: str) -> bool:
+    return request.query.get(name, "").lower() in ("true", "1", "yes", "y")
+
+
+# -- users ------------------------------------------------------------------------------------
+@route("GET", r"/api/users")
+def list_users(state: EmulatorState, request: Request) -> Response:
+    search = request.query.get("search", "").strip("%").lower()
+    users = sorted(state.users.values(), key=lambda u: u["createdAt"], reverse=True)
+    if search:
+        fields = ("id", "username", "primaryEmail", "primaryPhone", "name")
+        users = [u for u in users if any(search in str(u.get(f) or "").lower() for f in fields)]
+    try:
+        page = max(int(request.query.get("page", "1")), 1)
+        size = min(max(int(request.query.get("page_size", "20")), 1), 100)
+    except ValueError as exc:
+        raise HttpError(400, "guard.invalid_input", {"details": "page: Invalid"}, type="query") from exc
+    chunk = users[(page - 1) * size : page * size]
+    return json_response([user_json(u) for u in chunk], headers=[("Total-Number", str(len(users)))])
+
+
+@route("POST", r"/api/users")
+def create_user(state: EmulatorState, request: Request) -> Response:
+    body = request.json_object()
+    fields = _validate_user_fields(body, allow_clear=False)
+    password = body.get("password")
+    if password is not None and (not isinstance(password, str) or not password):
+        raise invalid_input("password: String must contain at least 1 character(s)")
+    _check_collisions(state, fields, None)
+    user = state.create_user(
+        username=fields.get("username"),
+        password=password,
+        primary_email=fields.get("primaryEmail"),
+        primary_phone=fields.get("primaryPhone"),
+        name=fields.get("name"),
+        avatar=fields.get("avatar"),
+        custom_data=fields.get("customData"),
+        profile=fields.get("profile"),
+    )
+    return json_response(user_json(user))
+
+
+@route("GET", r"/api/users/([^/]+)")
+def get_user(state: EmulatorState, request: Request, user_id: str) -> Response:
+    return json_response(user_json(_user(state, user_id), include_sso=_bool_query(request, "includeSsoIdentities")))
+
+
+@route("PATCH", r"/api/users/([^/]+)")
+def update_user(state: EmulatorState, request: Request, user_id: str) -> Response:
+    user = _user(state, user_id)
+    fields = _validate_user_fields(request.json_object(), allow_clear=True)
+    _check_collisions(state, fields, user_id)
+    # Here customData and profile are replaced whole, unlike their own endpoints which merge.
+    user.update(fields)
+    _touch(user)
+    return json_response(user_json(user))
+
+
+@route("DELETE", r"/api/users/([^/]+)")
+def delete_user(state: EmulatorState, request: Request, user_id: str) -> Response:
+    _user(state, user_id)
+    state.end_sessions_of(user_id)  # Logto signs the user out everywhere
+    del state.users[user_id]
+    state.personal_access_tokens = [t for t in state.personal_access_tokens if t["userId"] != user_id]
+    return empty()
+
+
+@route("PATCH", r"/api/users/([^/]+)/profile")
+def update_profile(state: EmulatorState, request: Request, user_id: str) -> Response:
+    user = _user(state, user_id)
+    body = request.json_object()
+    if "profile" not in body:
+        raise invalid_input("profile: Required")
+    user["profile"] = {**user["profile"], **_validate_profile(body["profile"])}
+    _touch(user)
+    return json_response(user["profile"])
+
+
+@route("GET", r"/api/users/([^/]+)/custom-data")
+def get_custom_data(state: EmulatorState, request: Request, user_id: str) -> Response:
+    return json_response(_user(state, user_id)["customData"])
+
+
+@route("PATCH", r"/api/users/([^/]+)/custom-data")
+def update_custom_data(state: EmulatorState, request: Request, user_id: str) -> Response:
+    user = _user(state, user_id)
+    body = request.json_object()
+    if not isinstance(body.get("customData"), dict):
+        raise invalid_input("customData: Required")
+    user["customData"] = {**user["customData"], **body["customData"]}
+    _touch(user)
+    return json_response(user["customData"])
+
+
+def _logto_config_json(user: dict[str, Any]) -> dict[str, Any]:
+    config = user["logtoConfig"]
+    mfa = config.get("mfa", {})
+    return {
+        "mfa": {
+            "enabled": bool(mfa.get("enabled", False)),
+            "skipped": bool(mfa.get("skipped", False)),
+            "skipMfaOnSignIn": bool(mfa.get("skipMfaOnSignIn", False)),
+        },
+        "passkeySignIn": {"skipped": bool(config.get("passkeySignIn", {}).get("skipped", False))},
+    }
+
+
+@route("GET", r"/api/users/([^/]+)/logto-configs")
+def get_logto_configs(state: EmulatorState, request: Request, user_id: str) -> Response:
+    return json_response(_logto_config_json(_user(state, user_id)))
+
+
+@route("PATCH", r"/api/users/([^/]+)/logto-configs")
+def update_logto_configs(state: EmulatorState, request: Request, user_id: str) -> Response:
+    user = _user(state, user_id)
+    body = request.json_object()
+    allowed = {"mfa": {"enabled", "skipped", "skipMfaOnSignIn", "additionalBindingSuggestionSkipped"}, "passkeySignIn": {"skipped"}}
+    for section, keys in allowed.items():
+        part = body.get(section)
+        if part is None:
+            continue
+        if not isinstance(part, dict) or any(not isinstance(v, bool) for k, v in part.items() if k in keys):
+            raise invalid_input(f"{section}: Expected object of booleans")
+        current = user["logtoConfig"].setdefault(section, {})
+        current.update({k: v for k, v in part.items() if k in keys})
+    _touch(user)
+    return json_response(_logto_config_json(user))
+
+
+@route("PATCH", r"/api/users/([^/]+)/is-suspended")
+def set_suspended(state: EmulatorState, request: Request, user_id: str) -> Response:
+    user = _user(state, user_id)
+    value = request.json_object().get("isSuspended")
+    if not isinstance(value, bool):
+        raise invalid_input("isSuspended: Expected boolean")
+    user["isSuspended"] = value
+    if value:
+        state.end_sessions_of(user_id)  # a suspended user is signed out
+    _touch(user)
+    return json_response(user_json(user))
+
+
+# -- password ---------------------------------------------------------------------------------
+def _password_body(request: Request) -> str:
+    password = request.json_object().get("password")
+    if not isinstance(password, str) or not password:
+        raise invalid_input("password: String must contain at least 1 character(s)")
+    return password
+
+
+@route("GET", r"/api/users/([^/]+)/has-password")
+def has_password(state: EmulatorState, request: Request, user_id: str) -> Response:
+    return json_response({"hasPassword": bool(_user(state, user_id)["_password"])})
+
+
+@route("POST", r"/api/users/([^/]+)/password/verify")
+def verify_password(state: EmulatorState, request: Request, user_id: str) -> Response:
+    user = _user(state, user_id)
+    if not check_password(_password_body(request), user["_password"]):
+        raise HttpError(422, "session.invalid_credentials")
+    return empty()
+
+
+@route("PATCH", r"/api/users/([^/]+)/password")
+def set_password(state: EmulatorState, request: Request, user_id: str) -> Response:
+    user = _user(state, user_id)
+    # No policy check here, as in Logto: callers check with sign-in-exp/default/check-password.
+    user["_password"] = hash_password(_password_body(request))
+    _touch(user)
+    return json_response(user_json(user))
+
+
+def password_issues(password: str, user: dict[str, Any] | None) -> list[dict[str, Any]]:
+    issues: list[dict[str, Any]] = []
+    if len(password) < PASSWORD_MIN_LENGTH:
+        issues.append({"code": "password_rejected.too_short", "interpolation": {"min": PASSWORD_MIN_LENGTH}})
+    if len(password) > PASSWORD_MAX_LENGTH:
+        issues.append({"code": "password_rejected.too_long", "interpolation": {"max": PASSWORD_MAX_LENGTH}})
+    if any(not (32 <= ord(c) < 127) for c in password):
+        issues.append({"code": "password_rejected.unsupported_characters"})
+    types = sum(
+        (
+            any(c.islower() for c in password),
+            any(c.isupper() for c in password),
+            any(c.isdigit() for c in password),
+            any(not c.isalnum() for c in password),
+        )
+    )
+    if types < PASSWORD_MIN_CHARACTER_TYPES:
+        issues.append({"code": "password_rejected.character_types", "interpolation": {"min": PASSWORD_MIN_CHARACTER_TYPES}})
+    if password.lower() in BREACHED_PASSWORDS:
+        issues.append({"code": "password_rejected.pwned"})
+    if user is not None:
+        lowered = password.lower()
+        parts = [user.get("username"), user.get("name"), (user.get("primaryEmail") or "").split("@")[0], user.get("primaryPhone")]
+        if any(p and len(p) >= 3 and p.lower() in lowered for p in parts):
+            issues.append({"code": "password_rejected.restricted.user_info"})
+    return issues
+
+
+@route("POST", r"/api/sign-in-exp/default/check-password")
+def check_password_policy(state: EmulatorState, request: Request) -> Response:
+    body = request.json_object()
+    password = body.get("password")
+    if not isinstance(password, str):
+        raise invalid_input("password: Required")
+    user_id = body.get("userId")
+    user = _user(state, user_id) if user_id else None
+    issues = password_issues(password, user)
+    if issues:
+        return json_response({"result": False, "issues": issues}, status=400)
+    return json_response({"result": True})
+
+
+# -- verification codes -----------------------------------------------------------------------
+def _code_target(body: dict[str, Any]) -> tuple[str, str]:
+    if isinstance(body.get("email"), str) and body["email"]:
+        if not EMAIL_RE.match(body["email"]):
+            raise invalid_input("email: Invalid")
+        return "email", body["email"]
+    if isinstance(body.get("phone"), str) and body["phone"]:
+        if not PHONE_RE.match(body["phone"]):
+            raise invalid_input("phone: Invalid")
+        return "phone", body["phone"]
+    raise invalid_input("email or phone: Required")
+
+
+@route("POST", r"/api/verification-codes")
+def send_code(state: EmulatorState, request: Request) -> Response:
+    kind, value = _code_target(request.json_object())
+    state.issue_code(kind, value)
+    return empty()
+
+
+@route("POST", r"/api/verification-codes/verify")
+def verify_code(state: EmulatorState, request: Request) -> Response:
+    body = request.json_object()
+    kind, value = _code_target(body)
+    typed = body.get("verificationCode")
+    if not isinstance(typed, str) or not typed:
+        raise invalid_input("verificationCode: Required")
+    matching = [c for c in state.codes if c.target[0] == kind and c.target[1].lower() == value.lower()]
+    if not matching:
+        raise HttpError(400, "verification_code.not_found")
+    code = matching[-1]
+    if time.time() - code.created_at > CODE_LIFETIME_SECONDS:
+        raise HttpError(400, "verification_code.expired")
+    if code.tries >= CODE_MAX_TRIES:
+        raise HttpError(400, "verification_code.exceed_max_try")
+    if not secrets.compare_digest(typed, code.code):
+        code.tries += 1
+        raise HttpError(400, "verification_code.code_mismatch")
+    state.codes.remove(code)  # a code is consumed once verified
+    return empty()
+
+
+# -- connectors and social identities ---------------------------------------------------------
+@route("GET", r"/api/connectors")
+def list_connectors(state: EmulatorState, request: Request) -> Response:
+    return json_response([_mock_social_connector()])
+
+
+@route("GET", r"/api/connectors/([^/]+)")
+def get_connector(state: EmulatorState, request: Request, connector_id: str) -> Response:
+    if connector_id != MOCK_SOCIAL_CONNECTOR_ID:
+        raise not_found("connector", connector_id)
+    return json_response(_mock_social_connector())
+
+
+@route("POST", r"/api/connectors/([^/]+)/authorization-uri")
+def authorization_uri(state: EmulatorState, request: Request, connector_id: str) -> Response:
+    if connector_id != MOCK_SOCIAL_CONNECTOR_ID:
+        raise not_found("connector", connector_id)
+    body = request.json_object()
+    if not isinstance(body.get("state"), str) or not isinstance(body.get("redirectUri"), str):
+        raise invalid_input("state, redirectUri: Required")
+    return json_response(
+        {
+            "redirectTo": with_query(
+                f"{request.base_url}/mock-social/authorize",
+                {"state": body["state"], "redirect_uri": body["redirectUri"], "scope": "email profile"},
+            )
+        }
+    )
+
+
+@route("POST", r"/api/users/([^/]+)/identities")
+def link_identity(state: EmulatorState, request: Request, user_id: str) -> Response:
+    user = _user(state, user_id)
+    body = request.json_object()
+    connector_id, data = body.get("connectorId"), body.get("connectorData")
+    if not isinstance(connector_id, str) or not isinstance(data, dict):
+        raise invalid_input("connectorId, connectorData: Required")
+    if connector_id != MOCK_SOCIAL_CONNECTOR_ID:
+        raise not_found("connector", connector_id)
+    if not isinstance(data.get("code"), str):
+        # The mock connector's data guard needs a `code`; its connector error surfaces as 400.
+        raise HttpError(400, "connector.invalid_response")
+    issued = state.social_codes.pop(data["code"], {})
+    social_id = data.get("userId") or issued.get("userId") or f"mock-social-sub-{secrets.token_hex(8)}"
+    target = "mock-social"
+    for other in state.users.values():
+        if other["id"] != user_id and other["identities"].get(target, {}).get("userId") == social_id:
+            raise HttpError(422, "user.identity_already_in_use")
+    details = {"id": social_id, **{k: data[k] for k in ("email", "phone", "name", "avatar") if isinstance(data.get(k), str)}, "rawData": data}
+    user["identities"] = {**user["identities"], target: {"userId": social_id, "details": details}}
+    _touch(user)
+    return json_response(user["identities"])
+
+
+@route("DELETE", r"/api/users/([^/]+)/identities/([^/]+)")
+def unlink_identity(state: EmulatorState, request: Request, user_id: str, target: str) -> Response:
+    user = _user(state, user_id)
+    if target not in user["identities"]:
+        raise HttpError(404, "user.identity_not_exist")
+    user["identities"] = {t: i for t, i in user["identities"].items() if t != target}
+    _touch(user)
+    return json_response(user_json(user))
+
+
+# -- MFA ----------------------------------------------------------------------------------------
+def _iso_now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime())
+
+
+@route("GET", r"/api/users/([^/]+)/mfa-verifications")
+def list_mfa(state: EmulatorState, request: Request, user_id: str) -> Response:
+    result = []
+    for factor in _user(state, user_id)["_mfa"]:
+        item = {"id": factor["id"], "createdAt": factor["createdAt"], "type": factor["type"]}
+        if factor.get("lastUsedAt"):
+            item["lastUsedAt"] = factor["lastUsedAt"]
+        if factor["type"] == "BackupCode":
+            item["remainCodes"] = sum(1 for c in factor["codes"] if not c["usedAt"])
+        for key in ("name", "agent"):
+            if factor.get(key):
+                item[key] = factor[key]
+        result.append(item)
+    return json_response(result)
+
+
+def _valid_totp_secret(secret: str) -> bool:
+    # Logto accepts base32 secrets of 16 to 32 characters.
+    return bool(re.fullmatch(r"[A-Z2-7]{16,32}", secret))
+
+
+@route("POST", r"/api/users/([^/]+)/mfa-verifications")
+def create_mfa(state: EmulatorState, request: Request, user_id: str) -> Response:
+    user = _user(state, user_id)
+    body = request.json_object()
+    kind = body.get("type")
+    if kind == "Totp":
+        if any(f["type"] == "Totp" for f in user["_mfa"]):
+            raise HttpError(422, "user.totp_already_in_use")
+        secret = body.get("secret")
+        if secret is not None and (not isinstance(secret, str) or not _valid_totp_secret(secret)):
+            raise HttpError(422, "user.totp_secret_invalid")
+        secret = secret or pyotp.random_base32()
+        user["_mfa"].append({"id": generate_id(21), "type": "Totp", "secret": secret, "createdAt": _iso_now()})
+        label = user["username"] or user["primaryEmail"] or user["primaryPhone"] or user["name"] or "Unnamed User"
+        key_uri = pyotp.TOTP(secret).provisioning_uri(name=label, issuer_name=request.base_url.split("//")[-1].split("/")[0].split(":")[0])
+        # Logto answers a PNG data URL; the emulator has no image library, so it carries the URI.
+        qr = "data:text/plain;base64," + base64.b64encode(key_uri.encode()).decode()
+        _touch(user)
+        return json_response({"type": "Totp", "secret": secret, "secretQrCode": qr})
+    if kind == "BackupCode":
+        if any(f["type"] == "BackupCode" and any(not c["usedAt"] for c in f["codes"]) for f in user["_mfa"]):
+            raise HttpError(422, "user.backup_code_already_in_use")
+        if not any(f["type"] != "BackupCode" for f in user["_mfa"]):
+            raise HttpError(422, "session.mfa.backup_code_can_not_be_alone")
+        codes = body.get("codes")
+        if codes is not None and (
+            not isinstance(codes, list) or not codes or any(not isinstance(c, str) or not re.fullmatch(r"[0-9a-f]{10}", c) for c in codes)
+        ):
+            raise HttpError(422, "user.wrong_backup_code_format")
+        codes = codes or [secrets.token_hex(5) for _ in range(10)]
+        user["_mfa"] = [f for f in user["_mfa"] if f["type"] != "BackupCode"]
+        user["_mfa"].append(
+            {"id": generate_id(21), "type": "BackupCode", "codes": [{"code": c, "usedAt": None} for c in codes], "createdAt": _iso_now()}
+        )
+        _touch(user)
+        return json_response({"type": "BackupCode", "codes": codes})
+    raise invalid_input("type: Invalid discriminator value. Expected 'Totp' | 'BackupCode'")
+
+
+@route("DELETE", r"/api/users/([^/]+)/mfa-verifications/([^/]+)")
+def delete_mfa(state: EmulatorState, request: Request, user_id: str, verification_id: str) -> Response:
+    user = _user(state, user_id)
+    if not any(f["id"] == verification_id for f in user["_mfa"]):
+        raise HttpError(404, "entity.not_found")
+    user["_mfa"] = [f for f in user["_mfa"] if f["id"] != verification_id]
+    _touch(user)
+    return empty()
+
+
+# -- personal access tokens -------------------------------------------------------------------
+def _tokens_of(state: EmulatorState, user_id: str) -> list[dict[str, Any]]:
+    return [t for t in state.personal_access_tokens if t["userId"] == user_id]
+
+
+@route("GET", r"/api/users/([^/]+)/personal-access-tokens")
+def list_pats(state: EmulatorState, request: Request, user_id: str) -> Response:
+    _user(state, user_id)
+    return json_response([dict(t) for t in _tokens_of(state, user_id)])
+
+
+@route("POST", r"/api/users/([^/]+)/personal-access-tokens")
+def create_pat(state: EmulatorState, request: Request, user_id: str) -> Response:
+    _user(state, user_id)
+    body = request.json_object()
+    name, expires_at = body.get("name"), body.get("expiresAt")
+    if not isinstance(name, str) or not name or len(name) > 256:
+        raise invalid_input("name: Invalid")
+    if expires_at is not None and (not isinstance(expires_at, (int, float)) or isinstance(expires_at, bool)):
+        raise invalid_input("expiresAt: Expected number")
+    if expires_at is not None and expires_at <= now_ms():
+        raise HttpError(400, "request.invalid_input", details="The value of `expiresAt` must be in the future.")
+    if any(t["name"] == name for t in _tokens_of(state, user_id)):
+        # A unique-constraint violation on (tenant, user, name) in Logto's database.
+        raise HttpError(422, "user.personal_access_token_name_exists")
+    token = {
+        "tenantId": TENANT_ID,
+        "userId": user_id,
+        "name": name,
+        "value": f"pat_{secrets.token_urlsafe(24)}",
+        "createdAt": now_ms(),
+        "expiresAt": expires_at,
+    }
+    state.personal_access_tokens.append(token)
+    return json_response(dict(token), status=201)
+
+
+def _rename_pat(state: EmulatorState, user_id: str, current: str, name: Any) -> Response:
+    _user(state, user_id)
+    if not isinstance(name, str) or not name:
+        raise invalid_input("name: Required")
+    tokens = _tokens_of(state, user_id)
+    token = next((t for t in tokens if t["name"] == current), None)
+    if token is None:
+        raise HttpError(404, "entity.not_found")
+    if name != current and any(t["name"] == name for t in tokens):
+        raise HttpError(422, "user.personal_access_token_name_exists")
+    token["name"] = name
+    return json_response(dict(token))
+
+
+@route("PATCH", r"/api/users/([^/]+)/personal-access-tokens")
+def rename_pat(state: EmulatorState, request: Request, user_id: str) -> Response:
+    body = request.json_object()
+    current = body.get("currentName") or body.get("name")
+    return _rename_pat(state, user_id, current, body.get("name"))
+
+
+@route("PATCH", r"/api/users/([^/]+)/personal-access-tokens/([^/]+)")
+def rename_pat_legacy(state: EmulatorState, request: Request, user_id: str, name: str) -> Response:
+    from urllib.parse import unquote
+
+    return _rename_pat(state, user_id, unquote(name), request.json_object().get("name"))
+
+
+def _delete_pat(state: EmulatorState, user_id: str, name: Any) -> Response:
+    _user(state, user_id)
+    token = next((t for t in _tokens_of(state, user_id) if t["name"] == name), None)
+    if token is None:
+        raise HttpError(404, "entity.not_found")
+    state.personal_access_tokens.remove(token)
+    return empty()
+
+
+@route("POST", r"/api/users/([^/]+)/personal-access-tokens/delete")
+def delete_pat(state: EmulatorState, request: Request, user_id: str) -> Response:
+    return _delete_pat(state, user_id, request.json_object().get("name"))
+
+
+@route("DELETE", r"/api/users/([^/]+)/personal-access-tokens/([^/]+)")
+def delete_pat_legacy(state: EmulatorState, request: Request, user_id: str, name: str) -> Response:
+    from urllib.parse import unquote
+
+    return _delete_pat(state, user_id, unquote(name))
+
+
+# -- sessions -----------------------------------------------------------------------------------
+def session_json(session: dict[str, Any]) -> dict[str, Any]:
+    payload = {
+        "exp": session["exp"],
+        "iat": session["iat"],
+        "jti": session["jti"],
+        "uid": session["uid"],
+        "kind": "Session",
+        "loginTs": session["loginTs"],
+        "accountId": session["accountId"],
+        "authorizations": session["authorizations"],
+    }
+    return {
+        "payload": payload,
+        "lastSubmission": session["lastSubmission"],
+        "clientId": session["clientId"],
+        "accountId": session["accountId"],
+        "expiresAt": session["exp"] * 1000,
+    }
+
+
+@route("GET", r"/api/users/([^/]+)/sessions")
+def list_sessions(state: EmulatorState, request: Request, user_id: str) -> Response:
+    _user(state, user_id)
+    return json_response({"sessions": [session_json(s) for s in state.active_sessions(user_id)]})
+
+
+@route("GET", r"/api/users/([^/]+)/sessions/([^/]+)")
+def get_session(state: EmulatorState, request: Request, user_id: str, uid: str) -> Response:
+    session = next((s for s in state.active_sessions(user_id) if s["uid"] == uid), None)
+    if session is None:
+        raise HttpError(404, "oidc.session_not_found")
+    return json_response(session_json(session))
+
+
+@route("DELETE", r"/api/users/([^/]+)/sessions/([^/]+)")
+def revoke_session(state: EmulatorState, request: Request, user_id: str, uid: str) -> Response:
+    target = request.query.get("revokeGrantsTarget")
+    if target is not None and target not in ("all", "firstParty"):
+        raise HttpError(400, "guard.invalid_input", {"details": "revokeGrantsTarget: Invalid enum value"}, type="query")
+    session = state.sessions.get(uid)
+    if session is None:
+        raise HttpError(404, "oidc.session_not_found")
+    if session["accountId"] != user_id:
+        raise HttpError(404, "oidc.invalid_session_account_id")
+    if target:
+        # Revoking the grants ends the tokens issued to the apps of this session.
+        clients = set(session["authorizations"])
+        for token in [t for t, i in state.tokens.items() if i.get("sub") == user_id and i.get("client_id") in clients]:
+            del state.tokens[token]
+    del state.sessions[uid]
+    return empty()

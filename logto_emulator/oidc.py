@@ -1,0 +1,548 @@
+"""The OIDC provider half of the emulator: discovery, authorize + sign-in form, token, JWKS,
+userinfo and end session, answering as Logto (node-oidc-provider underneath) does."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import secrets
+import time
+from typing import Any
+
+import jwt
+import pyotp
+
+from logto_emulator.http import (
+    Request,
+    Response,
+    esc,
+    html_page,
+    json_response,
+    redirect,
+    with_query,
+)
+from logto_emulator.state import (
+    SESSION_LIFETIME_SECONDS,
+    TOKEN_LIFETIME_SECONDS,
+    Application,
+    EmulatorState,
+    check_password,
+    generate_id,
+    now_ms,
+)
+
+SESSION_COOKIE = "logto_emulator_session"
+AUTH_CODE_LIFETIME_SECONDS = 60
+SCOPES_SUPPORTED = [
+    "openid",
+    "offline_access",
+    "profile",
+    "email",
+    "phone",
+    "address",
+    "custom_data",
+    "identities",
+    "roles",
+    "urn:logto:scope:organizations",
+    "urn:logto:scope:organization_roles",
+]
+CLAIMS_SUPPORTED = [
+    "sub", "name", "picture", "username", "email", "email_verified", "phone_number",
+    "phone_number_verified", "address", "custom_data", "identities", "sso_identities",
+    "roles", "organizations", "organization_roles", "created_at", "updated_at",
+    "auth_time", "sid", "at_hash", "iss", "aud", "exp", "iat", "nonce", "acr",
+]
+
+
+def issuer(request: Request) -> str:
+    return f"{request.base_url}/oidc"
+
+
+def discovery(state: EmulatorState, request: Request) -> Response:
+    base = issuer(request)
+    return json_response(
+        {
+            "issuer": base,
+            "authorization_endpoint": f"{base}/auth",
+            "token_endpoint": f"{base}/token",
+            "jwks_uri": f"{base}/jwks",
+            "userinfo_endpoint": f"{base}/me",
+            "end_session_endpoint": f"{base}/session/end",
+            "response_types_supported": ["code", "none"],
+            "response_modes_supported": ["form_post", "fragment", "query"],
+            "grant_types_supported": ["implicit", "authorization_code", "refresh_token", "client_credentials"],
+            "subject_types_supported": ["public"],
+            "id_token_signing_alg_values_supported": ["ES384"],
+            "userinfo_signing_alg_values_supported": ["ES384"],
+            # node-oidc-provider's defaults, as Logto publishes them; each client is still held to
+            # its own registered method (client_secret_basic for web and M2M apps).
+            "token_endpoint_auth_methods_supported": [
+                "client_secret_basic", "client_secret_jwt", "client_secret_post", "private_key_jwt", "none",
+            ],
+            "scopes_supported": SCOPES_SUPPORTED,
+            "claims_supported": CLAIMS_SUPPORTED,
+            "claims_parameter_supported": False,
+            "request_parameter_supported": False,
+            "request_uri_parameter_supported": False,
+            "code_challenge_methods_supported": ["S256"],
+            "authorization_response_iss_parameter_supported": True,
+            "claim_types_supported": ["normal"],
+        }
+    )
+
+
+def jwks(state: EmulatorState, request: Request) -> Response:
+    return json_response({"keys": [state.public_jwk()]})
+
+
+# -- authorize --------------------------------------------------------------------------------
+def _error_page(message: str, status: int = 400) -> Response:
+    return html_page(
+        "Sign-in error",
+        f"<h1>oops! something went wrong</h1><p class='error' role='alert'>{esc(message)}</p>",
+        status=status,
+    )
+
+
+def _session_from_cookie(state: EmulatorState, request: Request) -> dict[str, Any] | None:
+    uid = request.cookies.get(SESSION_COOKIE)
+    if not uid:
+        return None
+    with state.lock:
+        session = state.sessions.get(uid)
+    if session is None or session["exp"] < time.time():
+        return None
+    user = state.users.get(session["accountId"])
+    if user is None or user["isSuspended"]:
+        return None
+    return session
+
+
+def authorize(state: EmulatorState, request: Request) -> Response:
+    params = dict(request.query)
+    if request.method == "POST":
+        params.update(request.form())
+    client_id = params.get("client_id", "")
+    app = state.applications.get(client_id)
+    if app is None or app.type != "Traditional":
+        return _error_page("invalid_client: client is invalid")
+    redirect_uri = params.get("redirect_uri", "")
+    # An unregistered redirect_uri is never redirected to: that would make the emulator an open
+    # redirector, and real Logto shows an error page too.
+    if redirect_uri not in app.redirect_uris:
+        return _error_page("invalid_redirect_uri: redirect_uri did not match any of the client's registered redirect_uris")
+    state_param = params.get("state")
+
+    def error_redirect(error: str, description: str) -> Response:
+        return redirect(
+            with_query(
+                redirect_uri,
+                {"error": error, "error_description": description, "state": state_param, "iss": issuer(request)},
+            )
+        )
+
+    if params.get("response_type") != "code":
+        return error_redirect("unsupported_response_type", "unsupported response_type requested")
+    scopes = params.get("scope", "").split()
+    if "openid" not in scopes:
+        return error_redirect("invalid_scope", "openid scope must be requested for this request")
+    challenge = params.get("code_challenge")
+    method = params.get("code_challenge_method", "plain" if challenge else None)
+    if challenge and method != "S256":
+        return error_redirect("invalid_request", "not supported value of code_challenge_method")
+    prompts = set(params.get("prompt", "").split())
+    max_age = params.get("max_age")
+
+    grant = {
+        "client_id": client_id,
+        "redirect_uri": redirect_uri,
+        "scope": " ".join(s for s in scopes if s in SCOPES_SUPPORTED),
+        "state": state_param,
+        "nonce": params.get("nonce"),
+        "code_challenge": challenge,
+        "issuer": issuer(request),
+    }
+    session = _session_from_cookie(state, request)
+    force_login = "login" in prompts
+    if session is not None and max_age not in (None, ""):
+        try:
+            force_login = force_login or time.time() - session["loginTs"] > int(max_age)
+        except ValueError:
+            return error_redirect("invalid_request", "invalid max_age parameter value")
+    if session is not None and not force_login:
+        return _complete(state, request, grant, session["accountId"], authenticated=False)
+    if "none" in prompts:
+        return error_redirect("login_required", "End-User authentication is required")
+    uid = generate_id(21)
+    with state.lock:
+        state.interactions[uid] = {**grant, "created": time.time(), "pending_user": None}
+    return redirect(f"{request.base_url}/oidc/interaction/{uid}")
+
+
+def _sign_in_form(uid: str, request: Request, error: str | None = None, identifier: str = "") -> Response:
+    alert = f"<p class='error' role='alert' id='form-error'>{esc(error)}</p>" if error else ""
+    described = " aria-describedby='form-error' aria-invalid='true'" if error else ""
+    return html_page(
+        "Sign in",
+        f"""<h1>Sign in</h1>{alert}
+<form method="post" action="{esc(request.base_url)}/oidc/interaction/{esc(uid)}">
+<label for="identifier">Username, email or phone</label>
+<input id="identifier" name="identifier" autocomplete="username" required value="{esc(identifier)}"{described}>
+<label for="password">Password</label>
+<input id="password" name="password" type="password" autocomplete="current-password" required{described}>
+<button type="submit" name="action" value="sign_in">Sign in</button>
+<button type="submit" name="action" value="cancel" formnovalidate>Cancel</button>
+</form>""",
+    )
+
+
+def _totp_form(uid: str, request: Request, error: str | None = None) -> Response:
+    alert = f"<p class='error' role='alert' id='form-error'>{esc(error)}</p>" if error else ""
+    described = " aria-describedby='form-error' aria-invalid='true'" if error else ""
+    return html_page(
+        "2-step verification",
+        f"""<h1>2-step verification</h1>{alert}
+<form method="post" action="{esc(request.base_url)}/oidc/interaction/{esc(uid)}">
+<label for="totp">6-digit code from your authenticator app</label>
+<input id="totp" name="totp" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{{6}}" maxlength="6" required{described}>
+<button type="submit" name="action" value="verify_totp">Continue</button>
+<button type="submit" name="action" value="cancel" formnovalidate>Cancel</button>
+</form>""",
+    )
+
+
+def interaction(state: EmulatorState, request: Request, uid: str) -> Response:
+    with state.lock:
+        pending = state.interactions.get(uid)
+    if pending is None or time.time() - pending["created"] > 3600:
+        return _error_page("session_not_found: interaction session not found or expired", status=400)
+    if request.method == "GET":
+        if pending["pending_user"]:
+            return _totp_form(uid, request)
+        return _sign_in_form(uid, request)
+    form = request.form()
+    if form.get("action") == "cancel":
+        with state.lock:
+            state.interactions.pop(uid, None)
+        return redirect(
+            with_query(
+                pending["redirect_uri"],
+                {
+                    "error": "access_denied",
+                    "error_description": "End-User aborted interaction",
+                    "state": pending["state"],
+                    "iss": pending["issuer"],
+                },
+            )
+        )
+    if pending["pending_user"]:
+        user = state.users.get(pending["pending_user"])
+        if user is None:
+            return _error_page("session_not_found: interaction session not found or expired")
+        if not _verify_second_factor(state, user, form.get("totp", "")):
+            return _totp_form(uid, request, error="Invalid verification code.")
+        with state.lock:
+            state.interactions.pop(uid, None)
+        return _complete(state, request, pending, user["id"], authenticated=True, identifier=pending["identifier"])
+    identifier = form.get("identifier", "")
+    user = state.find_user_by_identifier(identifier)
+    if user is None or not check_password(form.get("password", ""), user.get("_password")):
+        return _sign_in_form(uid, request, error="Incorrect account or password. Please check your input.", identifier=identifier)
+    if user["isSuspended"]:
+        return _sign_in_form(uid, request, error="This account is suspended.", identifier=identifier)
+    ident = _identifier_of(user, identifier)
+    if any(f["type"] == "Totp" for f in user["_mfa"]):
+        with state.lock:
+            pending["pending_user"] = user["id"]
+            pending["identifier"] = ident
+        return _totp_form(uid, request)
+    with state.lock:
+        state.interactions.pop(uid, None)
+    return _complete(state, request, pending, user["id"], authenticated=True, identifier=ident)
+
+
+def _identifier_of(user: dict[str, Any], typed: str) -> dict[str, str]:
+    if "@" in typed:
+        return {"type": "email", "value": user["primaryEmail"]}
+    if user.get("username") and typed.lower() == user["username"].lower():
+        return {"type": "username", "value": user["username"]}
+    return {"type": "phone", "value": user.get("primaryPhone") or typed}
+
+
+def _verify_second_factor(state: EmulatorState, user: dict[str, Any], code: str) -> bool:
+    code = code.strip().replace(" ", "")
+    for factor in user["_mfa"]:
+        if factor["type"] == "Totp" and pyotp.TOTP(factor["secret"]).verify(code, valid_window=1):
+            factor["lastUsedAt"] = _iso_now()
+            return True
+    return False
+
+
+def _iso_now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime())
+
+
+def _complete(
+    state: EmulatorState,
+    request: Request,
+    grant: dict[str, Any],
+    user_id: str,
+    *,
+    authenticated: bool,
+    identifier: dict[str, str] | None = None,
+) -> Response:
+    now = time.time()
+    session = _session_from_cookie(state, request)
+    with state.lock:
+        if session is None or session["accountId"] != user_id:
+            session = {
+                "uid": generate_id(21),
+                "jti": generate_id(21),
+                "accountId": user_id,
+                "loginTs": int(now),
+                "iat": int(now),
+                "exp": int(now) + SESSION_LIFETIME_SECONDS,
+                "authorizations": {},
+                "lastSubmission": None,
+                "clientId": grant["client_id"],
+            }
+            state.sessions[session["uid"]] = session
+        if authenticated:
+            session["loginTs"] = int(now)
+            session["lastSubmission"] = {
+                "interactionEvent": "SignIn",
+                "userId": user_id,
+                "verificationRecords": [
+                    {
+                        "id": generate_id(21),
+                        "type": "Password",
+                        "identifier": identifier or {"type": "userId", "value": user_id},
+                        "verified": True,
+                    }
+                ],
+            }
+            user = state.users.get(user_id)
+            if user is not None:
+                user["lastSignInAt"] = now_ms()
+        authorization = session["authorizations"].setdefault(
+            grant["client_id"], {"sid": generate_id(21), "grantId": generate_id(21), "persistsLogout": False}
+        )
+        code = secrets.token_urlsafe(32)
+        state.authorization_codes[code] = {
+            **grant,
+            "user_id": user_id,
+            "auth_time": session["loginTs"],
+            "sid": authorization["sid"],
+            "session_uid": session["uid"],
+            "exp": now + AUTH_CODE_LIFETIME_SECONDS,
+        }
+    cookie = f"{SESSION_COOKIE}={session['uid']}; Path={request.cookie_path}; HttpOnly; SameSite=Lax"
+    location = with_query(grant["redirect_uri"], {"code": code, "state": grant["state"], "iss": grant["issuer"]})
+    return redirect(location, [("Set-Cookie", cookie)])
+
+
+# -- token ------------------------------------------------------------------------------------
+def _oidc_error(status: int, error: str, description: str) -> Response:
+    return json_response({"error": error, "error_description": description}, status=status)
+
+
+def _authenticate_client(state: EmulatorState, request: Request, form: dict[str, str]) -> Application | Response:
+    basic = request.basic_auth()
+    if basic and ("client_secret" in form or "client_assertion" in form):
+        return _oidc_error(400, "invalid_request", "client authentication must only be provided using one mechanism")
+    if basic:
+        client_id, secret = basic
+        if form.get("client_id") and form["client_id"] != client_id:
+            return _oidc_error(400, "invalid_request", "mismatch in body and authorization client ids")
+        method = "client_secret_basic"
+    else:
+        client_id, secret = form.get("client_id", ""), form.get("client_secret", "")
+        method = "client_secret_post" if secret else "none"
+    app = state.applications.get(client_id)
+    if app is None:
+        return _oidc_error(401, "invalid_client", "client authentication failed")
+    # Logto registers web and M2M apps with client_secret_basic; oidc-provider holds each client to
+    # its registered method even though discovery lists others.
+    if method != "client_secret_basic":
+        return _oidc_error(
+            401, "invalid_client", "the provided authentication mechanism does not match the registered client authentication method"
+        )
+    if not secrets.compare_digest(secret.encode(), app.secret.encode()):
+        return _oidc_error(401, "invalid_client", "client authentication failed")
+    return app
+
+
+def _sign(state: EmulatorState, claims: dict[str, Any], typ: str | None = None) -> str:
+    headers: dict[str, Any] = {"kid": state.kid}
+    if typ:
+        headers["typ"] = typ
+    return jwt.encode(claims, state.signing_key, algorithm="ES384", headers=headers)
+
+
+def _at_hash(access_token: str) -> str:
+    digest = hashlib.sha384(access_token.encode()).digest()
+    return base64.urlsafe_b64encode(digest[: len(digest) // 2]).rstrip(b"=").decode()
+
+
+def token(state: EmulatorState, request: Request) -> Response:
+    form = request.form()
+    client = _authenticate_client(state, request, form)
+    if isinstance(client, Response):
+        return client
+    grant_type = form.get("grant_type")
+    if grant_type == "authorization_code" and client.type == "Traditional":
+        return _authorization_code_grant(state, client, form)
+    if grant_type == "client_credentials" and client.type == "MachineToMachine":
+        return _client_credentials_grant(state, request, client, form)
+    if grant_type in ("authorization_code", "client_credentials", "refresh_token"):
+        return _oidc_error(400, "unauthorized_client", "requested grant type is not allowed for this client")
+    return _oidc_error(400, "unsupported_grant_type", "unsupported grant_type requested")
+
+
+def _authorization_code_grant(state: EmulatorState, client: Application, form: dict[str, str]) -> Response:
+    with state.lock:
+        grant = state.authorization_codes.pop(form.get("code", ""), None)
+    if (
+        grant is None
+        or grant["exp"] < time.time()
+        or grant["client_id"] != client.id
+        or grant["redirect_uri"] != form.get("redirect_uri")
+    ):
+        return _oidc_error(400, "invalid_grant", "grant request is invalid")
+    if grant["code_challenge"]:
+        verifier = form.get("code_verifier", "")
+        computed = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+        if not verifier or not secrets.compare_digest(computed, grant["code_challenge"]):
+            return _oidc_error(400, "invalid_grant", "grant request is invalid")
+    user = state.users.get(grant["user_id"])
+    if user is None or user["isSuspended"]:
+        return _oidc_error(400, "invalid_grant", "grant request is invalid")
+    access_token = secrets.token_urlsafe(32)
+    scopes = grant["scope"].split()
+    state.store_token(access_token, {"kind": "user", "sub": user["id"], "client_id": client.id, "scope": grant["scope"]})
+    now = int(time.time())
+    claims: dict[str, Any] = {
+        "sub": user["id"],
+        **id_token_claims(user, scopes),
+        "at_hash": _at_hash(access_token),
+        "aud": client.id,
+        "exp": now + TOKEN_LIFETIME_SECONDS,
+        "iat": now,
+        "iss": grant["issuer"],
+        "auth_time": grant["auth_time"],
+        "sid": grant["sid"],
+    }
+    if grant["nonce"]:
+        claims["nonce"] = grant["nonce"]
+    return json_response(
+        {
+            "access_token": access_token,
+            "expires_in": TOKEN_LIFETIME_SECONDS,
+            "id_token": _sign(state, claims),
+            "scope": grant["scope"],
+            "token_type": "Bearer",
+        },
+        headers=[("Cache-Control", "no-store")],
+    )
+
+
+def _client_credentials_grant(state: EmulatorState, request: Request, client: Application, form: dict[str, str]) -> Response:
+    resource = form.get("resource")
+    if resource != state.management_api_resource:
+        return _oidc_error(400, "invalid_target", "resource indicator is missing, or unknown")
+    requested = form.get("scope", "").split()
+    scope = "all" if not requested or "all" in requested else ""
+    if requested and not scope:
+        return _oidc_error(400, "invalid_scope", "requested scope is not allowed")
+    now = int(time.time())
+    access_token = _sign(
+        state,
+        {
+            "jti": generate_id(21),
+            "sub": client.id,
+            "iat": now,
+            "exp": now + TOKEN_LIFETIME_SECONDS,
+            "scope": scope,
+            "client_id": client.id,
+            "iss": issuer(request),
+            "aud": resource,
+        },
+        typ="at+jwt",
+    )
+    state.store_token(access_token, {"kind": "m2m", "client_id": client.id, "scope": scope})
+    with state.lock:
+        state.m2m_tokens_issued += 1
+    return json_response(
+        {"access_token": access_token, "expires_in": TOKEN_LIFETIME_SECONDS, "token_type": "Bearer", "scope": scope},
+        headers=[("Cache-Control", "no-store")],
+    )
+
+
+# -- claims -----------------------------------------------------------------------------------
+def id_token_claims(user: dict[str, Any], scopes: list[str]) -> dict[str, Any]:
+    claims: dict[str, Any] = {}
+    if "profile" in scopes:
+        claims.update(name=user["name"], picture=user["avatar"], username=user["username"])
+    if "email" in scopes:
+        claims.update(email=user["primaryEmail"], email_verified=bool(user["primaryEmail"]))
+    if "phone" in scopes:
+        claims.update(phone_number=user["primaryPhone"], phone_number_verified=bool(user["primaryPhone"]))
+    return claims
+
+
+def userinfo_claims(user: dict[str, Any], scopes: list[str]) -> dict[str, Any]:
+    claims = {"sub": user["id"], **id_token_claims(user, scopes)}
+    # Logto serves these only from the userinfo endpoint, not in the ID token.
+    if "custom_data" in scopes:
+        claims["custom_data"] = user["customData"]
+    if "identities" in scopes:
+        claims["identities"] = {t: {"userId": i["userId"], "details": i.get("details", {})} for t, i in user["identities"].items()}
+        claims["sso_identities"] = [
+            {"issuer": s["issuer"], "identityId": s["identityId"], "detail": s.get("detail", {})} for s in user["_sso"]
+        ]
+    return claims
+
+
+def userinfo(state: EmulatorState, request: Request) -> Response:
+    header = request.headers.get("authorization", "")
+    token_value = header[7:].strip() if header.lower().startswith("bearer ") else request.query.get("access_token", "")
+    info = state.token_info(token_value) if token_value else None
+    challenge = [("WWW-Authenticate", 'Bearer realm="logto", error="invalid_token", error_description="invalid token provided"')]
+    if info is None or info["kind"] != "user" or info["sub"] not in state.users:
+        return json_response({"error": "invalid_token", "error_description": "invalid token provided"}, 401, challenge)
+    return json_response(userinfo_claims(state.users[info["sub"]], info["scope"].split()))
+
+
+# -- end session ------------------------------------------------------------------------------
+def end_session(state: EmulatorState, request: Request) -> Response:
+    params = dict(request.query)
+    if request.method == "POST":
+        params.update(request.form())
+    client_id = params.get("client_id")
+    hint = params.get("id_token_hint")
+    if hint:
+        try:
+            # oidc-provider accepts an expired id_token_hint: it only proves who asks.
+            claims = jwt.decode(
+                hint, state.signing_key.public_key(), algorithms=["ES384"], options={"verify_exp": False, "verify_aud": False}
+            )
+        except jwt.PyJWTError:
+            return _error_page("invalid_request: could not validate id_token_hint")
+        if client_id and client_id != claims.get("aud"):
+            return _error_page("invalid_request: client_id mismatch")
+        client_id = claims.get("aud")
+    uri = params.get("post_logout_redirect_uri")
+    app = state.applications.get(client_id or "")
+    if uri:
+        if app is None:
+            return _error_page("invalid_request: post_logout_redirect_uri can only be used in combination with id_token_hint or client_id")
+        if uri not in app.post_logout_redirect_uris:
+            return _error_page("invalid_request: post_logout_redirect_uri not registered")
+    uid = request.cookies.get(SESSION_COOKIE)
+    if uid:
+        with state.lock:
+            state.sessions.pop(uid, None)
+    clear = [("Set-Cookie", f"{SESSION_COOKIE}=; Path={request.cookie_path}; HttpOnly; SameSite=Lax; Max-Age=0")]
+    if uri:
+        return redirect(with_query(uri, {"state": params.get("state")}), clear)
+    return html_page("Signed out", "<h1>Signed out</h1><p>You have been signed out.</p>", headers=clear)

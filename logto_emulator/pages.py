@@ -1,0 +1,103 @@
+"""Pages for people (outbox, mock social provider) and JSON helpers for tests (``/_emulator/``)."""
+
+from __future__ import annotations
+
+import secrets
+import time
+from typing import Any
+
+from logto_emulator.http import Request, Response, esc, html_page, json_response, redirect, with_query
+from logto_emulator.state import EmulatorState
+
+
+def index_page(state: EmulatorState, request: Request) -> Response:
+    base = esc(request.base_url)
+    return html_page(
+        "Logto emulator",
+        f"""<h1>Logto emulator</h1>
+<ul>
+<li><a href="{base}/oidc/.well-known/openid-configuration">OIDC discovery</a></li>
+<li><a href="{base}/outbox">Outbox of sent verification codes</a></li>
+</ul>""",
+    )
+
+
+def outbox_page(state: EmulatorState, request: Request) -> Response:
+    with state.lock:
+        messages = list(reversed(state.outbox))
+    rows = "".join(
+        f"<tr><td>{esc(m['to'])}</td><td>{esc(m['type'])}</td><td><code>{esc(m['code'])}</code></td>"
+        f"<td><time datetime='{esc(_iso(m['sentAt']))}'>{esc(_iso(m['sentAt']))}</time></td></tr>"
+        for m in messages
+    )
+    table = (
+        "<table><caption>Newest first</caption><thead><tr><th scope='col'>Recipient</th><th scope='col'>Channel</th>"
+        f"<th scope='col'>Code</th><th scope='col'>Sent at (UTC)</th></tr></thead><tbody>{rows}</tbody></table>"
+        if messages
+        else "<p>No messages sent yet.</p>"
+    )
+    return html_page("Outbox", f"<h1>Outbox</h1><p>Verification codes the emulator has “sent”.</p>{table}")
+
+
+def _iso(ms: int) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ms / 1000))
+
+
+def outbox_json(state: EmulatorState, request: Request) -> Response:
+    with state.lock:
+        return json_response(list(reversed(state.outbox)))
+
+
+def stats_json(state: EmulatorState, request: Request) -> Response:
+    with state.lock:
+        return json_response(
+            {
+                "management_api_calls": state.management_api_calls,
+                "m2m_tokens_issued": state.m2m_tokens_issued,
+                "users": len(state.users),
+                "sessions": len(state.sessions),
+            }
+        )
+
+
+def reset_json(state: EmulatorState, request: Request) -> Response:
+    state.reset()
+    return Response(204)
+
+
+def mock_social_authorize(state: EmulatorState, request: Request) -> Response:
+    """Stands in for a social provider's consent page: a person types the social identity to link
+    and is sent back to the app with ``code`` and ``state``, like the mock social connector."""
+    params = dict(request.query)
+    redirect_uri = params.get("redirect_uri", "")
+    if not redirect_uri.startswith(("http://", "https://")):
+        return html_page("Mock social", "<p class='error' role='alert'>Missing or invalid redirect_uri.</p>", status=400)
+    if request.method == "POST":
+        form = request.form()
+        if form.get("action") == "cancel":
+            return redirect(with_query(redirect_uri, {"error": "access_denied", "state": params.get("state")}))
+        social_id = form.get("userId", "").strip() or f"mock-social-sub-{secrets.token_hex(8)}"
+        code = secrets.token_urlsafe(16)
+        identity: dict[str, Any] = {"userId": social_id}
+        for key in ("email", "name"):
+            if form.get(key, "").strip():
+                identity[key] = form[key].strip()
+        with state.lock:
+            state.social_codes[code] = identity
+        # The callback query carries the mock connector's data, as its getUserInfo expects it.
+        return redirect(with_query(redirect_uri, {"code": code, "state": params.get("state"), **identity}))
+    return html_page(
+        "Mock social sign-in",
+        f"""<h1>Mock Social</h1>
+<p>Pretend to sign in at a social provider. The app will link this identity.</p>
+<form method="post">
+<label for="userId">Social account id</label>
+<input id="userId" name="userId" value="mock-social-sub-{esc(secrets.token_hex(4))}" required>
+<label for="email">Email at the provider (optional)</label>
+<input id="email" name="email" type="email">
+<label for="name">Name at the provider (optional)</label>
+<input id="name" name="name">
+<button type="submit" name="action" value="allow">Continue</button>
+<button type="submit" name="action" value="cancel" formnovalidate>Cancel</button>
+</form>""",
+    )

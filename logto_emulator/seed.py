@@ -1,0 +1,111 @@
+"""Fixed demo data: the demo's applications and a demo user, so a fresh emulator is usable at once."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+
+from logto_emulator.state import Application, EmulatorState
+
+
+@dataclass(frozen=True)
+class DemoClients:
+    web_app_id: str
+    web_app_secret: str
+    m2m_app_id: str
+    m2m_app_secret: str
+
+
+# Fixed, public, demo-only values: they protect nothing.
+DEMO_CLIENTS = DemoClients(
+    web_app_id="demo-web-app",
+    web_app_secret="demo-web-app-secret-not-for-production",
+    m2m_app_id="demo-m2m-app",
+    m2m_app_secret="demo-m2m-app-secret-not-for-production",
+)
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    password: str
+    primary_email: str
+    name: str
+
+
+DEMO_USER = DemoUser(
+    username="demo",
+    password="demo-password-2024",
+    primary_email="demo@example.com",
+    name="Demo User",
+)
+
+
+def seed(state: EmulatorState, *, port: int | None = None) -> EmulatorState:
+    """Add the demo apps (redirect URIs for the demo on ``port``) and the demo user to ``state``."""
+    if port is None:
+        port = int(os.environ.get("DEMO_PORT", "8000"))
+    hosts = ("127.0.0.1", "localhost")
+    state.add_application(
+        Application(
+            id=DEMO_CLIENTS.web_app_id,
+            secret=DEMO_CLIENTS.web_app_secret,
+            type="Traditional",
+            name="Account center demo",
+            redirect_uris=[f"http://{h}:{port}/account/oidc/callback/" for h in hosts],
+            post_logout_redirect_uris=[f"http://{h}:{port}/" for h in hosts],
+        )
+    )
+    state.add_application(
+        Application(
+            id=DEMO_CLIENTS.m2m_app_id,
+            secret=DEMO_CLIENTS.m2m_app_secret,
+            type="MachineToMachine",
+            name="Account center Management API access",
+        )
+    )
+    if state.find_user_by("username", DEMO_USER.username) is None:
+        state.create_user(
+            username=DEMO_USER.username,
+            password=DEMO_USER.password,
+            primary_email=DEMO_USER.primary_email,
+            name=DEMO_USER.name,
+            # An enterprise SSO identity is read-only in an account center: seeded so that
+            # section shows something.
+            sso_identities=[
+                {
+                    "tenantId": "default",
+                    "id": "demossoidentity1",
+                    "userId": "",
+                    "issuer": "https://sso.example.com",
+                    "identityId": "demo-sso-subject",
+                    "detail": {"email": DEMO_USER.primary_email, "name": DEMO_USER.name},
+                    "createdAt": 0,
+                    "updatedAt": 0,
+                    "ssoConnectorId": "demossoconnector",
+                }
+            ],
+        )
+    return state
+
+
+def demo_state(port: int | None = None) -> EmulatorState:
+    """A new state seeded with the demo apps and user."""
+    return seed(EmulatorState(), port=port)
+
+
+_announced = False
+
+
+def announce_demo_user() -> None:
+    """Tell a person on stderr how to sign in to the demo (once per process)."""
+    global _announced
+    if _announced:
+        return
+    _announced = True
+    print(
+        f"Logto emulator: sign in as '{DEMO_USER.username}' (or {DEMO_USER.primary_email}) "
+        f"with password '{DEMO_USER.password}'. Sent codes appear in the log and at /logto/outbox.",
+        file=sys.stderr,
+    )

@@ -1,0 +1,272 @@
+"""In-memory, thread-safe state of the emulator: applications, users, codes, sessions, tokens.
+
+Everything is guarded by one lock: the emulator is a test tool, so simplicity beats concurrency.
+Users are kept as Logto's JSON (camelCase) plus a few private keys that start with ``_`` (password
+hash, MFA factors), which the Management API layer strips before answering.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import logging
+import secrets
+import string
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric import ec
+
+logger = logging.getLogger("logto_emulator")
+
+CODE_LIFETIME_SECONDS = 600  # Logto's verification codes live 10 minutes ...
+CODE_MAX_TRIES = 10  # ... and allow 10 attempts.
+SESSION_LIFETIME_SECONDS = 14 * 24 * 3600  # oidc-provider's default session TTL in Logto.
+TOKEN_LIFETIME_SECONDS = 3600
+
+_ID_ALPHABET = string.ascii_lowercase + string.digits
+
+
+def now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+def generate_id(length: int = 12) -> str:
+    """Logto's ids: lowercase letters and digits (nanoid with a custom alphabet)."""
+    return "".join(secrets.choice(_ID_ALPHABET) for _ in range(length))
+
+
+def hash_password(password: str) -> str:
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode(), salt=salt, n=2**12, r=8, p=1)
+    return "scrypt$" + base64.b64encode(salt).decode() + "$" + base64.b64encode(digest).decode()
+
+
+def check_password(password: str, encoded: str | None) -> bool:
+    if not encoded:
+        return False
+    _, salt_b64, digest_b64 = encoded.split("$")
+    digest = hashlib.scrypt(password.encode(), salt=base64.b64decode(salt_b64), n=2**12, r=8, p=1)
+    return hmac.compare_digest(digest, base64.b64decode(digest_b64))
+
+
+def _b64url_uint(value: int, size: int) -> str:
+    return base64.urlsafe_b64encode(value.to_bytes(size, "big")).rstrip(b"=").decode()
+
+
+@dataclass
+class Application:
+    id: str
+    secret: str
+    type: str  # "Traditional" or "MachineToMachine", as Logto names them
+    name: str = ""
+    redirect_uris: list[str] = field(default_factory=list)
+    post_logout_redirect_uris: list[str] = field(default_factory=list)
+
+
+@dataclass
+class VerificationCode:
+    target: tuple[str, str]  # ("email", value) or ("phone", value)
+    code: str
+    created_at: float
+    tries: int = 0
+
+
+class EmulatorState:
+    """All the emulator knows. Create one per test; ``reset()`` empties it but keeps apps and key."""
+
+    def __init__(self, *, base_url: str | None = None, delay_seconds: float = 0.0) -> None:
+        self.lock = threading.RLock()
+        self.base_url = base_url.rstrip("/") if base_url else None
+        self.delay_seconds = delay_seconds
+        self.management_api_resource = "https://default.logto.app/api"
+        self.applications: dict[str, Application] = {}
+        self.signing_key = ec.generate_private_key(ec.SECP384R1())
+        numbers = self.signing_key.public_key().public_numbers()
+        self._public_jwk_core = {
+            "crv": "P-384",
+            "kty": "EC",
+            "x": _b64url_uint(numbers.x, 48),
+            "y": _b64url_uint(numbers.y, 48),
+        }
+        # Logto computes the kid as the base64url SHA-256 of the key's JSON thumbprint components.
+        self.kid = (
+            base64.urlsafe_b64encode(hashlib.sha256(json.dumps(self._public_jwk_core, separators=(",", ":")).encode()).digest())
+            .rstrip(b"=")
+            .decode()
+        )
+        self._clear()
+
+    def _clear(self) -> None:
+        self.users: dict[str, dict[str, Any]] = {}
+        self.codes: list[VerificationCode] = []
+        self.outbox: list[dict[str, Any]] = []
+        self.personal_access_tokens: list[dict[str, Any]] = []
+        self.sessions: dict[str, dict[str, Any]] = {}  # uid -> session
+        self.interactions: dict[str, dict[str, Any]] = {}  # uid -> pending sign-in
+        self.authorization_codes: dict[str, dict[str, Any]] = {}
+        self.tokens: dict[str, dict[str, Any]] = {}  # access token -> grant info
+        self.social_codes: dict[str, dict[str, Any]] = {}  # mock-social code -> identity
+        self.management_api_calls = 0
+        self.m2m_tokens_issued = 0
+
+    def reset(self) -> None:
+        """Forget users, codes, sessions and tokens; keep applications and the signing key."""
+        with self.lock:
+            self._clear()
+
+    # -- applications -------------------------------------------------------------------------
+    def add_application(self, app: Application) -> Application:
+        with self.lock:
+            self.applications[app.id] = app
+        return app
+
+    def web_applications(self) -> list[Application]:
+        return [a for a in self.applications.values() if a.type == "Traditional"]
+
+    def register_redirect_uri(self, uri: str, app_id: str | None = None) -> None:
+        with self.lock:
+            for app in self._apps_for(app_id):
+                if uri not in app.redirect_uris:
+                    app.redirect_uris.append(uri)
+
+    def register_post_logout_redirect_uri(self, uri: str, app_id: str | None = None) -> None:
+        with self.lock:
+            for app in self._apps_for(app_id):
+                if uri not in app.post_logout_redirect_uris:
+                    app.post_logout_redirect_uris.append(uri)
+
+    def _apps_for(self, app_id: str | None) -> list[Application]:
+        if app_id is not None:
+            return [self.applications[app_id]]
+        return self.web_applications()
+
+    # -- keys ---------------------------------------------------------------------------------
+    def public_jwk(self) -> dict[str, str]:
+        return {**self._public_jwk_core, "kid": self.kid, "alg": "ES384", "use": "sig"}
+
+    # -- users --------------------------------------------------------------------------------
+    def create_user(
+        self,
+        *,
+        username: str | None = None,
+        password: str | None = None,
+        primary_email: str | None = None,
+        primary_phone: str | None = None,
+        name: str | None = None,
+        avatar: str | None = None,
+        custom_data: dict[str, Any] | None = None,
+        profile: dict[str, Any] | None = None,
+        identities: dict[str, Any] | None = None,
+        sso_identities: list[dict[str, Any]] | None = None,
+        user_id: str | None = None,
+    ) -> dict[str, Any]:
+        """Add a user directly (no collision checks beyond the id) and answer its stored dict."""
+        created = now_ms()
+        user: dict[str, Any] = {
+            "id": user_id or generate_id(),
+            "username": username,
+            "primaryEmail": primary_email,
+            "primaryPhone": primary_phone,
+            "name": name,
+            "avatar": avatar,
+            "customData": dict(custom_data or {}),
+            "identities": dict(identities or {}),
+            "profile": dict(profile or {}),
+            "applicationId": None,
+            "lastSignInAt": None,
+            "createdAt": created,
+            "updatedAt": created,
+            "isSuspended": False,
+            "logtoConfig": {},
+            "_password": hash_password(password) if password else None,
+            "_mfa": [],
+            "_sso": [dict(s) for s in sso_identities or []],
+        }
+        for sso in user["_sso"]:
+            sso["userId"] = user["id"]
+        with self.lock:
+            self.users[user["id"]] = user
+        return user
+
+    def find_user_by(self, field_name: str, value: str | None, *, exclude: str | None = None) -> dict[str, Any] | None:
+        if not value:
+            return None
+        with self.lock:
+            for user in self.users.values():
+                if user["id"] == exclude:
+                    continue
+                stored = user.get(field_name)
+                if stored is None:
+                    continue
+                # Logto compares usernames and emails case-insensitively.
+                if field_name in ("username", "primaryEmail") and stored.lower() == value.lower():
+                    return user
+                if stored == value:
+                    return user
+        return None
+
+    def find_user_by_identifier(self, identifier: str) -> dict[str, Any] | None:
+        identifier = identifier.strip()
+        if "@" in identifier:
+            return self.find_user_by("primaryEmail", identifier)
+        digits = identifier.lstrip("+").replace(" ", "").replace("-", "")
+        if digits.isdigit():
+            found = self.find_user_by("primaryPhone", digits)
+            if found:
+                return found
+        return self.find_user_by("username", identifier)
+
+    # -- verification codes -------------------------------------------------------------------
+    def issue_code(self, kind: str, value: str) -> VerificationCode:
+        code = VerificationCode((kind, value), f"{secrets.randbelow(10**6):06d}", time.time())
+        with self.lock:
+            # A new code replaces the previous ones for that recipient, as in Logto.
+            self.codes = [c for c in self.codes if c.target != code.target]
+            self.codes.append(code)
+            self.outbox.append(
+                {"to": value, "type": kind, "code": code.code, "sentAt": now_ms()}
+            )
+        # Like a console email backend: a developer reads the code in the log.
+        logger.info("Verification code for %s: %s", value, code.code)
+        return code
+
+    def last_code(self, email: str | None = None, phone: str | None = None) -> str | None:
+        with self.lock:
+            for message in reversed(self.outbox):
+                if email is not None and message["to"].lower() == email.lower():
+                    return message["code"]
+                if phone is not None and message["to"] == phone:
+                    return message["code"]
+                if email is None and phone is None:
+                    return message["code"]
+        return None
+
+    # -- tokens -------------------------------------------------------------------------------
+    def store_token(self, token: str, info: dict[str, Any]) -> None:
+        with self.lock:
+            self.tokens[token] = {**info, "exp": time.time() + TOKEN_LIFETIME_SECONDS}
+
+    def token_info(self, token: str) -> dict[str, Any] | None:
+        with self.lock:
+            info = self.tokens.get(token)
+        if info is None or info["exp"] < time.time():
+            return None
+        return info
+
+    # -- sessions -----------------------------------------------------------------------------
+    def active_sessions(self, user_id: str) -> list[dict[str, Any]]:
+        now = time.time()
+        with self.lock:
+            return [s for s in self.sessions.values() if s["accountId"] == user_id and s["exp"] > now]
+
+    def end_sessions_of(self, user_id: str) -> None:
+        with self.lock:
+            for uid in [u for u, s in self.sessions.items() if s["accountId"] == user_id]:
+                del self.sessions[uid]
+            for token in [t for t, i in self.tokens.items() if i.get("sub") == user_id]:
+                del self.tokens[token]
