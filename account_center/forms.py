@@ -17,6 +17,10 @@ class AccessibleForm(forms.Form):
     """Ties every error to its input (``aria-describedby``/``aria-invalid``), whoever adds it."""
 
     def add_error(self, field: str | None, error: Any) -> None:
+        if not hasattr(self, "cleaned_data"):
+            # Errors from Logto may concern a form that was never bound (e.g. a remove button).
+            self.errors  # noqa: B018 - initialises the error dict
+            self.cleaned_data = {}
         super().add_error(field, error)
         names = [field] if field else []
         if isinstance(error, dict):
@@ -162,7 +166,7 @@ class PhoneForm(AccessibleForm):
     phone = forms.CharField(
         label=_("New phone number"),
         max_length=32,
-        help_text=_("With the country code, e.g. +44 7700 900123."),
+        help_text=_("With the country code, e.g. +44 7911 123456."),
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
     )
 

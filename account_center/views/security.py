@@ -221,8 +221,10 @@ class IdentifierView(SensitiveView):
             field, message = for_code(error.code)
             if field == self.kind:
                 # Taken after all: back to the address, with Logto's reason next to it.
-                address = self.address_form(initial={self.kind: target})
-                address.add_error(None, message)
+                shown = f"+{target}" if self.kind == "phone" else target
+                address = self.address_form({self.kind: shown})
+                address.is_valid()
+                address.add_error(self.kind, message)
                 return self.respond(self.form_partial, form=address)
             form.add_error("code", message)
             return self.show_code(form=form)
