@@ -78,8 +78,8 @@ def render_failure(
 
 def _retry_url(entry: dict[str, Any] | None) -> str:
     entry = entry or {}
-    name = "account_center:reauthenticate" if entry.get("purpose") == "reauth" else "account_center:login"
-    url = reverse(name)
+    reauth = entry.get("purpose") == "reauth"
+    url = reverse("account_center:reauthenticate" if reauth else "account_center:login")
     if entry.get("next"):
         url += "?" + urlencode({"next": entry["next"]})
     return url
@@ -157,7 +157,9 @@ class ReauthenticateView(LoginView):
 
 
 def _signed_in_sub(request: HttpRequest) -> str | None:
-    identity = getattr(request.user, "logto_identity", None) if request.user.is_authenticated else None
+    if not request.user.is_authenticated:
+        return None
+    identity = getattr(request.user, "logto_identity", None)
     return identity.sub if identity is not None else None
 
 
@@ -233,7 +235,8 @@ class CallbackView(View):
         expected = entry.get("sub")
         current = _signed_in_sub(request)
         if current is None:
-            return render_failure(request, "reauth_signed_out", retry_url=_retry_url({"next": entry.get("next")}))
+            login_again = _retry_url({"next": entry.get("next")})
+            return render_failure(request, "reauth_signed_out", retry_url=login_again)
         if expected != current:
             # Signed in as someone else since the reauthentication started.
             return render_failure(request, "reauth_mismatch", retry_url=retry)
@@ -257,7 +260,8 @@ class CallbackView(View):
         request.session.update(
             {
                 "oidc_id_token": tokens["id_token"],
-                "account_center_sid": claims.get("sid") or request.session.get("account_center_sid"),
+                "account_center_sid": claims.get("sid")
+                or request.session.get("account_center_sid"),
                 "account_center_auth_time": auth_time,
             }
         )
@@ -289,7 +293,8 @@ class LogoutView(View):
         return render(request, "account_center/auth/logout.html", {})
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        after = request.build_absolute_uri(resolve_url(oidc_settings.oidc_setting("LOGOUT_REDIRECT_URL")))
+        after_path = resolve_url(oidc_settings.oidc_setting("LOGOUT_REDIRECT_URL"))
+        after = request.build_absolute_uri(after_path)
         if not request.user.is_authenticated:
             return HttpResponseRedirect(after)
         id_token = request.session.get("oidc_id_token")
