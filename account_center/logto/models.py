@@ -127,14 +127,16 @@ class Connector:
 
     @classmethod
     def from_api(cls, data: dict[str, Any]) -> Connector:
+        # Logto answers the connector's own name/logo at the top level; ``metadata`` holds only
+        # an admin's overrides (often empty), which win when set.
         metadata = data.get("metadata") or {}
         return cls(
             id=data["id"],
-            target=data.get("target", ""),
+            target=data.get("target") or metadata.get("target", ""),
             type=data.get("type", ""),
-            names=metadata.get("name") or {},
-            logo=metadata.get("logo", ""),
-            logo_dark=metadata.get("logoDark"),
+            names=metadata.get("name") or data.get("name") or {},
+            logo=metadata.get("logo") or data.get("logo") or "",
+            logo_dark=metadata.get("logoDark") or data.get("logoDark"),
             platform=data.get("platform"),
         )
 

@@ -138,9 +138,10 @@ def test_identities_error_codes(logto, user_id):
         logto.unlink_identity(user_id, "github")
     assert info.value.code == "user.identity_not_exist"
 
-    with pytest.raises(LogtoAPIError) as info:
+    # An unknown connector is a 404 (Logto: entity.not_found); a non-social one would be
+    # 422 session.invalid_connector_id.
+    with pytest.raises(LogtoNotFound):
         logto.link_identity(user_id, "no-such-connector", {"code": "x"})
-    assert info.value.code == "session.invalid_connector_id"
 
 
 def test_connectors_list(logto):
@@ -148,6 +149,9 @@ def test_connectors_list(logto):
     social = logto.list_social_connectors()
     assert {c.id for c in social} <= {c.id for c in connectors}
     assert all(c.type == "Social" for c in social)
+    for connector in social:
+        assert connector.target
+        assert connector.name_for("en")
 
 
 def test_mfa_create_list_delete(logto, user_id):

@@ -491,3 +491,20 @@ def test_discovery_failure_is_unavailable(client, rsps, answer):
     rsps.add(responses.GET, f"{ENDPOINT}/oidc/.well-known/openid-configuration", **answer)
     with pytest.raises(LogtoUnavailable):
         client.discovery()
+
+
+def test_connector_names_from_top_level_or_metadata_override(client, api):
+    # Logto's GET /api/connectors: name/logo at the top level, metadata = admin overrides.
+    api.add(
+        responses.GET,
+        f"{ENDPOINT}/api/connectors",
+        json=[
+            {"id": "c1", "target": "github", "type": "Social", "name": {"en": "GitHub"},
+             "logo": "gh.svg", "metadata": {"target": "github", "name": {}, "logo": ""}},
+            {"id": "c2", "target": "google", "type": "Social", "name": {"en": "Google"},
+             "logo": "g.svg", "metadata": {"name": {"en": "Company Google"}, "logo": "x.svg"}},
+        ],
+    )
+    first, second = client.list_social_connectors()
+    assert (first.name_for("en"), first.logo) == ("GitHub", "gh.svg")
+    assert (second.name_for("en"), second.logo) == ("Company Google", "x.svg")
