@@ -630,14 +630,17 @@ class LogtoClient:
 
     # ------------------------------------------------------------------ OIDC discovery
 
-    def discovery(self) -> dict[str, Any]:
-        """Logto's OIDC discovery document, cached in-process and in Django's cache for an hour."""
+    def discovery(self, *, force_refresh: bool = False) -> dict[str, Any]:
+        """Logto's OIDC discovery document, cached in-process and in Django's cache for an hour.
+
+        ``force_refresh`` skips both caches (a health check must see Logto's current answer).
+        """
         now = time.time()
-        if self._discovery is not None and now < self._discovery_expires_at:
+        if not force_refresh and self._discovery is not None and now < self._discovery_expires_at:
             return self._discovery
         digest = hashlib.sha256(self.endpoint.encode()).hexdigest()[:32]
         key = f"account_center:logto:discovery:{digest}"
-        document = cache.get(key)
+        document = None if force_refresh else cache.get(key)
         if not isinstance(document, dict):
             document = self._fetch_discovery()
             cache.set(key, document, DISCOVERY_CACHE_SECONDS)

@@ -508,3 +508,12 @@ def test_connector_names_from_top_level_or_metadata_override(client, api):
     first, second = client.list_social_connectors()
     assert (first.name_for("en"), first.logo) == ("GitHub", "gh.svg")
     assert (second.name_for("en"), second.logo) == ("Company Google", "x.svg")
+
+
+def test_discovery_force_refresh_skips_caches(client, rsps):
+    url = f"{ENDPOINT}/oidc/.well-known/openid-configuration"
+    rsps.add(responses.GET, url, json={"issuer": "old"})
+    rsps.add(responses.GET, url, json={"issuer": "new"})
+    assert client.discovery()["issuer"] == "old"
+    assert client.discovery(force_refresh=True)["issuer"] == "new"
+    assert client.discovery()["issuer"] == "new"
