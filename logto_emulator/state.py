@@ -84,6 +84,9 @@ class EmulatorState:
         self.base_url = base_url.rstrip("/") if base_url else None
         self.delay_seconds = delay_seconds
         self.management_api_resource = "https://default.logto.app/api"
+        # Logto's tenant setting for extra ID token claims ("custom_data", "identities",
+        # "sso_identities"); off by default, as in Logto: those claims come from userinfo.
+        self.extended_id_token_claims: set[str] = set()
         self.applications: dict[str, Application] = {}
         self.signing_key = ec.generate_private_key(ec.SECP384R1())
         numbers = self.signing_key.public_key().public_numbers()

@@ -356,3 +356,16 @@ def test_suspended_user_cannot_sign_in(logto_emulator: EmulatorServer) -> None:
     browser = requests.Session()
     form = _follow_to_form(browser, _authorize(browser, logto_emulator.url))
     assert "suspended" in _sign_in(browser, form, "demo", DEMO_USER.password).text
+
+
+def test_extended_claims_in_the_id_token_only_when_the_tenant_enables_them(logto_emulator: EmulatorServer) -> None:
+    logto_emulator.state.extended_id_token_claims = {"custom_data", "identities", "sso_identities"}
+    user = logto_emulator.state.find_user_by("username", "demo")
+    assert user is not None
+    user["customData"] = {"theme": "dark"}
+    user["profile"] = {"givenName": "Demo", "address": {"country": "NL"}}
+    claims = _verify_id_token(logto_emulator, _full_sign_in(logto_emulator, requests.Session())["id_token"])
+    assert claims["custom_data"] == {"theme": "dark"}
+    assert claims["identities"] == {} and claims["sso_identities"][0]["identityId"] == "demo-sso-subject"
+    assert claims["given_name"] == "Demo" and claims["preferred_username"] == "demo"
+    assert "address" not in claims  # the address scope was not requested
