@@ -26,6 +26,7 @@ from django.utils.encoding import smart_str
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.utils import absolutify
 
+from ..logto.client import get_client
 from ..logto.errors import LogtoUnavailable
 from ..models import LogtoIdentity
 from . import oidc_settings
@@ -194,22 +195,18 @@ class LogtoBackend(OIDCAuthenticationBackend):
         kid = header.get("kid")
         if not kid:
             raise SignInFailed("token", "ID token header has no kid")
-        response = requests.get(
-            self.OIDC_OP_JWKS_ENDPOINT,
-            timeout=self.get_settings("OIDC_TIMEOUT", None),
-            verify=self.get_settings("OIDC_VERIFY_SSL", True),
-            proxies=self.get_settings("OIDC_PROXY", None),
-        )
-        response.raise_for_status()
-        for jwk in response.json().get("keys", []):
-            if jwk.get("kid") != smart_str(kid):
-                continue
-            if "alg" in jwk and jwk["alg"] != header.get("alg"):
-                continue
-            try:
-                return jwt.PyJWK(jwk)
-            except jwt.PyJWTError as exc:
-                raise SignInFailed("token", "unusable signing key") from exc
+        # Cached keys first; a kid they lack means Logto rotated its keys: ask once more.
+        for force_refresh in (False, True):
+            keys = get_client().jwks(force_refresh=force_refresh).get("keys", [])
+            for jwk in keys:
+                if jwk.get("kid") != smart_str(kid):
+                    continue
+                if "alg" in jwk and jwk["alg"] != header.get("alg"):
+                    continue
+                try:
+                    return jwt.PyJWK(jwk)
+                except jwt.PyJWTError as exc:
+                    raise SignInFailed("token", "unusable signing key") from exc
         raise SignInFailed("token", "no signing key matches the ID token's kid")
 
     def _verify_jws(self, payload: str, key: Any) -> dict[str, Any]:

@@ -49,6 +49,7 @@ from account_center.logto.errors import (
     LogtoUnavailable,
 )
 from account_center.logto.models import (
+    OAuthAnswer,
     Connector,
     CreatedPersonalAccessToken,
     Identity,
@@ -627,6 +628,53 @@ class LogtoClient:
         self._request(
             "DELETE", self._user_path(user_id, "sessions", _segment(session_uid)), params=params
         )
+
+    # ------------------------------------------------------------------ OIDC keys and probes
+
+    def jwks(self, *, force_refresh: bool = False) -> dict[str, Any]:
+        """Logto's JSON Web Key Set, cached like discovery. Ask again with ``force_refresh``
+        when a token names a ``kid`` the cached set lacks (Logto rotated its keys)."""
+        digest = hashlib.sha256(self.endpoint.encode()).hexdigest()[:32]
+        key = f"account_center:logto:jwks:{digest}"
+        document = None if force_refresh else cache.get(key)
+        if not isinstance(document, dict):
+            path = self.discovery()["jwks_uri"]
+            response = self._send(
+                "GET",
+                path,
+                log_path="/oidc/jwks",
+                retry_on_connection_error=True,
+                headers={"Accept": "application/json"},
+            )
+            document = _json_or_none(response)
+            if response.status_code != 200 or not isinstance(document, dict):
+                raise LogtoUnavailable(
+                    "Logto's signing keys could not be read.", status=response.status_code
+                )
+            cache.set(key, document, DISCOVERY_CACHE_SECONDS)
+        return document
+
+    def probe_client_credentials(self, client_id: str, client_secret: str) -> OAuthAnswer:
+        """Learn whether Logto accepts a web app's credentials without getting a token.
+
+        There is no harmless call that only authenticates a client, so this asks the token
+        endpoint for ``client_credentials``, a grant a Traditional web app may not use. Logto
+        (node oidc-provider) authenticates the client before it looks at the grant: wrong
+        credentials answer 401 ``invalid_client``, right ones a 400 such as
+        ``unauthorized_client``.
+        """
+        response = self._send(
+            "POST",
+            self.discovery()["token_endpoint"],
+            log_path="/oidc/token (probe)",
+            retry_on_connection_error=False,
+            data={"grant_type": "client_credentials"},
+            auth=(client_id, client_secret),
+            headers={"Accept": "application/json"},
+        )
+        body = _json_or_none(response)
+        error = str(body.get("error") or "") if isinstance(body, dict) else ""
+        return OAuthAnswer(status=response.status_code, error=error)
 
     # ------------------------------------------------------------------ OIDC discovery
 

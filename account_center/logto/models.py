@@ -244,3 +244,11 @@ class PasswordIssue:
 
     code: str
     interpolation: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class OAuthAnswer:
+    """Status and OAuth ``error`` of a token-endpoint answer (``error`` is ``""`` on success)."""
+
+    status: int
+    error: str = ""

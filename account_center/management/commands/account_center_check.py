@@ -1,11 +1,8 @@
 """``manage.py account_center_check``: test the live connection to Logto, one line per check.
 
 1. discovery: ``<LOGTO_ENDPOINT>/oidc/.well-known/openid-configuration`` answers, with an issuer.
-2. web app: Logto accepts ``LOGTO_APP_ID``/``LOGTO_APP_SECRET``. There is no harmless call that
-   only authenticates a client, so we ask the token endpoint for a grant a Traditional web app
-   is not allowed (``client_credentials``). Logto (node oidc-provider) authenticates the client
-   *before* checking the grant: wrong credentials answer 401 ``invalid_client``; right ones a
-   400 such as ``unauthorized_client``. No token is issued either way.
+2. web app: Logto accepts ``LOGTO_APP_ID``/``LOGTO_APP_SECRET`` (see
+   ``LogtoClient.probe_client_credentials``: no token is issued either way).
 3. M2M token: ``LOGTO_M2M_APP_ID``/``LOGTO_M2M_APP_SECRET`` obtain a Management API token.
 4. Management API: one read (the connector list) succeeds with that token.
 
@@ -16,7 +13,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import requests
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
@@ -46,7 +42,7 @@ class Command(BaseCommand):
 
         document = self._discovery(client)
         if document is not None:
-            self._web_app(document)
+            self._web_app(client)
         else:
             self._line(False, "web app", _("skipped: no discovery document"))
         m2m_ok = self._m2m(client)
@@ -82,44 +78,34 @@ class Command(BaseCommand):
         self._line(True, "discovery", _("issuer %(issuer)s") % {"issuer": document["issuer"]})
         return document
 
-    def _web_app(self, document: dict[str, Any]) -> None:
+    def _web_app(self, client: Any) -> None:
         app_id = app_settings.LOGTO_APP_ID
         if not app_id or not app_settings.LOGTO_APP_SECRET:
             self._line(False, "web app", _("LOGTO_APP_ID and LOGTO_APP_SECRET must be set"))
             return
         try:
-            response = requests.post(
-                document["token_endpoint"],
-                data={"grant_type": "client_credentials"},
-                auth=(app_id, app_settings.LOGTO_APP_SECRET),
-                timeout=app_settings.LOGTO_TIMEOUT,
-                headers={"Accept": "application/json"},
-            )
-        except requests.RequestException as exc:
+            answer = client.probe_client_credentials(app_id, app_settings.LOGTO_APP_SECRET)
+        except LogtoError as exc:
             self._line(False, "web app", _("token endpoint unreachable (%(error)s)")
-                       % {"error": type(exc).__name__})
+                       % {"error": exc})
             return
-        try:
-            error = str(response.json().get("error") or "")
-        except (ValueError, AttributeError):
-            error = ""
-        if response.status_code == 200:
+        if answer.status == 200:
             # Accepted (a web app that may also use client_credentials): certainly authenticated.
             self._line(True, "web app", _("%(app_id)s accepted") % {"app_id": app_id})
-        elif error == "invalid_client" or response.status_code == 401:
+        elif answer.error == "invalid_client" or answer.status == 401:
             self._line(False, "web app", _(
                 "Logto refused the credentials of %(app_id)s (invalid_client): check "
                 "LOGTO_APP_ID and LOGTO_APP_SECRET") % {"app_id": app_id})
-        elif response.status_code >= 500:
+        elif answer.status >= 500:
             self._line(False, "web app", _("token endpoint answered %(status)d")
-                       % {"status": response.status_code})
-        elif error in _AUTHENTICATED_ERRORS:
+                       % {"status": answer.status})
+        elif answer.error in _AUTHENTICATED_ERRORS:
             self._line(True, "web app", _("%(app_id)s authenticated (Logto answered %(error)s "
                                           "to a probe grant, as expected)")
-                       % {"app_id": app_id, "error": error})
+                       % {"app_id": app_id, "error": answer.error})
         else:
             self._line(False, "web app", _("unexpected answer %(status)d %(error)s")
-                       % {"status": response.status_code, "error": error or "-"})
+                       % {"status": answer.status, "error": answer.error or "-"})
 
     def _m2m(self, client: Any) -> bool:
         try:
