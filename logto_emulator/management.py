@@ -67,7 +67,7 @@ def _mock_social_connector() -> dict[str, Any]:
         "syncProfile": False,
         "enableTokenStorage": False,
         "config": {},
-        "metadata": {"target": "mock-social", "name": {}, "logo": "", "logoDark": None},
+        "metadata": {},  # per-instance overrides of the connector's own metadata: none here
         "connectorId": metadata["id"],
         "target": metadata["target"],
         "name": metadata["name"],

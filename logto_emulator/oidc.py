@@ -203,8 +203,8 @@ def _totp_form(uid: str, request: Request, error: str | None = None) -> Response
         "2-step verification",
         f"""<h1>2-step verification</h1>{alert}
 <form method="post" action="{esc(request.base_url)}/oidc/interaction/{esc(uid)}">
-<label for="totp">6-digit code from your authenticator app</label>
-<input id="totp" name="totp" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{{6}}" maxlength="6" required{described}>
+<label for="totp">6-digit code from your authenticator app, or a backup code</label>
+<input id="totp" name="totp" autocomplete="one-time-code" maxlength="10" required{described}>
 <button type="submit" name="action" value="verify_totp">Continue</button>
 <button type="submit" name="action" value="cancel" formnovalidate>Cancel</button>
 </form>""",
@@ -275,6 +275,14 @@ def _verify_second_factor(state: EmulatorState, user: dict[str, Any], code: str)
         if factor["type"] == "Totp" and pyotp.TOTP(factor["secret"]).verify(code, valid_window=1):
             factor["lastUsedAt"] = _iso_now()
             return True
+    for factor in user["_mfa"]:
+        # A backup code works once, as in Logto's sign-in.
+        if factor["type"] == "BackupCode":
+            for backup in factor["codes"]:
+                if backup["usedAt"] is None and secrets.compare_digest(backup["code"], code.lower()):
+                    backup["usedAt"] = now_ms()
+                    factor["lastUsedAt"] = _iso_now()
+                    return True
     return False
 
 

@@ -369,3 +369,17 @@ def test_extended_claims_in_the_id_token_only_when_the_tenant_enables_them(logto
     assert claims["identities"] == {} and claims["sso_identities"][0]["identityId"] == "demo-sso-subject"
     assert claims["given_name"] == "Demo" and claims["preferred_username"] == "demo"
     assert "address" not in claims  # the address scope was not requested
+
+
+def test_a_backup_code_works_once_as_second_factor(logto_emulator: EmulatorServer) -> None:
+    user = logto_emulator.state.find_user_by("username", "demo")
+    assert user is not None
+    user["_mfa"] += [
+        {"id": "totp1", "type": "Totp", "secret": pyotp.random_base32(), "createdAt": "2024-01-01T00:00:00.000Z"},
+        {"id": "bc1", "type": "BackupCode", "codes": [{"code": "0123456789", "usedAt": None}], "createdAt": "2024-01-01T00:00:00.000Z"},
+    ]
+    for expected in (303, 200):
+        browser = requests.Session()
+        step = _sign_in(browser, _follow_to_form(browser, _authorize(browser, logto_emulator.url)), "demo", DEMO_USER.password)
+        answer = browser.post(_form_action(step.text), data={"totp": "0123456789", "action": "verify_totp"}, allow_redirects=False, timeout=5)
+        assert answer.status_code == expected
