@@ -22,10 +22,12 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--htmx", action="store_true", help="send HX-Request like htmx does")
+    parser.add_argument("--header", action="append", default=[], help="Name: value")
     args = parser.parse_args()
 
     cookies = dict(item.split("=", 1) for item in args.cookie)
     headers = {"HX-Request": "true"} if args.htmx else {}
+    headers.update(item.split(": ", 1) for item in args.header)
     latencies: list[float] = []
     failures: list[int] = []
     lock = threading.Lock()
