@@ -188,13 +188,11 @@ def run(args: argparse.Namespace) -> None:
             if result["failures"]:
                 line += f"   {result['failures']} non-200 answers {result['failure_statuses']}"
             print(line)
-        # The emulator started fresh with this run: every token it issued counts.
         # The emulator started fresh with this run: every token it issued so far was the app's.
         tokens = stats(emulator)["m2m_tokens_issued"]
         logto_p50 = one_logto_call_p50(emulator, args)
         print(f"\nOne Management API call straight to the emulator: p50 {logto_p50:.1f} ms "
               f"(part of every page's latency above; the app's own share is the rest)")
-        tokens = stats(emulator)["m2m_tokens_issued"]
         print(f"\nM2M tokens fetched during the run: {tokens} "
               f"(shared by {args.workers} workers through Django's cache)")
     finally:
