@@ -11,7 +11,6 @@ import re
 from typing import Any
 
 import phonenumbers
-from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
@@ -34,7 +33,7 @@ _FIELDS = {"email": "primary_email", "phone": "primary_phone"}
 
 def normalise_phone(raw: str) -> str:
     """Logto's phone format: digits with the country code, no ``+``. Raises ``ValueError``."""
-    region = getattr(settings, "ACCOUNT_CENTER_PHONE_REGION", None)
+    region = app_settings.PHONE_REGION
     text = raw.strip()
     if text.startswith("00"):
         text = "+" + text[2:]
