@@ -432,6 +432,32 @@ class LogtoClient:
         """Delete the user: Logto signs them out everywhere. :class:`LogtoNotFound` if gone."""
         self._request("DELETE", self._user_path(user_id))
 
+    def find_user_ids(
+        self,
+        *,
+        email: str | None = None,
+        phone: str | None = None,
+        username: str | None = None,
+    ) -> list[str]:
+        """Ids of the users whose primary email, primary phone or username is exactly one given.
+
+        Logto's exact search (``search.<field>`` with ``mode.<field>=exact``) is case-insensitive
+        unless asked otherwise; several fields match with "or". ``phone`` is Logto's format
+        (digits with the country code). Nothing given: ``[]`` without asking Logto.
+        """
+        fields = {"primaryEmail": email, "primaryPhone": phone, "username": username}
+        params: dict[str, str] = {}
+        for field, value in fields.items():
+            if value:
+                params[f"search.{field}"] = value
+                params[f"mode.{field}"] = "exact"
+        if not params:
+            return []
+        # A collision check needs to know "anyone else?", not the whole list: one small page.
+        params["page_size"] = "20"
+        data = self._request("GET", "/api/users", params=params) or []
+        return [str(user["id"]) for user in data if isinstance(user, dict) and user.get("id")]
+
     # ------------------------------------------------------------------ password
 
     def has_password(self, user_id: str) -> bool:
