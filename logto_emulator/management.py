@@ -209,13 +209,75 @@ def _bool_query(request: Request, name: str) -> bool:
 
 
 # -- users ------------------------------------------------------------------------------------
+# Logto's user search keys (queries/user.ts) and its search syntax (utils/search.ts):
+# ``search`` / ``search.<field>`` values, ``mode`` / ``mode.<field>`` of like (default) or exact,
+# "or" between fields unless ``joint=and``, case-insensitive unless ``isCaseSensitive=true``.
+USER_SEARCH_FIELDS = ("id", "primaryEmail", "primaryPhone", "username", "name")
+
+
+def _like_pattern(value: str) -> str:
+    # SQL LIKE: % is any run, _ any one character, backslash escapes the next one.
+    parts, escaped = [], False
+    for char in value:
+        if escaped:
+            parts.append(re.escape(char))
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        else:
+            parts.append(".*" if char == "%" else "." if char == "_" else re.escape(char))
+    return "".join(parts)
+
+
+def _user_search(query: dict[str, str]) -> Callable[[dict[str, Any]], bool] | None:
+    """A predicate for Logto's user search parameters in ``query``; ``None`` when none given."""
+    modes: dict[str | None, str] = {}
+    values: dict[str | None, str] = {}
+    for key, value in query.items():
+        prefix, _, field = key.partition(".")
+        if prefix not in ("search", "mode"):
+            continue
+        if field and field not in USER_SEARCH_FIELDS:
+            raise HttpError(400, "request.invalid_input", {"details": f"Search field `{field}` is not allowed."})
+        if prefix == "mode":
+            if value not in ("like", "exact"):  # similar_to and posix are not emulated
+                raise HttpError(400, "request.invalid_input", {"details": f"Search match mode `{value}` is not valid."})
+            modes[field or None] = value
+        elif not value:
+            raise HttpError(400, "request.invalid_input", {"details": "Search value cannot be empty."})
+        else:
+            values[field or None] = value
+    if not values:
+        return None
+    joint_and = (query.get("joint") or query.get("jointMode") or "or") == "and"
+    case_sensitive = query.get("isCaseSensitive", "false").lower() == "true"
+
+    def matches(user: dict[str, Any], field: str | None, wanted: str) -> bool:
+        mode = modes.get(field) or modes.get(None) or "like"
+        for name in (field,) if field else USER_SEARCH_FIELDS:
+            stored = user.get(name)  # type: ignore[arg-type]
+            if stored is None:
+                continue
+            have, want = (str(stored), wanted) if case_sensitive else (str(stored).lower(), wanted.lower())
+            if mode == "exact" and have == want:
+                return True
+            if mode == "like" and re.fullmatch(_like_pattern(want), have, re.S):
+                return True
+        return False
+
+    def predicate(user: dict[str, Any]) -> bool:
+        results = (matches(user, field, wanted) for field, wanted in values.items())
+        return all(results) if joint_and else any(results)
+
+    return predicate
+
+
 @route("GET", r"/api/users")
 def list_users(state: EmulatorState, request: Request) -> Response:
-    search = request.query.get("search", "").strip("%").lower()
     users = sorted(state.users.values(), key=lambda u: u["createdAt"], reverse=True)
-    if search:
-        fields = ("id", "username", "primaryEmail", "primaryPhone", "name")
-        users = [u for u in users if any(search in str(u.get(f) or "").lower() for f in fields)]
+    predicate = _user_search(request.query)
+    if predicate is not None:
+        users = [u for u in users if predicate(u)]
     try:
         page = max(int(request.query.get("page", "1")), 1)
         size = min(max(int(request.query.get("page_size", "20")), 1), 100)
