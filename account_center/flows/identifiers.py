@@ -7,12 +7,14 @@ always checked against the address it was sent to, never one sent along with the
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any
 
 import phonenumbers
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from .. import ratelimit, signals
 from ..app_settings import app_settings
@@ -29,6 +31,27 @@ SEND_SCOPE = "code_send"
 CODE_SCOPE = "code_verify"
 _SIGNALS = {"email": signals.email_changed, "phone": signals.phone_changed}
 _FIELDS = {"email": "primary_email", "phone": "primary_phone"}
+_TAKEN = {
+    "email": _lazy("This email address is already used by another account."),
+    "phone": _lazy("This phone number is already used by another account."),
+    "username": _lazy("This username is already taken."),
+}
+
+logger = logging.getLogger(__name__)
+
+
+def used_by_another(sub: str, kind: str, value: str) -> bool:
+    """True when Logto's exact search finds ``value`` on a user other than ``sub``.
+
+    A courtesy check before codes are sent: when the search itself is refused we let the change
+    go on, since Logto's collision check when saving stays the authority.
+    """
+    try:
+        ids = get_client().find_user_ids(**{kind: value})
+    except LogtoAPIError as error:
+        logger.warning("Logto refused the user search for a %s check (%s).", kind, error.code)
+        return False
+    return any(user_id != sub for user_id in ids)
 
 
 def normalise_phone(raw: str) -> str:
@@ -71,6 +94,8 @@ def change_username(request: HttpRequest, username: str | None) -> LogtoUser:
             _("Use letters, digits and underscores, starting with a letter or underscore."),
             field="username",
         )
+    elif used_by_another(sub, "username", username):
+        raise FlowError(_TAKEN["username"], field="username", code="user.username_already_in_use")
     try:
         user = client.update_user(sub, username=username)
     except LogtoAPIError as error:
@@ -111,6 +136,12 @@ def send_code(request: HttpRequest, kind: str, target: str, *, check_current: bo
         user = get_client().get_user(sub)
         if (getattr(user, _FIELDS[kind]) or "").lower() == target.lower():
             raise FlowError(_("This is already your address."), field=field)
+    if used_by_another(sub, kind, target):
+        # Counted like a send: the answer tells whether an address has an account here.
+        ratelimit.hit(request, SEND_SCOPE, sub)
+        audit.record(request, f"{kind}_code_sent", audit.DENIED, sub=sub,
+                     error=f"user.{kind}_already_in_use")
+        raise FlowError(_TAKEN[kind], field=field, code=f"user.{kind}_already_in_use")
     get_client().send_verification_code(**{kind: target})
     ratelimit.hit(request, SEND_SCOPE, sub)
     ratelimit.start_cooldown(sub, target)

@@ -15,7 +15,8 @@ from account_center.models import LogtoIdentity
 
 ENDPOINT = "https://logto.test"
 SUB = "u1"
-USER_URL = f"{ENDPOINT}/api/users/{SUB}"
+USERS_URL = f"{ENDPOINT}/api/users"
+USER_URL = f"{USERS_URL}/{SUB}"
 
 
 def logto_user(**overrides: Any) -> dict[str, Any]:
@@ -52,6 +53,8 @@ def logto() -> Iterator[responses.RequestsMock]:
             f"{ENDPOINT}/oidc/token",
             json={"access_token": "tok", "expires_in": 3600, "token_type": "Bearer"},
         )
+        # The user search behind "already used by another account": nobody, unless a test says.
+        mock.add(responses.GET, USERS_URL, json=[])
         yield mock
 
 
