@@ -1,0 +1,42 @@
+"""axe-core finds no accessibility violations on the account center's pages, the emulator's
+sign-in form included, nor on a form swapped in by htmx."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PAGES = ["/account/", "/account/profile/", "/account/security/", "/account/verify/"]
+
+
+def assert_no_violations(page) -> None:
+    results = Axe().run(page)
+    assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
+
+
+def sign_in(page, demo, demo_user) -> None:
+    page.goto(f"{demo}/account/login/")
+    assert_no_violations(page)  # the emulator's sign-in form
+    page.get_by_label("Username, email or phone").fill(demo_user.username)
+    page.get_by_label("Password").fill(demo_user.password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(re.compile(r".*/account/$"))
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_has_no_axe_violations(page, demo, demo_user, path):
+    sign_in(page, demo, demo_user)
+    page.goto(f"{demo}{path}")
+    assert_no_violations(page)
+
+
+def test_form_swapped_in_by_htmx_has_no_axe_violations(page, demo, demo_user):
+    sign_in(page, demo, demo_user)
+    page.goto(f"{demo}/account/profile/")
+    page.get_by_role("link", name="Edit profile").click()
+    page.get_by_label("Name", exact=True).wait_for()
+    assert_no_violations(page)
