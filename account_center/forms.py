@@ -214,7 +214,20 @@ class PasswordForm(AccessibleForm):
         return data
 
 
-class StepUpPasswordForm(AccessibleForm):
+class _StepUpIds:
+    """Own ids for the step-up dialog's fields: it opens beside forms with the same field names
+    (a new ``password``, a ``code``), and labels must point at the dialog's inputs."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "id_step_up_%s")
+        super().__init__(*args, **kwargs)
+
+
+class StepUpCodeForm(_StepUpIds, CodeForm):
+    pass
+
+
+class StepUpPasswordForm(_StepUpIds, AccessibleForm):
     password = forms.CharField(
         label=_("Current password"),
         strip=False,

@@ -5,21 +5,20 @@ A success is kept in the Django session as ``{"method", "at", "sub"}`` and holds
 in :func:`step_up_required`, and sensitive flows call :func:`require` again, so the rule holds on
 the server whatever the templates show.
 
-With htmx the refused POST is kept in the session under a one-time key; the verification dialog
-is swapped in place, and after success the dialog's answer re-sends ``_resume=<key>``, which the
-decorator turns back into the original POST data (so nothing is retyped). The stash lives at most
-as long as a verification and is deleted on first use.
+Nothing of a refused request is kept on the server: a new password typed into a refused form must
+never reach the session store. With htmx the verification dialog opens beside the untouched form
+and, once verified, the browser submits that form again (see ``views/stepup.py`` and
+``account_center.js``); without JavaScript the user verifies on its own page and comes back.
 """
 
 from __future__ import annotations
 
-import secrets
 import time
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from .. import signals
@@ -28,7 +27,6 @@ from . import audit
 from .identity import logto_user_id
 
 SESSION_KEY = "account_center_step_up"
-STASH_KEY = "account_center_step_up_stash"
 METHODS = ("password", "email", "phone", "reauthentication")
 
 
@@ -92,54 +90,6 @@ def safe_next(request: HttpRequest, url: str | None, default: str) -> str:
     return default
 
 
-def stash_post(request: HttpRequest) -> str:
-    """Keep the refused POST (without the CSRF token) for one replay; return its key."""
-    key = secrets.token_urlsafe(16)
-    data = [
-        (name, value)
-        for name, values in request.POST.lists()
-        if name not in ("csrfmiddlewaretoken", "_resume")
-        for value in values
-    ]
-    stash = {
-        k: v
-        for k, v in request.session.get(STASH_KEY, {}).items()
-        if v.get("at", 0) + app_settings.STEP_UP_SECONDS > now()
-    }
-    stash[key] = {"path": request.path, "data": data, "at": now(), "sub": logto_user_id(request)}
-    request.session[STASH_KEY] = stash
-    return key
-
-
-def pop_stash(request: HttpRequest, key: str) -> list[tuple[str, str]] | None:
-    """The stashed POST data for ``key`` if it was made for this path and user; used once."""
-    stash = dict(request.session.get(STASH_KEY, {}))
-    entry = stash.pop(key, None)
-    request.session[STASH_KEY] = stash
-    if not entry or entry.get("path") != request.path:
-        return None
-    if entry.get("sub") != logto_user_id(request):
-        return None
-    if entry.get("at", 0) + app_settings.STEP_UP_SECONDS <= now():
-        return None
-    return [tuple(pair) for pair in entry.get("data", [])]  # type: ignore[misc]
-
-
-def _replay(request: HttpRequest) -> None:
-    key = request.POST.get("_resume")
-    if not key:
-        return
-    data = pop_stash(request, key)
-    if data is None:
-        return
-    post = QueryDict(mutable=True)
-    for name, value in data:
-        post.appendlist(name, value)
-    post.setdefault("csrfmiddlewaretoken", request.POST.get("csrfmiddlewaretoken", ""))
-    post._mutable = False
-    request.POST = post  # type: ignore[misc]
-
-
 def step_up_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Refuse POSTs to ``view`` on the server unless the session is freshly verified.
 
@@ -150,7 +100,6 @@ def step_up_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.method != "POST":
             return view(request, *args, **kwargs)
-        _replay(request)
         if is_verified(request):
             return view(request, *args, **kwargs)
         audit.record(request, "step_up_required", audit.DENIED, path=request.path)

@@ -1,4 +1,12 @@
-"""The step-up dialog (in place with htmx) and page (without JavaScript)."""
+"""The step-up dialog (with htmx) and page (without JavaScript).
+
+A sensitive htmx POST made without a fresh verification is answered with the verification panel,
+retargeted into the layout's ``<dialog id="ac-step-up">``: the refused form stays in the page as
+the user filled it, and nothing of it is kept on the server. The panel carries the refused form's
+id (htmx's ``HX-Trigger``); a successful verification answers with the ``accountCenterVerified``
+event naming that form, and ``account_center.js`` closes the dialog and submits the form again,
+where the server checks step-up once more.
+"""
 
 from __future__ import annotations
 
@@ -10,23 +18,32 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
-from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.http import (
+    HttpResponseClientRedirect,
+    reswap,
+    retarget,
+    trigger_client_event,
+)
 
 from ..flows import stepup, verification
 from ..flows.errors import FlowError
 from ..flows.identity import logto_user_id
 from ..flows.messages import UNAVAILABLE
-from ..forms import CodeForm, StepUpPasswordForm
+from ..forms import StepUpCodeForm, StepUpPasswordForm
 from ..logto.client import get_client
 from ..logto.errors import LogtoError, LogtoUnavailable
 from .base import AccountView, is_htmx
 
-_TARGET_RE = re.compile(r"^[A-Za-z][\w-]{0,63}$")
-DEFAULT_TARGET = "ac-step-up"
+# Only ids we could have written ourselves go back into the page and the event.
+_FORM_ID_RE = re.compile(r"^[A-Za-z][\w-]{0,63}$")
+DIALOG_CONTENT = "#ac-step-up-content"  # inside the layout's <dialog id="ac-step-up">
+PANEL_ID = "ac-step-up-panel"
+VERIFIED_EVENT = "accountCenterVerified"
 
 
-def _target(request: HttpRequest, value: str | None) -> str:
-    return value if value and _TARGET_RE.match(value) else DEFAULT_TARGET
+def _form_id(value: str | None) -> str:
+    """``value`` if it is a plain element id, else ``""`` (then nothing is resumed)."""
+    return value if value and _FORM_ID_RE.match(value) else ""
 
 
 def _overview() -> str:
@@ -56,7 +73,7 @@ def _dialog_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
         "reauthenticate_url": _reauthenticate_url(next_url),
         "code_sent": request.session.get(verification.CODE_SENT_KEY),
         "password_form": extra.pop("password_form", None) or StepUpPasswordForm(),
-        "code_form": extra.pop("code_form", None) or CodeForm(),
+        "code_form": extra.pop("code_form", None) or StepUpCodeForm(),
         **extra,
     }
 
@@ -64,18 +81,18 @@ def _dialog_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
 def refuse(request: HttpRequest) -> HttpResponse:
     """Answer a sensitive POST made without a fresh verification."""
     if is_htmx(request):
-        key = stepup.stash_post(request)
-        target = _target(request, request.htmx.target)
+        form_id = _form_id(request.htmx.trigger)
         try:
-            context = _dialog_context(
-                request, next_url=_current_page(request), target_id=target, resume_key=key
-            )
+            context = _dialog_context(request, next_url=_current_page(request), form_id=form_id)
         except LogtoError:
-            return render(
+            response = render(
                 request, "account_center/partials/unavailable.html",
-                {"target_id": target}, status=503,
+                {"target_id": PANEL_ID}, status=503,
             )
-        return render(request, "account_center/partials/step_up.html", context)
+        else:
+            response = render(request, "account_center/partials/step_up.html", context)
+        # Into the dialog, not over the refused form: what the user typed stays where it is.
+        return reswap(retarget(response, DIALOG_CONTENT), "innerHTML")
     next_url = stepup.safe_next(request, request.path, _overview())
     return HttpResponseRedirect(reverse("account_center:step_up") + "?next=" + quote(next_url))
 
@@ -92,15 +109,12 @@ class StepUpView(AccountView):
 
     def _show(self, status: int = 200, **extra: Any) -> HttpResponse:
         request = self.request
-        target = _target(request, request.POST.get("target_id") or request.GET.get("target_id"))
-        resume = request.POST.get("resume_key") or ""
+        form_id = _form_id(request.POST.get("form_id") or request.GET.get("form_id"))
         try:
-            context = _dialog_context(
-                request, next_url=self._next(), target_id=target, resume_key=resume, **extra
-            )
+            context = _dialog_context(request, next_url=self._next(), form_id=form_id, **extra)
         except LogtoError:
             return self.respond(
-                "account_center/partials/unavailable.html", status=503, target_id=target
+                "account_center/partials/unavailable.html", status=503, target_id=PANEL_ID
             )
         return self.respond("account_center/partials/step_up.html", status=status, **context)
 
@@ -121,7 +135,7 @@ class StepUpView(AccountView):
                 verification.send_code(request, user, action.removeprefix("send_"))
                 return self._show(notice=_("We sent you a code."))
             elif action in ("verify_email", "verify_phone"):
-                code_form = CodeForm(request.POST)
+                code_form = StepUpCodeForm(request.POST)
                 if not code_form.is_valid():
                     return self._show(code_form=code_form)
                 user = get_client().get_user(self.sub)
@@ -144,16 +158,11 @@ class StepUpView(AccountView):
 
     def _succeeded(self) -> HttpResponse:
         request = self.request
-        key = request.POST.get("resume_key") or ""
-        entry = request.session.get(stepup.STASH_KEY, {}).get(key)
-        if is_htmx(request) and entry:
-            # Re-send the refused action: the stash holds its data, the client only the key.
-            return render(
-                request,
-                "account_center/partials/step_up_resume.html",
-                {"target_id": _target(request, request.POST.get("target_id")),
-                 "resume_url": entry["path"], "resume_key": key},
-            )
+        form_id = _form_id(request.POST.get("form_id"))
+        if is_htmx(request) and form_id:
+            # The browser re-submits the refused form, which it kept; we only name it.
+            response = render(request, "account_center/partials/step_up_verified.html")
+            return trigger_client_event(response, VERIFIED_EVENT, {"formId": form_id})
         if is_htmx(request):
             return HttpResponseClientRedirect(self._next())
         return HttpResponseRedirect(self._next())

@@ -6,7 +6,10 @@ import re
 
 import pytest
 
+from django.contrib.sessions.models import Session
+
 from account_center.flows import stepup
+from logto_emulator.state import check_password
 from logto_emulator.pytest_plugin import logto_emulator  # noqa: F401  (when not pip-installed)
 from tests.browser.conftest import browser_type_launch_args, demo, demo_user  # noqa: F401
 
@@ -45,10 +48,19 @@ def test_set_then_change_password_with_step_up_then_expiry(
     page.get_by_label("New password", exact=True).fill("Br4nd-new-secret!")
     page.get_by_label("Repeat the new password").fill("Br4nd-new-secret!")
     page.get_by_role("button", name="Save password").click()
-    # Refused in place: the dialog asks for the current password, then the change continues.
-    page.get_by_label("Current password").fill(demo_user.password)
-    page.get_by_role("button", name="Confirm with password").click()
+    # Refused: a dialog asks for the current password beside the untouched form...
+    dialog = page.locator("dialog#ac-step-up")
+    dialog.get_by_label("Current password").wait_for()
+    assert page.get_by_label("New password", exact=True).input_value() == "Br4nd-new-secret!"
+    assert dialog.evaluate("d => d.open && d.contains(document.activeElement)")
+    assert "Br4nd-new-secret!" not in _session_store()
+    dialog.get_by_label("Current password").fill(demo_user.password)
+    dialog.get_by_role("button", name="Confirm with password").click()
+    # ...then the browser submits that form again: no retyping, and the dialog is gone.
     page.locator("#ac-password").get_by_text("Saved.").wait_for()
+    assert not dialog.is_visible()
+    assert _logto_password_is(logto_emulator, demo_user, "Br4nd-new-secret!")
+    assert "Br4nd-new-secret!" not in _session_store()
 
     # Within the window: no new dialog.
     page.locator("#ac-password").get_by_role("link", name="Change password").click()
@@ -64,7 +76,55 @@ def test_set_then_change_password_with_step_up_then_expiry(
     page.get_by_label("New password", exact=True).fill("Third-s3cret-pass")
     page.get_by_label("Repeat the new password").fill("Third-s3cret-pass")
     page.get_by_role("button", name="Save password").click()
-    page.get_by_label("Current password").wait_for()
+    page.locator("dialog#ac-step-up").get_by_label("Current password").wait_for()
+    # Closing the dialog gives focus back to the form, still filled in.
+    page.keyboard.press("Escape")
+    page.locator("dialog#ac-step-up").wait_for(state="hidden")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Save password"
+    assert page.get_by_label("New password", exact=True).input_value() == "Third-s3cret-pass"
+    assert _logto_password_is(logto_emulator, demo_user, "Another-s3cret-pass")
+
+
+def test_remove_username_with_step_up_keeps_the_clicked_action(
+    page, demo, demo_user, logto_emulator
+) -> None:
+    sign_in(page, demo, demo_user)
+    page.goto(f"{demo}/account/security/")
+    page.locator("#ac-username").get_by_role("link", name="Change username").click()
+    page.get_by_role("button", name="Remove username").click()
+    dialog = page.locator("dialog#ac-step-up")
+    dialog.get_by_label("Current password").fill(demo_user.password)
+    dialog.get_by_role("button", name="Confirm with password").click()
+    page.locator("#ac-username").get_by_text("Saved.").wait_for()
+    assert page.locator("#ac-username").get_by_text("No username yet.").is_visible()
+    user = logto_emulator.state.find_user_by("primaryEmail", demo_user.primary_email)
+    assert user is not None and user["username"] is None
+
+
+def test_email_already_used_by_another_account_is_refused_before_a_code(
+    page, demo, demo_user, logto_emulator
+) -> None:
+    logto_emulator.state.create_user(username="other", primary_email="taken@example.com")
+    sign_in(page, demo, demo_user)
+    page.goto(f"{demo}/account/security/")
+    page.locator("#ac-email").get_by_role("link", name="Change email").click()
+    page.get_by_label("New email address").fill("Taken@example.com")
+    page.get_by_role("button", name="Send a code").click()
+    dialog = page.locator("dialog#ac-step-up")
+    dialog.get_by_label("Current password").fill(demo_user.password)
+    dialog.get_by_role("button", name="Confirm with password").click()
+    page.get_by_text("This email address is already used by another account.").wait_for()
+    assert logto_emulator.state.last_code(email="taken@example.com") is None
+
+
+def _session_store() -> str:
+    """Everything the session store holds, decoded, as one string."""
+    return "".join(s.session_data + str(s.get_decoded()) for s in Session.objects.all())
+
+
+def _logto_password_is(emulator, demo_user, password: str) -> bool:
+    user = emulator.state.find_user_by("username", demo_user.username)
+    return check_password(password, user["_password"])
 
 
 def test_change_email_with_code_from_emulator(page, demo, demo_user, logto_emulator) -> None:

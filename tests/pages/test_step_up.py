@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import json
+
 import pytest
+from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 
@@ -25,48 +28,133 @@ def test_password_change_refused_without_step_up(auth_client, logto) -> None:
     assert AuditEvent.objects.filter(action="step_up_required", outcome="denied").exists()
 
 
-def test_htmx_refusal_shows_dialog_in_place_offering_only_methods_user_has(
+def test_htmx_refusal_opens_dialog_beside_the_form_offering_only_methods_user_has(
     auth_client, logto, htmx_headers
 ) -> None:
     logto.get(USER_URL, json=logto_user(hasPassword=False, primaryEmail="a@example.com"))
     response = auth_client.post(
         reverse("account_center:username"), {"username": "bob"},
-        HTTP_HX_TARGET="ac-username", **htmx_headers,
+        HTTP_HX_TARGET="ac-username", HTTP_HX_TRIGGER="ac-username-form", **htmx_headers,
     )
     html = response.content.decode()
     assert response.status_code == 200
-    assert 'id="ac-username"' in html and "Confirm it" in html
+    # Into the layout's dialog, not over the refused form (which keeps what the user typed).
+    assert response["HX-Retarget"] == "#ac-step-up-content"
+    assert response["HX-Reswap"] == "innerHTML"
+    assert 'id="ac-step-up-panel"' in html and "Confirm it" in html
+    assert '<input type="hidden" name="form_id" value="ac-username-form">' in html
     assert 'value="send_email"' in html
     assert 'value="password"' not in html  # no password: not offered
     assert "/account/reauthenticate/?next=" in html
     assert not calls(logto, "PATCH", USER_URL)
 
 
-def test_htmx_step_up_resumes_original_action_without_retyping(
+@pytest.mark.parametrize("trigger", ["", "1form", 'x" onmouseover="alert(1)', "a" * 80, "a b"])
+def test_refused_form_id_must_be_a_plain_id(auth_client, logto, htmx_headers, trigger) -> None:
+    logto.get(USER_URL, json=logto_user())
+    response = auth_client.post(
+        reverse("account_center:username"), {"username": "bob"},
+        HTTP_HX_TRIGGER=trigger, **htmx_headers,
+    )
+    assert response.status_code == 200
+    assert 'name="form_id"' not in response.content.decode()
+
+
+def test_htmx_step_up_names_the_refused_form_and_the_browser_resubmits_it(
     auth_client, logto, htmx_headers, clock
 ) -> None:
     logto.get(USER_URL, json=logto_user())
     logto.post(VERIFY_URL, status=204)
     logto.patch(USER_URL, json=logto_user(username="bob"))
     url = reverse("account_center:username")
-    refused = auth_client.post(url, {"username": "bob"}, HTTP_HX_TARGET="ac-username", **htmx_headers)
-    key = refused.context["resume_key"]
+    form = {"username": "bob", "action": "save"}
+    refused = auth_client.post(url, form, HTTP_HX_TRIGGER="ac-username-form", **htmx_headers)
+    assert refused.context["form_id"] == "ac-username-form"
     verified = auth_client.post(
         reverse("account_center:step_up"),
-        {"action": "password", "password": "secret", "resume_key": key, "target_id": "ac-username"},
-        **htmx_headers,
+        {"action": "password", "password": "secret", "form_id": "ac-username-form",
+         "next": "/account/security/"},
+        HTTP_HX_TRIGGER="x", **htmx_headers,
     )
-    html = verified.content.decode()
-    assert f'hx-post="{url}"' in html and 'hx-trigger="load"' in html and key in html
-    assert "secret" not in html
-    resumed = auth_client.post(url, {"_resume": key}, HTTP_HX_TARGET="ac-username", **htmx_headers)
-    assert resumed.status_code == 200
+    assert verified.status_code == 200
+    assert json.loads(verified["HX-Trigger"]) == {
+        "accountCenterVerified": {"formId": "ac-username-form"}
+    }
+    assert "HX-Redirect" not in verified
+    assert "secret" not in verified.content.decode()
+    # account_center.js submits the untouched form again; the gate lets it through now.
+    resumed = auth_client.post(url, form, HTTP_HX_TRIGGER="ac-username-form",
+                               HTTP_HX_TARGET="ac-username", **htmx_headers)
+    assert resumed.status_code == 200 and "Saved." in resumed.content.decode()
     assert body(calls(logto, "PATCH", USER_URL)[0]) == {"username": "bob"}
-    # The stash is single-use.
-    again = auth_client.post(url, {"_resume": key}, **htmx_headers)
-    assert "This field is required" in again.content.decode()
     event = AuditEvent.objects.get(action="step_up", outcome="success")
     assert event.detail == {"method": "password"}
+
+
+def test_htmx_step_up_without_a_form_to_resume_goes_back_to_the_page(
+    auth_client, logto, htmx_headers, clock
+) -> None:
+    logto.post(VERIFY_URL, status=204)
+    verified = auth_client.post(
+        reverse("account_center:step_up"),
+        {"action": "password", "password": "secret", "next": "/account/security/"},
+        **htmx_headers,
+    )
+    assert verified["HX-Redirect"] == "/account/security/"
+    assert "HX-Trigger" not in verified
+
+
+def test_refused_new_password_is_never_kept_in_the_session_store(
+    auth_client, logto, htmx_headers, clock
+) -> None:
+    new_password = "N3w-Unique-passw0rd-7731"
+    logto.get(USER_URL, json=logto_user())
+    logto.post(VERIFY_URL, status=204)
+    logto.post(f"{ENDPOINT}/api/sign-in-exp/default/check-password", json={"result": True})
+    logto.get(f"{USER_URL}/has-password", json={"hasPassword": True})
+    logto.patch(PASSWORD_URL, status=204)
+    url = reverse("account_center:password")
+    form = {"password": new_password, "confirm": new_password}
+    refused = auth_client.post(url, form, HTTP_HX_TRIGGER="ac-password-form", **htmx_headers)
+    assert refused["HX-Retarget"] == "#ac-step-up-content"
+    assert new_password not in refused.content.decode()
+
+    def stored() -> str:
+        return "".join(str(s.get_decoded()) + s.session_data for s in Session.objects.all())
+
+    assert Session.objects.exists() and new_password not in stored()
+    auth_client.post(
+        reverse("account_center:step_up"),
+        {"action": "password", "password": "current", "form_id": "ac-password-form"},
+        **htmx_headers,
+    )
+    assert new_password not in stored()
+    auth_client.post(url, form, HTTP_HX_TRIGGER="ac-password-form", **htmx_headers)
+    assert body(calls(logto, "PATCH", PASSWORD_URL)[0]) == {"password": new_password}
+    assert new_password not in stored()
+
+
+def test_sensitive_post_after_dialog_still_refused_without_verification(
+    auth_client, logto, htmx_headers
+) -> None:
+    logto.get(USER_URL, json=logto_user())
+    url = reverse("account_center:username")
+    for _ in range(2):  # re-submitting without verifying only opens the dialog again
+        response = auth_client.post(url, {"username": "bob"}, HTTP_HX_TRIGGER="ac-username-form",
+                                    **htmx_headers)
+        assert response["HX-Retarget"] == "#ac-step-up-content"
+    assert not calls(logto, "PATCH", USER_URL)
+
+
+def test_refusal_when_logto_down_says_so_in_the_dialog(auth_client, logto, htmx_headers) -> None:
+    import requests
+
+    logto.get(USER_URL, body=requests.ConnectionError("down"))
+    response = auth_client.post(reverse("account_center:username"), {"username": "bob"},
+                                **htmx_headers)
+    assert response.status_code == 503
+    assert response["HX-Retarget"] == "#ac-step-up-content"
+    assert "Logto is unavailable" in response.content.decode()
 
 
 def test_wrong_password_is_refused_and_rate_limited(auth_client, logto, clock, settings) -> None:

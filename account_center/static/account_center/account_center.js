@@ -1,8 +1,75 @@
+// Step-up dialog. A sensitive form refused for lack of a fresh verification stays in the page as
+// the user filled it; the server retargets the verification panel into <dialog id="ac-step-up">.
+// Once verified, the server names the refused form in an `accountCenterVerified` event and we
+// submit it again, so nothing (a new password above all) is retyped or kept on the server.
+var acStepUp = (function () {
+  var submitters = new WeakMap(); // form -> the button that last submitted it
+  var returnFocus = null;
+
+  // htmx forgets the clicked button when focus leaves it (the dialog takes focus), so keep it:
+  // re-clicking it sends its name/value (e.g. action=remove) exactly as the first time.
+  document.addEventListener("submit", function (event) {
+    if (event.submitter) submitters.set(event.target, event.submitter);
+  }, true);
+
+  function dialogOf(element) {
+    return element && element.closest ? element.closest("dialog#ac-step-up") : null;
+  }
+
+  function open(dialog) {
+    if (dialog.open) return;
+    returnFocus = document.activeElement;
+    if (typeof dialog.showModal === "function") dialog.showModal();
+    else dialog.setAttribute("open", "");
+  }
+
+  // "close" does not bubble: listen while it goes down (Escape, the Close button, or us).
+  document.addEventListener("close", function (event) {
+    var dialog = event.target;
+    if (!dialog || dialog.id !== "ac-step-up") return;
+    var content = dialog.querySelector("#ac-step-up-content");
+    if (content) content.innerHTML = "";
+    if (returnFocus && document.contains(returnFocus) && typeof returnFocus.focus === "function") {
+      returnFocus.focus();
+    }
+    returnFocus = null;
+  }, true);
+
+  function resubmit(form) {
+    var button = submitters.get(form);
+    if (button && button.form === form && document.contains(button) && !button.disabled) {
+      button.click();
+    } else if (typeof form.requestSubmit === "function") {
+      form.requestSubmit();
+    } else {
+      htmx.trigger(form, "submit");
+    }
+  }
+
+  document.addEventListener("accountCenterVerified", function (event) {
+    var id = event.detail && event.detail.formId;
+    var form = id ? document.getElementById(id) : null;
+    // Not found (the page changed meanwhile): the dialog says "verified" and offers to close.
+    if (!(form instanceof HTMLFormElement)) return;
+    // Let htmx finish swapping this answer into the dialog before it goes away.
+    setTimeout(function () {
+      var dialog = document.getElementById("ac-step-up");
+      returnFocus = submitters.get(form) || form;
+      if (dialog && dialog.open) dialog.close();
+      resubmit(form);
+    }, 0);
+  });
+
+  return { open: open, dialogOf: dialogOf };
+})();
+
 // Focus after an htmx swap: the first field in error, else the swapped section's heading,
 // so keyboard and screen-reader users land where the change happened.
 document.addEventListener("htmx:afterSwap", function (event) {
   var root = document.getElementById(event.detail.target.id) || event.detail.target;
   if (!root || !root.querySelector) return;
+  var dialog = acStepUp.dialogOf(root);
+  if (dialog) acStepUp.open(dialog); // before focusing: nothing in a closed dialog takes focus
   var target = root.querySelector("[aria-invalid='true']") || root.querySelector(".ac-alert");
   target = target || root.querySelector("h2[tabindex], h1[tabindex]");
   if (target) {
