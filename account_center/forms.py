@@ -6,7 +6,6 @@ import re
 from typing import Any
 
 from django import forms
-from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
 from .app_settings import app_settings

@@ -447,10 +447,10 @@ class LogtoClient:
         """
         fields = {"primaryEmail": email, "primaryPhone": phone, "username": username}
         params: dict[str, str] = {}
-        for field, value in fields.items():
+        for name, value in fields.items():
             if value:
-                params[f"search.{field}"] = value
-                params[f"mode.{field}"] = "exact"
+                params[f"search.{name}"] = value
+                params[f"mode.{name}"] = "exact"
         if not params:
             return []
         # A collision check needs to know "anyone else?", not the whole list: one small page.

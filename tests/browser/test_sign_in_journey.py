@@ -7,6 +7,8 @@ import re
 
 import pytest
 
+from .helpers import fill_logto_sign_in_form
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -14,10 +16,7 @@ def test_sign_in_lands_on_account_center_and_sign_out_ends_session(page, demo, d
     page.goto(f"{demo}/")
     page.get_by_role("link", name="Sign in with Logto").click()
 
-    # The emulator's sign-in form, on the Logto side.
-    page.get_by_label("Username, email or phone").fill(demo_user.username)
-    page.get_by_label("Password").fill(demo_user.password)
-    page.get_by_role("button", name="Sign in").click()
+    fill_logto_sign_in_form(page, demo_user.username, demo_user.password)
 
     page.wait_for_url(re.compile(r".*/account/$"))
     assert page.get_by_role("heading", level=1).first.is_visible()
@@ -36,9 +35,7 @@ def test_sign_in_lands_on_account_center_and_sign_out_ends_session(page, demo, d
 
 def test_wrong_password_keeps_user_on_logto_form(page, demo, demo_user):
     page.goto(f"{demo}/account/login/")
-    page.get_by_label("Username, email or phone").fill(demo_user.username)
-    page.get_by_label("Password").fill("not-the-password")
-    page.get_by_role("button", name="Sign in").click()
+    fill_logto_sign_in_form(page, demo_user.username, "not-the-password")
     page.get_by_role("alert").wait_for()
     # Still on Logto's side: no session was created on the site.
     assert "/oidc/" in page.url

@@ -2,13 +2,12 @@ from __future__ import annotations
 
 import pytest
 import requests
-import responses
 from django.test import Client
 from django.urls import reverse
 
 from account_center.models import AuditEvent
 
-from .conftest import ENDPOINT, USER_URL, body, calls, logto_user
+from .conftest import USER_URL, body, calls, logto_user
 
 pytestmark = pytest.mark.django_db
 

@@ -2,31 +2,18 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
-
 from django.contrib.sessions.models import Session
 
 from account_center.flows import stepup
 from logto_emulator.state import check_password
-from logto_emulator.pytest_plugin import logto_emulator  # noqa: F401  (when not pip-installed)
-from tests.browser.conftest import browser_type_launch_args, demo, demo_user  # noqa: F401
+
+from .helpers import sign_in
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    # pytest-base-url (pulled in by pytest-playwright) trips a pytest 9 deprecation warning.
-    pytest.mark.filterwarnings("ignore::pytest.PytestRemovedIn10Warning"),
 ]
-
-
-def sign_in(page, demo, demo_user) -> None:
-    page.goto(f"{demo}/account/login/")
-    page.get_by_label("Username, email or phone").fill(demo_user.username)
-    page.get_by_label("Password").fill(demo_user.password)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r".*/account/$"))
 
 
 def test_change_name(page, demo, demo_user) -> None:

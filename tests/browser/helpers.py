@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+import re
+
+
+def fill_logto_sign_in_form(page, username: str, password: str) -> None:
+    """Fill and submit the sign-in form on Logto's side (the emulator's)."""
+    page.get_by_label("Username, email or phone").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def sign_in(page, demo: str, user, *, check=None) -> None:
+    """Sign ``user`` in from the account center's login URL and wait for the overview.
+
+    ``check(page)`` runs on Logto's form before it is filled (e.g. an accessibility scan).
+    """
+    page.goto(f"{demo}/account/login/")
+    if check is not None:
+        check(page)
+    fill_logto_sign_in_form(page, user.username, user.password)
+    page.wait_for_url(re.compile(r".*/account/$"))
