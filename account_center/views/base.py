@@ -12,7 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from ..app_settings import app_settings
+from ..flows.errors import FlowError
 from ..flows.identity import logto_user_id
+from ..flows.messages import UNAVAILABLE, for_code
+from ..logto.errors import LogtoAPIError, LogtoError
 
 # Independent Logto reads of one page run side by side, so a slow Logto costs one round trip.
 _pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="account-center")
@@ -50,6 +53,7 @@ class AccountView(LoginRequiredMixin, View):
     section: str = ""
     page_title: Any = ""
     page_template = "account_center/section_page.html"
+    form_partial = ""
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if self.section and self.section not in app_settings.SECTIONS:
@@ -72,3 +76,28 @@ class AccountView(LoginRequiredMixin, View):
         # One URL answers both ways: caches must keep them apart.
         response.headers["Vary"] = "HX-Request"
         return response
+
+    def refused(
+        self,
+        form: Any,
+        error: FlowError | LogtoError,
+        *,
+        partial: str | None = None,
+        field: str | None = None,
+    ) -> HttpResponse:
+        """The form again, input kept, with ``error`` in words next to its field.
+
+        Refusals (the app's :class:`FlowError`, Logto's error codes) are shown at the field they
+        concern, or at ``field`` when given; any other Logto failure means Logto is unavailable:
+        503, so htmx swaps in the message only where the page asks it to.
+        """
+        partial = partial or self.form_partial
+        if isinstance(error, FlowError):
+            concerns, message = error.field, error.message
+        elif isinstance(error, LogtoAPIError):
+            concerns, message = for_code(error.code)
+        else:
+            return self.respond(partial, status=503, form=form, unavailable=UNAVAILABLE)
+        concerns = field or concerns
+        form.add_error(concerns if concerns in form.fields else None, str(message))
+        return self.respond(partial, form=form)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -11,10 +12,10 @@ from django.utils.translation import gettext_lazy as _
 
 from ..app_settings import app_settings
 from ..flows import profile as profile_flow
-from ..flows.messages import UNAVAILABLE, for_code
+from ..flows.messages import UNAVAILABLE
 from ..forms import CustomDataForm, ProfileForm
 from ..logto.client import get_client
-from ..logto.errors import LogtoAPIError, LogtoError, LogtoUnavailable
+from ..logto.errors import LogtoError
 from .base import AccountView, concurrently, is_htmx
 
 
@@ -86,14 +87,8 @@ class ProfileEditView(AccountView):
             current = profile_flow.initial_from_user(get_client().get_user(self.sub))
             changes = form.changes(current)
             account = profile_flow.update_profile(request, changes) if changes else None
-        except LogtoUnavailable:
-            return self.respond(self.form_partial, status=503, form=form, unavailable=UNAVAILABLE)
-        except LogtoAPIError as error:
-            field, message = for_code(error.code)
-            form.add_error(field if field in form.fields else None, message)
-            return self.respond(self.form_partial, form=form)
-        except LogtoError:
-            return self.respond(self.form_partial, status=503, form=form, unavailable=UNAVAILABLE)
+        except LogtoError as error:
+            return self.refused(form, error)
         if not is_htmx(request):
             return HttpResponseRedirect(reverse("account_center:profile"))
         if account is None:
@@ -125,11 +120,8 @@ class CustomDataEditView(AccountView):
             return self.respond(self.form_partial, form=form)
         try:
             data = profile_flow.update_custom_data(request, form.values())
-        except LogtoAPIError as error:
-            form.add_error(None, for_code(error.code)[1])
-            return self.respond(self.form_partial, form=form)
-        except LogtoError:
-            return self.respond(self.form_partial, status=503, form=form, unavailable=UNAVAILABLE)
+        except LogtoError as error:
+            return self.refused(form, error, field=NON_FIELD_ERRORS)
         if not is_htmx(request):
             return HttpResponseRedirect(reverse("account_center:profile"))
         return self.respond("account_center/partials/custom_data.html",

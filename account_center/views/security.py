@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -11,7 +12,8 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 
 from .. import ratelimit
-from ..flows import identifiers, password as password_flow
+from ..flows import identifiers
+from ..flows import password as password_flow
 from ..flows.errors import FlowError
 from ..flows.messages import UNAVAILABLE, for_code
 from ..flows.stepup import StepUpRequired, remaining_seconds, step_up_required
@@ -102,17 +104,9 @@ class UsernameView(SensitiveView):
                 request, None if remove else form.cleaned_data["username"]
             )
         except FlowError as error:
-            form = form if not remove else UsernameForm()
-            form.add_error(error.field if error.field in form.fields else None, str(error.message))
-            return self.respond(self.form_partial, form=form)
-        except LogtoUnavailable:
-            return self.respond(self.form_partial, status=503, form=form, unavailable=UNAVAILABLE)
-        except LogtoAPIError as error:
-            field, message = for_code(error.code)
-            form.add_error(field if field in form.fields else None, message)
-            return self.respond(self.form_partial, form=form)
-        except LogtoError:
-            return self.respond(self.form_partial, status=503, form=form, unavailable=UNAVAILABLE)
+            return self.refused(form if not remove else UsernameForm(), error)
+        except LogtoError as error:
+            return self.refused(form, error)
         return self.done(account)
 
 
@@ -177,16 +171,8 @@ class IdentifierView(SensitiveView):
             return self.respond(self.form_partial, form=form)
         try:
             identifiers.send_code(request, self.kind, form.cleaned_data[self.kind])
-        except FlowError as error:
-            form.add_error(self.kind, str(error.message))
-            return self.respond(self.form_partial, form=form)
-        except LogtoUnavailable:
-            return self.respond(self.form_partial, status=503, form=form, unavailable=UNAVAILABLE)
-        except LogtoAPIError as error:
-            form.add_error(self.kind, for_code(error.code)[1])
-            return self.respond(self.form_partial, form=form)
-        except LogtoError:
-            return self.respond(self.form_partial, status=503, form=form, unavailable=UNAVAILABLE)
+        except (FlowError, LogtoError) as error:
+            return self.refused(form, error, field=self.kind)
         if not is_htmx(request):
             return HttpResponseRedirect(reverse(f"account_center:{self.kind}"))
         return self.show_code(notice=_("We sent a code. Enter it below."))
@@ -236,14 +222,9 @@ class IdentifierView(SensitiveView):
         form = self.address_form()
         try:
             account = identifiers.remove(request, self.kind)
-        except FlowError as error:
-            form.add_error(None, str(error.message))
-            return self.respond(self.form_partial, form=form)
-        except LogtoAPIError as error:
-            form.add_error(None, for_code(error.code)[1])
-            return self.respond(self.form_partial, form=form)
-        except LogtoError:
-            return self.respond(self.form_partial, status=503, form=form, unavailable=UNAVAILABLE)
+        except (FlowError, LogtoError) as error:
+            # Refusals of a removal concern the whole form, not the (empty) address field.
+            return self.refused(form, error, field=NON_FIELD_ERRORS)
         return self.done(account, pending=None)
 
 
@@ -282,11 +263,6 @@ class PasswordView(SensitiveView):
             for message in error.messages:
                 form.add_error("password", message)
             return self.respond(self.form_partial, form=form)
-        except LogtoUnavailable:
-            return self.respond(self.form_partial, status=503, form=form, unavailable=UNAVAILABLE)
-        except LogtoAPIError as error:
-            form.add_error(None, for_code(error.code)[1])
-            return self.respond(self.form_partial, form=form)
-        except LogtoError:
-            return self.respond(self.form_partial, status=503, form=form, unavailable=UNAVAILABLE)
+        except LogtoError as error:
+            return self.refused(form, error, field=NON_FIELD_ERRORS)
         return self.done(account)

@@ -5,7 +5,13 @@ from __future__ import annotations
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from .profile import CustomDataEditView, OverviewView, PlaceholderView, ProfileEditView, ProfileView
+from .profile import (
+    CustomDataEditView,
+    OverviewView,
+    PlaceholderView,
+    ProfileEditView,
+    ProfileView,
+)
 from .security import EmailView, PasswordView, PhoneView, SecurityView, UsernameView
 from .stepup import StepUpView
 
