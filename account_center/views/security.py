@@ -74,6 +74,21 @@ class SensitiveView(AccountView):
     def display_extra(self) -> dict[str, Any]:
         return {}
 
+    def form_for(self, account: Any = None) -> Any:  # pragma: no cover - abstract
+        """The section's form, filled from ``account`` when given."""
+        raise NotImplementedError
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        """The form swapped in for editing, or (``?cancel``) the section as it is."""
+        if "cancel" in request.GET:
+            return self.show_display()
+        try:
+            account = get_client().get_user(self.sub)
+        except LogtoError:
+            return self.respond(self.form_partial, status=503, form=self.form_for(),
+                                unavailable=UNAVAILABLE)
+        return self.respond(self.form_partial, account=account, form=self.form_for(account))
+
     target_id = ""
 
 
@@ -83,16 +98,10 @@ class UsernameView(SensitiveView):
     form_partial = "account_center/partials/username_form.html"
     target_id = "ac-username"
 
-    def get(self, request: HttpRequest) -> HttpResponse:
-        if "cancel" in request.GET:
-            return self.show_display()
-        try:
-            account = get_client().get_user(self.sub)
-        except LogtoError:
-            return self.respond(self.form_partial, status=503, form=UsernameForm(),
-                                unavailable=UNAVAILABLE)
-        return self.respond(self.form_partial, account=account,
-                            form=UsernameForm(initial={"username": account.username or ""}))
+    def form_for(self, account: Any = None) -> UsernameForm:
+        if account is None:
+            return UsernameForm()
+        return UsernameForm(initial={"username": account.username or ""})
 
     def handle(self, request: HttpRequest) -> HttpResponse:
         remove = request.POST.get("action") == "remove"
@@ -242,15 +251,8 @@ class PasswordView(SensitiveView):
     form_partial = "account_center/partials/password_form.html"
     target_id = "ac-password"
 
-    def get(self, request: HttpRequest) -> HttpResponse:
-        if "cancel" in request.GET:
-            return self.show_display()
-        try:
-            account = get_client().get_user(self.sub)
-        except LogtoError:
-            return self.respond(self.form_partial, status=503, form=PasswordForm(),
-                                unavailable=UNAVAILABLE)
-        return self.respond(self.form_partial, account=account, form=PasswordForm())
+    def form_for(self, account: Any = None) -> PasswordForm:
+        return PasswordForm()
 
     def handle(self, request: HttpRequest) -> HttpResponse:
         form = PasswordForm(request.POST)
