@@ -46,34 +46,47 @@ def initial_from_user(user: LogtoUser) -> dict[str, Any]:
     return initial
 
 
-def update_profile(request: HttpRequest, changes: dict[str, Any]) -> LogtoUser:
-    """Save ``changes`` (form field names; ``""`` clears) at Logto and return the fresh user.
+def update_profile(request: HttpRequest, current: LogtoUser, changes: dict[str, Any]) -> LogtoUser:
+    """Save ``changes`` (form field names; ``""`` clears) to ``current`` at Logto in ONE request.
 
-    ``name``/``avatar`` go through ``PATCH /api/users/{id}``; the rest through the merging
-    ``PATCH /api/users/{id}/profile`` so fields this form does not show are left alone.
+    One ``PATCH /api/users/{id}`` carries name, avatar and the whole profile, so a change is
+    never half-saved. That call replaces ``profile`` whole, so the new profile is ``current``'s
+    with the changes applied, keeping keys this form does not show. The address is merged key by
+    key (Logto's merging ``PATCH .../profile`` would replace the whole address object).
     """
     sub = logto_user_id(request)
-    client = get_client()
-    top = {k: (changes[k] or None) for k in ("name", "avatar") if k in changes}
-    profile: dict[str, Any] = {
-        key: changes[field] or "" for field, key in PROFILE_KEYS.items() if field in changes
-    }
-    address = {key: changes[field] or "" for field, key in ADDRESS_KEYS.items() if field in changes}
-    if address:
+    fields: dict[str, Any] = {k: (changes[k] or None) for k in ("name", "avatar") if k in changes}
+    profile = dict(current.profile)
+    _apply(profile, {key: changes[f] for f, key in PROFILE_KEYS.items() if f in changes})
+    address_changes = {key: changes[f] for f, key in ADDRESS_KEYS.items() if f in changes}
+    if address_changes:
+        address = dict(profile.get("address") or {})
+        _apply(address, address_changes)
         profile["address"] = address
+        if not address:
+            del profile["address"]
+    if profile != current.profile:
+        fields["profile"] = profile
     try:
-        if profile:
-            client.update_profile(sub, profile)
-        user = client.update_user(sub, **top) if top else client.get_user(sub)
+        user = get_client().update_user(sub, **fields) if fields else current
     except Exception as error:
         audit.record(request, "profile_update", audit.FAILURE, sub=sub, error=_code(error))
         raise
-    fields = sorted(changes)
-    audit.record(request, "profile_update", audit.SUCCESS, sub=sub, fields=fields)
+    changed = sorted(changes)
+    audit.record(request, "profile_update", audit.SUCCESS, sub=sub, fields=changed)
     signals.profile_updated.send(
-        sender=__name__, request=request, user=request.user, logto_user_id=sub, fields=fields
+        sender=__name__, request=request, user=request.user, logto_user_id=sub, fields=changed
     )
     return user
+
+
+def _apply(target: dict[str, Any], changes: dict[str, Any]) -> None:
+    """Set the non-empty values; an empty value removes the key (the field was cleared)."""
+    for key, value in changes.items():
+        if value:
+            target[key] = value
+        else:
+            target.pop(key, None)
 
 
 def update_custom_data(request: HttpRequest, values: dict[str, Any]) -> dict[str, Any]:

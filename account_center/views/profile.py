@@ -84,15 +84,14 @@ class ProfileEditView(AccountView):
         if not form.is_valid():
             return self.respond(self.form_partial, form=form)
         try:
-            current = profile_flow.initial_from_user(get_client().get_user(self.sub))
-            changes = form.changes(current)
-            account = profile_flow.update_profile(request, changes) if changes else None
+            account = get_client().get_user(self.sub)
+            changes = form.changes(profile_flow.initial_from_user(account))
+            if changes:
+                account = profile_flow.update_profile(request, account, changes)
         except LogtoError as error:
             return self.refused(form, error)
         if not is_htmx(request):
             return HttpResponseRedirect(reverse("account_center:profile"))
-        if account is None:
-            account = get_client().get_user(self.sub)
         return self.respond("account_center/partials/profile.html", account=account,
                             saved=True)
 

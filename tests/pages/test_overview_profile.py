@@ -58,19 +58,46 @@ def test_profile_edit_partial_for_htmx_full_page_otherwise(auth_client, logto, h
     assert "<html" in full and 'id="ac-profile"' in full
 
 
-def test_profile_save_sends_changed_fields(auth_client, logto, htmx_headers) -> None:
-    logto.get(USER_URL, json=logto_user())
-    logto.patch(f"{USER_URL}/profile", json={"givenName": "Al"})
+def test_profile_save_sends_changes_in_one_request_keeping_other_profile_keys(
+    auth_client, logto, htmx_headers
+) -> None:
+    stored = {"nickname": "Ali", "address": {"country": "DE", "locality": "Berlin"}}
+    logto.get(USER_URL, json=logto_user(profile=stored))
     logto.patch(USER_URL, json=logto_user(name="Alice B"))
     response = auth_client.post(
         reverse("account_center:profile_edit"),
-        {"name": "Alice B", "given_name": "Al", "avatar": ""},
+        {"name": "Alice B", "given_name": "Al", "avatar": "", "nickname": "Ali",
+         "address_country": "DE", "address_locality": "Hamburg"},
         **htmx_headers,
     )
     assert response.status_code == 200
     assert "Alice B" in response.content.decode()
-    assert body(calls(logto, "PATCH", f"{USER_URL}/profile")[0]) == {"profile": {"givenName": "Al"}}
-    assert body(calls(logto, "PATCH", USER_URL)[0]) == {"name": "Alice B"}
+    # One write: a failure cannot leave half the change saved.
+    assert len(calls(logto, "PATCH", USER_URL)) == 1
+    assert not calls(logto, "PATCH", f"{USER_URL}/profile")
+    assert body(calls(logto, "PATCH", USER_URL)[0]) == {
+        "name": "Alice B",
+        "profile": {
+            "nickname": "Ali",
+            "givenName": "Al",
+            "address": {"country": "DE", "locality": "Hamburg"},
+        },
+    }
+
+
+def test_profile_clearing_a_field_removes_it_and_keeps_the_rest(
+    auth_client, logto, htmx_headers
+) -> None:
+    logto.get(USER_URL, json=logto_user(profile={"nickname": "Ali", "website": "https://a.example"}))
+    logto.patch(USER_URL, json=logto_user())
+    auth_client.post(
+        reverse("account_center:profile_edit"),
+        {"name": "Alice", "nickname": "", "website": "https://a.example"},
+        **htmx_headers,
+    )
+    assert body(calls(logto, "PATCH", USER_URL)[0]) == {
+        "profile": {"website": "https://a.example"}
+    }
     event = AuditEvent.objects.get(action="profile_update")
     assert event.outcome == "success" and event.sub == "u1"
 
