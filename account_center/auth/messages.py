@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy as _
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 FAILURE_MESSAGES: dict[str, Promise] = {
     "generic": _("We could not sign you in."),

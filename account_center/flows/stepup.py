@@ -103,7 +103,9 @@ def step_up_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
         if is_verified(request):
             return view(request, *args, **kwargs)
         audit.record(request, "step_up_required", audit.DENIED, path=request.path)
-        from ..views.stepup import refuse  # the views render the dialog; flows stay HTML-free
+        from ..views.stepup import (
+            refuse,  # the views render the dialog; flows stay HTML-free
+        )
 
         return refuse(request)
 

@@ -49,13 +49,13 @@ from account_center.logto.errors import (
     LogtoUnavailable,
 )
 from account_center.logto.models import (
-    OAuthAnswer,
     Connector,
     CreatedPersonalAccessToken,
     Identity,
     LogtoSession,
     LogtoUser,
     MfaVerification,
+    OAuthAnswer,
     PasswordIssue,
     PersonalAccessToken,
     TotpSecret,

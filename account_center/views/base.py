@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
@@ -31,8 +32,17 @@ NAV = (
 
 
 def concurrently(*calls: tuple[Any, ...]) -> list[Any]:
-    """Run ``(function, *args)`` calls in the pool; results in order, first error re-raised."""
-    futures = [_pool.submit(call[0], *call[1:]) for call in calls]
+    """Run ``(function, *args)`` calls in the pool; results in order, first error re-raised.
+
+    The request's language goes along, so Logto's messages stay in the user's language.
+    """
+    language = translation.get_language()
+
+    def in_language(function: Any, *args: Any) -> Any:
+        with translation.override(language):
+            return function(*args)
+
+    futures = [_pool.submit(in_language, *call) for call in calls]
     return [future.result() for future in futures]
 
 
