@@ -32,8 +32,12 @@ PYTHON = sys.executable
 PAGES = [
     ("baseline (no Logto)", "/_baseline/", False),
     ("overview", "/account/", False),
-    ("profile section (htmx)", "/account/profile/", True),
-    ("security section (htmx)", "/account/security/", True),
+    ("profile page", "/account/profile/", False),
+    ("security page", "/account/security/", False),
+    ("profile form (htmx)", "/account/profile/edit/", True),
+    ("username form (htmx)", "/account/security/username/", True),
+    ("email form (htmx)", "/account/security/email/", True),
+    ("password form (htmx)", "/account/security/password/", True),
 ]
 
 
