@@ -127,7 +127,7 @@ def test_email_change_without_a_connector_says_so_in_words(
     address = f"e2e-{secrets.token_hex(4)}@example.com"
     sign_in(page, demo, e2e_user.username, e2e_user.password)
     page.goto(f"{demo}/account/security/")
-    page.locator("#ac-email").get_by_role("link", name=re.compile("email", re.I)).click()
+    page.locator("#ac-email").get_by_role("link", name=re.compile("email", re.IGNORECASE)).click()
     page.get_by_label("New email address").fill(address)
     page.get_by_role("button", name="Send a code").click()
     confirm_with_password(page, e2e_user.password)
