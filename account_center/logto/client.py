@@ -322,9 +322,12 @@ class LogtoClient:
         status = response.status_code
         if status < 400:
             return
-        if status >= 500:
-            raise LogtoUnavailable(f"Logto answered {status}.", status=status)
         body = _json_or_none(response)
+        # 501 with Logto's code is a setup answer, not an outage: e.g. ``connector.not_found``
+        # when no email/SMS connector is configured. Callers show it in words.
+        coded_501 = status == 501 and isinstance(body, dict) and body.get("code")
+        if status >= 500 and not coded_501:
+            raise LogtoUnavailable(f"Logto answered {status}.", status=status)
         if isinstance(body, dict):
             code = str(body.get("code") or "")
             message = str(body.get("message") or "")

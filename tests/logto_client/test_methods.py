@@ -455,13 +455,22 @@ def test_verification_code_needs_exactly_one_target(client, kwargs):
         client.send_verification_code(**kwargs)
 
 
-def test_send_verification_code_without_connector(client, api):
+def test_send_verification_code_without_connector_keeps_logtos_code(client, api):
+    # Real Logto answers 501 connector.not_found when no email/SMS connector is set up: a setup
+    # problem to explain, not an outage.
     api.add(
         responses.POST,
         f"{ENDPOINT}/api/verification-codes",
         status=501,
         json={"code": "connector.not_found", "message": "no connector"},
     )
+    with pytest.raises(LogtoAPIError) as info:
+        client.send_verification_code(phone="4915112345678")
+    assert (info.value.status, info.value.code) == (501, "connector.not_found")
+
+
+def test_501_without_logto_code_is_unavailable(client, api):
+    api.add(responses.POST, f"{ENDPOINT}/api/verification-codes", status=501, body="Not Implemented")
     with pytest.raises(LogtoUnavailable) as info:
         client.send_verification_code(phone="4915112345678")
     assert info.value.status == 501

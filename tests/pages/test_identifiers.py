@@ -101,6 +101,21 @@ def test_send_code_when_logto_down_is_503_with_input_kept(stepped_up, logto, htm
     assert "Logto is unavailable" in html and 'value="kept@example.com"' in html
 
 
+def test_send_code_without_connector_says_so_next_to_the_field(
+    stepped_up, logto, htmx_headers
+) -> None:
+    logto.get(USER_URL, json=logto_user())
+    logto.get(f"{ENDPOINT}/api/users", json=[])
+    logto.post(CODES, status=501, json={"code": "connector.not_found", "message": "x"})
+    response = stepped_up.post(
+        reverse("account_center:email"), {"action": "send", "email": "kept@example.com"}, **htmx_headers
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Sending codes is not set up on this site." in html
+    assert "Logto is unavailable" not in html and 'value="kept@example.com"' in html
+
+
 def test_removing_last_identifier_is_refused(stepped_up, logto, htmx_headers) -> None:
     logto.get(USER_URL, json=logto_user(username=None, primaryEmail="a@example.com"))
     response = stepped_up.post(reverse("account_center:email"), {"action": "remove"}, **htmx_headers)
