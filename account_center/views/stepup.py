@@ -28,10 +28,10 @@ from django_htmx.http import (
 from ..flows import stepup, verification
 from ..flows.errors import FlowError
 from ..flows.identity import logto_user_id
-from ..flows.messages import UNAVAILABLE
+from ..flows.messages import UNAVAILABLE, for_code
 from ..forms import StepUpCodeForm, StepUpPasswordForm
 from ..logto.client import get_client
-from ..logto.errors import LogtoError, LogtoUnavailable
+from ..logto.errors import LogtoAPIError, LogtoError
 from .base import AccountView, is_htmx
 
 # Only ids we could have written ourselves go back into the page and the event.
@@ -150,10 +150,11 @@ class StepUpView(AccountView):
                 form.add_error(error.field, str(error.message))
                 return self._show(password_form=password_form, code_form=code_form)
             return self._show(error=error.message, password_form=password_form)
-        except LogtoUnavailable:
-            return self._show(status=503, unavailable=UNAVAILABLE)
+        except LogtoAPIError as error:
+            # Logto refused (e.g. no email connector): say why; the dialog stays usable.
+            return self._show(error=for_code(error.code)[1], password_form=password_form)
         except LogtoError:
-            return self._show(status=503 if is_htmx(request) else 200, unavailable=UNAVAILABLE)
+            return self._show(status=503, unavailable=UNAVAILABLE)
         return self._succeeded()
 
     def _succeeded(self) -> HttpResponse:

@@ -278,3 +278,19 @@ def test_record_verification_is_what_reauthentication_uses(auth_client, clock) -
     stepup.record_verification(request, "reauthentication")
     assert stepup.is_verified(request)
     assert request.session[stepup.SESSION_KEY]["sub"] == SUB
+
+
+def test_code_step_up_without_connector_explains_and_offers_other_methods(auth_client, logto) -> None:
+    logto.get(USER_URL, json=logto_user())
+    logto.post(
+        f"{ENDPOINT}/api/verification-codes",
+        status=501,
+        json={"code": "connector.not_found", "message": "x"},
+    )
+    response = auth_client.post(
+        reverse("account_center:step_up"), {"action": "send_email", "next": "/account/security/"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Sending codes is not set up on this site." in html
+    assert 'value="password"' in html  # the password method is still offered
