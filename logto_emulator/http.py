@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import html
 import json
+import re
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.cookies import SimpleCookie
@@ -16,8 +17,9 @@ ERROR_MESSAGES: dict[str, str] = {
     "auth.authorization_header_missing": "Authorization header is missing.",
     "auth.authorization_token_type_not_supported": "Authorization type is not supported.",
     "auth.unauthorized": "Unauthorized. Please check credentials and its scope.",
+    "auth.forbidden": "Forbidden. Please check your user roles and permissions.",
     "entity.not_exists_with_id": "The {name} with ID `{id}` does not exist.",
-    "entity.not_found": "The entity does not exist.",
+    "entity.not_found": "The resource does not exist.",
     "guard.invalid_input": "The request {type} is invalid.",
     "request.invalid_input": "Input is invalid. {details}",
     "user.username_already_in_use": "This username is already in use.",
@@ -60,7 +62,9 @@ class HttpError(Exception):
         try:
             self.message = template.format(**interpolation)
         except (KeyError, IndexError):
-            self.message = template
+            # Logto's i18next leaves a placeholder it has no value for as written, e.g.
+            # "Input is invalid. {{details}}" when the data carries only a message.
+            self.message = re.sub(r"\{(\w+)\}", r"{{\1}}", template)
 
     def body(self) -> dict[str, Any]:
         body: dict[str, Any] = {"message": self.message, "code": self.code}

@@ -45,12 +45,15 @@ SCOPES_SUPPORTED = [
     "roles",
     "urn:logto:scope:organizations",
     "urn:logto:scope:organization_roles",
+    "urn:logto:scope:sessions",
 ]
+# Logto's list, in its order (a real 1.37.1 discovery document).
 CLAIMS_SUPPORTED = [
-    "sub", "name", "picture", "username", "email", "email_verified", "phone_number",
-    "phone_number_verified", "address", "custom_data", "identities", "sso_identities",
-    "roles", "organizations", "organization_roles", "created_at", "updated_at",
-    "auth_time", "sid", "at_hash", "iss", "aud", "exp", "iat", "nonce", "acr",
+    "sub", "name", "family_name", "given_name", "middle_name", "nickname", "preferred_username",
+    "profile", "picture", "website", "gender", "birthdate", "zoneinfo", "locale", "updated_at",
+    "username", "created_at", "email", "email_verified", "phone_number", "phone_number_verified",
+    "address", "custom_data", "identities", "sso_identities", "roles", "organizations",
+    "organization_data", "organization_roles", "sid", "auth_time", "iss",
 ]
 
 
@@ -59,33 +62,46 @@ def issuer(request: Request) -> str:
 
 
 def discovery(state: EmulatorState, request: Request) -> Response:
+    """Logto's discovery document, key for key (a real 1.37.1 answer, with this base URL).
+
+    It lists endpoints and grants the emulator does not serve (introspection, revocation, pushed
+    authorization requests, token exchange); an account center never calls them.
+    """
     base = issuer(request)
     return json_response(
         {
-            "issuer": base,
             "authorization_endpoint": f"{base}/auth",
-            "token_endpoint": f"{base}/token",
-            "jwks_uri": f"{base}/jwks",
-            "userinfo_endpoint": f"{base}/me",
+            "claims_parameter_supported": False,
+            "claims_supported": CLAIMS_SUPPORTED,
+            "code_challenge_methods_supported": ["S256"],
             "end_session_endpoint": f"{base}/session/end",
-            "response_types_supported": ["code", "none"],
+            "grant_types_supported": [
+                "implicit", "authorization_code", "refresh_token", "client_credentials",
+                "urn:ietf:params:oauth:grant-type:token-exchange",
+            ],
+            "issuer": base,
+            "jwks_uri": f"{base}/jwks",
+            "authorization_response_iss_parameter_supported": True,
             "response_modes_supported": ["form_post", "fragment", "query"],
-            "grant_types_supported": ["implicit", "authorization_code", "refresh_token", "client_credentials"],
+            "response_types_supported": ["code id_token", "code", "id_token", "none"],
+            "scopes_supported": SCOPES_SUPPORTED,
             "subject_types_supported": ["public"],
-            "id_token_signing_alg_values_supported": ["ES384"],
-            "userinfo_signing_alg_values_supported": ["ES384"],
-            # node-oidc-provider's defaults, as Logto publishes them; each client is still held to
-            # its own registered method (client_secret_basic for web and M2M apps).
+            # node-oidc-provider's defaults as Logto publishes them; web and M2M apps in fact
+            # authenticate with client_secret_basic or client_secret_post.
             "token_endpoint_auth_methods_supported": [
                 "client_secret_basic", "client_secret_jwt", "client_secret_post", "private_key_jwt", "none",
             ],
-            "scopes_supported": SCOPES_SUPPORTED,
-            "claims_supported": CLAIMS_SUPPORTED,
-            "claims_parameter_supported": False,
+            "token_endpoint_auth_signing_alg_values_supported": ["HS256", "RS256", "PS256", "ES256", "EdDSA"],
+            "token_endpoint": f"{base}/token",
+            "id_token_signing_alg_values_supported": ["ES384"],
+            "pushed_authorization_request_endpoint": f"{base}/request",
             "request_parameter_supported": False,
             "request_uri_parameter_supported": False,
-            "code_challenge_methods_supported": ["S256"],
-            "authorization_response_iss_parameter_supported": True,
+            "userinfo_endpoint": f"{base}/me",
+            "introspection_endpoint": f"{base}/token/introspection",
+            "revocation_endpoint": f"{base}/token/revocation",
+            "backchannel_logout_supported": True,
+            "backchannel_logout_session_supported": True,
             "claim_types_supported": ["normal"],
         }
     )
@@ -350,11 +366,43 @@ def _complete(
 
 
 # -- token ------------------------------------------------------------------------------------
-def _oidc_error(status: int, error: str, description: str) -> Response:
-    return json_response({"error": error, "error_description": description}, status=status)
+# Logto's English messages for oidc-provider errors (phrases errors/oidc.ts); an error without its
+# own phrase gets provider_error_fallback, "An OIDC error occurred: {code}.".
+OIDC_ERROR_MESSAGES = {
+    "invalid_token": "Invalid token provided.",
+    "invalid_request": "Request is invalid.",
+    "invalid_grant": "Grant request is invalid.",
+    "invalid_target": "Invalid resource indicator.",
+    "unsupported_grant_type": "Unsupported `grant_type` requested.",
+    "access_denied": "Access denied.",
+}
+OIDC_ERROR_URIS = {"invalid_grant": "https://openid.sh/debug/invalid_grant"}
+# The grants each kind of Logto application may use at the token endpoint.
+ALLOWED_GRANTS = {"Traditional": {"authorization_code", "refresh_token"}, "MachineToMachine": {"client_credentials"}}
+KNOWN_GRANTS = {"authorization_code", "refresh_token", "client_credentials", "urn:ietf:params:oauth:grant-type:token-exchange"}
+
+
+def oidc_error_body(error: str, description: str) -> dict[str, Any]:
+    """oidc-provider's ``{error, error_description}`` as Logto's error handler extends it."""
+    code = f"oidc.{error}"
+    body: dict[str, Any] = {"code": code, "message": OIDC_ERROR_MESSAGES.get(error, f"An OIDC error occurred: {code}.")}
+    if error in OIDC_ERROR_URIS:
+        body["error_uri"] = OIDC_ERROR_URIS[error]
+    body.update(error=error, error_description=description)
+    return body
+
+
+def _oidc_error(status: int, error: str, description: str, headers: list[tuple[str, str]] | None = None) -> Response:
+    return json_response(
+        oidc_error_body(error, description), status=status, headers=[("Cache-Control", "no-store"), *(headers or [])]
+    )
 
 
 def _authenticate_client(state: EmulatorState, request: Request, form: dict[str, str]) -> Application | Response:
+    """oidc-provider's client authentication, in its order: one mechanism, a known client, the secret.
+
+    Logto accepts client_secret_basic and client_secret_post for web and M2M apps alike.
+    """
     basic = request.basic_auth()
     if basic and ("client_secret" in form or "client_assertion" in form):
         return _oidc_error(400, "invalid_request", "client authentication must only be provided using one mechanism")
@@ -362,21 +410,24 @@ def _authenticate_client(state: EmulatorState, request: Request, form: dict[str,
         client_id, secret = basic
         if form.get("client_id") and form["client_id"] != client_id:
             return _oidc_error(400, "invalid_request", "mismatch in body and authorization client ids")
-        method = "client_secret_basic"
+        if not secret:
+            return _oidc_error(400, "invalid_request", "client_secret must be provided in the Authorization header")
     else:
         client_id, secret = form.get("client_id", ""), form.get("client_secret", "")
-        method = "client_secret_post" if secret else "none"
+        if not client_id:
+            return _oidc_error(400, "invalid_request", "no client authentication mechanism provided")
     app = state.applications.get(client_id)
     if app is None:
-        return _oidc_error(401, "invalid_client", "client authentication failed")
-    # Logto registers web and M2M apps with client_secret_basic; oidc-provider holds each client to
-    # its registered method even though discovery lists others.
-    if method != "client_secret_basic":
-        return _oidc_error(
-            401, "invalid_client", "the provided authentication mechanism does not match the registered client authentication method"
+        # An unknown client is a 400 naming it; a known one with a wrong secret is the 401 below.
+        return _oidc_error(400, "invalid_client", f"invalid client {client_id}")
+    if not secret or not secrets.compare_digest(secret.encode(), app.secret.encode()):
+        # The Basic challenge is only sent back to a client that authenticated with Basic.
+        challenge = (
+            [("WWW-Authenticate", f'Basic realm="{issuer(request)}", error="invalid_client", error_description="client authentication failed"')]
+            if basic
+            else []
         )
-    if not secrets.compare_digest(secret.encode(), app.secret.encode()):
-        return _oidc_error(401, "invalid_client", "client authentication failed")
+        return _oidc_error(401, "invalid_client", "client authentication failed", challenge)
     return app
 
 
@@ -398,18 +449,28 @@ def token(state: EmulatorState, request: Request) -> Response:
     if isinstance(client, Response):
         return client
     grant_type = form.get("grant_type")
-    if grant_type == "authorization_code" and client.type == "Traditional":
+    if not grant_type:
+        return _oidc_error(400, "invalid_request", "missing required parameter 'grant_type'")
+    if grant_type not in KNOWN_GRANTS:
+        return _oidc_error(400, "unsupported_grant_type", "unsupported grant_type requested")
+    if grant_type not in ALLOWED_GRANTS.get(client.type, set()):
+        # Logto (oidc-provider) says invalid_request here, not unauthorized_client.
+        return _oidc_error(400, "invalid_request", "requested grant type is not allowed for this client")
+    if grant_type == "authorization_code":
         return _authorization_code_grant(state, client, form)
-    if grant_type == "client_credentials" and client.type == "MachineToMachine":
-        return _client_credentials_grant(state, request, client, form)
-    if grant_type in ("authorization_code", "client_credentials", "refresh_token"):
-        return _oidc_error(400, "unauthorized_client", "requested grant type is not allowed for this client")
-    return _oidc_error(400, "unsupported_grant_type", "unsupported grant_type requested")
+    if grant_type == "refresh_token":
+        if not form.get("refresh_token"):
+            return _oidc_error(400, "invalid_request", "missing required parameter 'refresh_token'")
+        # The emulator issues no refresh tokens, so none is ever valid.
+        return _oidc_error(400, "invalid_grant", "grant request is invalid")
+    return _client_credentials_grant(state, request, client, form)
 
 
 def _authorization_code_grant(state: EmulatorState, client: Application, form: dict[str, str]) -> Response:
+    if not form.get("code"):
+        return _oidc_error(400, "invalid_request", "missing required parameter 'code'")
     with state.lock:
-        grant = state.authorization_codes.pop(form.get("code", ""), None)
+        grant = state.authorization_codes.pop(form["code"], None)
     if (
         grant is None
         or grant["exp"] < time.time()
@@ -456,34 +517,26 @@ def _authorization_code_grant(state: EmulatorState, client: Application, form: d
 
 def _client_credentials_grant(state: EmulatorState, request: Request, client: Application, form: dict[str, str]) -> Response:
     resource = form.get("resource")
+    if not resource:
+        return _oidc_error(400, "invalid_target", "both `resource` and `organization_id` are not provided")
     if resource != state.management_api_resource:
         return _oidc_error(400, "invalid_target", "resource indicator is missing, or unknown")
-    requested = form.get("scope", "").split()
-    scope = "all" if not requested or "all" in requested else ""
-    if requested and not scope:
-        return _oidc_error(400, "invalid_scope", "requested scope is not allowed")
+    # Scopes the app may not have are dropped, not refused; with none left the token carries no
+    # scope and the Management API answers it 403 auth.forbidden.
+    scope = "all" if "all" in form.get("scope", "").split() else ""
     now = int(time.time())
-    access_token = _sign(
-        state,
-        {
-            "jti": generate_id(21),
-            "sub": client.id,
-            "iat": now,
-            "exp": now + TOKEN_LIFETIME_SECONDS,
-            "scope": scope,
-            "client_id": client.id,
-            "iss": issuer(request),
-            "aud": resource,
-        },
-        typ="at+jwt",
-    )
+    claims: dict[str, Any] = {"jti": generate_id(21), "sub": client.id, "iat": now, "exp": now + TOKEN_LIFETIME_SECONDS}
+    if scope:
+        claims["scope"] = scope
+    claims.update(client_id=client.id, iss=issuer(request), aud=resource)
+    access_token = _sign(state, claims, typ="at+jwt")
     state.store_token(access_token, {"kind": "m2m", "client_id": client.id, "scope": scope})
     with state.lock:
         state.m2m_tokens_issued += 1
-    return json_response(
-        {"access_token": access_token, "expires_in": TOKEN_LIFETIME_SECONDS, "token_type": "Bearer", "scope": scope},
-        headers=[("Cache-Control", "no-store")],
-    )
+    answer: dict[str, Any] = {"access_token": access_token, "expires_in": TOKEN_LIFETIME_SECONDS, "token_type": "Bearer"}
+    if scope:
+        answer["scope"] = scope
+    return json_response(answer, headers=[("Cache-Control", "no-store")])
 
 
 # -- claims -----------------------------------------------------------------------------------
@@ -545,9 +598,11 @@ def userinfo(state: EmulatorState, request: Request) -> Response:
     header = request.headers.get("authorization", "")
     token_value = header[7:].strip() if header.lower().startswith("bearer ") else request.query.get("access_token", "")
     info = state.token_info(token_value) if token_value else None
-    challenge = [("WWW-Authenticate", 'Bearer realm="logto", error="invalid_token", error_description="invalid token provided"')]
+    challenge = [
+        ("WWW-Authenticate", f'Bearer realm="{issuer(request)}", error="invalid_token", error_description="invalid token provided"')
+    ]
     if info is None or info["kind"] != "user" or info["sub"] not in state.users:
-        return json_response({"error": "invalid_token", "error_description": "invalid token provided"}, 401, challenge)
+        return _oidc_error(401, "invalid_token", "invalid token provided", challenge)
     return json_response(userinfo_claims(state.users[info["sub"]], info["scope"].split()))
 
 

@@ -21,6 +21,8 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric import ec
 
+from logto_emulator.password_policy import DEFAULT_POLICY, PasswordPolicy
+
 logger = logging.getLogger("logto_emulator")
 
 CODE_LIFETIME_SECONDS = 600  # Logto's verification codes live 10 minutes ...
@@ -87,6 +89,8 @@ class EmulatorState:
         # Logto's tenant setting for extra ID token claims ("custom_data", "identities",
         # "sso_identities"); off by default, as in Logto: those claims come from userinfo.
         self.extended_id_token_claims: set[str] = set()
+        # The sign-in experience's password policy: Logto's defaults unless a test sets another.
+        self.password_policy: PasswordPolicy = DEFAULT_POLICY
         self.applications: dict[str, Application] = {}
         self.signing_key = ec.generate_private_key(ec.SECP384R1())
         numbers = self.signing_key.public_key().public_numbers()
