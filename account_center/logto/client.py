@@ -109,6 +109,17 @@ def _retry_after_seconds(value: str | None) -> int | None:
     return max(0, int((when - datetime.now(tz=timezone.utc)).total_seconds()))
 
 
+def _deep_merge(base: Mapping[str, Any], updates: Mapping[str, Any]) -> dict[str, Any]:
+    """``base`` with ``updates`` laid over it; nested mappings are merged, not replaced."""
+    merged = dict(base)
+    for key, value in updates.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+            merged[key] = _deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
 def _json_or_none(response: requests.Response) -> Any:
     if not response.content:
         return None
@@ -421,7 +432,18 @@ class LogtoClient:
         return self._request("GET", self._user_path(user_id, "logto-configs")) or {}
 
     def update_logto_configs(self, user_id: str, data: dict[str, Any]) -> dict[str, Any]:
-        return self._request("PATCH", self._user_path(user_id, "logto-configs"), json=data) or {}
+        """Change some of the user's Logto configs (``mfa``, ``passkeySignIn``); answer them all.
+
+        Logto 1.37 requires the whole body (``mfa.skipped``, ``mfa.skipMfaOnSignIn`` and
+        ``passkeySignIn.skipped``) and refuses a partial one with ``guard.invalid_input``; 1.42
+        makes each part optional. So the current configs are read, ``data`` is merged into them
+        key by key, and the full result is sent: correct on both. Two concurrent updates of the
+        same user can lose one another's change (no ETag on this route).
+        """
+        path = self._user_path(user_id, "logto-configs")
+        current = self._request("GET", path) or {}
+        merged = _deep_merge(current if isinstance(current, dict) else {}, data)
+        return self._request("PATCH", path, json=merged) or {}
 
     def set_suspended(self, user_id: str, suspended: bool) -> LogtoUser:
         data = self._request(
@@ -688,9 +710,10 @@ class LogtoClient:
 
         There is no harmless call that only authenticates a client, so this asks the token
         endpoint for ``client_credentials``, a grant a Traditional web app may not use. Logto
-        (node oidc-provider) authenticates the client before it looks at the grant: wrong
-        credentials answer 401 ``invalid_client``, right ones a 400 such as
-        ``unauthorized_client``.
+        (node oidc-provider) authenticates the client before it looks at the grant: a wrong
+        secret answers 401 ``invalid_client``, an unknown client id 400 ``invalid_client``, and
+        right credentials 400 ``invalid_request`` ("requested grant type is not allowed for this
+        client"), as a real Logto 1.37 answered.
         """
         response = self._send(
             "POST",
