@@ -394,6 +394,9 @@ def get_logto_configs(state: EmulatorState, request: Request, user_id: str) -> R
 
 @route("PATCH", r"/api/users/([^/]+)/logto-configs")
 def update_logto_configs(state: EmulatorState, request: Request, user_id: str) -> Response:
+    # Logto 1.42's behaviour: every part optional, mfa.enabled settable and answered. Logto 1.37
+    # required mfa.skipped, mfa.skipMfaOnSignIn and passkeySignIn.skipped in every PATCH; the
+    # app's client sends the full merged configs, which both accept.
     user = _user(state, user_id)
     body = request.json_object()
     allowed = {"mfa": {"enabled", "skipped", "skipMfaOnSignIn", "additionalBindingSuggestionSkipped"}, "passkeySignIn": {"skipped"}}
