@@ -1,0 +1,110 @@
+"""The account center's own server-side time per page, with Logto's answers taken out.
+
+Logto is replaced by an in-memory stand-in that answers at once, so what is measured is the
+app's work (middleware, views, templates, session) next to a bare page behind the same
+middleware, in one process and one run. Prints milliseconds per request and the ratio.
+
+    .venv/bin/python benchmarks/app_time.py [--requests 500]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
+os.environ.setdefault("DJANGO_DEBUG", "0")
+
+PAGES = [
+    ("baseline (no Logto)", "/_baseline/", False),
+    ("overview", "/account/", False),
+    ("profile page", "/account/profile/", False),
+    ("security page", "/account/security/", False),
+    ("profile form (htmx)", "/account/profile/edit/", True),
+    ("password form (htmx)", "/account/security/password/", True),
+]
+
+
+class InstantLogto:
+    """Answers the reads these pages make, at once, with a typical user."""
+
+    def __init__(self) -> None:
+        from account_center.logto.models import LogtoUser
+
+        self.user = LogtoUser(
+            id="bench-user", username="alice", name="Alice Example",
+            primary_email="alice@example.com", has_password=True,
+        )
+        self.document = {
+            key: f"https://logto.test/oidc/{path}"
+            for key, path in (
+                ("authorization_endpoint", "auth"), ("token_endpoint", "token"),
+                ("userinfo_endpoint", "me"), ("jwks_uri", "jwks"),
+                ("end_session_endpoint", "session/end"),
+            )
+        } | {"issuer": "https://logto.test/oidc", "id_token_signing_alg_values_supported": ["ES384"]}
+
+    def get_user(self, *args, **kwargs):
+        return self.user
+
+    def list_mfa_verifications(self, *args, **kwargs):
+        return []
+
+    def get_custom_data(self, *args, **kwargs):
+        return {}
+
+    def discovery(self, **kwargs):
+        return self.document
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--requests", type=int, default=500)
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.test import Client
+
+    from account_center.logto import client as logto_client
+    from account_center.models import LogtoIdentity
+
+    call_command("migrate", verbosity=0)
+    logto_client._client = InstantLogto()
+    user = get_user_model().objects.create_user("bench")
+    LogtoIdentity.objects.create(user=user, sub="bench-user")
+    browser = Client()
+    browser.force_login(user)
+    session = browser.session
+    session["oidc_id_token_expiration"] = time.time() + 3600  # a fresh sign-in: no refresh
+    session.save()
+
+    print(f"\nServer-side time per request, Logto answering instantly in memory "
+          f"({args.requests} requests per page):\n")
+    print(f"{'page':28} {'ms/request':>11}")
+    baseline = None
+    for label, path, htmx in PAGES:
+        headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+        assert browser.get(path, **headers).status_code == 200, path
+        started = time.perf_counter()
+        for _ in range(args.requests):
+            browser.get(path, **headers)
+        per_request = (time.perf_counter() - started) / args.requests * 1000
+        line = f"{label:28} {per_request:11.2f}"
+        if baseline is None:
+            baseline = per_request
+        else:
+            line += f"   ({per_request / baseline:.1f}x baseline)"
+        print(line)
+
+
+if __name__ == "__main__":
+    main()
