@@ -253,6 +253,14 @@ class LogtoBackend(OIDCAuthenticationBackend):
             return self.update_user(users[0], user_info)
         return self.create_user(user_info)
 
+    def get_user(self, user_id: Any) -> Any:
+        """The signed-in user of every request, with its Logto link in the same query: every
+        account page needs the ``sub``."""
+        try:
+            return self.UserModel.objects.select_related("logto_identity").get(pk=user_id)
+        except self.UserModel.DoesNotExist:
+            return None
+
     def verify_claims(self, claims: dict[str, Any]) -> bool:
         """Only ``sub`` is required: many Logto users have no email."""
         sub = claims.get("sub")

@@ -296,3 +296,17 @@ def test_issuer_is_taken_from_discovery() -> None:
         assert oidc_setting("OIDC_OP_JWKS_ENDPOINT") == f"{ENDPOINT}/oidc/jwks"
         assert oidc_setting("OIDC_TIMEOUT") == (3.05, 10.0)
         assert oidc_setting("OIDC_TOKEN_USE_BASIC_AUTH") is True
+
+
+def test_session_user_comes_with_its_logto_link_in_one_query(django_assert_num_queries):
+    from django.contrib.auth import get_user_model
+
+    from account_center.auth.backends import LogtoBackend
+    from account_center.models import LogtoIdentity
+
+    user = get_user_model().objects.create_user("linked")
+    LogtoIdentity.objects.create(user=user, sub="sub-1")
+    with django_assert_num_queries(1):
+        loaded = LogtoBackend().get_user(user.pk)
+        assert loaded.logto_identity.sub == "sub-1"
+    assert LogtoBackend().get_user(10**9) is None
