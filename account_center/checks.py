@@ -55,8 +55,11 @@ def _endpoint_errors() -> list[CheckMessage]:
 _CREDENTIALS = (
     ("LOGTO_APP_ID", "account_center.E004", "the App ID of your 'Traditional web' application"),
     ("LOGTO_APP_SECRET", "account_center.E005", "the App secret of that application"),
-    ("LOGTO_M2M_APP_ID", "account_center.E006", "the App ID of a machine-to-machine application "
-     "with the Logto Management API access role"),
+    (
+        "LOGTO_M2M_APP_ID",
+        "account_center.E006",
+        "the App ID of a machine-to-machine application with the Logto Management API access role",
+    ),
     ("LOGTO_M2M_APP_SECRET", "account_center.E007", "the App secret of that M2M application"),
 )
 

@@ -70,19 +70,31 @@ class ProfileForm(AccessibleForm):
     def _field(self, name: str) -> forms.Field:
         label = PROFILE_LABELS[name]
         if name in ("avatar", "website"):
-            return forms.URLField(label=label, required=False, max_length=2048, assume_scheme="https")
+            return forms.URLField(
+                label=label, required=False, max_length=2048, assume_scheme="https"
+            )
         if name == "birthdate":
             return forms.DateField(
                 label=label, required=False, widget=forms.DateInput(attrs={"type": "date"})
             )
         if name == "address_formatted":
             return forms.CharField(
-                label=label, required=False, max_length=512, widget=forms.Textarea(attrs={"rows": 2})
+                label=label,
+                required=False,
+                max_length=512,
+                widget=forms.Textarea(attrs={"rows": 2}),
             )
-        attrs = {"autocomplete": {"name": "name", "given_name": "given-name",
-                                  "family_name": "family-name", "nickname": "nickname"}.get(name, "off")}
-        return forms.CharField(label=label, required=False, max_length=128,
-                               widget=forms.TextInput(attrs=attrs))
+        attrs = {
+            "autocomplete": {
+                "name": "name",
+                "given_name": "given-name",
+                "family_name": "family-name",
+                "nickname": "nickname",
+            }.get(name, "off")
+        }
+        return forms.CharField(
+            label=label, required=False, max_length=128, widget=forms.TextInput(attrs=attrs)
+        )
 
     def changes(self, initial: dict[str, Any]) -> dict[str, Any]:
         """Only the fields whose value differs from what Logto has."""
@@ -111,8 +123,9 @@ class CustomDataForm(AccessibleForm):
         if kind == "integer":
             return forms.IntegerField(label=label, required=False)
         if kind == "date":
-            return forms.DateField(label=label, required=False,
-                                   widget=forms.DateInput(attrs={"type": "date"}))
+            return forms.DateField(
+                label=label, required=False, widget=forms.DateInput(attrs={"type": "date"})
+            )
         if kind == "url":
             return forms.URLField(label=label, required=False, assume_scheme="https")
         return forms.CharField(label=label, required=False, max_length=512)

@@ -76,14 +76,18 @@ class LogtoSessionRefresh(SessionRefresh):
         if request.session.get("oidc_id_token_expiration", 0) > _now():
             return None
         try:
-            self.OIDC_OP_AUTHORIZATION_ENDPOINT = self.get_settings("OIDC_OP_AUTHORIZATION_ENDPOINT")
+            self.OIDC_OP_AUTHORIZATION_ENDPOINT = self.get_settings(
+                "OIDC_OP_AUTHORIZATION_ENDPOINT"
+            )
             self.OIDC_RP_CLIENT_ID = self.get_settings("OIDC_RP_CLIENT_ID")
         except LogtoError as exc:
             # Logto is down: keep serving; the pages say so where they need Logto.
             logger.warning("Session refresh skipped, Logto discovery failed: %s", exc)
             return None
         self.OIDC_STATE_SIZE = self.get_settings("OIDC_STATE_SIZE", 32)
-        self.OIDC_AUTHENTICATION_CALLBACK_URL = self.get_settings("OIDC_AUTHENTICATION_CALLBACK_URL")
+        self.OIDC_AUTHENTICATION_CALLBACK_URL = self.get_settings(
+            "OIDC_AUTHENTICATION_CALLBACK_URL"
+        )
         self.OIDC_RP_SCOPES = self.get_settings("OIDC_RP_SCOPES")
         self.OIDC_USE_NONCE = self.get_settings("OIDC_USE_NONCE", True)
         self.OIDC_NONCE_SIZE = self.get_settings("OIDC_NONCE_SIZE", 32)

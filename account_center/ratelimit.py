@@ -61,7 +61,7 @@ def clear(request: HttpRequest, scope: str, sub: str) -> None:
 
 
 def wait_message(seconds: int) -> str:
-    """"Too many attempts, try again in N minutes" in words."""
+    """ "Too many attempts, try again in N minutes" in words."""
     minutes = max(1, math.ceil(seconds / 60))
     return ngettext(
         "Too many attempts. Try again in %(count)d minute.",

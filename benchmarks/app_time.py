@@ -37,17 +37,25 @@ class InstantLogto:
         from account_center.logto.models import LogtoUser
 
         self.user = LogtoUser(
-            id="bench-user", username="alice", name="Alice Example",
-            primary_email="alice@example.com", has_password=True,
+            id="bench-user",
+            username="alice",
+            name="Alice Example",
+            primary_email="alice@example.com",
+            has_password=True,
         )
         self.document = {
             key: f"https://logto.test/oidc/{path}"
             for key, path in (
-                ("authorization_endpoint", "auth"), ("token_endpoint", "token"),
-                ("userinfo_endpoint", "me"), ("jwks_uri", "jwks"),
+                ("authorization_endpoint", "auth"),
+                ("token_endpoint", "token"),
+                ("userinfo_endpoint", "me"),
+                ("jwks_uri", "jwks"),
                 ("end_session_endpoint", "session/end"),
             )
-        } | {"issuer": "https://logto.test/oidc", "id_token_signing_alg_values_supported": ["ES384"]}
+        } | {
+            "issuer": "https://logto.test/oidc",
+            "id_token_signing_alg_values_supported": ["ES384"],
+        }
 
     def get_user(self, *args, **kwargs):
         return self.user
@@ -87,8 +95,10 @@ def main() -> None:
     session["oidc_id_token_expiration"] = time.time() + 3600  # a fresh sign-in: no refresh
     session.save()
 
-    print(f"\nServer-side time per request, Logto answering instantly in memory "
-          f"({args.requests} requests per page, best of 10 rounds):\n")
+    print(
+        f"\nServer-side time per request, Logto answering instantly in memory "
+        f"({args.requests} requests per page, best of 10 rounds):\n"
+    )
     print(f"{'page':28} {'ms/request':>11}")
     for _label, path, htmx in PAGES:
         headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}

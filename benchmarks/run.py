@@ -99,7 +99,9 @@ def sign_in(site: str, username: str, password: str) -> dict[str, str]:
     answer = browser.post(urljoin(page.url, form.action or page.url), data=data, timeout=10)
     if "/account" not in answer.url:
         raise SystemExit(f"sign-in failed, ended at {answer.url}")
-    return {c.name: c.value for c in browser.cookies if c.domain in ("127.0.0.1", "127.0.0.1.local", "")}
+    return {
+        c.name: c.value for c in browser.cookies if c.domain in ("127.0.0.1", "127.0.0.1.local", "")
+    }
 
 
 def stats(emulator: str) -> dict:
@@ -113,16 +115,28 @@ def one_logto_call_p50(emulator: str, args: argparse.Namespace) -> float:
     token = requests.post(
         f"{emulator}/oidc/token",
         auth=(DEMO_CLIENTS.m2m_app_id, DEMO_CLIENTS.m2m_app_secret),
-        data={"grant_type": "client_credentials", "resource": "https://default.logto.app/api",
-              "scope": "all"},
+        data={
+            "grant_type": "client_credentials",
+            "resource": "https://default.logto.app/api",
+            "scope": "all",
+        },
         timeout=10,
     ).json()["access_token"]
     headers = {"Authorization": f"Bearer {token}"}
-    users = requests.get(f"{emulator}/api/users", params={"search": DEMO_USER.username},
-                         headers=headers, timeout=10).json()
-    cmd = [PYTHON, str(ROOT / "benchmarks" / "load.py"), f"{emulator}/api/users/{users[0]['id']}",
-           "--requests", str(args.requests), "--concurrency", str(args.concurrency),
-           "--header", f"Authorization: Bearer {token}"]
+    users = requests.get(
+        f"{emulator}/api/users", params={"search": DEMO_USER.username}, headers=headers, timeout=10
+    ).json()
+    cmd = [
+        PYTHON,
+        str(ROOT / "benchmarks" / "load.py"),
+        f"{emulator}/api/users/{users[0]['id']}",
+        "--requests",
+        str(args.requests),
+        "--concurrency",
+        str(args.concurrency),
+        "--header",
+        f"Authorization: Bearer {token}",
+    ]
     result = json.loads(subprocess.run(cmd, capture_output=True, text=True, check=True).stdout)
     return result["p50_ms"]
 
@@ -150,23 +164,37 @@ def run(args: argparse.Namespace) -> None:
         emulator_cmd = [PYTHON, "-m", "logto_emulator", "--port", str(emulator_port)]
         if args.delay_ms:
             emulator_cmd += ["--delay-ms", str(args.delay_ms)]
-        processes.append(subprocess.Popen(emulator_cmd, cwd=ROOT, env=env, stderr=subprocess.DEVNULL))
+        processes.append(
+            subprocess.Popen(emulator_cmd, cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
+        )
         subprocess.run([PYTHON, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
         processes.append(
             subprocess.Popen(
-                [PYTHON, "-m", "gunicorn", "demo_project.wsgi:application",
-                 "--workers", str(args.workers), "--bind", f"127.0.0.1:{site_port}",
-                 "--log-level", "warning"],
-                cwd=ROOT, env=env,
+                [
+                    PYTHON,
+                    "-m",
+                    "gunicorn",
+                    "demo_project.wsgi:application",
+                    "--workers",
+                    str(args.workers),
+                    "--bind",
+                    f"127.0.0.1:{site_port}",
+                    "--log-level",
+                    "warning",
+                ],
+                cwd=ROOT,
+                env=env,
             )
         )
         wait_for(f"{emulator}/oidc/.well-known/openid-configuration")
         wait_for(f"{site}/")
         cookies = sign_in(site, DEMO_USER.username, DEMO_USER.password)
 
-        print(f"\nDemo under gunicorn ({args.workers} workers) against the Logto emulator"
-              f"{f', every Logto answer delayed {args.delay_ms} ms' if args.delay_ms else ''};"
-              f" {args.requests} requests per page, {args.concurrency} client threads.\n")
+        print(
+            f"\nDemo under gunicorn ({args.workers} workers) against the Logto emulator"
+            f"{f', every Logto answer delayed {args.delay_ms} ms' if args.delay_ms else ''};"
+            f" {args.requests} requests per page, {args.concurrency} client threads.\n"
+        )
         header = f"{'page':28} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'Logto calls/view':>17}"
         if args.delay_ms:
             header += f" {'p50 / delay':>12}"
@@ -174,15 +202,28 @@ def run(args: argparse.Namespace) -> None:
         baseline_p50 = None
         for label, path, htmx in PAGES:
             before = stats(emulator)["management_api_calls"]
-            cmd = [PYTHON, str(ROOT / "benchmarks" / "load.py"), site + path,
-                   "--requests", str(args.requests), "--concurrency", str(args.concurrency)]
-            cmd += [arg for name, value in cookies.items() for arg in ("--cookie", f"{name}={value}")]
+            cmd = [
+                PYTHON,
+                str(ROOT / "benchmarks" / "load.py"),
+                site + path,
+                "--requests",
+                str(args.requests),
+                "--concurrency",
+                str(args.concurrency),
+            ]
+            cmd += [
+                arg for name, value in cookies.items() for arg in ("--cookie", f"{name}={value}")
+            ]
             if htmx:
                 cmd.append("--htmx")
-            result = json.loads(subprocess.run(cmd, capture_output=True, text=True, check=True).stdout)
+            result = json.loads(
+                subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+            )
             calls = (stats(emulator)["management_api_calls"] - before) / (result["requests"] + 1)
-            line = (f"{label:28} {result['rps']:8.1f} {result['p50_ms']:8.1f} "
-                    f"{result['p95_ms']:8.1f} {calls:17.2f}")
+            line = (
+                f"{label:28} {result['rps']:8.1f} {result['p50_ms']:8.1f} "
+                f"{result['p95_ms']:8.1f} {calls:17.2f}"
+            )
             if args.delay_ms:
                 line += f" {result['p50_ms'] / args.delay_ms:12.2f}"
             if baseline_p50 is None:
@@ -195,10 +236,14 @@ def run(args: argparse.Namespace) -> None:
         # The emulator started fresh with this run: every token it issued so far was the app's.
         tokens = stats(emulator)["m2m_tokens_issued"]
         logto_p50 = one_logto_call_p50(emulator, args)
-        print(f"\nOne Management API call straight to the emulator: p50 {logto_p50:.1f} ms "
-              f"(part of every page's latency above; the app's own share is the rest)")
-        print(f"\nM2M tokens fetched during the run: {tokens} "
-              f"(shared by {args.workers} workers through Django's cache)")
+        print(
+            f"\nOne Management API call straight to the emulator: p50 {logto_p50:.1f} ms "
+            f"(part of every page's latency above; the app's own share is the rest)"
+        )
+        print(
+            f"\nM2M tokens fetched during the run: {tokens} "
+            f"(shared by {args.workers} workers through Django's cache)"
+        )
     finally:
         for process in reversed(processes):
             process.terminate()
@@ -207,10 +252,16 @@ def run(args: argparse.Namespace) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--requests", type=int, default=200)
-    parser.add_argument("--concurrency", type=int, default=2,
-                        help="client threads; keep it at the worker count so latency is not queueing")
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        default=2,
+        help="client threads; keep it at the worker count so latency is not queueing",
+    )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--delay-ms", type=int, default=0)
     run(parser.parse_args())

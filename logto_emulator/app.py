@@ -42,9 +42,13 @@ class EmulatorApp:
     def __init__(self, state: EmulatorState | None = None) -> None:
         self.state = state or EmulatorState()
 
-    def __call__(self, environ: dict[str, Any], start_response: WSGIStartResponse) -> Iterable[bytes]:
+    def __call__(
+        self, environ: dict[str, Any], start_response: WSGIStartResponse
+    ) -> Iterable[bytes]:
         response = self.handle(environ)
-        start_response(response.status_line(), [*response.headers, ("Content-Length", str(len(response.body)))])
+        start_response(
+            response.status_line(), [*response.headers, ("Content-Length", str(len(response.body)))]
+        )
         return [response.body]
 
     def handle(self, environ: dict[str, Any]) -> Response:
@@ -60,7 +64,9 @@ class EmulatorApp:
             return json_response(error.body(), status=error.status)
         except Exception:  # an emulator bug must show as Logto's 500, not kill the server thread
             logger.exception("Logto emulator failed on %s %s", request.method, request.path)
-            return json_response({"message": "Internal server error.", "code": "unknown"}, status=500)
+            return json_response(
+                {"message": "Internal server error.", "code": "unknown"}, status=500
+            )
 
     def _route(self, request: Request) -> Response:
         path_matched = False
@@ -69,8 +75,14 @@ class EmulatorApp:
             if match is None:
                 continue
             path_matched = True
-            if method is None or method == request.method or (method == "GET" and request.method == "HEAD"):
+            if (
+                method is None
+                or method == request.method
+                or (method == "GET" and request.method == "HEAD")
+            ):
                 return handler(self.state, request, *match.groups())
         if path_matched:
-            return json_response({"message": "Method not allowed.", "code": "request.general"}, status=405)
+            return json_response(
+                {"message": "Method not allowed.", "code": "request.general"}, status=405
+            )
         return json_response({"message": "Not Found", "code": "request.general"}, status=404)

@@ -74,7 +74,13 @@ class HttpError(Exception):
 
 
 def not_found(entity: str, entity_id: str) -> HttpError:
-    return HttpError(404, "entity.not_exists_with_id", {"name": entity, "id": entity_id}, name=entity, id=entity_id)
+    return HttpError(
+        404,
+        "entity.not_exists_with_id",
+        {"name": entity, "id": entity_id},
+        name=entity,
+        id=entity_id,
+    )
 
 
 def invalid_input(details: str) -> HttpError:
@@ -101,14 +107,19 @@ class Request:
         except ValueError:
             length = 0
         body = environ["wsgi.input"].read(length) if length > 0 else b""
-        headers = {k[5:].replace("_", "-").lower(): v for k, v in environ.items() if k.startswith("HTTP_")}
+        headers = {
+            k[5:].replace("_", "-").lower(): v for k, v in environ.items() if k.startswith("HTTP_")
+        }
         if environ.get("CONTENT_TYPE"):
             headers["content-type"] = environ["CONTENT_TYPE"]
         script_name = environ.get("SCRIPT_NAME", "").rstrip("/")
         if configured_base:
             base = configured_base.rstrip("/")
         else:
-            host = environ.get("HTTP_HOST") or f"{environ.get('SERVER_NAME', 'localhost')}:{environ.get('SERVER_PORT', '80')}"
+            host = (
+                environ.get("HTTP_HOST")
+                or f"{environ.get('SERVER_NAME', 'localhost')}:{environ.get('SERVER_PORT', '80')}"
+            )
             base = f"{environ.get('wsgi.url_scheme', 'http')}://{host}{script_name}"
         cookie = SimpleCookie()
         try:
@@ -121,7 +132,12 @@ class Request:
             method=environ.get("REQUEST_METHOD", "GET").upper(),
             path=raw_path,
             script_name=script_name,
-            query={k: v[-1] for k, v in parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True).items()},
+            query={
+                k: v[-1]
+                for k, v in parse_qs(
+                    environ.get("QUERY_STRING", ""), keep_blank_values=True
+                ).items()
+            },
             headers=headers,
             body=body,
             base_url=base,
@@ -179,7 +195,9 @@ class Response:
         return f"{self.status} {phrase}"
 
 
-def json_response(data: Any, status: int = 200, headers: list[tuple[str, str]] | None = None) -> Response:
+def json_response(
+    data: Any, status: int = 200, headers: list[tuple[str, str]] | None = None
+) -> Response:
     return Response(
         status,
         json.dumps(data).encode(),
@@ -206,7 +224,9 @@ def esc(value: Any) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
-def html_page(title: str, body_html: str, status: int = 200, headers: list[tuple[str, str]] | None = None) -> Response:
+def html_page(
+    title: str, body_html: str, status: int = 200, headers: list[tuple[str, str]] | None = None
+) -> Response:
     page = f"""<!doctype html>
 <html lang="en">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -224,5 +244,9 @@ button{{margin-top:1.25rem;padding:.5rem 1rem;font-size:1rem}} .error{{color:#a4
     return Response(
         status,
         page.encode(),
-        [("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-store"), *(headers or [])],
+        [
+            ("Content-Type", "text/html; charset=utf-8"),
+            ("Cache-Control", "no-store"),
+            *(headers or []),
+        ],
     )

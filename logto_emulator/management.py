@@ -17,7 +17,16 @@ import jwt
 import pyotp
 
 from logto_emulator import password_policy
-from logto_emulator.http import HttpError, Request, Response, empty, invalid_input, json_response, not_found, with_query
+from logto_emulator.http import (
+    HttpError,
+    Request,
+    Response,
+    empty,
+    invalid_input,
+    json_response,
+    not_found,
+    with_query,
+)
 from logto_emulator.state import (
     CODE_LIFETIME_SECONDS,
     CODE_MAX_TRIES,
@@ -33,18 +42,31 @@ USERNAME_RE = re.compile(r"^[A-Z_a-z]\w*$")
 EMAIL_RE = re.compile(r"^\S+@\S+\.\S+$")
 PHONE_RE = re.compile(r"^\d+$")
 PROFILE_KEYS = {
-    "familyName", "givenName", "middleName", "nickname", "preferredUsername", "profile", "website",
-    "gender", "birthdate", "zoneinfo", "locale", "address",
+    "familyName",
+    "givenName",
+    "middleName",
+    "nickname",
+    "preferredUsername",
+    "profile",
+    "website",
+    "gender",
+    "birthdate",
+    "zoneinfo",
+    "locale",
+    "address",
 }
 ADDRESS_KEYS = {"formatted", "streetAddress", "locality", "region", "postalCode", "country"}
 TENANT_ID = "default"
 
 # The one social connector, modelled on Logto's mock social connector (connector-mock-social).
 MOCK_SOCIAL_CONNECTOR_ID = "mocksocialconn"
-_MOCK_SOCIAL_LOGO = "data:image/svg+xml;base64," + base64.b64encode(
-    b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><circle cx="12" cy="12" r="11" fill="#5d34f2"/>'
-    b'<text x="12" y="16.5" font-size="12" text-anchor="middle" fill="#fff" font-family="sans-serif">M</text></svg>'
-).decode()
+_MOCK_SOCIAL_LOGO = (
+    "data:image/svg+xml;base64,"
+    + base64.b64encode(
+        b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><circle cx="12" cy="12" r="11" fill="#5d34f2"/>'
+        b'<text x="12" y="16.5" font-size="12" text-anchor="middle" fill="#fff" font-family="sans-serif">M</text></svg>'
+    ).decode()
+)
 
 
 def _mock_social_connector() -> dict[str, Any]:
@@ -52,7 +74,12 @@ def _mock_social_connector() -> dict[str, Any]:
         "id": "mock-social-connector",
         "target": "mock-social",
         "platform": "Universal",
-        "name": {"en": "Mock Social", "zh-CN": "Mock 社交登录", "ko": "Mock Social", "tr-TR": "Mock Social"},
+        "name": {
+            "en": "Mock Social",
+            "zh-CN": "Mock 社交登录",
+            "ko": "Mock Social",
+            "tr-TR": "Mock Social",
+        },
         "logo": _MOCK_SOCIAL_LOGO,
         "logoDark": None,
         "description": {"en": "Social mock connector description"},
@@ -109,7 +136,9 @@ def dispatch(state: EmulatorState, request: Request) -> Response:
             with state.lock:
                 return handler(state, request, *match.groups())
     if matched_path:
-        return json_response({"message": "Method Not Allowed", "code": "request.general"}, status=405)
+        return json_response(
+            {"message": "Method Not Allowed", "code": "request.general"}, status=405
+        )
     return json_response({"message": "Not Found", "code": "request.general"}, status=404)
 
 
@@ -118,7 +147,9 @@ def _authenticate(state: EmulatorState, request: Request) -> None:
     if not header:
         raise HttpError(401, "auth.authorization_header_missing")
     if not header.startswith("Bearer"):
-        raise HttpError(401, "auth.authorization_token_type_not_supported", {"supportedTypes": ["Bearer"]})
+        raise HttpError(
+            401, "auth.authorization_token_type_not_supported", {"supportedTypes": ["Bearer"]}
+        )
     token = header[len("Bearer ") :].strip()
     info = state.token_info(token)
     if info is None or info["kind"] != "m2m":
@@ -131,11 +162,19 @@ def _jose_error(state: EmulatorState, token: str) -> dict[str, str] | None:
     """What Logto's JWT library (jose) says about a token the API refuses, as Logto puts it in
     the 401's ``data``; ``None`` for a sound token the emulator no longer knows (after a reset)."""
     try:
-        jwt.decode(token, state.signing_key.public_key(), algorithms=["ES384"], options={"verify_aud": False})
+        jwt.decode(
+            token,
+            state.signing_key.public_key(),
+            algorithms=["ES384"],
+            options={"verify_aud": False},
+        )
     except jwt.InvalidAlgorithmError:
         return {"code": "ERR_JOSE_NOT_SUPPORTED", "name": "JOSENotSupported"}
     except jwt.InvalidSignatureError:
-        return {"code": "ERR_JWS_SIGNATURE_VERIFICATION_FAILED", "name": "JWSSignatureVerificationFailed"}
+        return {
+            "code": "ERR_JWS_SIGNATURE_VERIFICATION_FAILED",
+            "name": "JWSSignatureVerificationFailed",
+        }
     except jwt.ExpiredSignatureError:
         return {"code": "ERR_JWT_EXPIRED", "name": "JWTExpired"}
     except jwt.PyJWTError:  # not a JWS at all, e.g. an opaque user access token
@@ -167,9 +206,13 @@ def _touch(user: dict[str, Any]) -> None:
 def _check_collisions(state: EmulatorState, body: dict[str, Any], user_id: str | None) -> None:
     if body.get("username") and state.find_user_by("username", body["username"], exclude=user_id):
         raise HttpError(422, "user.username_already_in_use")
-    if body.get("primaryEmail") and state.find_user_by("primaryEmail", body["primaryEmail"], exclude=user_id):
+    if body.get("primaryEmail") and state.find_user_by(
+        "primaryEmail", body["primaryEmail"], exclude=user_id
+    ):
         raise HttpError(422, "user.email_already_in_use")
-    if body.get("primaryPhone") and state.find_user_by("primaryPhone", body["primaryPhone"], exclude=user_id):
+    if body.get("primaryPhone") and state.find_user_by(
+        "primaryPhone", body["primaryPhone"], exclude=user_id
+    ):
         raise HttpError(422, "user.phone_already_in_use")
 
 
@@ -208,7 +251,9 @@ def _validate_profile(value: Any) -> dict[str, Any]:
         if key not in PROFILE_KEYS:
             continue  # zod strips unknown keys
         if key == "address":
-            if not isinstance(item, dict) or any(not isinstance(v, str) for k, v in item.items() if k in ADDRESS_KEYS):
+            if not isinstance(item, dict) or any(
+                not isinstance(v, str) for k, v in item.items() if k in ADDRESS_KEYS
+            ):
                 raise invalid_input("profile.address: Expected object of strings")
             profile[key] = {k: v for k, v in item.items() if k in ADDRESS_KEYS}
         elif not isinstance(item, str):
@@ -252,13 +297,21 @@ def _user_search(query: dict[str, str]) -> Callable[[dict[str, Any]], bool] | No
         if prefix not in ("search", "mode"):
             continue
         if field and field not in USER_SEARCH_FIELDS:
-            raise HttpError(400, "request.invalid_input", {"details": f"Search field `{field}` is not allowed."})
+            raise HttpError(
+                400, "request.invalid_input", {"details": f"Search field `{field}` is not allowed."}
+            )
         if prefix == "mode":
             if value not in ("like", "exact"):  # similar_to and posix are not emulated
-                raise HttpError(400, "request.invalid_input", {"details": f"Search match mode `{value}` is not valid."})
+                raise HttpError(
+                    400,
+                    "request.invalid_input",
+                    {"details": f"Search match mode `{value}` is not valid."},
+                )
             modes[field or None] = value
         elif not value:
-            raise HttpError(400, "request.invalid_input", {"details": "Search value cannot be empty."})
+            raise HttpError(
+                400, "request.invalid_input", {"details": "Search value cannot be empty."}
+            )
         else:
             values[field or None] = value
     if not values:
@@ -272,7 +325,9 @@ def _user_search(query: dict[str, str]) -> Callable[[dict[str, Any]], bool] | No
             stored = user.get(name)  # type: ignore[arg-type]
             if stored is None:
                 continue
-            have, want = (str(stored), wanted) if case_sensitive else (str(stored).lower(), wanted.lower())
+            have, want = (
+                (str(stored), wanted) if case_sensitive else (str(stored).lower(), wanted.lower())
+            )
             if mode == "exact" and have == want:
                 return True
             if mode == "like" and re.fullmatch(_like_pattern(want), have, re.S):
@@ -296,7 +351,9 @@ def list_users(state: EmulatorState, request: Request) -> Response:
         page = max(int(request.query.get("page", "1")), 1)
         size = min(max(int(request.query.get("page_size", "20")), 1), 100)
     except ValueError as exc:
-        raise HttpError(400, "guard.invalid_input", {"details": "page: Invalid"}, type="query") from exc
+        raise HttpError(
+            400, "guard.invalid_input", {"details": "page: Invalid"}, type="query"
+        ) from exc
     chunk = users[(page - 1) * size : page * size]
     return json_response([user_json(u) for u in chunk], headers=[("Total-Number", str(len(users)))])
 
@@ -324,7 +381,9 @@ def create_user(state: EmulatorState, request: Request) -> Response:
 
 @route("GET", r"/api/users/([^/]+)")
 def get_user(state: EmulatorState, request: Request, user_id: str) -> Response:
-    return json_response(user_json(_user(state, user_id), include_sso=_bool_query(request, "includeSsoIdentities")))
+    return json_response(
+        user_json(_user(state, user_id), include_sso=_bool_query(request, "includeSsoIdentities"))
+    )
 
 
 @route("PATCH", r"/api/users/([^/]+)")
@@ -343,7 +402,9 @@ def delete_user(state: EmulatorState, request: Request, user_id: str) -> Respons
     _user(state, user_id)
     state.end_sessions_of(user_id)  # Logto signs the user out everywhere
     del state.users[user_id]
-    state.personal_access_tokens = [t for t in state.personal_access_tokens if t["userId"] != user_id]
+    state.personal_access_tokens = [
+        t for t in state.personal_access_tokens if t["userId"] != user_id
+    ]
     return empty()
 
 
@@ -399,12 +460,17 @@ def update_logto_configs(state: EmulatorState, request: Request, user_id: str) -
     # app's client sends the full merged configs, which both accept.
     user = _user(state, user_id)
     body = request.json_object()
-    allowed = {"mfa": {"enabled", "skipped", "skipMfaOnSignIn", "additionalBindingSuggestionSkipped"}, "passkeySignIn": {"skipped"}}
+    allowed = {
+        "mfa": {"enabled", "skipped", "skipMfaOnSignIn", "additionalBindingSuggestionSkipped"},
+        "passkeySignIn": {"skipped"},
+    }
     for section, keys in allowed.items():
         part = body.get(section)
         if part is None:
             continue
-        if not isinstance(part, dict) or any(not isinstance(v, bool) for k, v in part.items() if k in keys):
+        if not isinstance(part, dict) or any(
+            not isinstance(v, bool) for k, v in part.items() if k in keys
+        ):
             raise invalid_input(f"{section}: Expected object of booleans")
         current = user["logtoConfig"].setdefault(section, {})
         current.update({k: v for k, v in part.items() if k in keys})
@@ -508,7 +574,9 @@ def verify_code(state: EmulatorState, request: Request) -> Response:
     typed = body.get("verificationCode")
     if not isinstance(typed, str) or not typed:
         raise invalid_input("verificationCode: Required")
-    matching = [c for c in state.codes if c.target[0] == kind and c.target[1].lower() == value.lower()]
+    matching = [
+        c for c in state.codes if c.target[0] == kind and c.target[1].lower() == value.lower()
+    ]
     if not matching:
         raise HttpError(400, "verification_code.not_found")
     code = matching[-1]
@@ -547,7 +615,11 @@ def authorization_uri(state: EmulatorState, request: Request, connector_id: str)
         {
             "redirectTo": with_query(
                 f"{request.base_url}/mock-social/authorize",
-                {"state": body["state"], "redirect_uri": body["redirectUri"], "scope": "email profile"},
+                {
+                    "state": body["state"],
+                    "redirect_uri": body["redirectUri"],
+                    "scope": "email profile",
+                },
             )
         }
     )
@@ -566,12 +638,23 @@ def link_identity(state: EmulatorState, request: Request, user_id: str) -> Respo
         # The mock connector's data guard needs a `code`; its connector error surfaces as 400.
         raise HttpError(400, "connector.invalid_response")
     issued = state.social_codes.pop(data["code"], {})
-    social_id = data.get("userId") or issued.get("userId") or f"mock-social-sub-{secrets.token_hex(8)}"
+    social_id = (
+        data.get("userId") or issued.get("userId") or f"mock-social-sub-{secrets.token_hex(8)}"
+    )
     target = "mock-social"
     for other in state.users.values():
-        if other["id"] != user_id and other["identities"].get(target, {}).get("userId") == social_id:
+        if (
+            other["id"] != user_id
+            and other["identities"].get(target, {}).get("userId") == social_id
+        ):
             raise HttpError(422, "user.identity_already_in_use")
-    details = {"id": social_id, **{k: data[k] for k in ("email", "phone", "name", "avatar") if isinstance(data.get(k), str)}, "rawData": data}
+    details = {
+        "id": social_id,
+        **{
+            k: data[k] for k in ("email", "phone", "name", "avatar") if isinstance(data.get(k), str)
+        },
+        "rawData": data,
+    }
     user["identities"] = {**user["identities"], target: {"userId": social_id, "details": details}}
     _touch(user)
     return json_response(user["identities"])
@@ -625,27 +708,47 @@ def create_mfa(state: EmulatorState, request: Request, user_id: str) -> Response
         if secret is not None and (not isinstance(secret, str) or not _valid_totp_secret(secret)):
             raise HttpError(422, "user.totp_secret_invalid")
         secret = secret or pyotp.random_base32()
-        user["_mfa"].append({"id": generate_id(21), "type": "Totp", "secret": secret, "createdAt": _iso_now()})
-        label = user["username"] or user["primaryEmail"] or user["primaryPhone"] or user["name"] or "Unnamed User"
-        key_uri = pyotp.TOTP(secret).provisioning_uri(name=label, issuer_name=request.base_url.split("//")[-1].split("/")[0].split(":")[0])
+        user["_mfa"].append(
+            {"id": generate_id(21), "type": "Totp", "secret": secret, "createdAt": _iso_now()}
+        )
+        label = (
+            user["username"]
+            or user["primaryEmail"]
+            or user["primaryPhone"]
+            or user["name"]
+            or "Unnamed User"
+        )
+        key_uri = pyotp.TOTP(secret).provisioning_uri(
+            name=label, issuer_name=request.base_url.split("//")[-1].split("/")[0].split(":")[0]
+        )
         # Logto answers a PNG data URL; the emulator has no image library, so it carries the URI.
         qr = "data:text/plain;base64," + base64.b64encode(key_uri.encode()).decode()
         _touch(user)
         return json_response({"type": "Totp", "secret": secret, "secretQrCode": qr})
     if kind == "BackupCode":
-        if any(f["type"] == "BackupCode" and any(not c["usedAt"] for c in f["codes"]) for f in user["_mfa"]):
+        if any(
+            f["type"] == "BackupCode" and any(not c["usedAt"] for c in f["codes"])
+            for f in user["_mfa"]
+        ):
             raise HttpError(422, "user.backup_code_already_in_use")
         if not any(f["type"] != "BackupCode" for f in user["_mfa"]):
             raise HttpError(422, "session.mfa.backup_code_can_not_be_alone")
         codes = body.get("codes")
         if codes is not None and (
-            not isinstance(codes, list) or not codes or any(not isinstance(c, str) or not re.fullmatch(r"[0-9a-f]{10}", c) for c in codes)
+            not isinstance(codes, list)
+            or not codes
+            or any(not isinstance(c, str) or not re.fullmatch(r"[0-9a-f]{10}", c) for c in codes)
         ):
             raise HttpError(422, "user.wrong_backup_code_format")
         codes = codes or [secrets.token_hex(5) for _ in range(10)]
         user["_mfa"] = [f for f in user["_mfa"] if f["type"] != "BackupCode"]
         user["_mfa"].append(
-            {"id": generate_id(21), "type": "BackupCode", "codes": [{"code": c, "usedAt": None} for c in codes], "createdAt": _iso_now()}
+            {
+                "id": generate_id(21),
+                "type": "BackupCode",
+                "codes": [{"code": c, "usedAt": None} for c in codes],
+                "createdAt": _iso_now(),
+            }
         )
         _touch(user)
         return json_response({"type": "BackupCode", "codes": codes})
@@ -653,7 +756,9 @@ def create_mfa(state: EmulatorState, request: Request, user_id: str) -> Response
 
 
 @route("DELETE", r"/api/users/([^/]+)/mfa-verifications/([^/]+)")
-def delete_mfa(state: EmulatorState, request: Request, user_id: str, verification_id: str) -> Response:
+def delete_mfa(
+    state: EmulatorState, request: Request, user_id: str, verification_id: str
+) -> Response:
     user = _user(state, user_id)
     if not any(f["id"] == verification_id for f in user["_mfa"]):
         raise HttpError(404, "entity.not_found")
@@ -680,10 +785,14 @@ def create_pat(state: EmulatorState, request: Request, user_id: str) -> Response
     name, expires_at = body.get("name"), body.get("expiresAt")
     if not isinstance(name, str) or not name or len(name) > 256:
         raise invalid_input("name: Invalid")
-    if expires_at is not None and (not isinstance(expires_at, (int, float)) or isinstance(expires_at, bool)):
+    if expires_at is not None and (
+        not isinstance(expires_at, (int, float)) or isinstance(expires_at, bool)
+    ):
         raise invalid_input("expiresAt: Expected number")
     if expires_at is not None and expires_at <= now_ms():
-        raise HttpError(400, "request.invalid_input", details="The value of `expiresAt` must be in the future.")
+        raise HttpError(
+            400, "request.invalid_input", details="The value of `expiresAt` must be in the future."
+        )
     if any(t["name"] == name for t in _tokens_of(state, user_id)):
         # A unique-constraint violation on (tenant, user, name) in Logto's database.
         raise HttpError(422, "user.personal_access_token_name_exists")
@@ -787,7 +896,12 @@ def get_session(state: EmulatorState, request: Request, user_id: str, uid: str) 
 def revoke_session(state: EmulatorState, request: Request, user_id: str, uid: str) -> Response:
     target = request.query.get("revokeGrantsTarget")
     if target is not None and target not in ("all", "firstParty"):
-        raise HttpError(400, "guard.invalid_input", {"details": "revokeGrantsTarget: Invalid enum value"}, type="query")
+        raise HttpError(
+            400,
+            "guard.invalid_input",
+            {"details": "revokeGrantsTarget: Invalid enum value"},
+            type="query",
+        )
     session = state.sessions.get(uid)
     if session is None:
         raise HttpError(404, "oidc.session_not_found")
@@ -796,7 +910,11 @@ def revoke_session(state: EmulatorState, request: Request, user_id: str, uid: st
     if target:
         # Revoking the grants ends the tokens issued to the apps of this session.
         clients = set(session["authorizations"])
-        for token in [t for t, i in state.tokens.items() if i.get("sub") == user_id and i.get("client_id") in clients]:
+        for token in [
+            t
+            for t, i in state.tokens.items()
+            if i.get("sub") == user_id and i.get("client_id") in clients
+        ]:
             del state.tokens[token]
     del state.sessions[uid]
     return empty()

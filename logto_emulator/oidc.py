@@ -49,11 +49,38 @@ SCOPES_SUPPORTED = [
 ]
 # Logto's list, in its order (a real 1.37.1 discovery document).
 CLAIMS_SUPPORTED = [
-    "sub", "name", "family_name", "given_name", "middle_name", "nickname", "preferred_username",
-    "profile", "picture", "website", "gender", "birthdate", "zoneinfo", "locale", "updated_at",
-    "username", "created_at", "email", "email_verified", "phone_number", "phone_number_verified",
-    "address", "custom_data", "identities", "sso_identities", "roles", "organizations",
-    "organization_data", "organization_roles", "sid", "auth_time", "iss",
+    "sub",
+    "name",
+    "family_name",
+    "given_name",
+    "middle_name",
+    "nickname",
+    "preferred_username",
+    "profile",
+    "picture",
+    "website",
+    "gender",
+    "birthdate",
+    "zoneinfo",
+    "locale",
+    "updated_at",
+    "username",
+    "created_at",
+    "email",
+    "email_verified",
+    "phone_number",
+    "phone_number_verified",
+    "address",
+    "custom_data",
+    "identities",
+    "sso_identities",
+    "roles",
+    "organizations",
+    "organization_data",
+    "organization_roles",
+    "sid",
+    "auth_time",
+    "iss",
 ]
 
 
@@ -76,7 +103,10 @@ def discovery(state: EmulatorState, request: Request) -> Response:
             "code_challenge_methods_supported": ["S256"],
             "end_session_endpoint": f"{base}/session/end",
             "grant_types_supported": [
-                "implicit", "authorization_code", "refresh_token", "client_credentials",
+                "implicit",
+                "authorization_code",
+                "refresh_token",
+                "client_credentials",
                 "urn:ietf:params:oauth:grant-type:token-exchange",
             ],
             "issuer": base,
@@ -89,9 +119,19 @@ def discovery(state: EmulatorState, request: Request) -> Response:
             # node-oidc-provider's defaults as Logto publishes them; web and M2M apps in fact
             # authenticate with client_secret_basic or client_secret_post.
             "token_endpoint_auth_methods_supported": [
-                "client_secret_basic", "client_secret_jwt", "client_secret_post", "private_key_jwt", "none",
+                "client_secret_basic",
+                "client_secret_jwt",
+                "client_secret_post",
+                "private_key_jwt",
+                "none",
             ],
-            "token_endpoint_auth_signing_alg_values_supported": ["HS256", "RS256", "PS256", "ES256", "EdDSA"],
+            "token_endpoint_auth_signing_alg_values_supported": [
+                "HS256",
+                "RS256",
+                "PS256",
+                "ES256",
+                "EdDSA",
+            ],
             "token_endpoint": f"{base}/token",
             "id_token_signing_alg_values_supported": ["ES384"],
             "pushed_authorization_request_endpoint": f"{base}/request",
@@ -146,14 +186,21 @@ def authorize(state: EmulatorState, request: Request) -> Response:
     # An unregistered redirect_uri is never redirected to: that would make the emulator an open
     # redirector, and real Logto shows an error page too.
     if redirect_uri not in app.redirect_uris:
-        return _error_page("invalid_redirect_uri: redirect_uri did not match any of the client's registered redirect_uris")
+        return _error_page(
+            "invalid_redirect_uri: redirect_uri did not match any of the client's registered redirect_uris"
+        )
     state_param = params.get("state")
 
     def error_redirect(error: str, description: str) -> Response:
         return redirect(
             with_query(
                 redirect_uri,
-                {"error": error, "error_description": description, "state": state_param, "iss": issuer(request)},
+                {
+                    "error": error,
+                    "error_description": description,
+                    "state": state_param,
+                    "iss": issuer(request),
+                },
             )
         )
 
@@ -195,7 +242,9 @@ def authorize(state: EmulatorState, request: Request) -> Response:
     return redirect(f"{request.base_url}/oidc/interaction/{uid}")
 
 
-def _sign_in_form(uid: str, request: Request, error: str | None = None, identifier: str = "") -> Response:
+def _sign_in_form(
+    uid: str, request: Request, error: str | None = None, identifier: str = ""
+) -> Response:
     alert = f"<p class='error' role='alert' id='form-error'>{esc(error)}</p>" if error else ""
     described = " aria-describedby='form-error' aria-invalid='true'" if error else ""
     return html_page(
@@ -231,7 +280,9 @@ def interaction(state: EmulatorState, request: Request, uid: str) -> Response:
     with state.lock:
         pending = state.interactions.get(uid)
     if pending is None or time.time() - pending["created"] > 3600:
-        return _error_page("session_not_found: interaction session not found or expired", status=400)
+        return _error_page(
+            "session_not_found: interaction session not found or expired", status=400
+        )
     if request.method == "GET":
         if pending["pending_user"]:
             return _totp_form(uid, request)
@@ -259,13 +310,27 @@ def interaction(state: EmulatorState, request: Request, uid: str) -> Response:
             return _totp_form(uid, request, error="Invalid verification code.")
         with state.lock:
             state.interactions.pop(uid, None)
-        return _complete(state, request, pending, user["id"], authenticated=True, identifier=pending["identifier"])
+        return _complete(
+            state,
+            request,
+            pending,
+            user["id"],
+            authenticated=True,
+            identifier=pending["identifier"],
+        )
     identifier = form.get("identifier", "")
     user = state.find_user_by_identifier(identifier)
     if user is None or not check_password(form.get("password", ""), user.get("_password")):
-        return _sign_in_form(uid, request, error="Incorrect account or password. Please check your input.", identifier=identifier)
+        return _sign_in_form(
+            uid,
+            request,
+            error="Incorrect account or password. Please check your input.",
+            identifier=identifier,
+        )
     if user["isSuspended"]:
-        return _sign_in_form(uid, request, error="This account is suspended.", identifier=identifier)
+        return _sign_in_form(
+            uid, request, error="This account is suspended.", identifier=identifier
+        )
     ident = _identifier_of(user, identifier)
     if any(f["type"] == "Totp" for f in user["_mfa"]):
         with state.lock:
@@ -295,7 +360,9 @@ def _verify_second_factor(state: EmulatorState, user: dict[str, Any], code: str)
         # A backup code works once, as in Logto's sign-in.
         if factor["type"] == "BackupCode":
             for backup in factor["codes"]:
-                if backup["usedAt"] is None and secrets.compare_digest(backup["code"], code.lower()):
+                if backup["usedAt"] is None and secrets.compare_digest(
+                    backup["code"], code.lower()
+                ):
                     backup["usedAt"] = now_ms()
                     factor["lastUsedAt"] = _iso_now()
                     return True
@@ -349,7 +416,8 @@ def _complete(
             if user is not None:
                 user["lastSignInAt"] = now_ms()
         authorization = session["authorizations"].setdefault(
-            grant["client_id"], {"sid": generate_id(21), "grantId": generate_id(21), "persistsLogout": False}
+            grant["client_id"],
+            {"sid": generate_id(21), "grantId": generate_id(21), "persistsLogout": False},
         )
         code = secrets.token_urlsafe(32)
         state.authorization_codes[code] = {
@@ -360,8 +428,12 @@ def _complete(
             "session_uid": session["uid"],
             "exp": now + AUTH_CODE_LIFETIME_SECONDS,
         }
-    cookie = f"{SESSION_COOKIE}={session['uid']}; Path={request.cookie_path}; HttpOnly; SameSite=Lax"
-    location = with_query(grant["redirect_uri"], {"code": code, "state": grant["state"], "iss": grant["issuer"]})
+    cookie = (
+        f"{SESSION_COOKIE}={session['uid']}; Path={request.cookie_path}; HttpOnly; SameSite=Lax"
+    )
+    location = with_query(
+        grant["redirect_uri"], {"code": code, "state": grant["state"], "iss": grant["issuer"]}
+    )
     return redirect(location, [("Set-Cookie", cookie)])
 
 
@@ -378,44 +450,71 @@ OIDC_ERROR_MESSAGES = {
 }
 OIDC_ERROR_URIS = {"invalid_grant": "https://openid.sh/debug/invalid_grant"}
 # The grants each kind of Logto application may use at the token endpoint.
-ALLOWED_GRANTS = {"Traditional": {"authorization_code", "refresh_token"}, "MachineToMachine": {"client_credentials"}}
-KNOWN_GRANTS = {"authorization_code", "refresh_token", "client_credentials", "urn:ietf:params:oauth:grant-type:token-exchange"}
+ALLOWED_GRANTS = {
+    "Traditional": {"authorization_code", "refresh_token"},
+    "MachineToMachine": {"client_credentials"},
+}
+KNOWN_GRANTS = {
+    "authorization_code",
+    "refresh_token",
+    "client_credentials",
+    "urn:ietf:params:oauth:grant-type:token-exchange",
+}
 
 
 def oidc_error_body(error: str, description: str) -> dict[str, Any]:
     """oidc-provider's ``{error, error_description}`` as Logto's error handler extends it."""
     code = f"oidc.{error}"
-    body: dict[str, Any] = {"code": code, "message": OIDC_ERROR_MESSAGES.get(error, f"An OIDC error occurred: {code}.")}
+    body: dict[str, Any] = {
+        "code": code,
+        "message": OIDC_ERROR_MESSAGES.get(error, f"An OIDC error occurred: {code}."),
+    }
     if error in OIDC_ERROR_URIS:
         body["error_uri"] = OIDC_ERROR_URIS[error]
     body.update(error=error, error_description=description)
     return body
 
 
-def _oidc_error(status: int, error: str, description: str, headers: list[tuple[str, str]] | None = None) -> Response:
+def _oidc_error(
+    status: int, error: str, description: str, headers: list[tuple[str, str]] | None = None
+) -> Response:
     return json_response(
-        oidc_error_body(error, description), status=status, headers=[("Cache-Control", "no-store"), *(headers or [])]
+        oidc_error_body(error, description),
+        status=status,
+        headers=[("Cache-Control", "no-store"), *(headers or [])],
     )
 
 
-def _authenticate_client(state: EmulatorState, request: Request, form: dict[str, str]) -> Application | Response:
+def _authenticate_client(
+    state: EmulatorState, request: Request, form: dict[str, str]
+) -> Application | Response:
     """oidc-provider's client authentication, in its order: one mechanism, a known client, the secret.
 
     Logto accepts client_secret_basic and client_secret_post for web and M2M apps alike.
     """
     basic = request.basic_auth()
     if basic and ("client_secret" in form or "client_assertion" in form):
-        return _oidc_error(400, "invalid_request", "client authentication must only be provided using one mechanism")
+        return _oidc_error(
+            400,
+            "invalid_request",
+            "client authentication must only be provided using one mechanism",
+        )
     if basic:
         client_id, secret = basic
         if form.get("client_id") and form["client_id"] != client_id:
-            return _oidc_error(400, "invalid_request", "mismatch in body and authorization client ids")
+            return _oidc_error(
+                400, "invalid_request", "mismatch in body and authorization client ids"
+            )
         if not secret:
-            return _oidc_error(400, "invalid_request", "client_secret must be provided in the Authorization header")
+            return _oidc_error(
+                400, "invalid_request", "client_secret must be provided in the Authorization header"
+            )
     else:
         client_id, secret = form.get("client_id", ""), form.get("client_secret", "")
         if not client_id:
-            return _oidc_error(400, "invalid_request", "no client authentication mechanism provided")
+            return _oidc_error(
+                400, "invalid_request", "no client authentication mechanism provided"
+            )
     app = state.applications.get(client_id)
     if app is None:
         # An unknown client is a 400 naming it; a known one with a wrong secret is the 401 below.
@@ -423,7 +522,12 @@ def _authenticate_client(state: EmulatorState, request: Request, form: dict[str,
     if not secret or not secrets.compare_digest(secret.encode(), app.secret.encode()):
         # The Basic challenge is only sent back to a client that authenticated with Basic.
         challenge = (
-            [("WWW-Authenticate", f'Basic realm="{issuer(request)}", error="invalid_client", error_description="client authentication failed"')]
+            [
+                (
+                    "WWW-Authenticate",
+                    f'Basic realm="{issuer(request)}", error="invalid_client", error_description="client authentication failed"',
+                )
+            ]
             if basic
             else []
         )
@@ -455,7 +559,9 @@ def token(state: EmulatorState, request: Request) -> Response:
         return _oidc_error(400, "unsupported_grant_type", "unsupported grant_type requested")
     if grant_type not in ALLOWED_GRANTS.get(client.type, set()):
         # Logto (oidc-provider) says invalid_request here, not unauthorized_client.
-        return _oidc_error(400, "invalid_request", "requested grant type is not allowed for this client")
+        return _oidc_error(
+            400, "invalid_request", "requested grant type is not allowed for this client"
+        )
     if grant_type == "authorization_code":
         return _authorization_code_grant(state, client, form)
     if grant_type == "refresh_token":
@@ -466,7 +572,9 @@ def token(state: EmulatorState, request: Request) -> Response:
     return _client_credentials_grant(state, request, client, form)
 
 
-def _authorization_code_grant(state: EmulatorState, client: Application, form: dict[str, str]) -> Response:
+def _authorization_code_grant(
+    state: EmulatorState, client: Application, form: dict[str, str]
+) -> Response:
     if not form.get("code"):
         return _oidc_error(400, "invalid_request", "missing required parameter 'code'")
     with state.lock:
@@ -480,7 +588,11 @@ def _authorization_code_grant(state: EmulatorState, client: Application, form: d
         return _oidc_error(400, "invalid_grant", "grant request is invalid")
     if grant["code_challenge"]:
         verifier = form.get("code_verifier", "")
-        computed = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+        computed = (
+            base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest())
+            .rstrip(b"=")
+            .decode()
+        )
         if not verifier or not secrets.compare_digest(computed, grant["code_challenge"]):
             return _oidc_error(400, "invalid_grant", "grant request is invalid")
     user = state.users.get(grant["user_id"])
@@ -488,7 +600,10 @@ def _authorization_code_grant(state: EmulatorState, client: Application, form: d
         return _oidc_error(400, "invalid_grant", "grant request is invalid")
     access_token = secrets.token_urlsafe(32)
     scopes = grant["scope"].split()
-    state.store_token(access_token, {"kind": "user", "sub": user["id"], "client_id": client.id, "scope": grant["scope"]})
+    state.store_token(
+        access_token,
+        {"kind": "user", "sub": user["id"], "client_id": client.id, "scope": grant["scope"]},
+    )
     now = int(time.time())
     claims: dict[str, Any] = {
         "sub": user["id"],
@@ -515,17 +630,26 @@ def _authorization_code_grant(state: EmulatorState, client: Application, form: d
     )
 
 
-def _client_credentials_grant(state: EmulatorState, request: Request, client: Application, form: dict[str, str]) -> Response:
+def _client_credentials_grant(
+    state: EmulatorState, request: Request, client: Application, form: dict[str, str]
+) -> Response:
     resource = form.get("resource")
     if not resource:
-        return _oidc_error(400, "invalid_target", "both `resource` and `organization_id` are not provided")
+        return _oidc_error(
+            400, "invalid_target", "both `resource` and `organization_id` are not provided"
+        )
     if resource != state.management_api_resource:
         return _oidc_error(400, "invalid_target", "resource indicator is missing, or unknown")
     # Scopes the app may not have are dropped, not refused; with none left the token carries no
     # scope and the Management API answers it 403 auth.forbidden.
     scope = "all" if "all" in form.get("scope", "").split() else ""
     now = int(time.time())
-    claims: dict[str, Any] = {"jti": generate_id(21), "sub": client.id, "iat": now, "exp": now + TOKEN_LIFETIME_SECONDS}
+    claims: dict[str, Any] = {
+        "jti": generate_id(21),
+        "sub": client.id,
+        "iat": now,
+        "exp": now + TOKEN_LIFETIME_SECONDS,
+    }
     if scope:
         claims["scope"] = scope
     claims.update(client_id=client.id, iss=issuer(request), aud=resource)
@@ -533,7 +657,11 @@ def _client_credentials_grant(state: EmulatorState, request: Request, client: Ap
     state.store_token(access_token, {"kind": "m2m", "client_id": client.id, "scope": scope})
     with state.lock:
         state.m2m_tokens_issued += 1
-    answer: dict[str, Any] = {"access_token": access_token, "expires_in": TOKEN_LIFETIME_SECONDS, "token_type": "Bearer"}
+    answer: dict[str, Any] = {
+        "access_token": access_token,
+        "expires_in": TOKEN_LIFETIME_SECONDS,
+        "token_type": "Bearer",
+    }
     if scope:
         answer["scope"] = scope
     return json_response(answer, headers=[("Cache-Control", "no-store")])
@@ -542,13 +670,23 @@ def _client_credentials_grant(state: EmulatorState, request: Request, client: Ap
 # -- claims -----------------------------------------------------------------------------------
 # Logto's claims per scope (core-kit openid.ts): profile claims read the user, then user.profile.
 _PROFILE_CLAIMS = {
-    "family_name": "familyName", "given_name": "givenName", "middle_name": "middleName", "nickname": "nickname",
-    "profile": "profile", "website": "website", "gender": "gender", "birthdate": "birthdate",
-    "zoneinfo": "zoneinfo", "locale": "locale",
+    "family_name": "familyName",
+    "given_name": "givenName",
+    "middle_name": "middleName",
+    "nickname": "nickname",
+    "profile": "profile",
+    "website": "website",
+    "gender": "gender",
+    "birthdate": "birthdate",
+    "zoneinfo": "zoneinfo",
+    "locale": "locale",
 }
 # Claims Logto puts in the ID token only when the tenant enables them ("extended ID token claims");
 # the userinfo endpoint always serves them.
-EXTENDED_CLAIMS_BY_SCOPE = {"custom_data": ["custom_data"], "identities": ["identities", "sso_identities"]}
+EXTENDED_CLAIMS_BY_SCOPE = {
+    "custom_data": ["custom_data"],
+    "identities": ["identities", "sso_identities"],
+}
 
 
 def _user_claims(user: dict[str, Any], scopes: list[str]) -> dict[str, Any]:
@@ -556,7 +694,13 @@ def _user_claims(user: dict[str, Any], scopes: list[str]) -> dict[str, Any]:
     profile = user["profile"]
     if "profile" in scopes:
         claims.update(name=user["name"], picture=user["avatar"], username=user["username"])
-        claims.update({claim: profile[key] for claim, key in _PROFILE_CLAIMS.items() if profile.get(key) is not None})
+        claims.update(
+            {
+                claim: profile[key]
+                for claim, key in _PROFILE_CLAIMS.items()
+                if profile.get(key) is not None
+            }
+        )
         preferred = profile.get("preferredUsername") or user["username"]
         if preferred is not None:
             claims["preferred_username"] = preferred
@@ -564,18 +708,23 @@ def _user_claims(user: dict[str, Any], scopes: list[str]) -> dict[str, Any]:
     if "email" in scopes:
         claims.update(email=user["primaryEmail"], email_verified=bool(user["primaryEmail"]))
     if "phone" in scopes:
-        claims.update(phone_number=user["primaryPhone"], phone_number_verified=bool(user["primaryPhone"]))
+        claims.update(
+            phone_number=user["primaryPhone"], phone_number_verified=bool(user["primaryPhone"])
+        )
     if "address" in scopes and profile.get("address") is not None:
         claims["address"] = profile["address"]
     return claims
 
 
-def _extended_claims(user: dict[str, Any], scopes: list[str], allowed: set[str] | None) -> dict[str, Any]:
+def _extended_claims(
+    user: dict[str, Any], scopes: list[str], allowed: set[str] | None
+) -> dict[str, Any]:
     values = {
         "custom_data": lambda: user["customData"],
         "identities": lambda: user["identities"],
         "sso_identities": lambda: [
-            {"issuer": s["issuer"], "identityId": s["identityId"], "detail": s.get("detail", {})} for s in user["_sso"]
+            {"issuer": s["issuer"], "identityId": s["identityId"], "detail": s.get("detail", {})}
+            for s in user["_sso"]
         ],
     }
     claims: dict[str, Any] = {}
@@ -586,7 +735,9 @@ def _extended_claims(user: dict[str, Any], scopes: list[str], allowed: set[str] 
     return claims
 
 
-def id_token_claims(user: dict[str, Any], scopes: list[str], extended: set[str] | None = None) -> dict[str, Any]:
+def id_token_claims(
+    user: dict[str, Any], scopes: list[str], extended: set[str] | None = None
+) -> dict[str, Any]:
     return {**_user_claims(user, scopes), **_extended_claims(user, scopes, extended or set())}
 
 
@@ -596,10 +747,17 @@ def userinfo_claims(user: dict[str, Any], scopes: list[str]) -> dict[str, Any]:
 
 def userinfo(state: EmulatorState, request: Request) -> Response:
     header = request.headers.get("authorization", "")
-    token_value = header[7:].strip() if header.lower().startswith("bearer ") else request.query.get("access_token", "")
+    token_value = (
+        header[7:].strip()
+        if header.lower().startswith("bearer ")
+        else request.query.get("access_token", "")
+    )
     info = state.token_info(token_value) if token_value else None
     challenge = [
-        ("WWW-Authenticate", f'Bearer realm="{issuer(request)}", error="invalid_token", error_description="invalid token provided"')
+        (
+            "WWW-Authenticate",
+            f'Bearer realm="{issuer(request)}", error="invalid_token", error_description="invalid token provided"',
+        )
     ]
     if info is None or info["kind"] != "user" or info["sub"] not in state.users:
         return _oidc_error(401, "invalid_token", "invalid token provided", challenge)
@@ -617,7 +775,10 @@ def end_session(state: EmulatorState, request: Request) -> Response:
         try:
             # oidc-provider accepts an expired id_token_hint: it only proves who asks.
             claims = jwt.decode(
-                hint, state.signing_key.public_key(), algorithms=["ES384"], options={"verify_exp": False, "verify_aud": False}
+                hint,
+                state.signing_key.public_key(),
+                algorithms=["ES384"],
+                options={"verify_exp": False, "verify_aud": False},
             )
         except jwt.PyJWTError:
             return _error_page("invalid_request: could not validate id_token_hint")
@@ -628,14 +789,23 @@ def end_session(state: EmulatorState, request: Request) -> Response:
     app = state.applications.get(client_id or "")
     if uri:
         if app is None:
-            return _error_page("invalid_request: post_logout_redirect_uri can only be used in combination with id_token_hint or client_id")
+            return _error_page(
+                "invalid_request: post_logout_redirect_uri can only be used in combination with id_token_hint or client_id"
+            )
         if uri not in app.post_logout_redirect_uris:
             return _error_page("invalid_request: post_logout_redirect_uri not registered")
     uid = request.cookies.get(SESSION_COOKIE)
     if uid:
         with state.lock:
             state.sessions.pop(uid, None)
-    clear = [("Set-Cookie", f"{SESSION_COOKIE}=; Path={request.cookie_path}; HttpOnly; SameSite=Lax; Max-Age=0")]
+    clear = [
+        (
+            "Set-Cookie",
+            f"{SESSION_COOKIE}=; Path={request.cookie_path}; HttpOnly; SameSite=Lax; Max-Age=0",
+        )
+    ]
     if uri:
         return redirect(with_query(uri, {"state": params.get("state")}), clear)
-    return html_page("Signed out", "<h1>Signed out</h1><p>You have been signed out.</p>", headers=clear)
+    return html_page(
+        "Signed out", "<h1>Signed out</h1><p>You have been signed out.</p>", headers=clear
+    )

@@ -6,7 +6,15 @@ import secrets
 import time
 from typing import Any
 
-from logto_emulator.http import Request, Response, esc, html_page, json_response, redirect, with_query
+from logto_emulator.http import (
+    Request,
+    Response,
+    esc,
+    html_page,
+    json_response,
+    redirect,
+    with_query,
+)
 from logto_emulator.state import EmulatorState
 
 
@@ -36,7 +44,9 @@ def outbox_page(state: EmulatorState, request: Request) -> Response:
         if messages
         else "<p>No messages sent yet.</p>"
     )
-    return html_page("Outbox", f"<h1>Outbox</h1><p>Verification codes the emulator has “sent”.</p>{table}")
+    return html_page(
+        "Outbox", f"<h1>Outbox</h1><p>Verification codes the emulator has “sent”.</p>{table}"
+    )
 
 
 def _iso(ms: int) -> str:
@@ -71,11 +81,17 @@ def mock_social_authorize(state: EmulatorState, request: Request) -> Response:
     params = dict(request.query)
     redirect_uri = params.get("redirect_uri", "")
     if not redirect_uri.startswith(("http://", "https://")):
-        return html_page("Mock social", "<p class='error' role='alert'>Missing or invalid redirect_uri.</p>", status=400)
+        return html_page(
+            "Mock social",
+            "<p class='error' role='alert'>Missing or invalid redirect_uri.</p>",
+            status=400,
+        )
     if request.method == "POST":
         form = request.form()
         if form.get("action") == "cancel":
-            return redirect(with_query(redirect_uri, {"error": "access_denied", "state": params.get("state")}))
+            return redirect(
+                with_query(redirect_uri, {"error": "access_denied", "state": params.get("state")})
+            )
         social_id = form.get("userId", "").strip() or f"mock-social-sub-{secrets.token_hex(8)}"
         code = secrets.token_urlsafe(16)
         identity: dict[str, Any] = {"userId": social_id}
@@ -85,7 +101,9 @@ def mock_social_authorize(state: EmulatorState, request: Request) -> Response:
         with state.lock:
             state.social_codes[code] = identity
         # The callback query carries the mock connector's data, as its getUserInfo expects it.
-        return redirect(with_query(redirect_uri, {"code": code, "state": params.get("state"), **identity}))
+        return redirect(
+            with_query(redirect_uri, {"code": code, "state": params.get("state"), **identity})
+        )
     return html_page(
         "Mock social sign-in",
         f"""<h1>Mock Social</h1>

@@ -52,8 +52,16 @@ RESTRICTED_PHRASES_TOLERANCE = 3
 # list Logto's own integration tests use.
 BREACHED_PASSWORDS = frozenset(
     {
-        "password", "password1", "password123", "12345678", "123456789", "qwerty123",
-        "iloveyou1", "11111111", "123456aA", "test_password",
+        "password",
+        "password1",
+        "password123",
+        "12345678",
+        "123456789",
+        "qwerty123",
+        "iloveyou1",
+        "11111111",
+        "123456aA",
+        "test_password",
     }
 )
 
@@ -174,15 +182,22 @@ def check_password(
     issues: list[dict[str, Any]] = []
     length = _js_length(password)
     if length < policy.min_length:
-        issues.append({"code": "password_rejected.too_short", "interpolation": {"min": policy.min_length}})
+        issues.append(
+            {"code": "password_rejected.too_short", "interpolation": {"min": policy.min_length}}
+        )
     elif length > policy.max_length:
-        issues.append({"code": "password_rejected.too_long", "interpolation": {"max": policy.max_length}})
+        issues.append(
+            {"code": "password_rejected.too_long", "interpolation": {"max": policy.max_length}}
+        )
     types_ok = _character_types_ok(password, policy.min_character_types)
     if types_ok is None:
         issues.append({"code": "password_rejected.unsupported_characters"})
     elif not types_ok:
         issues.append(
-            {"code": "password_rejected.character_types", "interpolation": {"min": policy.min_character_types}}
+            {
+                "code": "password_rejected.character_types",
+                "interpolation": {"min": policy.min_character_types},
+            }
         )
     if policy.reject_pwned and password in BREACHED_PASSWORDS:
         issues.append({"code": "password_rejected.pwned"})

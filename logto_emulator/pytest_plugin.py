@@ -1,8 +1,8 @@
 """pytest plugin (entry point ``logto_emulator``): the ``logto_emulator`` fixture.
 
-    def test_sign_in(logto_emulator):
-        logto_emulator.url      # e.g. "http://127.0.0.1:40123", no trailing slash
-        logto_emulator.state    # EmulatorState seeded with DEMO_CLIENTS and DEMO_USER
+def test_sign_in(logto_emulator):
+    logto_emulator.url      # e.g. "http://127.0.0.1:40123", no trailing slash
+    logto_emulator.state    # EmulatorState seeded with DEMO_CLIENTS and DEMO_USER
 """
 
 from __future__ import annotations

@@ -50,11 +50,18 @@ class EmulatorServer:
         if self._server is not None:
             return self
         self._server = make_server(
-            self.host, self.port, EmulatorApp(self.state), server_class=_ThreadingWSGIServer, handler_class=_QuietHandler
+            self.host,
+            self.port,
+            EmulatorApp(self.state),
+            server_class=_ThreadingWSGIServer,
+            handler_class=_QuietHandler,
         )
         # A short poll interval keeps stop() (and so every test teardown) fast.
         self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="logto-emulator", daemon=True
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="logto-emulator",
+            daemon=True,
         )
         self._thread.start()
         return self
@@ -73,6 +80,9 @@ class EmulatorServer:
         return self.start()
 
     def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         self.stop()

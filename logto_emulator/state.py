@@ -102,7 +102,11 @@ class EmulatorState:
         }
         # Logto computes the kid as the base64url SHA-256 of the key's JSON thumbprint components.
         self.kid = (
-            base64.urlsafe_b64encode(hashlib.sha256(json.dumps(self._public_jwk_core, separators=(",", ":")).encode()).digest())
+            base64.urlsafe_b64encode(
+                hashlib.sha256(
+                    json.dumps(self._public_jwk_core, separators=(",", ":")).encode()
+                ).digest()
+            )
             .rstrip(b"=")
             .decode()
         )
@@ -200,7 +204,9 @@ class EmulatorState:
             self.users[user["id"]] = user
         return user
 
-    def find_user_by(self, field_name: str, value: str | None, *, exclude: str | None = None) -> dict[str, Any] | None:
+    def find_user_by(
+        self, field_name: str, value: str | None, *, exclude: str | None = None
+    ) -> dict[str, Any] | None:
         if not value:
             return None
         with self.lock:
@@ -235,9 +241,7 @@ class EmulatorState:
             # A new code replaces the previous ones for that recipient, as in Logto.
             self.codes = [c for c in self.codes if c.target != code.target]
             self.codes.append(code)
-            self.outbox.append(
-                {"to": value, "type": kind, "code": code.code, "sentAt": now_ms()}
-            )
+            self.outbox.append({"to": value, "type": kind, "code": code.code, "sentAt": now_ms()})
         # Like a console email backend: a developer reads the code in the log.
         logger.info("Verification code for %s: %s", value, code.code)
         return code
@@ -269,7 +273,9 @@ class EmulatorState:
     def active_sessions(self, user_id: str) -> list[dict[str, Any]]:
         now = time.time()
         with self.lock:
-            return [s for s in self.sessions.values() if s["accountId"] == user_id and s["exp"] > now]
+            return [
+                s for s in self.sessions.values() if s["accountId"] == user_id and s["exp"] > now
+            ]
 
     def end_sessions_of(self, user_id: str) -> None:
         with self.lock:

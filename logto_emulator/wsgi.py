@@ -11,7 +11,9 @@ from logto_emulator.state import EmulatorState
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
-def mount(django_application: WSGIApp, prefix: str = "/logto", state: EmulatorState | None = None) -> WSGIApp:
+def mount(
+    django_application: WSGIApp, prefix: str = "/logto", state: EmulatorState | None = None
+) -> WSGIApp:
     """Answer paths under ``prefix`` with the emulator and everything else with ``django_application``.
 
     The emulator sees ``SCRIPT_NAME += prefix`` so its URLs (issuer, endpoints, cookie path) carry the
@@ -26,7 +28,7 @@ def mount(django_application: WSGIApp, prefix: str = "/logto", state: EmulatorSt
             environ = {
                 **environ,
                 "SCRIPT_NAME": environ.get("SCRIPT_NAME", "").rstrip("/") + prefix,
-                "PATH_INFO": path[len(prefix):] or "/",
+                "PATH_INFO": path[len(prefix) :] or "/",
             }
             return emulator(environ, start_response)
         return django_application(environ, start_response)

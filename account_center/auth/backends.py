@@ -229,9 +229,7 @@ class LogtoBackend(OIDCAuthenticationBackend):
 
     # --- users -----------------------------------------------------------------------------
 
-    def get_or_create_user(
-        self, access_token: str, id_token: str, payload: dict[str, Any]
-    ) -> Any:
+    def get_or_create_user(self, access_token: str, id_token: str, payload: dict[str, Any]) -> Any:
         user_info = self.get_userinfo(access_token, id_token, payload)
         if not isinstance(user_info, dict) or user_info.get("sub") != payload.get("sub"):
             # OIDC Core 5.3.2: userinfo of another subject must not be used.

@@ -13,7 +13,9 @@ FAILURE_MESSAGES: dict[str, Promise] = {
     ),
     "denied": _("Sign-in was cancelled."),
     "provider": _("The sign-in service reported a problem and did not sign you in."),
-    "token": _("The answer from the sign-in service could not be verified, so we did not trust it."),
+    "token": _(
+        "The answer from the sign-in service could not be verified, so we did not trust it."
+    ),
     "expired": _("The answer from the sign-in service arrived too late and has expired."),
     "claims": _("The sign-in service did not send usable account information."),
     "inactive": _("This account is deactivated. Please contact the site's administrators."),

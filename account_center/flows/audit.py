@@ -19,7 +19,9 @@ DENIED = AuditEvent.Outcome.DENIED
 
 def record(request: HttpRequest, action: str, outcome: str, sub: str = "", **detail: Any) -> None:
     """Write one :class:`AuditEvent` for the signed-in user."""
-    user = request.user if getattr(request, "user", None) and request.user.is_authenticated else None
+    user = (
+        request.user if getattr(request, "user", None) and request.user.is_authenticated else None
+    )
     if not sub and user is not None:
         identity = getattr(user, "logto_identity", None)
         sub = identity.sub if identity is not None else ""

@@ -139,8 +139,9 @@ def send_code(request: HttpRequest, kind: str, target: str, *, check_current: bo
     if used_by_another(sub, kind, target):
         # Counted like a send: the answer tells whether an address has an account here.
         ratelimit.hit(request, SEND_SCOPE, sub)
-        audit.record(request, f"{kind}_code_sent", audit.DENIED, sub=sub,
-                     error=f"user.{kind}_already_in_use")
+        audit.record(
+            request, f"{kind}_code_sent", audit.DENIED, sub=sub, error=f"user.{kind}_already_in_use"
+        )
         raise FlowError(_TAKEN[kind], field=field, code=f"user.{kind}_already_in_use")
     get_client().send_verification_code(**{kind: target})
     ratelimit.hit(request, SEND_SCOPE, sub)

@@ -83,8 +83,12 @@ def require(request: HttpRequest) -> None:
 
 def safe_next(request: HttpRequest, url: str | None, default: str) -> str:
     """``url`` if it points to this host (relative or same host), else ``default``."""
-    if url and "\\" not in url and url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    if (
+        url
+        and "\\" not in url
+        and url_has_allowed_host_and_scheme(
+            url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return url
     return default

@@ -27,7 +27,7 @@ import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import quote
@@ -105,8 +105,8 @@ def _retry_after_seconds(value: str | None) -> int | None:
     except (TypeError, ValueError):
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return max(0, int((when - datetime.now(tz=timezone.utc)).total_seconds()))
+        when = when.replace(tzinfo=UTC)
+    return max(0, int((when - datetime.now(tz=UTC)).total_seconds()))
 
 
 def _deep_merge(base: Mapping[str, Any], updates: Mapping[str, Any]) -> dict[str, Any]:
@@ -263,9 +263,7 @@ class LogtoClient:
         )
         body = _json_or_none(response)
         if response.status_code >= 500:
-            raise LogtoUnavailable(
-                "Logto's token endpoint failed.", status=response.status_code
-            )
+            raise LogtoUnavailable("Logto's token endpoint failed.", status=response.status_code)
         if response.status_code >= 400:
             code = ""
             if isinstance(body, dict):
@@ -415,7 +413,9 @@ class LogtoClient:
 
     def update_profile(self, user_id: str, profile: dict[str, Any]) -> dict[str, Any]:
         """Merge ``profile`` (camelCase OIDC keys) into the user's profile; returns the new one."""
-        data = self._request("PATCH", self._user_path(user_id, "profile"), json={"profile": profile})
+        data = self._request(
+            "PATCH", self._user_path(user_id, "profile"), json={"profile": profile}
+        )
         return data or {}
 
     def get_custom_data(self, user_id: str) -> dict[str, Any]:
@@ -512,8 +512,10 @@ class LogtoClient:
         data = _json_or_none(response)
         # A refused password is a 400 whose body is {"result": false, "issues": [...]}, not an
         # error body; any other 4xx is a real error.
-        if isinstance(data, dict) and isinstance(data.get("issues"), list) and (
-            response.status_code in (200, 400)
+        if (
+            isinstance(data, dict)
+            and isinstance(data.get("issues"), list)
+            and (response.status_code in (200, 400))
         ):
             return [
                 PasswordIssue(
@@ -644,9 +646,7 @@ class LogtoClient:
         response = self._call("PATCH", path, json={"currentName": current_name, "name": name})
         if self._is_missing_route(response):
             # Older Logto only has the name-in-path form.
-            response = self._call(
-                "PATCH", f"{path}/{_segment(current_name)}", json={"name": name}
-            )
+            response = self._call("PATCH", f"{path}/{_segment(current_name)}", json={"name": name})
         self._raise_for(response)
 
     def delete_personal_access_token(self, user_id: str, name: str) -> None:

@@ -75,8 +75,12 @@ class AccountView(LoginRequiredMixin, View):
         return super().dispatch(request, *args, **kwargs)
 
     def context(self, **extra: Any) -> dict[str, Any]:
-        return {"nav_items": nav_items(), "current_section": self.section,
-                "page_title": self.page_title, **extra}
+        return {
+            "nav_items": nav_items(),
+            "current_section": self.section,
+            "page_title": self.page_title,
+            **extra,
+        }
 
     def respond(self, partial: str, status: int = 200, **extra: Any) -> HttpResponse:
         """``partial`` alone for htmx, else inside the section page (same context)."""

@@ -32,14 +32,22 @@ class OverviewView(AccountView):
                 (client.list_mfa_verifications, self.sub),
             )
         except LogtoError:
-            return render(request, "account_center/overview.html",
-                          self.context(unavailable=UNAVAILABLE), status=503)
-        return render(request, "account_center/overview.html", self.context(
-            account=account,
-            factors=factors,
-            mfa_types=sorted({f.type for f in factors}),
-            sections=app_settings.SECTIONS,
-        ))
+            return render(
+                request,
+                "account_center/overview.html",
+                self.context(unavailable=UNAVAILABLE),
+                status=503,
+            )
+        return render(
+            request,
+            "account_center/overview.html",
+            self.context(
+                account=account,
+                factors=factors,
+                mfa_types=sorted({f.type for f in factors}),
+                sections=app_settings.SECTIONS,
+            ),
+        )
 
 
 class ProfileView(AccountView):
@@ -50,15 +58,20 @@ class ProfileView(AccountView):
         try:
             account = get_client().get_user(self.sub)
         except LogtoError:
-            return self.respond("account_center/partials/unavailable.html", status=503,
-                                target_id="ac-profile")
-        return render(request, "account_center/profile.html", self.context(
-            account=account, custom_fields=_custom_fields(account.custom_data)))
+            return self.respond(
+                "account_center/partials/unavailable.html", status=503, target_id="ac-profile"
+            )
+        return render(
+            request,
+            "account_center/profile.html",
+            self.context(account=account, custom_fields=_custom_fields(account.custom_data)),
+        )
 
 
 def _custom_fields(custom_data: dict[str, Any]) -> list[dict[str, Any]]:
-    return [{**spec, "value": custom_data.get(spec["key"])}
-            for spec in app_settings.CUSTOM_DATA_FIELDS]
+    return [
+        {**spec, "value": custom_data.get(spec["key"])} for spec in app_settings.CUSTOM_DATA_FIELDS
+    ]
 
 
 class ProfileEditView(AccountView):
@@ -72,12 +85,14 @@ class ProfileEditView(AccountView):
         try:
             account = get_client().get_user(self.sub)
         except LogtoError:
-            return self.respond(self.form_partial, status=503, form=ProfileForm(),
-                                unavailable=UNAVAILABLE)
+            return self.respond(
+                self.form_partial, status=503, form=ProfileForm(), unavailable=UNAVAILABLE
+            )
         if "cancel" in request.GET:
             return self.respond("account_center/partials/profile.html", account=account)
-        return self.respond(self.form_partial,
-                            form=ProfileForm(initial=profile_flow.initial_from_user(account)))
+        return self.respond(
+            self.form_partial, form=ProfileForm(initial=profile_flow.initial_from_user(account))
+        )
 
     def post(self, request: HttpRequest) -> HttpResponse:
         form = ProfileForm(request.POST)
@@ -92,8 +107,7 @@ class ProfileEditView(AccountView):
             return self.refused(form, error)
         if not is_htmx(request):
             return HttpResponseRedirect(reverse("account_center:profile"))
-        return self.respond("account_center/partials/profile.html", account=account,
-                            saved=True)
+        return self.respond("account_center/partials/profile.html", account=account, saved=True)
 
 
 class CustomDataEditView(AccountView):
@@ -105,13 +119,16 @@ class CustomDataEditView(AccountView):
         try:
             data = get_client().get_custom_data(self.sub)
         except LogtoError:
-            return self.respond(self.form_partial, status=503, form=CustomDataForm(),
-                                unavailable=UNAVAILABLE)
+            return self.respond(
+                self.form_partial, status=503, form=CustomDataForm(), unavailable=UNAVAILABLE
+            )
         if "cancel" in request.GET:
-            return self.respond("account_center/partials/custom_data.html",
-                                custom_fields=_custom_fields(data))
-        return self.respond(self.form_partial,
-                            form=CustomDataForm(initial=CustomDataForm.initial_from(data)))
+            return self.respond(
+                "account_center/partials/custom_data.html", custom_fields=_custom_fields(data)
+            )
+        return self.respond(
+            self.form_partial, form=CustomDataForm(initial=CustomDataForm.initial_from(data))
+        )
 
     def post(self, request: HttpRequest) -> HttpResponse:
         form = CustomDataForm(request.POST)
@@ -123,8 +140,11 @@ class CustomDataEditView(AccountView):
             return self.refused(form, error, field=NON_FIELD_ERRORS)
         if not is_htmx(request):
             return HttpResponseRedirect(reverse("account_center:profile"))
-        return self.respond("account_center/partials/custom_data.html",
-                            custom_fields=_custom_fields(data), saved=True)
+        return self.respond(
+            "account_center/partials/custom_data.html",
+            custom_fields=_custom_fields(data),
+            saved=True,
+        )
 
 
 class PlaceholderView(AccountView):

@@ -32,14 +32,22 @@ class SecurityView(AccountView):
         try:
             account = get_client().get_user(self.sub, include_sso_identities=True)
         except LogtoError:
-            return render(request, "account_center/security.html",
-                          self.context(unavailable=UNAVAILABLE), status=503)
-        return render(request, "account_center/security.html", self.context(
-            account=account,
-            pending_email=identifiers.pending(request, "email"),
-            pending_phone=identifiers.pending(request, "phone"),
-            step_up_seconds=remaining_seconds(request),
-        ))
+            return render(
+                request,
+                "account_center/security.html",
+                self.context(unavailable=UNAVAILABLE),
+                status=503,
+            )
+        return render(
+            request,
+            "account_center/security.html",
+            self.context(
+                account=account,
+                pending_email=identifiers.pending(request, "email"),
+                pending_phone=identifiers.pending(request, "phone"),
+                step_up_seconds=remaining_seconds(request),
+            ),
+        )
 
 
 class SensitiveView(AccountView):
@@ -67,8 +75,9 @@ class SensitiveView(AccountView):
         try:
             account = get_client().get_user(self.sub)
         except LogtoError:
-            return self.respond("account_center/partials/unavailable.html", status=503,
-                                target_id=self.target_id)
+            return self.respond(
+                "account_center/partials/unavailable.html", status=503, target_id=self.target_id
+            )
         return self.respond(self.display_partial, account=account, **self.display_extra())
 
     def display_extra(self) -> dict[str, Any]:
@@ -85,8 +94,9 @@ class SensitiveView(AccountView):
         try:
             account = get_client().get_user(self.sub)
         except LogtoError:
-            return self.respond(self.form_partial, status=503, form=self.form_for(),
-                                unavailable=UNAVAILABLE)
+            return self.respond(
+                self.form_partial, status=503, form=self.form_for(), unavailable=UNAVAILABLE
+            )
         return self.respond(self.form_partial, account=account, form=self.form_for(account))
 
     target_id = ""
@@ -144,11 +154,17 @@ class IdentifierView(SensitiveView):
     def display_extra(self) -> dict[str, Any]:
         return {"pending": identifiers.pending(self.request, self.kind)}
 
-    def show_code(self, status: int = 200, form: CodeForm | None = None, **extra: Any) -> HttpResponse:
+    def show_code(
+        self, status: int = 200, form: CodeForm | None = None, **extra: Any
+    ) -> HttpResponse:
         target = identifiers.pending(self.request, self.kind) or ""
         return self.respond(
-            self.code_partial, status=status, form=form or CodeForm(), pending=target,
-            cooldown=ratelimit.cooldown_remaining(self.sub, target) if target else 0, **extra,
+            self.code_partial,
+            status=status,
+            form=form or CodeForm(),
+            pending=target,
+            cooldown=ratelimit.cooldown_remaining(self.sub, target) if target else 0,
+            **extra,
         )
 
     def get(self, request: HttpRequest) -> HttpResponse:
@@ -160,8 +176,9 @@ class IdentifierView(SensitiveView):
         try:
             account = get_client().get_user(self.sub)
         except LogtoError:
-            return self.respond(self.form_partial, status=503, form=self.address_form(),
-                                unavailable=UNAVAILABLE)
+            return self.respond(
+                self.form_partial, status=503, form=self.address_form(), unavailable=UNAVAILABLE
+            )
         return self.respond(self.form_partial, account=account, form=self.address_form())
 
     def handle(self, request: HttpRequest) -> HttpResponse:

@@ -86,8 +86,10 @@ def refuse(request: HttpRequest) -> HttpResponse:
             context = _dialog_context(request, next_url=_current_page(request), form_id=form_id)
         except LogtoError:
             response = render(
-                request, "account_center/partials/unavailable.html",
-                {"target_id": PANEL_ID}, status=503,
+                request,
+                "account_center/partials/unavailable.html",
+                {"target_id": PANEL_ID},
+                status=503,
             )
         else:
             response = render(request, "account_center/partials/step_up.html", context)

@@ -26,12 +26,24 @@ urlpatterns = [
     path("security/phone/", PhoneView.as_view(), name="phone"),
     path("security/password/", PasswordView.as_view(), name="password"),
     path("verify/", StepUpView.as_view(), name="step_up"),
-    path("connections/", PlaceholderView.as_view(section="connections", page_title=_("Connections")),
-         name="connections"),
-    path("tokens/", PlaceholderView.as_view(section="tokens", page_title=_("Developer tokens")),
-         name="tokens"),
-    path("sessions/", PlaceholderView.as_view(section="sessions", page_title=_("Sessions")),
-         name="sessions"),
-    path("danger/", PlaceholderView.as_view(section="danger", page_title=_("Danger zone")),
-         name="danger"),
+    path(
+        "connections/",
+        PlaceholderView.as_view(section="connections", page_title=_("Connections")),
+        name="connections",
+    ),
+    path(
+        "tokens/",
+        PlaceholderView.as_view(section="tokens", page_title=_("Developer tokens")),
+        name="tokens",
+    ),
+    path(
+        "sessions/",
+        PlaceholderView.as_view(section="sessions", page_title=_("Sessions")),
+        name="sessions",
+    ),
+    path(
+        "danger/",
+        PlaceholderView.as_view(section="danger", page_title=_("Danger zone")),
+        name="danger",
+    ),
 ]

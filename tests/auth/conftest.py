@@ -55,7 +55,9 @@ class SigningKey:
         return {**data, "kid": self.kid, "alg": self.alg, "use": "sig"}
 
     def sign(self, claims: dict[str, Any], *, kid: str | None = None) -> str:
-        return jwt.encode(claims, self.private, algorithm=self.alg, headers={"kid": kid or self.kid})
+        return jwt.encode(
+            claims, self.private, algorithm=self.alg, headers={"kid": kid or self.kid}
+        )
 
 
 @dataclass
@@ -97,12 +99,8 @@ class FakeLogto:
             f"{ENDPOINT}/oidc/jwks",
             callback=lambda request: (200, {}, json.dumps({"keys": [self.key.jwk()]})),
         )
-        self.rsps.add_callback(
-            responses.POST, f"{ENDPOINT}/oidc/token", callback=self._token
-        )
-        self.rsps.add_callback(
-            responses.GET, f"{ENDPOINT}/oidc/me", callback=self._userinfo
-        )
+        self.rsps.add_callback(responses.POST, f"{ENDPOINT}/oidc/token", callback=self._token)
+        self.rsps.add_callback(responses.GET, f"{ENDPOINT}/oidc/me", callback=self._userinfo)
 
     def _token(self, request: Any) -> tuple[int, dict[str, str], str]:
         self.token_requests.append(request)

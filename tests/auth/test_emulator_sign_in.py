@@ -14,11 +14,10 @@ from django.test import Client
 
 pytest.importorskip("logto_emulator.server", reason="the Logto emulator is not available")
 
-from logto_emulator.seed import DEMO_CLIENTS, DEMO_USER, demo_state  # noqa: E402
-from logto_emulator.server import EmulatorServer  # noqa: E402
-
 from account_center.logto.client import reset_client  # noqa: E402
 from account_center.models import LogtoIdentity  # noqa: E402
+from logto_emulator.seed import DEMO_CLIENTS, DEMO_USER, demo_state  # noqa: E402
+from logto_emulator.server import EmulatorServer  # noqa: E402
 
 pytestmark = pytest.mark.django_db
 
@@ -52,8 +51,11 @@ def through_logto(browser: requests.Session, url: str) -> str:
         assert action, response.text[:500]
         posted = browser.post(
             action.group(1).replace("&amp;", "&"),
-            data={"identifier": DEMO_USER.username, "password": DEMO_USER.password,
-                  "action": "sign_in"},
+            data={
+                "identifier": DEMO_USER.username,
+                "password": DEMO_USER.password,
+                "action": "sign_in",
+            },
             allow_redirects=False,
         )
         assert posted.is_redirect, posted.text[:500]
@@ -83,7 +85,9 @@ def test_sign_in_reauthenticate_and_sign_out(emulator: EmulatorServer, monkeypat
     recorded: list[str] = []
     from account_center.flows import stepup
 
-    monkeypatch.setattr(stepup, "record_verification", lambda request, method: recorded.append(method))
+    monkeypatch.setattr(
+        stepup, "record_verification", lambda request, method: recorded.append(method)
+    )
     start = client.get("/account/reauthenticate/?next=/account/security/")
     response = callback(client, through_logto(browser, start["Location"]))
     assert response["Location"] == "/account/security/", response.content[:500]

@@ -24,8 +24,12 @@ def _page(request: Any) -> HttpResponse:
 # A URLconf with a plain page, so the refresh middleware has something to guard.
 urlconf = types.ModuleType("tests.auth.refresh_urls")
 urlconf.urlpatterns = [  # type: ignore[attr-defined]
-    path("account/", __import__("django.urls", fromlist=["include"]).include(
-        (account_urlpatterns, "account_center"))),
+    path(
+        "account/",
+        __import__("django.urls", fromlist=["include"]).include(
+            (account_urlpatterns, "account_center")
+        ),
+    ),
     path("page/", _page),
 ]
 sys.modules["tests.auth.refresh_urls"] = urlconf
@@ -49,7 +53,10 @@ def test_logout_post_ends_session_and_redirects_to_end_session(
     assert response.status_code == 302
     assert response["Location"].startswith(f"{ENDPOINT}/oidc/session/end?")
     params = query_of(response["Location"])
-    assert params == {"id_token_hint": id_token, "post_logout_redirect_uri": "http://testserver/bye/"}
+    assert params == {
+        "id_token_hint": id_token,
+        "post_logout_redirect_uri": "http://testserver/bye/",
+    }
     assert SESSION_KEY not in client.session
 
 
@@ -57,7 +64,7 @@ def test_logout_get_does_not_log_out(client: Any, logto: FakeLogto) -> None:
     sign_in(client, logto)
     response = client.get("/account/logout/")
     assert response.status_code == 200
-    assert "<form method=\"post\"" in response.content.decode()
+    assert '<form method="post"' in response.content.decode()
     assert SESSION_KEY in client.session
 
 

@@ -6,8 +6,7 @@ from typing import Any
 
 import pytest
 import responses
-from django.contrib.auth import get_user_model
-from django.contrib.auth import SESSION_KEY
+from django.contrib.auth import SESSION_KEY, get_user_model
 
 from account_center.models import LogtoIdentity
 
@@ -58,9 +57,7 @@ def test_login_ignores_an_offsite_next(client: Any, logto: FakeLogto) -> None:
 
 
 def test_login_when_logto_is_down_shows_unavailable(client: Any, rsps: Any) -> None:
-    rsps.add(
-        responses.GET, f"{ENDPOINT}/oidc/.well-known/openid-configuration", status=503
-    )
+    rsps.add(responses.GET, f"{ENDPOINT}/oidc/.well-known/openid-configuration", status=503)
     response = client.get("/account/login/")
     assert response.status_code == 503
     assert 'data-reason="unavailable"' in response.content.decode()
@@ -112,7 +109,12 @@ def test_rs256_tokens_are_accepted(client: Any, rsps: Any) -> None:
 def test_second_sign_in_refreshes_claims_without_new_user(client: Any, logto: FakeLogto) -> None:
     sign_in(client, logto)
     client.logout()
-    logto.userinfo = {"name": None, "given_name": "Ada", "family_name": "King", "email": "ada@new.example"}
+    logto.userinfo = {
+        "name": None,
+        "given_name": "Ada",
+        "family_name": "King",
+        "email": "ada@new.example",
+    }
     before = LogtoIdentity.objects.get(sub=logto.sub).last_sign_in_at
     sign_in(client, logto)
     assert User.objects.count() == 1

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -180,7 +180,7 @@ def test_backup_codes_cannot_be_alone(logto, user_id):
 
 
 def test_personal_access_tokens(logto, user_id):
-    expires = datetime.now(tz=timezone.utc).replace(microsecond=0) + timedelta(days=30)
+    expires = datetime.now(tz=UTC).replace(microsecond=0) + timedelta(days=30)
     created = logto.create_personal_access_token(user_id, "ci", expires_at=expires)
     assert created.value.startswith("pat_")
     assert created.token.expires_at == expires

@@ -31,17 +31,25 @@ def _error(response: requests.Response, status: int, code: str) -> dict[str, Any
 
 # -- authentication ---------------------------------------------------------------------------
 def test_missing_authorization_is_401(logto_emulator: EmulatorServer) -> None:
-    _error(requests.get(logto_emulator.url + "/api/users", timeout=5), 401, "auth.authorization_header_missing")
+    _error(
+        requests.get(logto_emulator.url + "/api/users", timeout=5),
+        401,
+        "auth.authorization_header_missing",
+    )
 
 
 def test_non_bearer_authorization_is_401(logto_emulator: EmulatorServer) -> None:
-    response = requests.get(logto_emulator.url + "/api/users", headers={"Authorization": "Basic abc"}, timeout=5)
+    response = requests.get(
+        logto_emulator.url + "/api/users", headers={"Authorization": "Basic abc"}, timeout=5
+    )
     body = _error(response, 401, "auth.authorization_token_type_not_supported")
     assert body["data"] == {"supportedTypes": ["Bearer"]}
 
 
 def test_invalid_token_is_401_unauthorized(logto_emulator: EmulatorServer) -> None:
-    response = requests.get(logto_emulator.url + "/api/users", headers={"Authorization": "Bearer nope"}, timeout=5)
+    response = requests.get(
+        logto_emulator.url + "/api/users", headers={"Authorization": "Bearer nope"}, timeout=5
+    )
     body = _error(response, 401, "auth.unauthorized")
     # Logto passes on what its JWT library said (a real 1.37.1 answer).
     assert body == {
@@ -62,7 +70,9 @@ def test_get_user_and_sso_identities(api: Api, logto_emulator: EmulatorServer) -
     user_id = _demo_id(logto_emulator)
     body = api("GET", f"/api/users/{user_id}").json()
     assert body["id"] == user_id and re.fullmatch(r"[a-z0-9]{12}", user_id)
-    assert body["username"] == "demo" and body["hasPassword"] is True and body["isSuspended"] is False
+    assert (
+        body["username"] == "demo" and body["hasPassword"] is True and body["isSuspended"] is False
+    )
     assert "ssoIdentities" not in body and "_password" not in body
     with_sso = api("GET", f"/api/users/{user_id}", params={"includeSsoIdentities": "true"}).json()
     assert with_sso["ssoIdentities"][0]["issuer"] == "https://sso.example.com"
@@ -74,7 +84,11 @@ def test_unknown_user_is_404(api: Api) -> None:
 
 
 def test_create_and_search_users(api: Api) -> None:
-    created = api("POST", "/api/users", json={"username": "alice", "primaryEmail": "alice@example.com", "password": "x"})
+    created = api(
+        "POST",
+        "/api/users",
+        json={"username": "alice", "primaryEmail": "alice@example.com", "password": "x"},
+    )
     assert created.status_code == 200
     assert created.json()["hasPassword"] is True
     found = api("GET", "/api/users", params={"search": "%alice%"})
@@ -82,12 +96,25 @@ def test_create_and_search_users(api: Api) -> None:
     assert found.headers["Total-Number"] == "1"
 
 
-def test_update_user_replaces_custom_data_and_clears_with_null(api: Api, logto_emulator: EmulatorServer) -> None:
+def test_update_user_replaces_custom_data_and_clears_with_null(
+    api: Api, logto_emulator: EmulatorServer
+) -> None:
     user_id = _demo_id(logto_emulator)
     api("PATCH", f"/api/users/{user_id}/custom-data", json={"customData": {"a": 1, "b": 2}})
-    body = api("PATCH", f"/api/users/{user_id}", json={"name": None, "customData": {"c": 3}, "primaryPhone": "15551234567"}).json()
-    assert body["name"] is None and body["customData"] == {"c": 3} and body["primaryPhone"] == "15551234567"
-    assert api("PATCH", f"/api/users/{user_id}", json={"primaryEmail": ""}).json()["primaryEmail"] is None
+    body = api(
+        "PATCH",
+        f"/api/users/{user_id}",
+        json={"name": None, "customData": {"c": 3}, "primaryPhone": "15551234567"},
+    ).json()
+    assert (
+        body["name"] is None
+        and body["customData"] == {"c": 3}
+        and body["primaryPhone"] == "15551234567"
+    )
+    assert (
+        api("PATCH", f"/api/users/{user_id}", json={"primaryEmail": ""}).json()["primaryEmail"]
+        is None
+    )
 
 
 @pytest.mark.parametrize(
@@ -98,8 +125,12 @@ def test_update_user_replaces_custom_data_and_clears_with_null(api: Api, logto_e
         ("primaryPhone", "15550000000", "user.phone_already_in_use"),
     ],
 )
-def test_update_user_collisions_are_422(api: Api, logto_emulator: EmulatorServer, field: str, value: str, code: str) -> None:
-    logto_emulator.state.create_user(username="other", primary_email="taken@example.com", primary_phone="15550000000")
+def test_update_user_collisions_are_422(
+    api: Api, logto_emulator: EmulatorServer, field: str, value: str, code: str
+) -> None:
+    logto_emulator.state.create_user(
+        username="other", primary_email="taken@example.com", primary_phone="15550000000"
+    )
     if field == "username":
         target = api("POST", "/api/users", json={"username": "someone"}).json()["id"]
     else:
@@ -109,15 +140,31 @@ def test_update_user_collisions_are_422(api: Api, logto_emulator: EmulatorServer
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("username", "1abc"), ("username", "has space"), ("primaryPhone", "+15551234567"), ("primaryEmail", "nope"), ("avatar", "ftp://x")],
+    [
+        ("username", "1abc"),
+        ("username", "has space"),
+        ("primaryPhone", "+15551234567"),
+        ("primaryEmail", "nope"),
+        ("avatar", "ftp://x"),
+    ],
 )
-def test_update_user_guard_is_400(api: Api, logto_emulator: EmulatorServer, field: str, value: str) -> None:
-    _error(api("PATCH", f"/api/users/{_demo_id(logto_emulator)}", json={field: value}), 400, "guard.invalid_input")
+def test_update_user_guard_is_400(
+    api: Api, logto_emulator: EmulatorServer, field: str, value: str
+) -> None:
+    _error(
+        api("PATCH", f"/api/users/{_demo_id(logto_emulator)}", json={field: value}),
+        400,
+        "guard.invalid_input",
+    )
 
 
 def test_profile_is_merged(api: Api, logto_emulator: EmulatorServer) -> None:
     user_id = _demo_id(logto_emulator)
-    api("PATCH", f"/api/users/{user_id}/profile", json={"profile": {"givenName": "De", "address": {"country": "NL"}}})
+    api(
+        "PATCH",
+        f"/api/users/{user_id}/profile",
+        json={"profile": {"givenName": "De", "address": {"country": "NL"}}},
+    )
     body = api("PATCH", f"/api/users/{user_id}/profile", json={"profile": {"familyName": "Mo"}})
     assert body.json() == {"givenName": "De", "familyName": "Mo", "address": {"country": "NL"}}
 
@@ -125,7 +172,9 @@ def test_profile_is_merged(api: Api, logto_emulator: EmulatorServer) -> None:
 def test_custom_data_is_merged_at_the_top_level(api: Api, logto_emulator: EmulatorServer) -> None:
     user_id = _demo_id(logto_emulator)
     api("PATCH", f"/api/users/{user_id}/custom-data", json={"customData": {"a": {"x": 1}, "b": 2}})
-    body = api("PATCH", f"/api/users/{user_id}/custom-data", json={"customData": {"a": {"y": 1}}}).json()
+    body = api(
+        "PATCH", f"/api/users/{user_id}/custom-data", json={"customData": {"a": {"y": 1}}}
+    ).json()
     assert body == {"a": {"y": 1}, "b": 2}
     assert api("GET", f"/api/users/{user_id}/custom-data").json() == body
 
@@ -133,8 +182,13 @@ def test_custom_data_is_merged_at_the_top_level(api: Api, logto_emulator: Emulat
 def test_logto_configs(api: Api, logto_emulator: EmulatorServer) -> None:
     user_id = _demo_id(logto_emulator)
     default = api("GET", f"/api/users/{user_id}/logto-configs").json()
-    assert default == {"mfa": {"enabled": False, "skipped": False, "skipMfaOnSignIn": False}, "passkeySignIn": {"skipped": False}}
-    body = api("PATCH", f"/api/users/{user_id}/logto-configs", json={"mfa": {"enabled": True}}).json()
+    assert default == {
+        "mfa": {"enabled": False, "skipped": False, "skipMfaOnSignIn": False},
+        "passkeySignIn": {"skipped": False},
+    }
+    body = api(
+        "PATCH", f"/api/users/{user_id}/logto-configs", json={"mfa": {"enabled": True}}
+    ).json()
     assert body["mfa"]["enabled"] is True and body["mfa"]["skipped"] is False
 
 
@@ -142,7 +196,12 @@ def test_suspend_and_delete_sign_the_user_out(api: Api, logto_emulator: Emulator
     user_id = _demo_id(logto_emulator)
     state = logto_emulator.state
     state.sessions["s1"] = {"uid": "s1", "accountId": user_id, "exp": time.time() + 60}
-    assert api("PATCH", f"/api/users/{user_id}/is-suspended", json={"isSuspended": True}).json()["isSuspended"] is True
+    assert (
+        api("PATCH", f"/api/users/{user_id}/is-suspended", json={"isSuspended": True}).json()[
+            "isSuspended"
+        ]
+        is True
+    )
     assert state.sessions == {}
     assert api("DELETE", f"/api/users/{user_id}").status_code == 204
     _error(api("DELETE", f"/api/users/{user_id}"), 404, "entity.not_exists_with_id")
@@ -152,11 +211,23 @@ def test_suspend_and_delete_sign_the_user_out(api: Api, logto_emulator: Emulator
 def test_password_verify_and_set(api: Api, logto_emulator: EmulatorServer) -> None:
     user_id = _demo_id(logto_emulator)
     assert api("GET", f"/api/users/{user_id}/has-password").json() == {"hasPassword": True}
-    assert api("POST", f"/api/users/{user_id}/password/verify", json={"password": DEMO_USER.password}).status_code == 204
-    _error(api("POST", f"/api/users/{user_id}/password/verify", json={"password": "wrong"}), 422, "session.invalid_credentials")
+    assert (
+        api(
+            "POST", f"/api/users/{user_id}/password/verify", json={"password": DEMO_USER.password}
+        ).status_code
+        == 204
+    )
+    _error(
+        api("POST", f"/api/users/{user_id}/password/verify", json={"password": "wrong"}),
+        422,
+        "session.invalid_credentials",
+    )
     # No policy on set, as in Logto.
     assert api("PATCH", f"/api/users/{user_id}/password", json={"password": "a"}).status_code == 200
-    assert api("POST", f"/api/users/{user_id}/password/verify", json={"password": "a"}).status_code == 204
+    assert (
+        api("POST", f"/api/users/{user_id}/password/verify", json={"password": "a"}).status_code
+        == 204
+    )
 
 
 @pytest.mark.parametrize(
@@ -168,8 +239,14 @@ def test_password_verify_and_set(api: Api, logto_emulator: EmulatorServer) -> No
         ("demodemo!", ["password_rejected.restricted.user_info"]),
     ],
 )
-def test_check_password_issues(api: Api, logto_emulator: EmulatorServer, password: str, codes: list[str]) -> None:
-    response = api("POST", "/api/sign-in-exp/default/check-password", json={"password": password, "userId": _demo_id(logto_emulator)})
+def test_check_password_issues(
+    api: Api, logto_emulator: EmulatorServer, password: str, codes: list[str]
+) -> None:
+    response = api(
+        "POST",
+        "/api/sign-in-exp/default/check-password",
+        json={"password": password, "userId": _demo_id(logto_emulator)},
+    )
     assert response.status_code == 400
     body = response.json()
     assert body["result"] is False
@@ -180,21 +257,48 @@ def test_check_password_issues(api: Api, logto_emulator: EmulatorServer, passwor
 
 def test_check_password_accepts_a_good_one(api: Api, logto_emulator: EmulatorServer) -> None:
     response = api(
-        "POST", "/api/sign-in-exp/default/check-password", json={"password": "Correct-Horse-7", "userId": _demo_id(logto_emulator)}
+        "POST",
+        "/api/sign-in-exp/default/check-password",
+        json={"password": "Correct-Horse-7", "userId": _demo_id(logto_emulator)},
     )
     assert response.status_code == 200 and response.json() == {"result": True}
 
 
 # -- verification codes -------------------------------------------------------------------------
 def test_verification_code_round_trip(api: Api, logto_emulator: EmulatorServer) -> None:
-    assert api("POST", "/api/verification-codes", json={"email": "new@example.com"}).status_code == 204
+    assert (
+        api("POST", "/api/verification-codes", json={"email": "new@example.com"}).status_code == 204
+    )
     code = logto_emulator.state.last_code(email="new@example.com")
     assert code is not None and len(code) == 6 and code.isdigit()
     wrong = "000000" if code != "000000" else "111111"
-    _error(api("POST", "/api/verification-codes/verify", json={"email": "new@example.com", "verificationCode": wrong}), 400, "verification_code.code_mismatch")
-    assert api("POST", "/api/verification-codes/verify", json={"email": "new@example.com", "verificationCode": code}).status_code == 204
+    _error(
+        api(
+            "POST",
+            "/api/verification-codes/verify",
+            json={"email": "new@example.com", "verificationCode": wrong},
+        ),
+        400,
+        "verification_code.code_mismatch",
+    )
+    assert (
+        api(
+            "POST",
+            "/api/verification-codes/verify",
+            json={"email": "new@example.com", "verificationCode": code},
+        ).status_code
+        == 204
+    )
     # Consumed: a second use finds nothing.
-    _error(api("POST", "/api/verification-codes/verify", json={"email": "new@example.com", "verificationCode": code}), 400, "verification_code.not_found")
+    _error(
+        api(
+            "POST",
+            "/api/verification-codes/verify",
+            json={"email": "new@example.com", "verificationCode": code},
+        ),
+        400,
+        "verification_code.not_found",
+    )
 
 
 def test_verification_code_tries_and_expiry(api: Api, logto_emulator: EmulatorServer) -> None:
@@ -202,12 +306,32 @@ def test_verification_code_tries_and_expiry(api: Api, logto_emulator: EmulatorSe
     code = logto_emulator.state.last_code(phone="15551234567")
     wrong = "000000" if code != "000000" else "111111"
     for _ in range(10):
-        api("POST", "/api/verification-codes/verify", json={"phone": "15551234567", "verificationCode": wrong})
-    _error(api("POST", "/api/verification-codes/verify", json={"phone": "15551234567", "verificationCode": code}), 400, "verification_code.exceed_max_try")
+        api(
+            "POST",
+            "/api/verification-codes/verify",
+            json={"phone": "15551234567", "verificationCode": wrong},
+        )
+    _error(
+        api(
+            "POST",
+            "/api/verification-codes/verify",
+            json={"phone": "15551234567", "verificationCode": code},
+        ),
+        400,
+        "verification_code.exceed_max_try",
+    )
     api("POST", "/api/verification-codes", json={"phone": "15551234567"})
     logto_emulator.state.codes[-1].created_at -= 601
     code = logto_emulator.state.last_code(phone="15551234567")
-    _error(api("POST", "/api/verification-codes/verify", json={"phone": "15551234567", "verificationCode": code}), 400, "verification_code.expired")
+    _error(
+        api(
+            "POST",
+            "/api/verification-codes/verify",
+            json={"phone": "15551234567", "verificationCode": code},
+        ),
+        400,
+        "verification_code.expired",
+    )
 
 
 def test_verification_code_needs_email_or_phone(api: Api) -> None:
@@ -219,27 +343,49 @@ def test_connectors_and_link_unlink(api: Api, logto_emulator: EmulatorServer) ->
     (connector,) = [c for c in api("GET", "/api/connectors").json() if c["type"] == "Social"]
     assert connector["target"] == "mock-social" and connector["name"]["en"] == "Mock Social"
     redirect_to = api(
-        "POST", f"/api/connectors/{connector['id']}/authorization-uri", json={"state": "s1", "redirectUri": "http://127.0.0.1:8000/cb"}
+        "POST",
+        f"/api/connectors/{connector['id']}/authorization-uri",
+        json={"state": "s1", "redirectUri": "http://127.0.0.1:8000/cb"},
     ).json()["redirectTo"]
     assert redirect_to.startswith(logto_emulator.url + "/mock-social/authorize?")
     # A person picks an identity at the mock provider and comes back with code + state.
-    back = requests.post(redirect_to, data={"userId": "social-42", "action": "allow"}, allow_redirects=False, timeout=5)
+    back = requests.post(
+        redirect_to,
+        data={"userId": "social-42", "action": "allow"},
+        allow_redirects=False,
+        timeout=5,
+    )
     assert back.status_code == 303
     location = back.headers["Location"]
     assert location.startswith("http://127.0.0.1:8000/cb?") and "state=s1" in location
     query = dict(p.split("=", 1) for p in location.split("?", 1)[1].split("&"))
     user_id = _demo_id(logto_emulator)
-    linked = api("POST", f"/api/users/{user_id}/identities", json={"connectorId": connector["id"], "connectorData": query})
+    linked = api(
+        "POST",
+        f"/api/users/{user_id}/identities",
+        json={"connectorId": connector["id"], "connectorData": query},
+    )
     assert linked.status_code == 200
     assert linked.json()["mock-social"]["userId"] == "social-42"
     other = api("POST", "/api/users", json={"username": "bob"}).json()["id"]
     _error(
-        api("POST", f"/api/users/{other}/identities", json={"connectorId": connector["id"], "connectorData": {"code": "c", "userId": "social-42"}}),
+        api(
+            "POST",
+            f"/api/users/{other}/identities",
+            json={
+                "connectorId": connector["id"],
+                "connectorData": {"code": "c", "userId": "social-42"},
+            },
+        ),
         422,
         "user.identity_already_in_use",
     )
     assert api("DELETE", f"/api/users/{user_id}/identities/mock-social").json()["identities"] == {}
-    _error(api("DELETE", f"/api/users/{user_id}/identities/mock-social"), 404, "user.identity_not_exist")
+    _error(
+        api("DELETE", f"/api/users/{user_id}/identities/mock-social"),
+        404,
+        "user.identity_not_exist",
+    )
 
 
 # -- MFA ------------------------------------------------------------------------------------------
@@ -247,11 +393,23 @@ def test_mfa_verifications(api: Api, logto_emulator: EmulatorServer) -> None:
     user_id = _demo_id(logto_emulator)
     path = f"/api/users/{user_id}/mfa-verifications"
     assert api("GET", path).json() == []
-    _error(api("POST", path, json={"type": "BackupCode"}), 422, "session.mfa.backup_code_can_not_be_alone")
-    _error(api("POST", path, json={"type": "Totp", "secret": "not base32!"}), 422, "user.totp_secret_invalid")
+    _error(
+        api("POST", path, json={"type": "BackupCode"}),
+        422,
+        "session.mfa.backup_code_can_not_be_alone",
+    )
+    _error(
+        api("POST", path, json={"type": "Totp", "secret": "not base32!"}),
+        422,
+        "user.totp_secret_invalid",
+    )
     secret = pyotp.random_base32()
     totp = api("POST", path, json={"type": "Totp", "secret": secret}).json()
-    assert totp["type"] == "Totp" and totp["secret"] == secret and totp["secretQrCode"].startswith("data:")
+    assert (
+        totp["type"] == "Totp"
+        and totp["secret"] == secret
+        and totp["secretQrCode"].startswith("data:")
+    )
     _error(api("POST", path, json={"type": "Totp"}), 422, "user.totp_already_in_use")
     codes = api("POST", path, json={"type": "BackupCode"}).json()["codes"]
     assert len(codes) == 10
@@ -271,7 +429,9 @@ def test_personal_access_tokens(api: Api, logto_emulator: EmulatorServer) -> Non
     assert created.status_code == 201 and created.json()["value"].startswith("pat_")
     _error(api("POST", path, json={"name": "ci"}), 422, "user.personal_access_token_name_exists")
     _error(api("POST", path, json={"name": "old", "expiresAt": 1}), 400, "request.invalid_input")
-    assert api("PATCH", path, json={"currentName": "ci", "name": "deploy"}).json()["name"] == "deploy"
+    assert (
+        api("PATCH", path, json={"currentName": "ci", "name": "deploy"}).json()["name"] == "deploy"
+    )
     api("POST", path, json={"name": "second"})
     assert sorted(t["name"] for t in api("GET", path).json()) == ["deploy", "second"]
     assert api("POST", f"{path}/delete", json={"name": "deploy"}).status_code == 204
@@ -291,6 +451,17 @@ def test_sessions_list_and_revoke(api: Api, logto_emulator: EmulatorServer) -> N
     assert payload["accountId"] == user_id and payload["kind"] == "Session"
     assert set(payload["authorizations"]) == {"demo-web-app"}
     assert session["lastSubmission"]["interactionEvent"] == "SignIn"
-    assert api("DELETE", f"/api/users/{user_id}/sessions/{payload['uid']}", params={"revokeGrantsTarget": "all"}).status_code == 204
+    assert (
+        api(
+            "DELETE",
+            f"/api/users/{user_id}/sessions/{payload['uid']}",
+            params={"revokeGrantsTarget": "all"},
+        ).status_code
+        == 204
+    )
     assert api("GET", f"/api/users/{user_id}/sessions").json() == {"sessions": []}
-    _error(api("DELETE", f"/api/users/{user_id}/sessions/{payload['uid']}"), 404, "oidc.session_not_found")
+    _error(
+        api("DELETE", f"/api/users/{user_id}/sessions/{payload['uid']}"),
+        404,
+        "oidc.session_not_found",
+    )

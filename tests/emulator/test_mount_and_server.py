@@ -24,7 +24,9 @@ def _host_app(environ: dict[str, Any], start_response: Callable[..., Any]) -> It
     return [f"host {environ['PATH_INFO']}".encode()]
 
 
-def _call(app: Callable[..., Iterable[bytes]], path: str, query: str = "") -> tuple[str, dict[str, str], bytes]:
+def _call(
+    app: Callable[..., Iterable[bytes]], path: str, query: str = ""
+) -> tuple[str, dict[str, str], bytes]:
     captured: dict[str, Any] = {}
 
     def start_response(status: str, headers: list[tuple[str, str]]) -> None:
@@ -82,7 +84,9 @@ def test_demo_state_registers_demo_redirect_uris(monkeypatch: pytest.MonkeyPatch
     assert user is not None and user["primaryEmail"] == DEMO_USER.primary_email and user["_sso"]
 
 
-def test_announce_demo_user_prints_once(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_announce_demo_user_prints_once(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     import logto_emulator.seed as seed
 
     monkeypatch.setattr(seed, "_announced", False)
@@ -111,7 +115,9 @@ def test_server_delay_and_stop() -> None:
         requests.get(url + "/oidc/jwks", timeout=2)
 
 
-def test_emulator_helpers_outbox_stats_reset(logto_emulator: EmulatorServer, caplog: pytest.LogCaptureFixture) -> None:
+def test_emulator_helpers_outbox_stats_reset(
+    logto_emulator: EmulatorServer, caplog: pytest.LogCaptureFixture
+) -> None:
     state = logto_emulator.state
     with caplog.at_level(logging.INFO, logger="logto_emulator"):
         state.issue_code("email", "a@example.com")
@@ -120,7 +126,9 @@ def test_emulator_helpers_outbox_stats_reset(logto_emulator: EmulatorServer, cap
     outbox = requests.get(logto_emulator.url + "/_emulator/outbox", timeout=5).json()
     assert [m["to"] for m in outbox] == ["15551234567", "a@example.com"]  # newest first
     page = requests.get(logto_emulator.url + "/outbox", timeout=5)
-    assert page.status_code == 200 and page.text.index("15551234567") < page.text.index("a@example.com")
+    assert page.status_code == 200 and page.text.index("15551234567") < page.text.index(
+        "a@example.com"
+    )
     stats = requests.get(logto_emulator.url + "/_emulator/stats", timeout=5).json()
     assert stats["management_api_calls"] == 0 and stats["m2m_tokens_issued"] == 0
     assert requests.post(logto_emulator.url + "/_emulator/reset", timeout=5).status_code == 204

@@ -12,7 +12,6 @@ from urllib.parse import parse_qs, urlsplit
 
 import jwt
 import pyotp
-import pytest
 import requests
 
 from logto_emulator.seed import DEMO_CLIENTS, DEMO_USER
@@ -54,7 +53,9 @@ def _follow_to_form(browser: requests.Session, response: requests.Response) -> r
     return form
 
 
-def _sign_in(browser: requests.Session, form: requests.Response, identifier: str, password: str) -> requests.Response:
+def _sign_in(
+    browser: requests.Session, form: requests.Response, identifier: str, password: str
+) -> requests.Response:
     return browser.post(
         _form_action(form.text),
         data={"identifier": identifier, "password": password, "action": "sign_in"},
@@ -67,12 +68,19 @@ def _exchange(url: str, code: str, **extra: str) -> requests.Response:
     return requests.post(
         url + "/oidc/token",
         auth=WEB_AUTH,
-        data={"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT_URI, **extra},
+        data={
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": REDIRECT_URI,
+            **extra,
+        },
         timeout=5,
     )
 
 
-def _full_sign_in(emu: EmulatorServer, browser: requests.Session, nonce: str = "n-1") -> dict[str, Any]:
+def _full_sign_in(
+    emu: EmulatorServer, browser: requests.Session, nonce: str = "n-1"
+) -> dict[str, Any]:
     form = _follow_to_form(browser, _authorize(browser, emu.url, nonce=nonce))
     done = _sign_in(browser, form, DEMO_USER.username, DEMO_USER.password)
     assert done.status_code == 303
@@ -90,14 +98,20 @@ def _verify_id_token(emu: EmulatorServer, id_token: str, nonce: str = "n-1") -> 
     (jwk,) = [k for k in jwks["keys"] if k["kid"] == header["kid"]]
     key = jwt.PyJWK(jwk).key
     claims = jwt.decode(
-        id_token, key, algorithms=["ES384"], audience=DEMO_CLIENTS.web_app_id, issuer=config["issuer"]
+        id_token,
+        key,
+        algorithms=["ES384"],
+        audience=DEMO_CLIENTS.web_app_id,
+        issuer=config["issuer"],
     )
     assert claims["nonce"] == nonce
     return dict(claims)
 
 
 def test_discovery_lists_logto_endpoints_and_es384(logto_emulator: EmulatorServer) -> None:
-    config = requests.get(logto_emulator.url + "/oidc/.well-known/openid-configuration", timeout=5).json()
+    config = requests.get(
+        logto_emulator.url + "/oidc/.well-known/openid-configuration", timeout=5
+    ).json()
     base = logto_emulator.url + "/oidc"
     assert config["issuer"] == base
     assert config["authorization_endpoint"] == base + "/auth"
@@ -107,13 +121,20 @@ def test_discovery_lists_logto_endpoints_and_es384(logto_emulator: EmulatorServe
     assert config["end_session_endpoint"] == base + "/session/end"
     assert config["id_token_signing_alg_values_supported"] == ["ES384"]
     assert "client_secret_basic" in config["token_endpoint_auth_methods_supported"]
-    assert {"openid", "profile", "email", "phone", "custom_data", "identities"} <= set(config["scopes_supported"])
+    assert {"openid", "profile", "email", "phone", "custom_data", "identities"} <= set(
+        config["scopes_supported"]
+    )
     assert config["code_challenge_methods_supported"] == ["S256"]
 
 
 def test_jwks_is_a_p384_signing_key(logto_emulator: EmulatorServer) -> None:
     (key,) = requests.get(logto_emulator.url + "/oidc/jwks", timeout=5).json()["keys"]
-    assert key["kty"] == "EC" and key["crv"] == "P-384" and key["use"] == "sig" and key["alg"] == "ES384"
+    assert (
+        key["kty"] == "EC"
+        and key["crv"] == "P-384"
+        and key["use"] == "sig"
+        and key["alg"] == "ES384"
+    )
     assert key["kid"] and key["x"] and key["y"] and "d" not in key
 
 
@@ -153,7 +174,9 @@ def test_code_flow_end_to_end(logto_emulator: EmulatorServer) -> None:
     assert session["authorizations"][DEMO_CLIENTS.web_app_id]["sid"] == claims["sid"]
 
     info = requests.get(
-        logto_emulator.url + "/oidc/me", headers={"Authorization": f"Bearer {body['access_token']}"}, timeout=5
+        logto_emulator.url + "/oidc/me",
+        headers={"Authorization": f"Bearer {body['access_token']}"},
+        timeout=5,
     )
     assert info.status_code == 200
     assert info.json()["sub"] == user["id"]
@@ -163,7 +186,12 @@ def test_code_flow_end_to_end(logto_emulator: EmulatorServer) -> None:
 
 def test_code_is_single_use(logto_emulator: EmulatorServer) -> None:
     browser = requests.Session()
-    done = _sign_in(browser, _follow_to_form(browser, _authorize(browser, logto_emulator.url)), "demo", DEMO_USER.password)
+    done = _sign_in(
+        browser,
+        _follow_to_form(browser, _authorize(browser, logto_emulator.url)),
+        "demo",
+        DEMO_USER.password,
+    )
     code = _query(done.headers["Location"])["code"]
     assert _exchange(logto_emulator.url, code).status_code == 200
     again = _exchange(logto_emulator.url, code)
@@ -172,14 +200,21 @@ def test_code_is_single_use(logto_emulator: EmulatorServer) -> None:
 
 def test_pkce_s256_is_checked(logto_emulator: EmulatorServer) -> None:
     verifier = secrets.token_urlsafe(48)
-    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+    challenge = (
+        base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+    )
     browser = requests.Session()
     extra = {"code_challenge": challenge, "code_challenge_method": "S256"}
     form = _follow_to_form(browser, _authorize(browser, logto_emulator.url, extra=extra))
     code = _query(_sign_in(browser, form, "demo", DEMO_USER.password).headers["Location"])["code"]
-    assert _exchange(logto_emulator.url, code, code_verifier="wrong").json()["error"] == "invalid_grant"
+    assert (
+        _exchange(logto_emulator.url, code, code_verifier="wrong").json()["error"]
+        == "invalid_grant"
+    )
 
-    form = _follow_to_form(browser, _authorize(browser, logto_emulator.url, extra={**extra, "prompt": "login"}))
+    form = _follow_to_form(
+        browser, _authorize(browser, logto_emulator.url, extra={**extra, "prompt": "login"})
+    )
     code = _query(_sign_in(browser, form, "demo", DEMO_USER.password).headers["Location"])["code"]
     assert _exchange(logto_emulator.url, code, code_verifier=verifier).status_code == 200
 
@@ -196,13 +231,17 @@ def test_wrong_password_shows_the_form_again(logto_emulator: EmulatorServer) -> 
 def test_cancel_redirects_back_with_access_denied(logto_emulator: EmulatorServer) -> None:
     browser = requests.Session()
     form = _follow_to_form(browser, _authorize(browser, logto_emulator.url))
-    response = browser.post(_form_action(form.text), data={"action": "cancel"}, allow_redirects=False, timeout=5)
+    response = browser.post(
+        _form_action(form.text), data={"action": "cancel"}, allow_redirects=False, timeout=5
+    )
     assert response.status_code == 303
     query = _query(response.headers["Location"])
     assert query["error"] == "access_denied" and query["state"] == "st-1"
 
 
-def test_existing_session_skips_the_form_but_prompt_login_forces_it(logto_emulator: EmulatorServer) -> None:
+def test_existing_session_skips_the_form_but_prompt_login_forces_it(
+    logto_emulator: EmulatorServer,
+) -> None:
     browser = requests.Session()
     first = _verify_id_token(logto_emulator, _full_sign_in(logto_emulator, browser)["id_token"])
 
@@ -227,13 +266,19 @@ def test_max_age_forces_the_form_when_sign_in_is_older(logto_emulator: EmulatorS
     assert "/oidc/interaction/" in response.headers["Location"]
 
 
-def test_prompt_none_without_session_redirects_login_required(logto_emulator: EmulatorServer) -> None:
+def test_prompt_none_without_session_redirects_login_required(
+    logto_emulator: EmulatorServer,
+) -> None:
     response = _authorize(requests.Session(), logto_emulator.url, extra={"prompt": "none"})
     assert _query(response.headers["Location"])["error"] == "login_required"
 
 
-def test_unregistered_redirect_uri_gets_an_error_page_not_a_redirect(logto_emulator: EmulatorServer) -> None:
-    response = _authorize(requests.Session(), logto_emulator.url, extra={"redirect_uri": "https://evil.example/cb"})
+def test_unregistered_redirect_uri_gets_an_error_page_not_a_redirect(
+    logto_emulator: EmulatorServer,
+) -> None:
+    response = _authorize(
+        requests.Session(), logto_emulator.url, extra={"redirect_uri": "https://evil.example/cb"}
+    )
     assert response.status_code == 400
     assert "Location" not in response.headers
     assert "redirect_uri" in response.text
@@ -248,7 +293,12 @@ def test_token_refuses_secret_in_header_and_body(logto_emulator: EmulatorServer)
     response = requests.post(
         logto_emulator.url + "/oidc/token",
         auth=WEB_AUTH,
-        data={"grant_type": "authorization_code", "code": "x", "redirect_uri": REDIRECT_URI, "client_secret": DEMO_CLIENTS.web_app_secret},
+        data={
+            "grant_type": "authorization_code",
+            "code": "x",
+            "redirect_uri": REDIRECT_URI,
+            "client_secret": DEMO_CLIENTS.web_app_secret,
+        },
         timeout=5,
     )
     assert response.status_code == 400 and response.json()["error"] == "invalid_request"
@@ -271,13 +321,23 @@ def test_token_accepts_client_secret_post(logto_emulator: EmulatorServer) -> Non
 
 
 def test_token_with_a_wrong_secret_is_401_invalid_client(logto_emulator: EmulatorServer) -> None:
-    response = requests.post(logto_emulator.url + "/oidc/token", auth=("demo-web-app", "wrong"), data={"grant_type": "client_credentials"}, timeout=5)
+    response = requests.post(
+        logto_emulator.url + "/oidc/token",
+        auth=("demo-web-app", "wrong"),
+        data={"grant_type": "client_credentials"},
+        timeout=5,
+    )
     assert response.status_code == 401
     assert response.json()["error"] == "invalid_client"
 
 
 def test_token_for_an_unknown_client_is_400_invalid_client(logto_emulator: EmulatorServer) -> None:
-    response = requests.post(logto_emulator.url + "/oidc/token", auth=("nobody", "x"), data={"grant_type": "client_credentials"}, timeout=5)
+    response = requests.post(
+        logto_emulator.url + "/oidc/token",
+        auth=("nobody", "x"),
+        data={"grant_type": "client_credentials"},
+        timeout=5,
+    )
     assert response.status_code == 400
     assert response.json()["error_description"] == "invalid client nobody"
 
@@ -286,7 +346,11 @@ def test_client_credentials_for_the_management_api(logto_emulator: EmulatorServe
     response = requests.post(
         logto_emulator.url + "/oidc/token",
         auth=(DEMO_CLIENTS.m2m_app_id, DEMO_CLIENTS.m2m_app_secret),
-        data={"grant_type": "client_credentials", "resource": "https://default.logto.app/api", "scope": "all"},
+        data={
+            "grant_type": "client_credentials",
+            "resource": "https://default.logto.app/api",
+            "scope": "all",
+        },
         timeout=5,
     )
     body = response.json()
@@ -303,16 +367,24 @@ def test_client_credentials_for_the_management_api(logto_emulator: EmulatorServe
 
 
 def test_userinfo_refuses_a_bad_token(logto_emulator: EmulatorServer) -> None:
-    response = requests.get(logto_emulator.url + "/oidc/me", headers={"Authorization": "Bearer nope"}, timeout=5)
+    response = requests.get(
+        logto_emulator.url + "/oidc/me", headers={"Authorization": "Bearer nope"}, timeout=5
+    )
     assert response.status_code == 401 and response.json()["error"] == "invalid_token"
 
 
-def test_end_session_redirects_to_registered_uri_and_ends_the_session(logto_emulator: EmulatorServer) -> None:
+def test_end_session_redirects_to_registered_uri_and_ends_the_session(
+    logto_emulator: EmulatorServer,
+) -> None:
     browser = requests.Session()
     tokens = _full_sign_in(logto_emulator, browser)
     response = browser.get(
         logto_emulator.url + "/oidc/session/end",
-        params={"id_token_hint": tokens["id_token"], "post_logout_redirect_uri": "http://127.0.0.1:8000/", "state": "bye"},
+        params={
+            "id_token_hint": tokens["id_token"],
+            "post_logout_redirect_uri": "http://127.0.0.1:8000/",
+            "state": "bye",
+        },
         allow_redirects=False,
         timeout=5,
     )
@@ -323,10 +395,15 @@ def test_end_session_redirects_to_registered_uri_and_ends_the_session(logto_emul
     assert "/oidc/interaction/" in _authorize(browser, logto_emulator.url).headers["Location"]
 
 
-def test_end_session_refuses_an_unregistered_post_logout_uri(logto_emulator: EmulatorServer) -> None:
+def test_end_session_refuses_an_unregistered_post_logout_uri(
+    logto_emulator: EmulatorServer,
+) -> None:
     response = requests.get(
         logto_emulator.url + "/oidc/session/end",
-        params={"client_id": DEMO_CLIENTS.web_app_id, "post_logout_redirect_uri": "https://evil.example/"},
+        params={
+            "client_id": DEMO_CLIENTS.web_app_id,
+            "post_logout_redirect_uri": "https://evil.example/",
+        },
         allow_redirects=False,
         timeout=5,
     )
@@ -342,15 +419,25 @@ def test_totp_user_is_asked_for_a_code_after_the_password(logto_emulator: Emulat
     user = logto_emulator.state.find_user_by("username", "demo")
     assert user is not None
     secret = pyotp.random_base32()
-    user["_mfa"].append({"id": "totp1", "type": "Totp", "secret": secret, "createdAt": "2024-01-01T00:00:00.000Z"})
+    user["_mfa"].append(
+        {"id": "totp1", "type": "Totp", "secret": secret, "createdAt": "2024-01-01T00:00:00.000Z"}
+    )
     browser = requests.Session()
     form = _follow_to_form(browser, _authorize(browser, logto_emulator.url))
     step = _sign_in(browser, form, "demo", DEMO_USER.password)
     assert step.status_code == 200 and '<label for="totp">' in step.text
-    bad = browser.post(_form_action(step.text), data={"totp": "000000", "action": "verify_totp"}, allow_redirects=False, timeout=5)
+    bad = browser.post(
+        _form_action(step.text),
+        data={"totp": "000000", "action": "verify_totp"},
+        allow_redirects=False,
+        timeout=5,
+    )
     assert bad.status_code == 200 and "Invalid verification code" in bad.text
     good = browser.post(
-        _form_action(step.text), data={"totp": pyotp.TOTP(secret).now(), "action": "verify_totp"}, allow_redirects=False, timeout=5
+        _form_action(step.text),
+        data={"totp": pyotp.TOTP(secret).now(), "action": "verify_totp"},
+        allow_redirects=False,
+        timeout=5,
     )
     assert good.status_code == 303 and "code=" in good.headers["Location"]
 
@@ -364,15 +451,22 @@ def test_suspended_user_cannot_sign_in(logto_emulator: EmulatorServer) -> None:
     assert "suspended" in _sign_in(browser, form, "demo", DEMO_USER.password).text
 
 
-def test_extended_claims_in_the_id_token_only_when_the_tenant_enables_them(logto_emulator: EmulatorServer) -> None:
+def test_extended_claims_in_the_id_token_only_when_the_tenant_enables_them(
+    logto_emulator: EmulatorServer,
+) -> None:
     logto_emulator.state.extended_id_token_claims = {"custom_data", "identities", "sso_identities"}
     user = logto_emulator.state.find_user_by("username", "demo")
     assert user is not None
     user["customData"] = {"theme": "dark"}
     user["profile"] = {"givenName": "Demo", "address": {"country": "NL"}}
-    claims = _verify_id_token(logto_emulator, _full_sign_in(logto_emulator, requests.Session())["id_token"])
+    claims = _verify_id_token(
+        logto_emulator, _full_sign_in(logto_emulator, requests.Session())["id_token"]
+    )
     assert claims["custom_data"] == {"theme": "dark"}
-    assert claims["identities"] == {} and claims["sso_identities"][0]["identityId"] == "demo-sso-subject"
+    assert (
+        claims["identities"] == {}
+        and claims["sso_identities"][0]["identityId"] == "demo-sso-subject"
+    )
     assert claims["given_name"] == "Demo" and claims["preferred_username"] == "demo"
     assert "address" not in claims  # the address scope was not requested
 
@@ -381,11 +475,31 @@ def test_a_backup_code_works_once_as_second_factor(logto_emulator: EmulatorServe
     user = logto_emulator.state.find_user_by("username", "demo")
     assert user is not None
     user["_mfa"] += [
-        {"id": "totp1", "type": "Totp", "secret": pyotp.random_base32(), "createdAt": "2024-01-01T00:00:00.000Z"},
-        {"id": "bc1", "type": "BackupCode", "codes": [{"code": "0123456789", "usedAt": None}], "createdAt": "2024-01-01T00:00:00.000Z"},
+        {
+            "id": "totp1",
+            "type": "Totp",
+            "secret": pyotp.random_base32(),
+            "createdAt": "2024-01-01T00:00:00.000Z",
+        },
+        {
+            "id": "bc1",
+            "type": "BackupCode",
+            "codes": [{"code": "0123456789", "usedAt": None}],
+            "createdAt": "2024-01-01T00:00:00.000Z",
+        },
     ]
     for expected in (303, 200):
         browser = requests.Session()
-        step = _sign_in(browser, _follow_to_form(browser, _authorize(browser, logto_emulator.url)), "demo", DEMO_USER.password)
-        answer = browser.post(_form_action(step.text), data={"totp": "0123456789", "action": "verify_totp"}, allow_redirects=False, timeout=5)
+        step = _sign_in(
+            browser,
+            _follow_to_form(browser, _authorize(browser, logto_emulator.url)),
+            "demo",
+            DEMO_USER.password,
+        )
+        answer = browser.post(
+            _form_action(step.text),
+            data={"totp": "0123456789", "action": "verify_totp"},
+            allow_redirects=False,
+            timeout=5,
+        )
         assert answer.status_code == expected

@@ -45,7 +45,12 @@ def _literal_formats_as_enums(node: Any) -> Any:
         return node
     result = {key: _literal_formats_as_enums(value) for key, value in node.items()}
     literal = result.get("format")
-    if isinstance(literal, str) and len(literal) >= 2 and literal[0] == literal[-1] == '"' and "enum" not in result:
+    if (
+        isinstance(literal, str)
+        and len(literal) >= 2
+        and literal[0] == literal[-1] == '"'
+        and "enum" not in result
+    ):
         result["enum"] = [literal[1:-1]]
     return result
 
@@ -59,15 +64,30 @@ def assert_conforms(response: requests.Response, method: str, template: str) -> 
     spec = _spec()
     operation = spec["paths"][template][method.lower()]
     status = str(response.status_code)
-    assert status in operation["responses"], f"{method} {template} answered {status}, documented: {sorted(operation['responses'])}"
+    assert status in operation["responses"], (
+        f"{method} {template} answered {status}, documented: {sorted(operation['responses'])}"
+    )
     content = operation["responses"][status].get("content", {}).get("application/json")
     if content is None:
         return
-    registry: Registry = Registry().with_resource(SPEC_URI, Resource(contents=spec, specification=DRAFT4))
-    pointer = _pointer("paths", template, method.lower(), "responses", status, "content", "application/json", "schema")
+    registry: Registry = Registry().with_resource(
+        SPEC_URI, Resource(contents=spec, specification=DRAFT4)
+    )
+    pointer = _pointer(
+        "paths",
+        template,
+        method.lower(),
+        "responses",
+        status,
+        "content",
+        "application/json",
+        "schema",
+    )
     validator = OAS30Validator({"$ref": f"{SPEC_URI}#{pointer}"}, registry=registry)
     errors = sorted(validator.iter_errors(response.json()), key=lambda e: list(e.path))
-    assert not errors, f"{method} {template}: " + "; ".join(f"{list(e.path)}: {e.message}" for e in errors[:5])
+    assert not errors, f"{method} {template}: " + "; ".join(
+        f"{list(e.path)}: {e.message}" for e in errors[:5]
+    )
 
 
 Case = Callable[[Api, EmulatorServer, str], tuple[requests.Response, str, str]]
@@ -88,7 +108,11 @@ def _signed_in(emu: EmulatorServer) -> None:
 CASES: dict[str, Case] = {
     "list users": lambda api, emu, uid: (api("GET", "/api/users"), "GET", "/api/users"),
     "create user": lambda api, emu, uid: (
-        api("POST", "/api/users", json={"username": "carol", "primaryEmail": "c@example.com", "password": "pw"}),
+        api(
+            "POST",
+            "/api/users",
+            json={"username": "carol", "primaryEmail": "c@example.com", "password": "pw"},
+        ),
         "POST",
         "/api/users",
     ),
@@ -103,25 +127,49 @@ CASES: dict[str, Case] = {
         "/api/users/{userId}",
     ),
     "update user collision": lambda api, emu, uid: (
-        api("PATCH", f"/api/users/{api('POST', '/api/users', json={'username': 'x1'}).json()['id']}", json={"username": "demo"}),
+        api(
+            "PATCH",
+            f"/api/users/{api('POST', '/api/users', json={'username': 'x1'}).json()['id']}",
+            json={"username": "demo"},
+        ),
         "PATCH",
         "/api/users/{userId}",
     ),
-    "delete user": lambda api, emu, uid: (api("DELETE", f"/api/users/{uid}"), "DELETE", "/api/users/{userId}"),
+    "delete user": lambda api, emu, uid: (
+        api("DELETE", f"/api/users/{uid}"),
+        "DELETE",
+        "/api/users/{userId}",
+    ),
     "update profile": lambda api, emu, uid: (
-        api("PATCH", f"/api/users/{uid}/profile", json={"profile": {"givenName": "A", "address": {"country": "NL"}}}),
+        api(
+            "PATCH",
+            f"/api/users/{uid}/profile",
+            json={"profile": {"givenName": "A", "address": {"country": "NL"}}},
+        ),
         "PATCH",
         "/api/users/{userId}/profile",
     ),
-    "get custom data": lambda api, emu, uid: (api("GET", f"/api/users/{uid}/custom-data"), "GET", "/api/users/{userId}/custom-data"),
+    "get custom data": lambda api, emu, uid: (
+        api("GET", f"/api/users/{uid}/custom-data"),
+        "GET",
+        "/api/users/{userId}/custom-data",
+    ),
     "update custom data": lambda api, emu, uid: (
         api("PATCH", f"/api/users/{uid}/custom-data", json={"customData": {"theme": "dark"}}),
         "PATCH",
         "/api/users/{userId}/custom-data",
     ),
-    "get logto configs": lambda api, emu, uid: (api("GET", f"/api/users/{uid}/logto-configs"), "GET", "/api/users/{userId}/logto-configs"),
+    "get logto configs": lambda api, emu, uid: (
+        api("GET", f"/api/users/{uid}/logto-configs"),
+        "GET",
+        "/api/users/{userId}/logto-configs",
+    ),
     "update logto configs": lambda api, emu, uid: (
-        api("PATCH", f"/api/users/{uid}/logto-configs", json={"mfa": {"enabled": True}, "passkeySignIn": {"skipped": True}}),
+        api(
+            "PATCH",
+            f"/api/users/{uid}/logto-configs",
+            json={"mfa": {"enabled": True}, "passkeySignIn": {"skipped": True}},
+        ),
         "PATCH",
         "/api/users/{userId}/logto-configs",
     ),
@@ -130,7 +178,11 @@ CASES: dict[str, Case] = {
         "PATCH",
         "/api/users/{userId}/is-suspended",
     ),
-    "has password": lambda api, emu, uid: (api("GET", f"/api/users/{uid}/has-password"), "GET", "/api/users/{userId}/has-password"),
+    "has password": lambda api, emu, uid: (
+        api("GET", f"/api/users/{uid}/has-password"),
+        "GET",
+        "/api/users/{userId}/has-password",
+    ),
     "verify password": lambda api, emu, uid: (
         api("POST", f"/api/users/{uid}/password/verify", json={"password": "wrong"}),
         "POST",
@@ -142,12 +194,18 @@ CASES: dict[str, Case] = {
         "/api/users/{userId}/password",
     ),
     "check password ok": lambda api, emu, uid: (
-        api("POST", "/api/sign-in-exp/default/check-password", json={"password": "Correct-Horse-7"}),
+        api(
+            "POST", "/api/sign-in-exp/default/check-password", json={"password": "Correct-Horse-7"}
+        ),
         "POST",
         "/api/sign-in-exp/default/check-password",
     ),
     "check password issues": lambda api, emu, uid: (
-        api("POST", "/api/sign-in-exp/default/check-password", json={"password": "short", "userId": uid}),
+        api(
+            "POST",
+            "/api/sign-in-exp/default/check-password",
+            json={"password": "short", "userId": uid},
+        ),
         "POST",
         "/api/sign-in-exp/default/check-password",
     ),
@@ -157,11 +215,19 @@ CASES: dict[str, Case] = {
         "/api/verification-codes",
     ),
     "verify code": lambda api, emu, uid: (
-        api("POST", "/api/verification-codes/verify", json={"email": "a@example.com", "verificationCode": "123456"}),
+        api(
+            "POST",
+            "/api/verification-codes/verify",
+            json={"email": "a@example.com", "verificationCode": "123456"},
+        ),
         "POST",
         "/api/verification-codes/verify",
     ),
-    "list connectors": lambda api, emu, uid: (api("GET", "/api/connectors"), "GET", "/api/connectors"),
+    "list connectors": lambda api, emu, uid: (
+        api("GET", "/api/connectors"),
+        "GET",
+        "/api/connectors",
+    ),
     "get connector": lambda api, emu, uid: (
         api("GET", f"/api/connectors/{api('GET', '/api/connectors').json()[0]['id']}"),
         "GET",
@@ -180,7 +246,10 @@ CASES: dict[str, Case] = {
         api(
             "POST",
             f"/api/users/{uid}/identities",
-            json={"connectorId": api("GET", "/api/connectors").json()[0]["id"], "connectorData": {"code": "c", "userId": "s-1"}},
+            json={
+                "connectorId": api("GET", "/api/connectors").json()[0]["id"],
+                "connectorData": {"code": "c", "userId": "s-1"},
+            },
         ),
         "POST",
         "/api/users/{userId}/identities",
@@ -191,12 +260,19 @@ CASES: dict[str, Case] = {
         "/api/users/{userId}/identities/{target}",
     ),
     "list mfa": lambda api, emu, uid: (
-        (api("POST", f"/api/users/{uid}/mfa-verifications", json={"type": "Totp"}), api("GET", f"/api/users/{uid}/mfa-verifications"))[1],
+        (
+            api("POST", f"/api/users/{uid}/mfa-verifications", json={"type": "Totp"}),
+            api("GET", f"/api/users/{uid}/mfa-verifications"),
+        )[1],
         "GET",
         "/api/users/{userId}/mfa-verifications",
     ),
     "create totp": lambda api, emu, uid: (
-        api("POST", f"/api/users/{uid}/mfa-verifications", json={"type": "Totp", "secret": pyotp.random_base32()}),
+        api(
+            "POST",
+            f"/api/users/{uid}/mfa-verifications",
+            json={"type": "Totp", "secret": pyotp.random_base32()},
+        ),
         "POST",
         "/api/users/{userId}/mfa-verifications",
     ),
@@ -212,25 +288,39 @@ CASES: dict[str, Case] = {
         api(
             "DELETE",
             f"/api/users/{uid}/mfa-verifications/"
-            + (api("POST", f"/api/users/{uid}/mfa-verifications", json={"type": "Totp"}) and api("GET", f"/api/users/{uid}/mfa-verifications").json()[0]["id"]),
+            + (
+                api("POST", f"/api/users/{uid}/mfa-verifications", json={"type": "Totp"})
+                and api("GET", f"/api/users/{uid}/mfa-verifications").json()[0]["id"]
+            ),
         ),
         "DELETE",
         "/api/users/{userId}/mfa-verifications/{verificationId}",
     ),
     "list pats": lambda api, emu, uid: (
-        (api("POST", f"/api/users/{uid}/personal-access-tokens", json={"name": "a"}), api("GET", f"/api/users/{uid}/personal-access-tokens"))[1],
+        (
+            api("POST", f"/api/users/{uid}/personal-access-tokens", json={"name": "a"}),
+            api("GET", f"/api/users/{uid}/personal-access-tokens"),
+        )[1],
         "GET",
         "/api/users/{userId}/personal-access-tokens",
     ),
     "create pat": lambda api, emu, uid: (
-        api("POST", f"/api/users/{uid}/personal-access-tokens", json={"name": "b", "expiresAt": int(time.time() * 1000) + 60_000}),
+        api(
+            "POST",
+            f"/api/users/{uid}/personal-access-tokens",
+            json={"name": "b", "expiresAt": int(time.time() * 1000) + 60_000},
+        ),
         "POST",
         "/api/users/{userId}/personal-access-tokens",
     ),
     "rename pat": lambda api, emu, uid: (
         (
             api("POST", f"/api/users/{uid}/personal-access-tokens", json={"name": "c"}),
-            api("PATCH", f"/api/users/{uid}/personal-access-tokens", json={"currentName": "c", "name": "d"}),
+            api(
+                "PATCH",
+                f"/api/users/{uid}/personal-access-tokens",
+                json={"currentName": "c", "name": "d"},
+            ),
         )[1],
         "PATCH",
         "/api/users/{userId}/personal-access-tokens",
@@ -257,12 +347,18 @@ CASES: dict[str, Case] = {
         "/api/users/{userId}/sessions",
     ),
     "get session": lambda api, emu, uid: (
-        (_signed_in(emu), api("GET", f"/api/users/{uid}/sessions/{emu.state.active_sessions(uid)[0]['uid']}"))[1],
+        (
+            _signed_in(emu),
+            api("GET", f"/api/users/{uid}/sessions/{emu.state.active_sessions(uid)[0]['uid']}"),
+        )[1],
         "GET",
         "/api/users/{userId}/sessions/{sessionId}",
     ),
     "revoke session": lambda api, emu, uid: (
-        (_signed_in(emu), api("DELETE", f"/api/users/{uid}/sessions/{emu.state.active_sessions(uid)[0]['uid']}"))[1],
+        (
+            _signed_in(emu),
+            api("DELETE", f"/api/users/{uid}/sessions/{emu.state.active_sessions(uid)[0]['uid']}"),
+        )[1],
         "DELETE",
         "/api/users/{userId}/sessions/{sessionId}",
     ),
@@ -270,7 +366,9 @@ CASES: dict[str, Case] = {
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_response_conforms_to_logto_openapi(name: str, api: Api, logto_emulator: EmulatorServer) -> None:
+def test_response_conforms_to_logto_openapi(
+    name: str, api: Api, logto_emulator: EmulatorServer
+) -> None:
     _spec()
     response, method, template = CASES[name](api, logto_emulator, _demo(logto_emulator))
     assert response.status_code < 500, response.text

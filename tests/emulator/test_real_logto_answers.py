@@ -13,7 +13,12 @@ import jwt
 import pytest
 import requests
 
-from logto_emulator.password_policy import DEFAULT_POLICY, PasswordPolicy, UserInfoRequired, check_password
+from logto_emulator.password_policy import (
+    DEFAULT_POLICY,
+    PasswordPolicy,
+    UserInfoRequired,
+    check_password,
+)
 from logto_emulator.seed import DEMO_CLIENTS
 from logto_emulator.server import EmulatorServer
 from tests.emulator.conftest import MANAGEMENT_RESOURCE, REDIRECT_URI, Api
@@ -22,7 +27,11 @@ REAL_DISCOVERY = Path(__file__).parent / "data" / "logto-1.37.1-discovery.json"
 REAL_BASE = "http://127.0.0.1:3001"
 M2M_AUTH = (DEMO_CLIENTS.m2m_app_id, DEMO_CLIENTS.m2m_app_secret)
 WEB_AUTH = (DEMO_CLIENTS.web_app_id, DEMO_CLIENTS.web_app_secret)
-CLIENT_CREDENTIALS = {"grant_type": "client_credentials", "resource": MANAGEMENT_RESOURCE, "scope": "all"}
+CLIENT_CREDENTIALS = {
+    "grant_type": "client_credentials",
+    "resource": MANAGEMENT_RESOURCE,
+    "scope": "all",
+}
 CHECK_PASSWORD = "/api/sign-in-exp/default/check-password"
 
 
@@ -30,7 +39,10 @@ CHECK_PASSWORD = "/api/sign-in-exp/default/check-password"
 @pytest.fixture
 def probe_user_id(logto_emulator: EmulatorServer) -> str:
     user = logto_emulator.state.create_user(
-        username="probe_user", name="Jane Q Doe", primary_email="jdoe.mail@example.com", primary_phone="15551234567"
+        username="probe_user",
+        name="Jane Q Doe",
+        primary_email="jdoe.mail@example.com",
+        primary_phone="15551234567",
     )
     return str(user["id"])
 
@@ -54,7 +66,10 @@ REAL_POLICY_ANSWERS: list[tuple[str, list[dict[str, Any]]]] = [
     ("a" * 300, [_issue("too_long", max=256), _issue("restricted.repetition")]),
     ("abc", [_issue("too_short", min=8), _issue("restricted.sequence")]),
     ("abcd1234X", [_issue("restricted.sequence")]),
-    ("qwertyuiop", [_issue("restricted.sequence"), _issue("restricted.user_info")]),  # "Q" of the name
+    (
+        "qwertyuiop",
+        [_issue("restricted.sequence"), _issue("restricted.user_info")],
+    ),  # "Q" of the name
     ("aaa1bbb2", [_issue("restricted.repetition")]),
     ("Qz7!aaa", [_issue("too_short", min=8)]),
     ("Qz7!aaaa", []),
@@ -62,7 +77,14 @@ REAL_POLICY_ANSWERS: list[tuple[str, list[dict[str, Any]]]] = [
     ("janedoe123", [_issue("restricted.user_info"), _issue("restricted.sequence")]),
     ("JaneQDoe99!", []),
     ("jdoe.mail1234", [_issue("restricted.user_info"), _issue("restricted.sequence")]),
-    ("15551234567ab", [_issue("restricted.user_info"), _issue("restricted.repetition"), _issue("restricted.sequence")]),
+    (
+        "15551234567ab",
+        [
+            _issue("restricted.user_info"),
+            _issue("restricted.repetition"),
+            _issue("restricted.sequence"),
+        ],
+    ),
     ("zyxwvuts", [_issue("restricted.sequence")]),
     ("Hello World 2024", []),
     ("1qazxsw2", [_issue("restricted.sequence"), _issue("restricted.user_info")]),
@@ -73,7 +95,11 @@ REAL_POLICY_ANSWERS: list[tuple[str, list[dict[str, Any]]]] = [
 
 @pytest.mark.parametrize(("password", "issues"), REAL_POLICY_ANSWERS)
 def test_check_password_answers_as_real_logto(
-    api: Api, logto_emulator: EmulatorServer, probe_user_id: str, password: str, issues: list[dict[str, Any]]
+    api: Api,
+    logto_emulator: EmulatorServer,
+    probe_user_id: str,
+    password: str,
+    issues: list[dict[str, Any]],
 ) -> None:
     # The live Logto had its pwned check off; the emulator's default keeps it on.
     logto_emulator.state.password_policy = PasswordPolicy(reject_pwned=False)
@@ -86,9 +112,13 @@ def test_check_password_answers_as_real_logto(
         assert response.json() == {"result": True}
 
 
-def test_default_policy_needs_one_character_type_and_rejects_pwned(api: Api, probe_user_id: str) -> None:
+def test_default_policy_needs_one_character_type_and_rejects_pwned(
+    api: Api, probe_user_id: str
+) -> None:
     assert DEFAULT_POLICY.min_character_types == 1
-    accepted = api("POST", CHECK_PASSWORD, json={"password": "correcthorsebattery", "userId": probe_user_id})
+    accepted = api(
+        "POST", CHECK_PASSWORD, json={"password": "correcthorsebattery", "userId": probe_user_id}
+    )
     assert accepted.status_code == 200
     pwned = api("POST", CHECK_PASSWORD, json={"password": "12345678", "userId": probe_user_id})
     assert pwned.json()["issues"] == [_issue("pwned"), _issue("restricted.sequence")]
@@ -108,13 +138,19 @@ def test_check_password_without_user_still_answers_an_empty_password(api: Api) -
     # The user-info rule only runs over the password's characters: none, no error.
     response = api("POST", CHECK_PASSWORD, json={"password": ""})
     assert response.status_code == 400
-    assert response.json()["issues"] == [_issue("too_short", min=8), _issue("character_types", min=1)]
+    assert response.json()["issues"] == [
+        _issue("too_short", min=8),
+        _issue("character_types", min=1),
+    ]
 
 
 def test_check_password_for_an_unknown_user_is_404(api: Api) -> None:
     response = api("POST", CHECK_PASSWORD, json={"password": "Qz7!xLp9#w", "userId": "nonexistent"})
     assert response.status_code == 404
-    assert response.json() == {"code": "entity.not_found", "message": "The resource does not exist."}
+    assert response.json() == {
+        "code": "entity.not_found",
+        "message": "The resource does not exist.",
+    }
 
 
 def test_checker_needs_user_info_when_the_rule_is_on() -> None:
@@ -131,7 +167,10 @@ def test_checker_tolerates_three_unrestricted_characters() -> None:
 
 def test_checker_rejects_words_and_more_character_types() -> None:
     policy = PasswordPolicy(min_character_types=3, reject_words=("logto",), reject_pwned=False)
-    assert check_password("logtologto", {}, policy) == [_issue("character_types", min=3), _issue("restricted.words")]
+    assert check_password("logtologto", {}, policy) == [
+        _issue("character_types", min=3),
+        _issue("restricted.words"),
+    ]
 
 
 # -- token endpoint -------------------------------------------------------------------------------
@@ -140,13 +179,20 @@ def _token(url: str, **kwargs: Any) -> requests.Response:
 
 
 def test_client_secret_post_gets_a_token(logto_emulator: EmulatorServer) -> None:
-    response = _token(logto_emulator.url, data={**CLIENT_CREDENTIALS, "client_id": M2M_AUTH[0], "client_secret": M2M_AUTH[1]})
+    response = _token(
+        logto_emulator.url,
+        data={**CLIENT_CREDENTIALS, "client_id": M2M_AUTH[0], "client_secret": M2M_AUTH[1]},
+    )
     assert response.status_code == 200, response.text
     assert response.json()["scope"] == "all"
 
 
 def test_both_authentication_mechanisms_is_invalid_request(logto_emulator: EmulatorServer) -> None:
-    response = _token(logto_emulator.url, auth=M2M_AUTH, data={**CLIENT_CREDENTIALS, "client_id": M2M_AUTH[0], "client_secret": M2M_AUTH[1]})
+    response = _token(
+        logto_emulator.url,
+        auth=M2M_AUTH,
+        data={**CLIENT_CREDENTIALS, "client_id": M2M_AUTH[0], "client_secret": M2M_AUTH[1]},
+    )
     assert response.status_code == 400
     assert response.json() == {
         "code": "oidc.invalid_request",
@@ -157,11 +203,16 @@ def test_both_authentication_mechanisms_is_invalid_request(logto_emulator: Emula
 
 
 @pytest.mark.parametrize("mechanism", ["basic", "post"])
-def test_unknown_client_is_400_invalid_client(logto_emulator: EmulatorServer, mechanism: str) -> None:
+def test_unknown_client_is_400_invalid_client(
+    logto_emulator: EmulatorServer, mechanism: str
+) -> None:
     if mechanism == "basic":
         response = _token(logto_emulator.url, auth=("nosuch", "x"), data=CLIENT_CREDENTIALS)
     else:
-        response = _token(logto_emulator.url, data={**CLIENT_CREDENTIALS, "client_id": "nosuch", "client_secret": "x"})
+        response = _token(
+            logto_emulator.url,
+            data={**CLIENT_CREDENTIALS, "client_id": "nosuch", "client_secret": "x"},
+        )
     assert response.status_code == 400
     assert response.json() == {
         "code": "oidc.invalid_client",
@@ -192,7 +243,10 @@ def test_wrong_secret_in_basic_is_401_with_a_challenge(logto_emulator: EmulatorS
 
 
 def test_wrong_secret_in_body_is_401_without_a_challenge(logto_emulator: EmulatorServer) -> None:
-    response = _token(logto_emulator.url, data={**CLIENT_CREDENTIALS, "client_id": M2M_AUTH[0], "client_secret": "wrong"})
+    response = _token(
+        logto_emulator.url,
+        data={**CLIENT_CREDENTIALS, "client_id": M2M_AUTH[0], "client_secret": "wrong"},
+    )
     assert response.status_code == 401
     assert response.json() == WRONG_SECRET_BODY
     assert "WWW-Authenticate" not in response.headers
@@ -206,24 +260,93 @@ def test_client_id_without_secret_is_401(logto_emulator: EmulatorServer) -> None
 @pytest.mark.parametrize(
     ("auth", "data", "error", "description"),
     [
-        (None, CLIENT_CREDENTIALS, "invalid_request", "no client authentication mechanism provided"),
-        ((M2M_AUTH[0], ""), CLIENT_CREDENTIALS, "invalid_request", "client_secret must be provided in the Authorization header"),
-        (M2M_AUTH, {**CLIENT_CREDENTIALS, "client_id": WEB_AUTH[0]}, "invalid_request", "mismatch in body and authorization client ids"),
+        (
+            None,
+            CLIENT_CREDENTIALS,
+            "invalid_request",
+            "no client authentication mechanism provided",
+        ),
+        (
+            (M2M_AUTH[0], ""),
+            CLIENT_CREDENTIALS,
+            "invalid_request",
+            "client_secret must be provided in the Authorization header",
+        ),
+        (
+            M2M_AUTH,
+            {**CLIENT_CREDENTIALS, "client_id": WEB_AUTH[0]},
+            "invalid_request",
+            "mismatch in body and authorization client ids",
+        ),
         (M2M_AUTH, {}, "invalid_request", "missing required parameter 'grant_type'"),
-        (M2M_AUTH, {"grant_type": "password"}, "unsupported_grant_type", "unsupported grant_type requested"),
-        (M2M_AUTH, {"grant_type": "implicit"}, "unsupported_grant_type", "unsupported grant_type requested"),
-        (WEB_AUTH, CLIENT_CREDENTIALS, "invalid_request", "requested grant type is not allowed for this client"),
-        (M2M_AUTH, {"grant_type": "authorization_code", "code": "x"}, "invalid_request", "requested grant type is not allowed for this client"),
-        (M2M_AUTH, {"grant_type": "refresh_token", "refresh_token": "x"}, "invalid_request", "requested grant type is not allowed for this client"),
-        (WEB_AUTH, {"grant_type": "authorization_code"}, "invalid_request", "missing required parameter 'code'"),
-        (WEB_AUTH, {"grant_type": "authorization_code", "code": "bogus", "redirect_uri": REDIRECT_URI}, "invalid_grant", "grant request is invalid"),
-        (WEB_AUTH, {"grant_type": "refresh_token", "refresh_token": "bogus"}, "invalid_grant", "grant request is invalid"),
-        (M2M_AUTH, {**CLIENT_CREDENTIALS, "resource": "https://nope"}, "invalid_target", "resource indicator is missing, or unknown"),
-        (M2M_AUTH, {"grant_type": "client_credentials", "scope": "all"}, "invalid_target", "both `resource` and `organization_id` are not provided"),
+        (
+            M2M_AUTH,
+            {"grant_type": "password"},
+            "unsupported_grant_type",
+            "unsupported grant_type requested",
+        ),
+        (
+            M2M_AUTH,
+            {"grant_type": "implicit"},
+            "unsupported_grant_type",
+            "unsupported grant_type requested",
+        ),
+        (
+            WEB_AUTH,
+            CLIENT_CREDENTIALS,
+            "invalid_request",
+            "requested grant type is not allowed for this client",
+        ),
+        (
+            M2M_AUTH,
+            {"grant_type": "authorization_code", "code": "x"},
+            "invalid_request",
+            "requested grant type is not allowed for this client",
+        ),
+        (
+            M2M_AUTH,
+            {"grant_type": "refresh_token", "refresh_token": "x"},
+            "invalid_request",
+            "requested grant type is not allowed for this client",
+        ),
+        (
+            WEB_AUTH,
+            {"grant_type": "authorization_code"},
+            "invalid_request",
+            "missing required parameter 'code'",
+        ),
+        (
+            WEB_AUTH,
+            {"grant_type": "authorization_code", "code": "bogus", "redirect_uri": REDIRECT_URI},
+            "invalid_grant",
+            "grant request is invalid",
+        ),
+        (
+            WEB_AUTH,
+            {"grant_type": "refresh_token", "refresh_token": "bogus"},
+            "invalid_grant",
+            "grant request is invalid",
+        ),
+        (
+            M2M_AUTH,
+            {**CLIENT_CREDENTIALS, "resource": "https://nope"},
+            "invalid_target",
+            "resource indicator is missing, or unknown",
+        ),
+        (
+            M2M_AUTH,
+            {"grant_type": "client_credentials", "scope": "all"},
+            "invalid_target",
+            "both `resource` and `organization_id` are not provided",
+        ),
     ],
 )
 def test_token_errors_are_logto_shaped(
-    logto_emulator: EmulatorServer, auth: tuple[str, str] | None, data: dict[str, str], error: str, description: str
+    logto_emulator: EmulatorServer,
+    auth: tuple[str, str] | None,
+    data: dict[str, str],
+    error: str,
+    description: str,
 ) -> None:
     response = _token(logto_emulator.url, auth=auth, data=data)
     assert response.status_code == 400
@@ -243,7 +366,9 @@ def test_token_errors_are_logto_shaped(
 
 
 @pytest.mark.parametrize("scope", [None, "foo"])
-def test_client_credentials_without_all_gets_a_scopeless_token_the_api_forbids(logto_emulator: EmulatorServer, scope: str | None) -> None:
+def test_client_credentials_without_all_gets_a_scopeless_token_the_api_forbids(
+    logto_emulator: EmulatorServer, scope: str | None
+) -> None:
     data = {"grant_type": "client_credentials", "resource": MANAGEMENT_RESOURCE}
     if scope:
         data["scope"] = scope
@@ -253,13 +378,22 @@ def test_client_credentials_without_all_gets_a_scopeless_token_the_api_forbids(l
     assert set(body) == {"access_token", "expires_in", "token_type"}
     claims = jwt.decode(body["access_token"], options={"verify_signature": False})
     assert list(claims) == ["jti", "sub", "iat", "exp", "client_id", "iss", "aud"]
-    refused = requests.get(logto_emulator.url + "/api/users", headers={"Authorization": f"Bearer {body['access_token']}"}, timeout=5)
+    refused = requests.get(
+        logto_emulator.url + "/api/users",
+        headers={"Authorization": f"Bearer {body['access_token']}"},
+        timeout=5,
+    )
     assert refused.status_code == 403
-    assert refused.json() == {"code": "auth.forbidden", "message": "Forbidden. Please check your user roles and permissions."}
+    assert refused.json() == {
+        "code": "auth.forbidden",
+        "message": "Forbidden. Please check your user roles and permissions.",
+    }
 
 
 def test_userinfo_refuses_a_bad_token_as_logto(logto_emulator: EmulatorServer) -> None:
-    response = requests.get(logto_emulator.url + "/oidc/me", headers={"Authorization": "Bearer bogus"}, timeout=5)
+    response = requests.get(
+        logto_emulator.url + "/oidc/me", headers={"Authorization": "Bearer bogus"}, timeout=5
+    )
     assert response.status_code == 401
     assert response.json() == {
         "code": "oidc.invalid_token",
@@ -275,7 +409,9 @@ def test_userinfo_refuses_a_bad_token_as_logto(logto_emulator: EmulatorServer) -
 # -- discovery ------------------------------------------------------------------------------------
 def test_discovery_matches_real_logto_key_by_key(logto_emulator: EmulatorServer) -> None:
     real = json.loads(REAL_DISCOVERY.read_text().replace(REAL_BASE, logto_emulator.url))
-    ours = requests.get(logto_emulator.url + "/oidc/.well-known/openid-configuration", timeout=5).json()
+    ours = requests.get(
+        logto_emulator.url + "/oidc/.well-known/openid-configuration", timeout=5
+    ).json()
     assert list(ours) == list(real)
     for key, value in real.items():
         assert ours[key] == value, key
@@ -288,18 +424,27 @@ def _api_with(url: str, token: str) -> requests.Response:
 
 
 def _unauthorized(data: dict[str, str]) -> dict[str, Any]:
-    return {"code": "auth.unauthorized", "data": data, "message": "Unauthorized. Please check credentials and its scope."}
+    return {
+        "code": "auth.unauthorized",
+        "data": data,
+        "message": "Unauthorized. Please check credentials and its scope.",
+    }
 
 
 def test_bad_bearers_are_described_as_logto_does(logto_emulator: EmulatorServer) -> None:
-    token = _token(logto_emulator.url, auth=M2M_AUTH, data=CLIENT_CREDENTIALS).json()["access_token"]
+    token = _token(logto_emulator.url, auth=M2M_AUTH, data=CLIENT_CREDENTIALS).json()[
+        "access_token"
+    ]
     header, payload, signature = token.split(".")
     tampered = f"{header}.{payload}.{'A' if signature[0] != 'A' else 'B'}{signature[1:]}"
     unsigned = f"eyJhbGciOiJub25lIn0.{payload}."
     cases = {
         "garbage": {"code": "ERR_JWS_INVALID", "name": "JWSInvalid"},
         f"{header}.{payload}": {"code": "ERR_JWS_INVALID", "name": "JWSInvalid"},
-        tampered: {"code": "ERR_JWS_SIGNATURE_VERIFICATION_FAILED", "name": "JWSSignatureVerificationFailed"},
+        tampered: {
+            "code": "ERR_JWS_SIGNATURE_VERIFICATION_FAILED",
+            "name": "JWSSignatureVerificationFailed",
+        },
         unsigned: {"code": "ERR_JOSE_NOT_SUPPORTED", "name": "JOSENotSupported"},
     }
     for bearer, data in cases.items():
@@ -311,7 +456,13 @@ def test_bad_bearers_are_described_as_logto_does(logto_emulator: EmulatorServer)
 def test_expired_bearer_is_jwt_expired(logto_emulator: EmulatorServer) -> None:
     state = logto_emulator.state
     now = int(time.time())
-    claims = {"sub": "demo-m2m-app", "iat": now - 7200, "exp": now - 3600, "scope": "all", "aud": MANAGEMENT_RESOURCE}
+    claims = {
+        "sub": "demo-m2m-app",
+        "iat": now - 7200,
+        "exp": now - 3600,
+        "scope": "all",
+        "aud": MANAGEMENT_RESOURCE,
+    }
     expired = jwt.encode(claims, state.signing_key, algorithm="ES384", headers={"kid": state.kid})
     response = _api_with(logto_emulator.url, expired)
     assert response.status_code == 401

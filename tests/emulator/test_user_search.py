@@ -15,8 +15,9 @@ def people(logto_emulator: EmulatorServer) -> dict[str, str]:
     state = logto_emulator.state
     return {
         "bob": state.create_user(username="bob", primary_email="Bob@Example.com")["id"],
-        "bobby": state.create_user(username="bobby", primary_email="bobby@example.com",
-                                   primary_phone="447911123456")["id"],
+        "bobby": state.create_user(
+            username="bobby", primary_email="bobby@example.com", primary_phone="447911123456"
+        )["id"],
     }
 
 
@@ -26,39 +27,59 @@ def _ids(response) -> set[str]:
 
 
 def test_exact_search_is_exact_and_case_insensitive(api: Api, people: dict[str, str]) -> None:
-    found = api("GET", "/api/users", params={"search.primaryEmail": "bob@example.com",
-                                             "mode.primaryEmail": "exact"})
+    found = api(
+        "GET",
+        "/api/users",
+        params={"search.primaryEmail": "bob@example.com", "mode.primaryEmail": "exact"},
+    )
     assert _ids(found) == {people["bob"]}
     assert found.headers["Total-Number"] == "1"
-    by_username = api("GET", "/api/users", params={"search.username": "bob", "mode.username": "exact"})
+    by_username = api(
+        "GET", "/api/users", params={"search.username": "bob", "mode.username": "exact"}
+    )
     assert _ids(by_username) == {people["bob"]}
-    by_phone = api("GET", "/api/users", params={"search.primaryPhone": "447911123456",
-                                                "mode.primaryPhone": "exact"})
+    by_phone = api(
+        "GET",
+        "/api/users",
+        params={"search.primaryPhone": "447911123456", "mode.primaryPhone": "exact"},
+    )
     assert _ids(by_phone) == {people["bobby"]}
 
 
 def test_like_is_the_default_mode(api: Api, people: dict[str, str]) -> None:
-    assert _ids(api("GET", "/api/users", params={"search.username": "bob%"})) == set(people.values())
+    assert _ids(api("GET", "/api/users", params={"search.username": "bob%"})) == set(
+        people.values()
+    )
     assert _ids(api("GET", "/api/users", params={"search.username": "bob"})) == {people["bob"]}
 
 
 def test_fields_match_with_or_unless_joint_is_and(api: Api, people: dict[str, str]) -> None:
-    params = {"search.username": "bob", "search.primaryPhone": "447911123456",
-              "mode.username": "exact", "mode.primaryPhone": "exact"}
+    params = {
+        "search.username": "bob",
+        "search.primaryPhone": "447911123456",
+        "mode.username": "exact",
+        "mode.primaryPhone": "exact",
+    }
     assert _ids(api("GET", "/api/users", params=params)) == set(people.values())
     assert _ids(api("GET", "/api/users", params={**params, "joint": "and"})) == set()
 
 
 def test_case_sensitive_on_request(api: Api, people: dict[str, str]) -> None:
-    params = {"search.primaryEmail": "bob@example.com", "mode.primaryEmail": "exact",
-              "isCaseSensitive": "true"}
+    params = {
+        "search.primaryEmail": "bob@example.com",
+        "mode.primaryEmail": "exact",
+        "isCaseSensitive": "true",
+    }
     assert _ids(api("GET", "/api/users", params=params)) == set()
 
 
 @pytest.mark.parametrize(
     "params",
-    [{"search.password": "x"}, {"search.username": "bob", "mode.username": "fuzzy"},
-     {"search.username": ""}],
+    [
+        {"search.password": "x"},
+        {"search.username": "bob", "mode.username": "fuzzy"},
+        {"search.username": ""},
+    ],
 )
 def test_bad_search_is_400(api: Api, people: dict[str, str], params: dict[str, str]) -> None:
     response = api("GET", "/api/users", params=params)

@@ -17,11 +17,15 @@ def test_find_by_email_uses_exact_search(client, api):
     api.add(
         responses.GET,
         USERS_URL,
-        match=[matchers.query_param_matcher({
-            "search.primaryEmail": "Taken@Example.com",
-            "mode.primaryEmail": "exact",
-            "page_size": "20",
-        })],
+        match=[
+            matchers.query_param_matcher(
+                {
+                    "search.primaryEmail": "Taken@Example.com",
+                    "mode.primaryEmail": "exact",
+                    "page_size": "20",
+                }
+            )
+        ],
         json=[{"id": "u2", "primaryEmail": "taken@example.com"}],
     )
     assert client.find_user_ids(email="Taken@Example.com") == ["u2"]
@@ -32,13 +36,17 @@ def test_find_by_phone_and_username(client, api):
     api.add(
         responses.GET,
         USERS_URL,
-        match=[matchers.query_param_matcher({
-            "search.primaryPhone": "447911123456",
-            "mode.primaryPhone": "exact",
-            "search.username": "bob",
-            "mode.username": "exact",
-            "page_size": "20",
-        })],
+        match=[
+            matchers.query_param_matcher(
+                {
+                    "search.primaryPhone": "447911123456",
+                    "mode.primaryPhone": "exact",
+                    "search.username": "bob",
+                    "mode.username": "exact",
+                    "page_size": "20",
+                }
+            )
+        ],
         json=[{"id": "u2"}, {"id": "u3"}],
     )
     assert client.find_user_ids(phone="447911123456", username="bob") == ["u2", "u3"]
@@ -56,8 +64,12 @@ def test_nothing_to_search_asks_nothing(client, api):
 
 
 def test_logto_refusal_is_typed(client, api):
-    api.add(responses.GET, USERS_URL, status=400,
-            json={"code": "request.invalid_input", "message": "bad search"})
+    api.add(
+        responses.GET,
+        USERS_URL,
+        status=400,
+        json={"code": "request.invalid_input", "message": "bad search"},
+    )
     with pytest.raises(LogtoAPIError) as caught:
         client.find_user_ids(username="bob")
     assert caught.value.code == "request.invalid_input"

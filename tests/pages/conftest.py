@@ -98,7 +98,9 @@ def stepped_up(auth_client: Client, clock: list[float]) -> Client:
 
 
 def calls(mock: responses.RequestsMock, method: str, url: str) -> list[Any]:
-    return [c for c in mock.calls if c.request.method == method and c.request.url.split("?")[0] == url]
+    return [
+        c for c in mock.calls if c.request.method == method and c.request.url.split("?")[0] == url
+    ]
 
 
 def body(call: Any) -> Any:

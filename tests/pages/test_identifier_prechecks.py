@@ -33,7 +33,8 @@ def test_email_used_by_another_account_refused_before_sending(
     logto.post(CODES, status=204)
     _search(logto, ["someone-else"])
     response = stepped_up.post(
-        reverse("account_center:email"), {"action": "send", "email": "Taken@Example.com"},
+        reverse("account_center:email"),
+        {"action": "send", "email": "Taken@Example.com"},
         **htmx_headers,
     )
     html = response.content.decode()
@@ -54,13 +55,17 @@ def test_phone_used_by_another_account_refused_before_sending(
     logto.post(CODES, status=204)
     _search(logto, ["someone-else"])
     response = stepped_up.post(
-        reverse("account_center:phone"), {"action": "send", "phone": "+44 7911 123456"},
+        reverse("account_center:phone"),
+        {"action": "send", "phone": "+44 7911 123456"},
         **htmx_headers,
     )
     assert "This phone number is already used by another account." in response.content.decode()
     assert not calls(logto, "POST", CODES)
-    assert _query(logto) == {"search.primaryPhone": "447911123456",
-                             "mode.primaryPhone": "exact", "page_size": "20"}
+    assert _query(logto) == {
+        "search.primaryPhone": "447911123456",
+        "mode.primaryPhone": "exact",
+        "page_size": "20",
+    }
 
 
 def test_own_account_found_by_search_is_not_a_collision(stepped_up, logto, htmx_headers) -> None:
@@ -68,7 +73,8 @@ def test_own_account_found_by_search_is_not_a_collision(stepped_up, logto, htmx_
     logto.post(CODES, status=204)
     _search(logto, [SUB])
     response = stepped_up.post(
-        reverse("account_center:email"), {"action": "send", "email": "mine@example.com"},
+        reverse("account_center:email"),
+        {"action": "send", "email": "mine@example.com"},
         **htmx_headers,
     )
     assert "Enter the code we sent to mine@example.com" in response.content.decode()
@@ -78,10 +84,12 @@ def test_own_account_found_by_search_is_not_a_collision(stepped_up, logto, htmx_
 def test_refused_search_leaves_the_decision_to_save_time(stepped_up, logto, htmx_headers) -> None:
     logto.get(USER_URL, json=logto_user())
     logto.post(CODES, status=204)
-    logto.replace(responses.GET, USERS_URL, status=400,
-                  json={"code": "request.invalid_input", "message": "x"})
+    logto.replace(
+        responses.GET, USERS_URL, status=400, json={"code": "request.invalid_input", "message": "x"}
+    )
     response = stepped_up.post(
-        reverse("account_center:email"), {"action": "send", "email": "new@example.com"},
+        reverse("account_center:email"),
+        {"action": "send", "email": "new@example.com"},
         **htmx_headers,
     )
     assert "Enter the code we sent to new@example.com" in response.content.decode()
@@ -118,8 +126,9 @@ def test_username_used_by_another_account_refused_before_patch(
     stepped_up, logto, htmx_headers
 ) -> None:
     _search(logto, ["someone-else"])
-    response = stepped_up.post(reverse("account_center:username"), {"username": "bob"},
-                               **htmx_headers)
+    response = stepped_up.post(
+        reverse("account_center:username"), {"username": "bob"}, **htmx_headers
+    )
     html = response.content.decode()
     assert "This username is already taken." in html and "id_username_error" in html
     assert not calls(logto, "PATCH", USER_URL)

@@ -19,8 +19,9 @@ CHECK = f"{ENDPOINT}/api/sign-in-exp/default/check-password"
 
 def test_email_changes_only_after_code_verifies(stepped_up, logto, htmx_headers) -> None:
     received = []
-    signals.email_changed.connect(lambda **kw: received.append(kw["email"]), weak=False,
-                                  dispatch_uid="test-email")
+    signals.email_changed.connect(
+        lambda **kw: received.append(kw["email"]), weak=False, dispatch_uid="test-email"
+    )
     logto.get(USER_URL, json=logto_user())
     logto.post(CODES, status=204)
     url = reverse("account_center:email")
@@ -28,7 +29,9 @@ def test_email_changes_only_after_code_verifies(stepped_up, logto, htmx_headers)
     assert "Enter the code we sent to new@example.com" in sent.content.decode()
     assert body(calls(logto, "POST", CODES)[0]) == {"email": "new@example.com"}
 
-    logto.post(CODES_VERIFY, status=400, json={"code": "verification_code.code_mismatch", "message": "x"})
+    logto.post(
+        CODES_VERIFY, status=400, json={"code": "verification_code.code_mismatch", "message": "x"}
+    )
     wrong = stepped_up.post(url, {"action": "verify", "code": "000000"}, **htmx_headers)
     assert "This code is not correct" in wrong.content.decode()
     assert not calls(logto, "PATCH", USER_URL)
@@ -38,7 +41,8 @@ def test_email_changes_only_after_code_verifies(stepped_up, logto, htmx_headers)
     ok = stepped_up.post(url, {"action": "verify", "code": "123456"}, **htmx_headers)
     assert ok.status_code == 200 and "new@example.com" in ok.content.decode()
     assert body(calls(logto, "POST", CODES_VERIFY)[-1]) == {
-        "email": "new@example.com", "verificationCode": "123456"
+        "email": "new@example.com",
+        "verificationCode": "123456",
     }
     assert body(calls(logto, "PATCH", USER_URL)[0]) == {"primaryEmail": "new@example.com"}
     assert received == ["new@example.com"]
@@ -94,7 +98,9 @@ def test_code_sends_are_rate_limited(stepped_up, logto, htmx_headers, clock, set
 def test_send_code_when_logto_down_is_503_with_input_kept(stepped_up, logto, htmx_headers) -> None:
     logto.get(USER_URL, body=requests.ConnectionError("down"))
     response = stepped_up.post(
-        reverse("account_center:email"), {"action": "send", "email": "kept@example.com"}, **htmx_headers
+        reverse("account_center:email"),
+        {"action": "send", "email": "kept@example.com"},
+        **htmx_headers,
     )
     html = response.content.decode()
     assert response.status_code == 503
@@ -108,7 +114,9 @@ def test_send_code_without_connector_says_so_next_to_the_field(
     logto.get(f"{ENDPOINT}/api/users", json=[])
     logto.post(CODES, status=501, json={"code": "connector.not_found", "message": "x"})
     response = stepped_up.post(
-        reverse("account_center:email"), {"action": "send", "email": "kept@example.com"}, **htmx_headers
+        reverse("account_center:email"),
+        {"action": "send", "email": "kept@example.com"},
+        **htmx_headers,
     )
     html = response.content.decode()
     assert response.status_code == 200
@@ -118,7 +126,9 @@ def test_send_code_without_connector_says_so_next_to_the_field(
 
 def test_removing_last_identifier_is_refused(stepped_up, logto, htmx_headers) -> None:
     logto.get(USER_URL, json=logto_user(username=None, primaryEmail="a@example.com"))
-    response = stepped_up.post(reverse("account_center:email"), {"action": "remove"}, **htmx_headers)
+    response = stepped_up.post(
+        reverse("account_center:email"), {"action": "remove"}, **htmx_headers
+    )
     assert "at least one other way to sign in" in response.content.decode()
     assert not calls(logto, "PATCH", USER_URL)
 
@@ -126,14 +136,18 @@ def test_removing_last_identifier_is_refused(stepped_up, logto, htmx_headers) ->
 def test_removing_email_allowed_when_username_remains(stepped_up, logto, htmx_headers) -> None:
     logto.get(USER_URL, json=logto_user())
     logto.patch(USER_URL, json=logto_user(primaryEmail=None))
-    response = stepped_up.post(reverse("account_center:email"), {"action": "remove"}, **htmx_headers)
+    response = stepped_up.post(
+        reverse("account_center:email"), {"action": "remove"}, **htmx_headers
+    )
     assert response.status_code == 200
     assert body(calls(logto, "PATCH", USER_URL)[0]) == {"primaryEmail": None}
 
 
 def test_username_taken_is_a_field_error(stepped_up, logto, htmx_headers) -> None:
     logto.patch(USER_URL, status=422, json={"code": "user.username_already_in_use", "message": "x"})
-    response = stepped_up.post(reverse("account_center:username"), {"username": "bob"}, **htmx_headers)
+    response = stepped_up.post(
+        reverse("account_center:username"), {"username": "bob"}, **htmx_headers
+    )
     html = response.content.decode()
     assert "This username is already taken" in html and "id_username_error" in html
     assert 'value="bob"' in html
@@ -141,7 +155,9 @@ def test_username_taken_is_a_field_error(stepped_up, logto, htmx_headers) -> Non
 
 @pytest.mark.parametrize("bad", ["1abc", "a-b", "ab c", "é"])
 def test_username_rules_checked_before_logto(stepped_up, logto, htmx_headers, bad) -> None:
-    response = stepped_up.post(reverse("account_center:username"), {"username": bad}, **htmx_headers)
+    response = stepped_up.post(
+        reverse("account_center:username"), {"username": bad}, **htmx_headers
+    )
     assert "Use letters, digits and underscores" in response.content.decode()
     assert not calls(logto, "PATCH", USER_URL)
 
@@ -149,14 +165,18 @@ def test_username_rules_checked_before_logto(stepped_up, logto, htmx_headers, ba
 def test_phone_is_normalised_for_logto(stepped_up, logto, htmx_headers) -> None:
     logto.get(USER_URL, json=logto_user())
     logto.post(CODES, status=204)
-    stepped_up.post(reverse("account_center:phone"), {"action": "send", "phone": "+44 7911 123456"},
-                    **htmx_headers)
+    stepped_up.post(
+        reverse("account_center:phone"),
+        {"action": "send", "phone": "+44 7911 123456"},
+        **htmx_headers,
+    )
     assert body(calls(logto, "POST", CODES)[0]) == {"phone": "447911123456"}
 
 
 def test_invalid_phone_is_a_clear_error(stepped_up, logto, htmx_headers) -> None:
-    response = stepped_up.post(reverse("account_center:phone"), {"action": "send", "phone": "12"},
-                               **htmx_headers)
+    response = stepped_up.post(
+        reverse("account_center:phone"), {"action": "send", "phone": "12"}, **htmx_headers
+    )
     assert "not a valid phone number" in response.content.decode()
     assert not calls(logto, "POST", CODES)
 
@@ -169,19 +189,30 @@ def test_normalise_phone() -> None:
 
 
 def test_password_policy_rejections_are_field_errors(stepped_up, logto, htmx_headers) -> None:
-    logto.post(CHECK, status=400, json={
-        "code": "password.rejected", "message": "x",
-        "data": {"result": False, "issues": [
-            {"code": "password_rejected.too_short", "interpolation": {"min": 10}},
-            {"code": "password_rejected.pwned"},
-        ]},
-        "issues": [
-            {"code": "password_rejected.too_short", "interpolation": {"min": 10}},
-            {"code": "password_rejected.pwned"},
-        ],
-    })
-    response = stepped_up.post(reverse("account_center:password"),
-                               {"password": "Zq9tiny", "confirm": "Zq9tiny"}, **htmx_headers)
+    logto.post(
+        CHECK,
+        status=400,
+        json={
+            "code": "password.rejected",
+            "message": "x",
+            "data": {
+                "result": False,
+                "issues": [
+                    {"code": "password_rejected.too_short", "interpolation": {"min": 10}},
+                    {"code": "password_rejected.pwned"},
+                ],
+            },
+            "issues": [
+                {"code": "password_rejected.too_short", "interpolation": {"min": 10}},
+                {"code": "password_rejected.pwned"},
+            ],
+        },
+    )
+    response = stepped_up.post(
+        reverse("account_center:password"),
+        {"password": "Zq9tiny", "confirm": "Zq9tiny"},
+        **htmx_headers,
+    )
     html = response.content.decode()
     assert "Use at least 10 characters." in html
     assert "appeared in a data breach" in html
@@ -191,15 +222,18 @@ def test_password_policy_rejections_are_field_errors(stepped_up, logto, htmx_hea
 
 def test_password_set_when_none_exists(stepped_up, logto, htmx_headers) -> None:
     received = []
-    signals.password_changed.connect(lambda **kw: received.append(kw["created"]), weak=False,
-                                     dispatch_uid="test-pw")
+    signals.password_changed.connect(
+        lambda **kw: received.append(kw["created"]), weak=False, dispatch_uid="test-pw"
+    )
     logto.post(CHECK, json={"result": True})
     logto.get(f"{USER_URL}/has-password", json={"hasPassword": False})
     logto.patch(f"{USER_URL}/password", status=204)
     logto.get(USER_URL, json=logto_user(hasPassword=True))
-    response = stepped_up.post(reverse("account_center:password"),
-                               {"password": "G00d-passphrase", "confirm": "G00d-passphrase"},
-                               **htmx_headers)
+    response = stepped_up.post(
+        reverse("account_center:password"),
+        {"password": "G00d-passphrase", "confirm": "G00d-passphrase"},
+        **htmx_headers,
+    )
     assert response.status_code == 200 and "A password is set" in response.content.decode()
     assert body(calls(logto, "PATCH", f"{USER_URL}/password")[0]) == {"password": "G00d-passphrase"}
     assert received == [True]
@@ -207,7 +241,10 @@ def test_password_set_when_none_exists(stepped_up, logto, htmx_headers) -> None:
 
 
 def test_password_mismatch(stepped_up, logto, htmx_headers) -> None:
-    response = stepped_up.post(reverse("account_center:password"),
-                               {"password": "aaaaaaaaaa1", "confirm": "bbbbbbbbbb1"}, **htmx_headers)
+    response = stepped_up.post(
+        reverse("account_center:password"),
+        {"password": "aaaaaaaaaa1", "confirm": "bbbbbbbbbb1"},
+        **htmx_headers,
+    )
     assert "not the same" in response.content.decode()
     assert not calls(logto, "POST", CHECK)

@@ -48,7 +48,9 @@ def test_disabled_section_is_hidden_and_404(auth_client, logto, settings) -> Non
     assert auth_client.get(reverse("account_center:tokens")).status_code == 404
 
 
-def test_profile_edit_partial_for_htmx_full_page_otherwise(auth_client, logto, htmx_headers) -> None:
+def test_profile_edit_partial_for_htmx_full_page_otherwise(
+    auth_client, logto, htmx_headers
+) -> None:
     logto.get(USER_URL, json=logto_user())
     url = reverse("account_center:profile_edit")
     partial = auth_client.get(url, **htmx_headers).content.decode()
@@ -66,8 +68,14 @@ def test_profile_save_sends_changes_in_one_request_keeping_other_profile_keys(
     logto.patch(USER_URL, json=logto_user(name="Alice B"))
     response = auth_client.post(
         reverse("account_center:profile_edit"),
-        {"name": "Alice B", "given_name": "Al", "avatar": "", "nickname": "Ali",
-         "address_country": "DE", "address_locality": "Hamburg"},
+        {
+            "name": "Alice B",
+            "given_name": "Al",
+            "avatar": "",
+            "nickname": "Ali",
+            "address_country": "DE",
+            "address_locality": "Hamburg",
+        },
         **htmx_headers,
     )
     assert response.status_code == 200
@@ -88,23 +96,27 @@ def test_profile_save_sends_changes_in_one_request_keeping_other_profile_keys(
 def test_profile_clearing_a_field_removes_it_and_keeps_the_rest(
     auth_client, logto, htmx_headers
 ) -> None:
-    logto.get(USER_URL, json=logto_user(profile={"nickname": "Ali", "website": "https://a.example"}))
+    logto.get(
+        USER_URL, json=logto_user(profile={"nickname": "Ali", "website": "https://a.example"})
+    )
     logto.patch(USER_URL, json=logto_user())
     auth_client.post(
         reverse("account_center:profile_edit"),
         {"name": "Alice", "nickname": "", "website": "https://a.example"},
         **htmx_headers,
     )
-    assert body(calls(logto, "PATCH", USER_URL)[0]) == {
-        "profile": {"website": "https://a.example"}
-    }
+    assert body(calls(logto, "PATCH", USER_URL)[0]) == {"profile": {"website": "https://a.example"}}
     event = AuditEvent.objects.get(action="profile_update")
     assert event.outcome == "success" and event.sub == "u1"
 
 
-def test_profile_invalid_avatar_is_a_field_error_with_input_kept(auth_client, logto, htmx_headers) -> None:
+def test_profile_invalid_avatar_is_a_field_error_with_input_kept(
+    auth_client, logto, htmx_headers
+) -> None:
     response = auth_client.post(
-        reverse("account_center:profile_edit"), {"name": "Zed", "avatar": "not a url"}, **htmx_headers
+        reverse("account_center:profile_edit"),
+        {"name": "Zed", "avatar": "not a url"},
+        **htmx_headers,
     )
     html = response.content.decode()
     assert response.status_code == 200
@@ -146,7 +158,9 @@ def test_custom_data_writes_declared_keys_only(auth_client, logto, htmx_headers,
     ]
     logto.patch(f"{USER_URL}/custom-data", json={"plan": "pro", "team": "blue", "newsletter": True})
     response = auth_client.post(
-        reverse("account_center:custom_data"), {"cd_team": "blue", "cd_newsletter": "on"}, **htmx_headers
+        reverse("account_center:custom_data"),
+        {"cd_team": "blue", "cd_newsletter": "on"},
+        **htmx_headers,
     )
     assert response.status_code == 200
     sent = body(calls(logto, "PATCH", f"{USER_URL}/custom-data")[0])

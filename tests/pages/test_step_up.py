@@ -20,7 +20,8 @@ VERIFY_URL = f"{USER_URL}/password/verify"
 
 def test_password_change_refused_without_step_up(auth_client, logto) -> None:
     response = auth_client.post(
-        reverse("account_center:password"), {"password": "N3w-passw0rd!", "confirm": "N3w-passw0rd!"}
+        reverse("account_center:password"),
+        {"password": "N3w-passw0rd!", "confirm": "N3w-passw0rd!"},
     )
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_center:step_up") + "?next=")
@@ -33,8 +34,11 @@ def test_htmx_refusal_opens_dialog_beside_the_form_offering_only_methods_user_ha
 ) -> None:
     logto.get(USER_URL, json=logto_user(hasPassword=False, primaryEmail="a@example.com"))
     response = auth_client.post(
-        reverse("account_center:username"), {"username": "bob"},
-        HTTP_HX_TARGET="ac-username", HTTP_HX_TRIGGER="ac-username-form", **htmx_headers,
+        reverse("account_center:username"),
+        {"username": "bob"},
+        HTTP_HX_TARGET="ac-username",
+        HTTP_HX_TRIGGER="ac-username-form",
+        **htmx_headers,
     )
     html = response.content.decode()
     assert response.status_code == 200
@@ -53,8 +57,10 @@ def test_htmx_refusal_opens_dialog_beside_the_form_offering_only_methods_user_ha
 def test_refused_form_id_must_be_a_plain_id(auth_client, logto, htmx_headers, trigger) -> None:
     logto.get(USER_URL, json=logto_user())
     response = auth_client.post(
-        reverse("account_center:username"), {"username": "bob"},
-        HTTP_HX_TRIGGER=trigger, **htmx_headers,
+        reverse("account_center:username"),
+        {"username": "bob"},
+        HTTP_HX_TRIGGER=trigger,
+        **htmx_headers,
     )
     assert response.status_code == 200
     assert 'name="form_id"' not in response.content.decode()
@@ -72,9 +78,14 @@ def test_htmx_step_up_names_the_refused_form_and_the_browser_resubmits_it(
     assert refused.context["form_id"] == "ac-username-form"
     verified = auth_client.post(
         reverse("account_center:step_up"),
-        {"action": "password", "password": "secret", "form_id": "ac-username-form",
-         "next": "/account/security/"},
-        HTTP_HX_TRIGGER="x", **htmx_headers,
+        {
+            "action": "password",
+            "password": "secret",
+            "form_id": "ac-username-form",
+            "next": "/account/security/",
+        },
+        HTTP_HX_TRIGGER="x",
+        **htmx_headers,
     )
     assert verified.status_code == 200
     assert json.loads(verified["HX-Trigger"]) == {
@@ -83,8 +94,9 @@ def test_htmx_step_up_names_the_refused_form_and_the_browser_resubmits_it(
     assert "HX-Redirect" not in verified
     assert "secret" not in verified.content.decode()
     # account_center.js submits the untouched form again; the gate lets it through now.
-    resumed = auth_client.post(url, form, HTTP_HX_TRIGGER="ac-username-form",
-                               HTTP_HX_TARGET="ac-username", **htmx_headers)
+    resumed = auth_client.post(
+        url, form, HTTP_HX_TRIGGER="ac-username-form", HTTP_HX_TARGET="ac-username", **htmx_headers
+    )
     assert resumed.status_code == 200 and "Saved." in resumed.content.decode()
     assert body(calls(logto, "PATCH", USER_URL)[0]) == {"username": "bob"}
     event = AuditEvent.objects.get(action="step_up", outcome="success")
@@ -140,8 +152,9 @@ def test_sensitive_post_after_dialog_still_refused_without_verification(
     logto.get(USER_URL, json=logto_user())
     url = reverse("account_center:username")
     for _ in range(2):  # re-submitting without verifying only opens the dialog again
-        response = auth_client.post(url, {"username": "bob"}, HTTP_HX_TRIGGER="ac-username-form",
-                                    **htmx_headers)
+        response = auth_client.post(
+            url, {"username": "bob"}, HTTP_HX_TRIGGER="ac-username-form", **htmx_headers
+        )
         assert response["HX-Retarget"] == "#ac-step-up-content"
     assert not calls(logto, "PATCH", USER_URL)
 
@@ -150,8 +163,9 @@ def test_refusal_when_logto_down_says_so_in_the_dialog(auth_client, logto, htmx_
     import requests
 
     logto.get(USER_URL, body=requests.ConnectionError("down"))
-    response = auth_client.post(reverse("account_center:username"), {"username": "bob"},
-                                **htmx_headers)
+    response = auth_client.post(
+        reverse("account_center:username"), {"username": "bob"}, **htmx_headers
+    )
     assert response.status_code == 503
     assert response["HX-Retarget"] == "#ac-step-up-content"
     assert "Logto is unavailable" in response.content.decode()
@@ -186,8 +200,11 @@ def test_rate_limit_also_counts_per_ip(user, logto, clock, settings) -> None:
     logto.get(USER_URL, json=logto_user())
     logto.get(f"{ENDPOINT}/api/users/u2", json=logto_user(id="u2"))
     logto.post(VERIFY_URL, status=422, json={"code": "session.invalid_credentials"})
-    logto.post(f"{ENDPOINT}/api/users/u2/password/verify", status=422,
-               json={"code": "session.invalid_credentials"})
+    logto.post(
+        f"{ENDPOINT}/api/users/u2/password/verify",
+        status=422,
+        json={"code": "session.invalid_credentials"},
+    )
     first, second = Client(), Client()
     first.force_login(user)
     second.force_login(other)
@@ -208,10 +225,13 @@ def test_code_step_up_verifies_current_email(auth_client, logto, clock) -> None:
     assert body(calls(logto, "POST", f"{ENDPOINT}/api/verification-codes")[0]) == {
         "email": "alice@example.com"
     }
-    done = auth_client.post(url, {"action": "verify_email", "code": "123456", "next": "/account/security/"})
+    done = auth_client.post(
+        url, {"action": "verify_email", "code": "123456", "next": "/account/security/"}
+    )
     assert done.status_code == 302 and done["Location"] == "/account/security/"
     assert body(calls(logto, "POST", f"{ENDPOINT}/api/verification-codes/verify")[0]) == {
-        "email": "alice@example.com", "verificationCode": "123456"
+        "email": "alice@example.com",
+        "verificationCode": "123456",
     }
     assert stepup.is_verified(done.wsgi_request)
 
@@ -241,7 +261,8 @@ def test_step_up_is_bound_to_the_logto_user(stepped_up, user) -> None:
 
 
 @pytest.mark.parametrize(
-    "target", ["//evil.com", "https://evil.com/x", "/\\evil.com", "\\\\evil.com", "javascript:alert(1)"]
+    "target",
+    ["//evil.com", "https://evil.com/x", "/\\evil.com", "\\\\evil.com", "javascript:alert(1)"],
 )
 def test_next_never_leaves_the_site(auth_client, logto, clock, target) -> None:
     logto.get(USER_URL, json=logto_user())
@@ -280,7 +301,9 @@ def test_record_verification_is_what_reauthentication_uses(auth_client, clock) -
     assert request.session[stepup.SESSION_KEY]["sub"] == SUB
 
 
-def test_code_step_up_without_connector_explains_and_offers_other_methods(auth_client, logto) -> None:
+def test_code_step_up_without_connector_explains_and_offers_other_methods(
+    auth_client, logto
+) -> None:
     logto.get(USER_URL, json=logto_user())
     logto.post(
         f"{ENDPOINT}/api/verification-codes",

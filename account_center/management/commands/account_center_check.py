@@ -21,8 +21,14 @@ from ...logto.errors import LogtoAuthenticationError, LogtoError
 
 # OAuth errors that prove the client authenticated and only the grant was refused.
 _AUTHENTICATED_ERRORS = frozenset(
-    {"unauthorized_client", "unsupported_grant_type", "invalid_grant", "invalid_scope",
-     "invalid_target", "invalid_request"}
+    {
+        "unauthorized_client",
+        "unsupported_grant_type",
+        "invalid_grant",
+        "invalid_scope",
+        "invalid_target",
+        "invalid_request",
+    }
 )
 
 
@@ -52,9 +58,7 @@ class Command(BaseCommand):
             self._line(False, "management API", _("skipped: no M2M token"))
         client.session.close()
         if self.failures:
-            raise CommandError(
-                _("%(count)d check(s) failed.") % {"count": self.failures}
-            )
+            raise CommandError(_("%(count)d check(s) failed.") % {"count": self.failures})
         self.stdout.write(_("All checks passed."))
 
     def _line(self, ok: bool, name: str, reason: str) -> None:
@@ -67,13 +71,22 @@ class Command(BaseCommand):
         try:
             document = client.discovery()
         except LogtoError as exc:
-            self._line(False, "discovery", _("%(endpoint)s: %(error)s")
-                       % {"endpoint": app_settings.LOGTO_ENDPOINT, "error": exc})
+            self._line(
+                False,
+                "discovery",
+                _("%(endpoint)s: %(error)s")
+                % {"endpoint": app_settings.LOGTO_ENDPOINT, "error": exc},
+            )
             return None
-        missing = [k for k in ("issuer", "token_endpoint", "jwks_uri", "authorization_endpoint")
-                   if not document.get(k)]
+        missing = [
+            k
+            for k in ("issuer", "token_endpoint", "jwks_uri", "authorization_endpoint")
+            if not document.get(k)
+        ]
         if missing:
-            self._line(False, "discovery", _("document lacks %(keys)s") % {"keys": ", ".join(missing)})
+            self._line(
+                False, "discovery", _("document lacks %(keys)s") % {"keys": ", ".join(missing)}
+            )
             return None
         self._line(True, "discovery", _("issuer %(issuer)s") % {"issuer": document["issuer"]})
         return document
@@ -86,50 +99,86 @@ class Command(BaseCommand):
         try:
             answer = client.probe_client_credentials(app_id, app_settings.LOGTO_APP_SECRET)
         except LogtoError as exc:
-            self._line(False, "web app", _("token endpoint unreachable (%(error)s)")
-                       % {"error": exc})
+            self._line(
+                False, "web app", _("token endpoint unreachable (%(error)s)") % {"error": exc}
+            )
             return
         if answer.status == 200:
             # Accepted (a web app that may also use client_credentials): certainly authenticated.
             self._line(True, "web app", _("%(app_id)s accepted") % {"app_id": app_id})
         elif answer.error == "invalid_client" or answer.status == 401:
-            self._line(False, "web app", _(
-                "Logto refused the credentials of %(app_id)s (invalid_client): check "
-                "LOGTO_APP_ID and LOGTO_APP_SECRET") % {"app_id": app_id})
+            self._line(
+                False,
+                "web app",
+                _(
+                    "Logto refused the credentials of %(app_id)s (invalid_client): check "
+                    "LOGTO_APP_ID and LOGTO_APP_SECRET"
+                )
+                % {"app_id": app_id},
+            )
         elif answer.status >= 500:
-            self._line(False, "web app", _("token endpoint answered %(status)d")
-                       % {"status": answer.status})
+            self._line(
+                False,
+                "web app",
+                _("token endpoint answered %(status)d") % {"status": answer.status},
+            )
         elif answer.error in _AUTHENTICATED_ERRORS:
-            self._line(True, "web app", _("%(app_id)s authenticated (Logto answered %(error)s "
-                                          "to a probe grant, as expected)")
-                       % {"app_id": app_id, "error": answer.error})
+            self._line(
+                True,
+                "web app",
+                _(
+                    "%(app_id)s authenticated (Logto answered %(error)s "
+                    "to a probe grant, as expected)"
+                )
+                % {"app_id": app_id, "error": answer.error},
+            )
         else:
-            self._line(False, "web app", _("unexpected answer %(status)d %(error)s")
-                       % {"status": answer.status, "error": answer.error or "-"})
+            self._line(
+                False,
+                "web app",
+                _("unexpected answer %(status)d %(error)s")
+                % {"status": answer.status, "error": answer.error or "-"},
+            )
 
     def _m2m(self, client: Any) -> bool:
         try:
             client.get_access_token(force_refresh=True)
         except LogtoAuthenticationError as exc:
-            self._line(False, "M2M token", _(
-                "Logto refused %(app_id)s (%(code)s): check LOGTO_M2M_APP_ID, "
-                "LOGTO_M2M_APP_SECRET and LOGTO_MANAGEMENT_API_RESOURCE")
-                % {"app_id": app_settings.LOGTO_M2M_APP_ID, "code": exc.code or exc.status})
+            self._line(
+                False,
+                "M2M token",
+                _(
+                    "Logto refused %(app_id)s (%(code)s): check LOGTO_M2M_APP_ID, "
+                    "LOGTO_M2M_APP_SECRET and LOGTO_MANAGEMENT_API_RESOURCE"
+                )
+                % {"app_id": app_settings.LOGTO_M2M_APP_ID, "code": exc.code or exc.status},
+            )
             return False
         except LogtoError as exc:
             self._line(False, "M2M token", str(exc))
             return False
-        self._line(True, "M2M token", _("obtained for %(resource)s")
-                   % {"resource": app_settings.LOGTO_MANAGEMENT_API_RESOURCE})
+        self._line(
+            True,
+            "M2M token",
+            _("obtained for %(resource)s")
+            % {"resource": app_settings.LOGTO_MANAGEMENT_API_RESOURCE},
+        )
         return True
 
     def _management_api(self, client: Any) -> None:
         try:
             connectors = client.list_connectors()
         except LogtoError as exc:
-            self._line(False, "management API", _(
-                "GET /api/connectors failed: %(error)s (does the M2M app have the "
-                "Management API access role?)") % {"error": exc})
+            self._line(
+                False,
+                "management API",
+                _(
+                    "GET /api/connectors failed: %(error)s (does the M2M app have the "
+                    "Management API access role?)"
+                )
+                % {"error": exc},
+            )
             return
-        self._line(True, "management API", _("%(count)d connector(s) listed")
-                   % {"count": len(connectors)})
+        self._line(
+            True, "management API", _("%(count)d connector(s) listed") % {"count": len(connectors)}
+        )
