@@ -20,14 +20,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
 os.environ.setdefault("DJANGO_DEBUG", "0")
 
-PAGES = [
-    ("baseline (no Logto)", "/_baseline/", False),
-    ("overview", "/account/", False),
-    ("profile page", "/account/profile/", False),
-    ("security page", "/account/security/", False),
-    ("profile form (htmx)", "/account/profile/edit/", True),
-    ("password form (htmx)", "/account/security/password/", True),
-]
+from pages import PAGES  # noqa: E402  (this folder is on sys.path when the script runs)
 
 
 class InstantLogto:

@@ -24,21 +24,10 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 import requests
+from pages import PAGES  # this folder is on sys.path when the script runs
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
-
-# (label, path, sent as an htmx request?)
-PAGES = [
-    ("baseline (no Logto)", "/_baseline/", False),
-    ("overview", "/account/", False),
-    ("profile page", "/account/profile/", False),
-    ("security page", "/account/security/", False),
-    ("profile form (htmx)", "/account/profile/edit/", True),
-    ("username form (htmx)", "/account/security/username/", True),
-    ("email form (htmx)", "/account/security/email/", True),
-    ("password form (htmx)", "/account/security/password/", True),
-]
 
 
 def free_port() -> int:

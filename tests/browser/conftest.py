@@ -5,7 +5,6 @@ through the Logto emulator (a development tool started per test by the ``logto_e
 from __future__ import annotations
 
 import os
-import shutil
 
 import pytest
 
@@ -14,32 +13,11 @@ from logto_emulator.seed import DEMO_CLIENTS, DEMO_USER
 # Playwright's sync API runs an event loop in this thread; the ORM is used from the same thread.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-
 
 def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
             item.add_marker(pytest.mark.browser)
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    # Debian's chromium: `playwright install` cannot download browsers on these machines.
-    return {
-        **browser_type_launch_args,
-        "executable_path": CHROMIUM,
-        "headless": True,
-        "args": [
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-        ],
-    }
 
 
 @pytest.fixture

@@ -44,7 +44,6 @@ DEMO_HOST, DEMO_PORT = "127.0.0.1", 8000
 DEMO_URL = f"http://{DEMO_HOST}:{DEMO_PORT}"
 
 REPO = Path(__file__).resolve().parents[2]
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 HERE = str(Path(__file__).resolve().parent)
 
 
@@ -61,25 +60,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.real_logto)
             if MISSING:
                 item.add_marker(skip)
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    # Same as tests/browser: Debian's chromium, since `playwright install` cannot download here.
-    return {
-        **browser_type_launch_args,
-        "executable_path": CHROMIUM,
-        "headless": True,
-        "args": [
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-        ],
-    }
 
 
 @dataclass(frozen=True)
