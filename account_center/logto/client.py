@@ -64,6 +64,8 @@ from account_center.logto.models import (
 logger = logging.getLogger(__name__)
 
 DISCOVERY_CACHE_SECONDS = 3600
+# After a failed discovery fetch, how long pages use what they have instead of asking again.
+DISCOVERY_RETRY_SECONDS = 30
 USER_AGENT = "django-logto-account-center"
 
 # Marks "argument not given" for update_user, where None means "clear this field".
@@ -154,6 +156,7 @@ class LogtoClient:
         self._token_lock = threading.Lock()
         self._discovery: dict[str, Any] | None = None
         self._discovery_expires_at = 0.0
+        self._discovery_retry_at = 0.0
 
     def __repr__(self) -> str:  # never shows the secret
         return f"<LogtoClient {self.endpoint} m2m={self.m2m_app_id}>"
@@ -742,7 +745,19 @@ class LogtoClient:
         key = f"account_center:logto:discovery:{digest}"
         document = None if force_refresh else cache.get(key)
         if not isinstance(document, dict):
-            document = self._fetch_discovery()
+            if not force_refresh and now < self._discovery_retry_at:
+                # Logto just failed to answer: do not make every page wait for it again.
+                if self._discovery is not None:
+                    return self._discovery
+                raise LogtoUnavailable("Logto's OIDC discovery document could not be read.")
+            try:
+                document = self._fetch_discovery()
+            except LogtoUnavailable:
+                self._discovery_retry_at = now + DISCOVERY_RETRY_SECONDS
+                if self._discovery is not None and not force_refresh:
+                    # Endpoints rarely change: the last document serves while Logto is down.
+                    return self._discovery
+                raise
             cache.set(key, document, DISCOVERY_CACHE_SECONDS)
         self._discovery = document
         self._discovery_expires_at = now + DISCOVERY_CACHE_SECONDS

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 
 import responses
+from django.core.cache import cache
 
 from account_center.logto.client import LogtoClient
 
@@ -61,3 +62,44 @@ def test_probe_reports_refused_credentials(client: LogtoClient, rsps) -> None:
     answer = client.probe_client_credentials("web-app-id", "wrong")
 
     assert (answer.status, answer.error) == (401, "invalid_client")
+
+
+def test_discovery_failure_is_not_retried_on_every_page(
+    client: LogtoClient, rsps, monkeypatch
+) -> None:
+    import requests as requests_lib
+
+    from account_center.logto import client as client_module
+    from account_center.logto.errors import LogtoUnavailable
+
+    clock = [1000.0]
+    monkeypatch.setattr(client_module.time, "time", lambda: clock[0])
+    rsps.add(responses.GET, DISCOVERY_URL, body=requests_lib.ConnectionError("down"))
+
+    for _ in range(3):
+        try:
+            client.discovery()
+        except LogtoUnavailable:
+            pass
+    # One fetch (and its one retry on a connection error), then the failure is remembered.
+    assert len(rsps.calls) == 2
+
+    clock[0] += client_module.DISCOVERY_RETRY_SECONDS + 1
+    rsps.replace(responses.GET, DISCOVERY_URL, json={"issuer": f"{ENDPOINT}/oidc"})
+    assert client.discovery() == {"issuer": f"{ENDPOINT}/oidc"}
+
+
+def test_last_discovery_document_serves_while_logto_is_down(client: LogtoClient, rsps, monkeypatch):
+    import requests as requests_lib
+
+    from account_center.logto import client as client_module
+
+    clock = [1000.0]
+    monkeypatch.setattr(client_module.time, "time", lambda: clock[0])
+    add_discovery(rsps)
+    first = client.discovery()
+    cache.clear()  # the shared copy expired too
+    clock[0] += client_module.DISCOVERY_CACHE_SECONDS + 1
+    rsps.replace(responses.GET, DISCOVERY_URL, body=requests_lib.ConnectionError("down"))
+
+    assert client.discovery() == first
