@@ -12,6 +12,7 @@ Place it after ``AuthenticationMiddleware`` and ``django_htmx.middleware.HtmxMid
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -71,9 +72,13 @@ class LogtoSessionRefresh(SessionRefresh):
         return {url for url in self.OIDC_EXEMPT_URLS if not isinstance(url, str)}
 
     def process_request(self, request: HttpRequest) -> HttpResponse | None:
-        if not self.is_refreshable_url(request):
+        # The cheap test first: on most requests the ID token is still fresh, and working out
+        # the exempt URLs (several reverse() calls) would be wasted on every page.
+        if hasattr(request, "session") and (
+            request.session.get("oidc_id_token_expiration", 0) > _now()
+        ):
             return None
-        if request.session.get("oidc_id_token_expiration", 0) > _now():
+        if not self.is_refreshable_url(request):
             return None
         try:
             self.OIDC_OP_AUTHORIZATION_ENDPOINT = self.get_settings(
@@ -116,6 +121,4 @@ class LogtoSessionRefresh(SessionRefresh):
 
 
 def _now() -> float:
-    import time
-
     return time.time()
