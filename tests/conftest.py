@@ -1,9 +1,13 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 
 import pytest
+import responses
 from django.core.cache import cache
+
+from account_center.logto.client import reset_client
 
 
 @pytest.fixture(autouse=True)
@@ -13,6 +17,21 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_logto_client() -> Iterator[None]:
+    """The process-wide Logto client is rebuilt for every test, from that test's settings."""
+    reset_client()
+    yield
+    reset_client()
+
+
+@pytest.fixture
+def rsps() -> Iterator[responses.RequestsMock]:
+    """A mock of Logto over HTTP; tests add the answers they need."""
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        yield mock
 
 
 @pytest.fixture(scope="session")

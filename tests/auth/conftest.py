@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -14,8 +13,6 @@ import jwt
 import pytest
 import responses
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
-
-from account_center.logto.client import reset_client
 
 ENDPOINT = "https://logto.test"
 ISSUER = f"{ENDPOINT}/oidc"
@@ -118,19 +115,6 @@ class FakeLogto:
         body.update(self.userinfo)
         body = {k: v for k, v in body.items() if v is not None}
         return 200, {"Content-Type": "application/json"}, json.dumps(body)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_client() -> Iterator[None]:
-    reset_client()
-    yield
-    reset_client()
-
-
-@pytest.fixture
-def rsps() -> Iterator[responses.RequestsMock]:
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        yield mock
 
 
 @pytest.fixture

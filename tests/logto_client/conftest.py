@@ -1,11 +1,9 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 import responses
 
-from account_center.logto.client import LogtoClient, reset_client
+from account_center.logto.client import LogtoClient
 
 ENDPOINT = "https://logto.test"
 TOKEN_URL = f"{ENDPOINT}/oidc/token"
@@ -18,19 +16,6 @@ def add_token(rsps: responses.RequestsMock, token: str = "tok-1", expires_in: in
         TOKEN_URL,
         json={"access_token": token, "expires_in": expires_in, "token_type": "Bearer"},
     )
-
-
-@pytest.fixture(autouse=True)
-def _no_shared_client() -> Iterator[None]:
-    reset_client()
-    yield
-    reset_client()
-
-
-@pytest.fixture
-def rsps() -> Iterator[responses.RequestsMock]:
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        yield mock
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from account_center.flows import stepup
-from account_center.logto.client import reset_client
 from account_center.models import LogtoIdentity
 
 ENDPOINT = "https://logto.test"
@@ -35,13 +34,6 @@ def logto_user(**overrides: Any) -> dict[str, Any]:
     }
     data.update(overrides)
     return data
-
-
-@pytest.fixture(autouse=True)
-def _fresh_client() -> Iterator[None]:
-    reset_client()
-    yield
-    reset_client()
 
 
 @pytest.fixture
