@@ -38,6 +38,9 @@ Behaviour (``ACCOUNT_CENTER_*``):
     Refuse removing the last way to sign in. Default ``True``.
 ``ACCOUNT_CENTER_LOGIN_REDIRECT_URL`` / ``ACCOUNT_CENTER_LOGOUT_REDIRECT_URL``
     Where to go after sign-in and sign-out. Defaults ``account_center:overview`` and ``/``.
+``ACCOUNT_CENTER_SITE_URL`` / ``ACCOUNT_CENTER_SITE_NAME``
+    The "back to the site" link at the top of every account page. Defaults ``/`` and
+    ``None`` (the link then reads "Back to the site").
 ``ACCOUNT_CENTER_PHONE_REGION``
     Region (ISO 3166 alpha-2, e.g. ``"DE"``) assumed for phone numbers typed without a
     country code. Default ``None``: numbers must carry their country code (``+49…`` or ``0049…``).
@@ -149,6 +152,14 @@ class AppSettings:
     @property
     def LOGOUT_REDIRECT_URL(self) -> str:
         return _setting("ACCOUNT_CENTER_LOGOUT_REDIRECT_URL", "/")
+
+    @property
+    def SITE_URL(self) -> str:
+        return str(_setting("ACCOUNT_CENTER_SITE_URL", "/"))
+
+    @property
+    def SITE_NAME(self) -> str | None:
+        return _setting("ACCOUNT_CENTER_SITE_NAME", None)
 
     @property
     def PHONE_REGION(self) -> str | None:

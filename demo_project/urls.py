@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from . import views
 
@@ -7,6 +9,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("account/", include("account_center.urls")),
     path("admin/", admin.site.urls),
+    # Browsers ask for /favicon.ico on pages that name no icon (admin, error pages).
+    path("favicon.ico", RedirectView.as_view(url=static("account_center/favicon.svg"))),
     # The benchmark's yardstick: a signed-in page that makes no Logto call.
     path("_baseline/", views.baseline, name="baseline"),
 ]

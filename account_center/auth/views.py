@@ -15,12 +15,13 @@ import time
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from django.contrib import auth
+from django.contrib import auth, messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render, resolve_url
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
@@ -268,6 +269,12 @@ class CallbackView(View):
         from ..flows.stepup import record_verification
 
         record_verification(request, method="reauthentication")
+        # Back where the change was started (with what was typed, if the URL carries it): say so.
+        messages.success(
+            request,
+            _("You signed in again. You can make your change now."),
+            fail_silently=True,
+        )
         return HttpResponseRedirect(safe_next(request, entry.get("next")) or _default_next())
 
 

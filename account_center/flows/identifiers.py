@@ -37,6 +37,11 @@ _TAKEN = {
     "username": _lazy("This username is already taken."),
 }
 
+_ALREADY_YOURS = {
+    "email": _lazy("This is already your email address."),
+    "phone": _lazy("This is already your phone number."),
+}
+
 logger = logging.getLogger(__name__)
 
 
@@ -125,6 +130,11 @@ def send_code(request: HttpRequest, kind: str, target: str, *, check_current: bo
     wait = ratelimit.retry_after(request, SEND_SCOPE, sub)
     if wait:
         raise FlowError(ratelimit.wait_message(wait), field=field)
+    # Before the resend cooldown: the address just confirmed is "already yours", not "wait".
+    if check_current:
+        user = get_client().get_user(sub)
+        if (getattr(user, _FIELDS[kind]) or "").lower() == target.lower():
+            raise FlowError(_ALREADY_YOURS[kind], field=field)
     cooldown = ratelimit.cooldown_remaining(sub, target)
     if cooldown:
         raise FlowError(
@@ -132,10 +142,6 @@ def send_code(request: HttpRequest, kind: str, target: str, *, check_current: bo
             % {"seconds": cooldown},
             field=field,
         )
-    if check_current:
-        user = get_client().get_user(sub)
-        if (getattr(user, _FIELDS[kind]) or "").lower() == target.lower():
-            raise FlowError(_("This is already your address."), field=field)
     if used_by_another(sub, kind, target):
         # Counted like a send: the answer tells whether an address has an account here.
         ratelimit.hit(request, SEND_SCOPE, sub)

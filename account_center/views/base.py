@@ -63,6 +63,8 @@ class AccountView(LoginRequiredMixin, View):
     """Base of every page: signed in, linked to Logto, section switched on."""
 
     section: str = ""
+    # The menu item marked current: the section by default; "overview", or "" for none.
+    nav_current: str | None = None
     page_title: Any = ""
     page_template = "account_center/section_page.html"
     form_partial = ""
@@ -78,6 +80,7 @@ class AccountView(LoginRequiredMixin, View):
         return {
             "nav_items": nav_items(),
             "current_section": self.section,
+            "nav_current": self.section if self.nav_current is None else self.nav_current,
             "page_title": self.page_title,
             **extra,
         }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -23,6 +24,7 @@ class OverviewView(AccountView):
     """Everything at a glance in two Logto reads made side by side (user, MFA factors)."""
 
     page_title = _("Your account")
+    nav_current = "overview"
 
     def get(self, request: HttpRequest) -> HttpResponse:
         client = get_client()
@@ -106,6 +108,7 @@ class ProfileEditView(AccountView):
         except LogtoError as error:
             return self.refused(form, error)
         if not is_htmx(request):
+            messages.success(request, _("Saved."), fail_silently=True)
             return HttpResponseRedirect(reverse("account_center:profile"))
         return self.respond("account_center/partials/profile.html", account=account, saved=True)
 
@@ -139,6 +142,7 @@ class CustomDataEditView(AccountView):
         except LogtoError as error:
             return self.refused(form, error, field=NON_FIELD_ERRORS)
         if not is_htmx(request):
+            messages.success(request, _("Saved."), fail_silently=True)
             return HttpResponseRedirect(reverse("account_center:profile"))
         return self.respond(
             "account_center/partials/custom_data.html",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -21,7 +22,9 @@ from ..forms import CodeForm, EmailForm, PasswordForm, PhoneForm, UsernameForm
 from ..logto.client import get_client
 from ..logto.errors import LogtoAPIError, LogtoError, LogtoUnavailable
 from .base import AccountView, is_htmx
-from .stepup import refuse
+from .stepup import KEPT_FIELDS, refuse
+
+SAVED = _("Saved.")
 
 
 class SecurityView(AccountView):
@@ -68,8 +71,24 @@ class SensitiveView(AccountView):
 
     def done(self, account: Any, **extra: Any) -> HttpResponse:
         if not is_htmx(self.request):
+            # Without JavaScript the section page says it, once (Django's messages).
+            messages.success(self.request, SAVED, fail_silently=True)
             return HttpResponseRedirect(reverse("account_center:security"))
         return self.respond(self.display_partial, account=account, saved=True, **extra)
+
+    def respond(self, partial: str, status: int = 200, **extra: Any) -> HttpResponse:
+        # A form shown again after an error still needs the account: its heading ("Change" or
+        # "Set a password") and its "Remove ..." buttons depend on what the user has.
+        if partial == self.form_partial and "account" not in extra and status != 503:
+            try:
+                extra["account"] = get_client().get_user(self.sub)
+            except LogtoError:
+                pass
+        return super().respond(partial, status=status, **extra)
+
+    def typed(self, name: str) -> str:
+        """A value carried back in the URL after step-up without JavaScript (never a secret)."""
+        return self.request.GET.get(name, "")[:256] if name in KEPT_FIELDS else ""
 
     def show_display(self) -> HttpResponse:
         try:
@@ -109,6 +128,8 @@ class UsernameView(SensitiveView):
     target_id = "ac-username"
 
     def form_for(self, account: Any = None) -> UsernameForm:
+        if self.typed("username"):
+            return UsernameForm(initial={"username": self.typed("username")})
         if account is None:
             return UsernameForm()
         return UsernameForm(initial={"username": account.username or ""})
@@ -171,15 +192,15 @@ class IdentifierView(SensitiveView):
         if "cancel" in request.GET:
             identifiers.cancel(request, self.kind)
             return self.show_display()
-        if identifiers.pending(request, self.kind) and "change" not in request.GET:
+        typed = self.typed(self.kind)
+        if identifiers.pending(request, self.kind) and "change" not in request.GET and not typed:
             return self.show_code()
+        form = self.address_form(initial={self.kind: typed}) if typed else self.address_form()
         try:
             account = get_client().get_user(self.sub)
         except LogtoError:
-            return self.respond(
-                self.form_partial, status=503, form=self.address_form(), unavailable=UNAVAILABLE
-            )
-        return self.respond(self.form_partial, account=account, form=self.address_form())
+            return self.respond(self.form_partial, status=503, form=form, unavailable=UNAVAILABLE)
+        return self.respond(self.form_partial, account=account, form=form)
 
     def handle(self, request: HttpRequest) -> HttpResponse:
         action = request.POST.get("action", "send")
@@ -200,6 +221,7 @@ class IdentifierView(SensitiveView):
         except (FlowError, LogtoError) as error:
             return self.refused(form, error, field=self.kind)
         if not is_htmx(request):
+            messages.info(request, _("We sent a code. Enter it below."), fail_silently=True)
             return HttpResponseRedirect(reverse(f"account_center:{self.kind}"))
         return self.show_code(notice=_("We sent a code. Enter it below."))
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import re
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
@@ -39,6 +40,10 @@ _FORM_ID_RE = re.compile(r"^[A-Za-z][\w-]{0,63}$")
 DIALOG_CONTENT = "#ac-step-up-content"  # inside the layout's <dialog id="ac-step-up">
 PANEL_ID = "ac-step-up-panel"
 VERIFIED_EVENT = "accountCenterVerified"
+# What a refused form may carry through the step-up round trip in the URL when the browser cannot
+# keep it (no JavaScript, or signing in again): identifiers the user typed. Never a password, a
+# code, or anything in the session.
+KEPT_FIELDS = ("username", "email", "phone")
 
 
 def _form_id(value: str | None) -> str:
@@ -57,6 +62,16 @@ def _reauthenticate_url(next_url: str) -> str | None:
         return None
 
 
+def with_typed_values(request: HttpRequest, url: str) -> str:
+    """``url`` with the refused POST's :data:`KEPT_FIELDS` as query parameters (if any)."""
+    if request.method != "POST" or request.POST.get("action") == "remove":
+        return url
+    values = {k: request.POST[k][:256] for k in KEPT_FIELDS if request.POST.get(k, "").strip()}
+    if not values:
+        return url
+    return url + ("&" if "?" in url else "?") + urlencode(values)
+
+
 def _current_page(request: HttpRequest) -> str:
     """Where the user was (htmx tells us), checked to be on this host; path only."""
     current = getattr(request.htmx, "current_url_abs_path", None) if request.htmx else None
@@ -70,7 +85,8 @@ def _dialog_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
         "account": user,
         "methods": verification.available_methods(user),
         "next_url": next_url,
-        "reauthenticate_url": _reauthenticate_url(next_url),
+        "reauthenticate_url": extra.pop("reauthenticate_url", None)
+        or _reauthenticate_url(next_url),
         "code_sent": request.session.get(verification.CODE_SENT_KEY),
         "password_form": extra.pop("password_form", None) or StepUpPasswordForm(),
         "code_form": extra.pop("code_form", None) or StepUpCodeForm(),
@@ -82,8 +98,14 @@ def refuse(request: HttpRequest) -> HttpResponse:
     """Answer a sensitive POST made without a fresh verification."""
     if is_htmx(request):
         form_id = _form_id(request.htmx.trigger)
+        # Signing in again leaves the page: come back to the form's own page, refilled.
+        typed = with_typed_values(request, request.path)
+        again = _reauthenticate_url(stepup.safe_next(request, typed, _overview()))
+        extra = {"reauthenticate_url": again} if typed != request.path else {}
         try:
-            context = _dialog_context(request, next_url=_current_page(request), form_id=form_id)
+            context = _dialog_context(
+                request, next_url=_current_page(request), form_id=form_id, **extra
+            )
         except LogtoError:
             response = render(
                 request,
@@ -95,7 +117,7 @@ def refuse(request: HttpRequest) -> HttpResponse:
             response = render(request, "account_center/partials/step_up.html", context)
         # Into the dialog, not over the refused form: what the user typed stays where it is.
         return reswap(retarget(response, DIALOG_CONTENT), "innerHTML")
-    next_url = stepup.safe_next(request, request.path, _overview())
+    next_url = stepup.safe_next(request, with_typed_values(request, request.path), _overview())
     return HttpResponseRedirect(reverse("account_center:step_up") + "?next=" + quote(next_url))
 
 
@@ -103,6 +125,7 @@ class StepUpView(AccountView):
     """``GET`` shows the ways to verify; ``POST`` checks one of them."""
 
     page_title = _("Confirm it's you")
+    nav_current = ""  # not a section of the menu
     page_template = "account_center/step_up_page.html"
 
     def _next(self) -> str:
@@ -166,6 +189,7 @@ class StepUpView(AccountView):
             # The browser re-submits the refused form, which it kept; we only name it.
             response = render(request, "account_center/partials/step_up_verified.html")
             return trigger_client_event(response, VERIFIED_EVENT, {"formId": form_id})
+        messages.success(request, _("Confirmed. You can make your change now."), fail_silently=True)
         if is_htmx(request):
             return HttpResponseClientRedirect(self._next())
         return HttpResponseRedirect(self._next())

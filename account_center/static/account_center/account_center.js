@@ -68,6 +68,10 @@ var acStepUp = (function () {
 document.addEventListener("htmx:afterSwap", function (event) {
   var root = document.getElementById(event.detail.target.id) || event.detail.target;
   if (!root || !root.querySelector) return;
+  // A "Saved." belongs to the latest change only: clear notices left in other sections.
+  document.querySelectorAll(".ac-notice").forEach(function (notice) {
+    if (!root.contains(notice)) notice.remove();
+  });
   var dialog = acStepUp.dialogOf(root);
   if (dialog) acStepUp.open(dialog); // before focusing: nothing in a closed dialog takes focus
   var target = root.querySelector("[aria-invalid='true']") || root.querySelector(".ac-alert");
@@ -100,3 +104,11 @@ setInterval(function () {
     }
   });
 }, 1000);
+// On phones the menu is one bar that scrolls sideways by itself: show the current item.
+document.addEventListener("DOMContentLoaded", function () {
+  var current = document.querySelector(".ac-nav a[aria-current='page']");
+  var bar = current && current.closest("ul");
+  if (bar && bar.scrollWidth > bar.clientWidth) {
+    bar.scrollLeft = current.offsetLeft - (bar.clientWidth - current.offsetWidth) / 2;
+  }
+});

@@ -1,0 +1,78 @@
+"""Presentation helpers of the account center's templates: phone numbers, avatars, the host site."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import phonenumbers
+from django import template
+from django.contrib.messages import get_messages
+from django.utils.translation import gettext as _
+
+from ..app_settings import app_settings
+
+register = template.Library()
+
+# Initials avatars: white text on each of these backgrounds has a contrast of at least 4.5:1,
+# in light and dark schemes alike.
+AVATAR_COLOURS = (
+    "#1f6feb",  # blue
+    "#8250df",  # purple
+    "#bf3989",  # pink
+    "#cf222e",  # red
+    "#9a6700",  # amber
+    "#1a7f37",  # green
+    "#0a7b83",  # teal
+    "#57606a",  # grey
+)
+
+
+@register.filter
+def phone(value: object) -> str:
+    """Logto's phone (digits with the country code, no ``+``) in international format,
+    e.g. ``442079460958`` -> ``+44 20 7946 0958``; anything unparsable as ``+digits``."""
+    if not value:
+        return ""
+    text = str(value).strip()
+    digits = text.lstrip("+")
+    try:
+        number = phonenumbers.parse("+" + digits, None)
+    except phonenumbers.NumberParseException:
+        return "+" + digits
+    if not phonenumbers.is_possible_number(number):
+        return "+" + digits
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+@register.filter
+def initials(name: object) -> str:
+    """Up to two initials of a name (first letters of its first and last words)."""
+    words = [w for w in str(name or "").split() if w[:1].isalnum()]
+    if not words:
+        return "?"
+    letters = words[0][0] + (words[-1][0] if len(words) > 1 else "")
+    return letters.upper()
+
+
+@register.filter
+def avatar_colour(user_id: object) -> str:
+    """A background colour derived from the Logto user id: stable for a user, varied across."""
+    digest = hashlib.sha256(str(user_id or "").encode()).digest()
+    return AVATAR_COLOURS[digest[0] % len(AVATAR_COLOURS)]
+
+
+@register.simple_tag(takes_context=True)
+def flash_messages(context: template.Context) -> Any:
+    """Django's messages for this request (consumed: each is shown once); none without the
+    messages middleware."""
+    request = context.get("request")
+    return get_messages(request) if request is not None else []
+
+
+@register.simple_tag
+def site_link() -> dict[str, str]:
+    """The host site's URL and the link's words (``ACCOUNT_CENTER_SITE_URL``/``_SITE_NAME``)."""
+    name = app_settings.SITE_NAME
+    label = _("Back to %(site)s") % {"site": name} if name else _("Back to the site")
+    return {"url": app_settings.SITE_URL, "label": label}
