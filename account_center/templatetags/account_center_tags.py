@@ -76,3 +76,45 @@ def site_link() -> dict[str, str]:
     name = app_settings.SITE_NAME
     label = _("Back to %(site)s") % {"site": name} if name else _("Back to the site")
     return {"url": app_settings.SITE_URL, "label": label}
+
+
+@register.filter
+def profile_facts(account: Any) -> list[tuple[Any, list[tuple[Any, str]]]]:
+    """The profile's filled-in fields as ``(group, [(label, value), ...])``, in the form's
+    groups and words (gender, language and address as people read them)."""
+    from ..flows.profile import formatted_address, initial_from_user
+    from ..forms import PROFILE_GROUPS, PROFILE_LABELS
+    from ..profile_choices import GENDERS, locales
+
+    values = initial_from_user(account)
+    address = account.profile.get("address") or {}
+    shown = set(app_settings.PROFILE_FIELDS)
+    genders = dict(GENDERS)
+    languages = dict(locales())
+    groups = []
+    for legend, names in PROFILE_GROUPS:
+        rows: list[tuple[Any, str]] = []
+        for name in names:
+            key = "address" if name.startswith("address_") else name
+            if key not in shown or name in ("name", "avatar", "gender_other"):
+                continue
+            if key == "address":
+                continue
+            value = str(values.get(name) or "")
+            if not value:
+                continue
+            if name == "gender":
+                value = str(genders.get(value, value))
+            elif name == "locale":
+                value = str(languages.get(value, languages.get(value.split("-")[0], value)))
+                value = f"{value} ({values['locale']})" if value != values["locale"] else value
+            elif name == "zoneinfo":
+                value = value.replace("_", " ")
+            rows.append((PROFILE_LABELS[name], value))
+        if legend == PROFILE_GROUPS[2][0] and "address" in shown:
+            line = address.get("formatted") or formatted_address(address)
+            if line:
+                rows.append((legend, line))
+        if rows:
+            groups.append((legend, rows))
+    return groups
