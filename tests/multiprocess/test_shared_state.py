@@ -1,0 +1,67 @@
+"""What one worker stores, every worker honours: the M2M token, attempt limits and step-up, on
+PostgreSQL and Redis with 4 gunicorn workers."""
+
+from __future__ import annotations
+
+from .conftest import TOO_MANY, Visitor, forget_shared_cache
+
+
+def test_one_m2m_token_serves_200_requests_over_every_worker(cluster, visitor):
+    person, *_ = visitor
+    forget_shared_cache(cluster)
+    person.served_by.clear()
+    before = cluster.stats()["m2m_tokens_issued"]
+
+    statuses = [person.get("/account/").status_code for _ in range(200)]
+
+    assert statuses == [200] * 200
+    assert cluster.stats()["m2m_tokens_issued"] - before == 1
+    assert len(set(person.served_by)) >= 3, "the requests did not spread over the workers"
+
+
+def test_attempt_limit_reached_through_several_workers_holds_on_all(cluster, visitor):
+    person, *_ = visitor
+    refused_at = None
+    for attempt in range(1, 31):
+        answer = person.post("/account/verify/", {"action": "password", "password": "wrong-pw"})
+        if TOO_MANY.search(answer.text):
+            refused_at = attempt
+            break
+        assert "Confirm it" in answer.text
+    assert refused_at is not None and refused_at <= 21, "no attempt limit across workers"
+
+    person.served_by.clear()
+    later = [
+        person.post("/account/verify/", {"action": "password", "password": "wrong-pw"})
+        for _ in range(12)
+    ]
+    assert all(TOO_MANY.search(answer.text) for answer in later)
+    assert len(set(person.served_by)) >= 2
+
+
+def test_step_up_made_through_one_worker_is_honoured_by_the_others(cluster, visitor):
+    person, username, password, user_id = visitor
+    verified = person.post("/account/verify/", {"action": "password", "password": password})
+    assert verified.status_code == 302, verified.text[:500]
+
+    person.served_by.clear()
+    for number in range(12):
+        answer = person.post("/account/security/username/", {"username": f"{username}_{number}"})
+        assert answer.status_code == 302
+        assert "/verify/" not in answer.headers["Location"], "step-up not honoured by a worker"
+    assert len(set(person.served_by)) >= 2
+
+    user = cluster.management().get(f"{cluster.emulator}/api/users/{user_id}", timeout=10).json()
+    assert user["username"] == f"{username}_11"
+
+
+def test_a_session_made_by_one_worker_is_signed_in_on_every_worker(cluster, visitor):
+    person, *_ = visitor
+    person.served_by.clear()
+    pages = [person.get("/account/security/") for _ in range(20)]
+    assert all(
+        page.status_code == 200 and page.url.endswith("/account/security/") for page in pages
+    )
+    assert len(set(person.served_by)) >= 2
+    other = Visitor(cluster.site)
+    assert "/account/security/" not in other.get("/account/security/").url
