@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
+import zoneinfo
 from typing import Any
 
 from django import forms
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from .app_settings import app_settings
 from .flows.identifiers import USERNAME_RE, normalise_phone
+from .profile_choices import GENDERS, OTHER, locales, normalise_locale, time_zones
 
 
 class AccessibleForm(forms.Form):
@@ -36,7 +39,7 @@ class AccessibleForm(forms.Form):
 
 PROFILE_LABELS = {
     "name": _("Name"),
-    "avatar": _("Avatar URL"),
+    "avatar": _("Picture URL"),
     "given_name": _("Given name"),
     "family_name": _("Family name"),
     "middle_name": _("Middle name"),
@@ -45,9 +48,8 @@ PROFILE_LABELS = {
     "website": _("Website"),
     "gender": _("Gender"),
     "birthdate": _("Birthdate"),
-    "locale": _("Locale"),
+    "locale": _("Language"),
     "zoneinfo": _("Time zone"),
-    "address_formatted": _("Address"),
     "address_street_address": _("Street address"),
     "address_locality": _("City"),
     "address_region": _("Region"),
@@ -55,46 +57,159 @@ PROFILE_LABELS = {
     "address_country": _("Country"),
 }
 ADDRESS_FIELDS = tuple(k for k in PROFILE_LABELS if k.startswith("address_"))
+# The form's fieldsets, in order: (legend, field names).
+PROFILE_GROUPS = (
+    (_("Name and picture"), ("name", "avatar")),
+    (
+        _("Personal details"),
+        (
+            "given_name",
+            "middle_name",
+            "family_name",
+            "nickname",
+            "preferred_username",
+            "gender",
+            "gender_other",
+            "birthdate",
+            "website",
+        ),
+    ),
+    (_("Address"), ADDRESS_FIELDS),
+    (_("Preferences"), ("locale", "zoneinfo")),
+)
+
+
+class DatalistInput(forms.TextInput):
+    """A text input with a list of suggestions the browser filters as one types (a searchable
+    list that works without JavaScript); the form still checks the value is a real one."""
+
+    def __init__(self, options: Any, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs)
+        self.options = options
+
+    def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> Any:
+        list_id = f"ac-{name}-options"
+        attrs = {**(attrs or {}), "list": list_id}
+        html = super().render(name, value, attrs, renderer)
+        options = format_html_join(
+            "", '<option value="{}">{}</option>', ((v, label) for v, label in self.options())
+        )
+        return format_html('{}<datalist id="{}">{}</datalist>', html, list_id, options)
 
 
 class ProfileForm(AccessibleForm):
-    """The profile fields ``ACCOUNT_CENTER_PROFILE_FIELDS`` allows (``address`` = its parts)."""
+    """The profile fields ``ACCOUNT_CENTER_PROFILE_FIELDS`` allows (``address`` = its parts),
+    in groups (:data:`PROFILE_GROUPS`)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        initial = kwargs.get("initial")
+        if initial and "gender" in initial:
+            kwargs["initial"] = {**initial, **_split_gender(initial.get("gender") or "")}
         super().__init__(*args, **kwargs)
         for name in app_settings.PROFILE_FIELDS:
             for field_name in ADDRESS_FIELDS if name == "address" else (name,):
                 if field_name in PROFILE_LABELS:
                     self.fields[field_name] = self._field(field_name)
+                if field_name == "gender":
+                    self.fields["gender_other"] = forms.CharField(
+                        label=_("Your gender, in your words"),
+                        required=False,
+                        max_length=64,
+                        help_text=_("Used when you choose “Another gender”."),
+                    )
 
     def _field(self, name: str) -> forms.Field:
         label = PROFILE_LABELS[name]
         if name in ("avatar", "website"):
             return forms.URLField(
-                label=label, required=False, max_length=2048, assume_scheme="https"
+                label=label,
+                required=False,
+                max_length=2048,
+                assume_scheme="https",
+                widget=forms.URLInput(attrs={"autocomplete": "url", "inputmode": "url"}),
             )
         if name == "birthdate":
             return forms.DateField(
-                label=label, required=False, widget=forms.DateInput(attrs={"type": "date"})
+                label=label,
+                required=False,
+                widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}),
             )
-        if name == "address_formatted":
+        if name == "gender":
+            return forms.ChoiceField(
+                label=label,
+                required=False,
+                choices=[("", _("Not set")), *GENDERS, (OTHER, _("Another gender"))],
+            )
+        if name == "locale":
             return forms.CharField(
                 label=label,
                 required=False,
-                max_length=512,
-                widget=forms.Textarea(attrs={"rows": 2}),
+                max_length=35,
+                help_text=_("Start typing a language, e.g. English or Deutsch."),
+                widget=DatalistInput(locales, attrs={"autocomplete": "off"}),
+            )
+        if name == "zoneinfo":
+            return forms.CharField(
+                label=label,
+                required=False,
+                max_length=64,
+                help_text=_("Start typing a city, e.g. Europe/Berlin."),
+                widget=DatalistInput(
+                    lambda: ((z, z.replace("_", " ")) for z in time_zones()),
+                    attrs={"autocomplete": "off"},
+                ),
             )
         attrs = {
             "autocomplete": {
                 "name": "name",
                 "given_name": "given-name",
                 "family_name": "family-name",
+                "middle_name": "additional-name",
                 "nickname": "nickname",
+                "address_street_address": "street-address",
+                "address_locality": "address-level2",
+                "address_region": "address-level1",
+                "address_postal_code": "postal-code",
+                "address_country": "country-name",
             }.get(name, "off")
         }
         return forms.CharField(
             label=label, required=False, max_length=128, widget=forms.TextInput(attrs=attrs)
         )
+
+    def field_groups(self) -> list[tuple[Any, list[Any]]]:
+        """``(legend, bound fields)`` for each group that has a field here."""
+        groups = []
+        for legend, names in PROFILE_GROUPS:
+            fields = [self[name] for name in names if name in self.fields]
+            if fields:
+                groups.append((legend, fields))
+        return groups
+
+    def clean_locale(self) -> str:
+        value = self.cleaned_data.get("locale", "")
+        if not value:
+            return ""
+        code = normalise_locale(value)
+        if code is None:
+            raise forms.ValidationError(_("Choose a language from the list."))
+        return code
+
+    def clean_zoneinfo(self) -> str:
+        value = (self.cleaned_data.get("zoneinfo") or "").strip().replace(" ", "_")
+        if value and value not in zoneinfo.available_timezones():
+            raise forms.ValidationError(_("Choose a time zone from the list."))
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if "gender" in self.fields:
+            other = (data.pop("gender_other", "") or "").strip()
+            if data.get("gender") == OTHER:
+                if not other:
+                    self.add_error("gender_other", _("Say your gender, or choose “Not set”."))
+                data["gender"] = other
+        return data
 
     def changes(self, initial: dict[str, Any]) -> dict[str, Any]:
         """Only the fields whose value differs from what Logto has."""
@@ -104,6 +219,18 @@ class ProfileForm(AccessibleForm):
             if text != (initial.get(name) or ""):
                 result[name] = text
         return result
+
+    def cleared(self, initial: dict[str, Any]) -> list[str]:
+        """Names of the fields this submission would empty, in the form's order."""
+        changes = self.changes(initial)
+        return [name for name in self.fields if name in changes and not changes[name]]
+
+
+def _split_gender(value: str) -> dict[str, str]:
+    """Logto keeps one free-text gender: the select shows it, or "another" and the words."""
+    if value in dict(GENDERS) or not value:
+        return {"gender": value, "gender_other": ""}
+    return {"gender": OTHER, "gender_other": value}
 
 
 class CustomDataForm(AccessibleForm):

@@ -43,7 +43,19 @@ def initial_from_user(user: LogtoUser) -> dict[str, Any]:
     address = user.profile.get("address") or {}
     for field, key in ADDRESS_KEYS.items():
         initial[field] = address.get(key) or ""
+    # The form edits one address, in parts; one set elsewhere only as a whole line starts there.
+    if initial["address_formatted"] and not any(
+        initial[f] for f in ADDRESS_KEYS if f != "address_formatted"
+    ):
+        initial["address_street_address"] = initial["address_formatted"]
     return initial
+
+
+def formatted_address(address: dict[str, Any]) -> str:
+    """The one-line display form (OIDC's ``formatted``) of an address's parts."""
+    region = " ".join(p for p in (address.get("postalCode"), address.get("region")) if p)
+    parts = (address.get("streetAddress"), address.get("locality"), region, address.get("country"))
+    return ", ".join(p for p in parts if p)
 
 
 def update_profile(request: HttpRequest, current: LogtoUser, changes: dict[str, Any]) -> LogtoUser:
@@ -61,7 +73,14 @@ def update_profile(request: HttpRequest, current: LogtoUser, changes: dict[str, 
     address_changes = {key: changes[f] for f, key in ADDRESS_KEYS.items() if f in changes}
     if address_changes:
         address = dict(profile.get("address") or {})
+        if address.get("formatted") and not any(
+            address.get(k) for k in ADDRESS_KEYS.values() if k != "formatted"
+        ):
+            # The whole line was shown as the street address (initial_from_user): keep it so.
+            address["streetAddress"] = address["formatted"]
         _apply(address, address_changes)
+        # Kept in step with the parts, so every reader of Logto sees the same address.
+        _apply(address, {"formatted": formatted_address(address)})
         profile["address"] = address
         if not address:
             del profile["address"]

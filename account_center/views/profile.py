@@ -102,7 +102,17 @@ class ProfileEditView(AccountView):
             return self.respond(self.form_partial, form=form)
         try:
             account = get_client().get_user(self.sub)
-            changes = form.changes(profile_flow.initial_from_user(account))
+            initial = profile_flow.initial_from_user(account)
+            cleared = form.cleared(initial)
+            if cleared and request.POST.get("confirm_clear") != ",".join(cleared):
+                # Emptying a field that had a value (the name above all) is said, then confirmed.
+                return self.respond(
+                    self.form_partial,
+                    form=form,
+                    clearing=[form.fields[name].label for name in cleared],
+                    confirm_clear=",".join(cleared),
+                )
+            changes = form.changes(initial)
             if changes:
                 account = profile_flow.update_profile(request, account, changes)
         except LogtoError as error:

@@ -188,3 +188,56 @@ def test_step_up_success_without_javascript_says_so(auth_client, logto) -> None:
 def test_favicon_ico_is_served(client: Client) -> None:
     response = client.get("/favicon.ico")
     assert response.status_code in (200, 301, 302)
+
+
+def test_an_empty_profile_form_says_the_name_will_be_cleared(
+    auth_client, logto, htmx_headers
+) -> None:
+    logto.get(USER_URL, json=logto_user(name="Alice"))
+    html = auth_client.post(
+        reverse("account_center:profile_edit"), {}, **htmx_headers
+    ).content.decode()
+    assert "Saving will clear:" in html and "<strong>Name</strong>" in html
+    assert not [c for c in logto.calls if c.request.method == "PATCH"]
+
+
+def test_profile_form_is_grouped_with_real_lists(auth_client, logto, htmx_headers) -> None:
+    logto.get(USER_URL, json=logto_user(profile={"gender": "nonbinary", "locale": "en-US"}))
+    html = auth_client.get(reverse("account_center:profile_edit"), **htmx_headers).content.decode()
+    for legend in ("Name and picture", "Personal details", "Address", "Preferences"):
+        assert f"<legend>{legend}</legend>" in html
+    assert '<option value="Europe/Berlin">' in html and '<option value="de">' in html
+    assert 'type="date"' in html and 'type="url"' in html
+    assert '<option value="other" selected>' in html and 'value="nonbinary"' in html
+    assert "id_address_formatted" not in html  # one address: its parts
+
+
+def test_profile_refuses_an_unknown_time_zone_and_keeps_other_gender(
+    auth_client, logto, htmx_headers
+) -> None:
+    logto.get(USER_URL, json=logto_user())
+    logto.patch(USER_URL, json=logto_user())
+    url = reverse("account_center:profile_edit")
+    bad = auth_client.post(
+        url, {"name": "Alice", "zoneinfo": "Mars/Olympus"}, **htmx_headers
+    ).content.decode()
+    assert "Choose a time zone from the list." in bad
+    auth_client.post(
+        url,
+        {
+            "name": "Alice",
+            "zoneinfo": "Europe/Berlin",
+            "locale": "de-de",
+            "gender": "other",
+            "gender_other": "nonbinary",
+        },
+        **htmx_headers,
+    )
+    patch = [c for c in logto.calls if c.request.method == "PATCH"][0]
+    import json
+
+    assert json.loads(patch.request.body)["profile"] == {
+        "zoneinfo": "Europe/Berlin",
+        "locale": "de-DE",
+        "gender": "nonbinary",
+    }

@@ -88,7 +88,7 @@ def test_profile_save_sends_changes_in_one_request_keeping_other_profile_keys(
         "profile": {
             "nickname": "Ali",
             "givenName": "Al",
-            "address": {"country": "DE", "locality": "Hamburg"},
+            "address": {"country": "DE", "locality": "Hamburg", "formatted": "Hamburg, DE"},
         },
     }
 
@@ -100,9 +100,22 @@ def test_profile_clearing_a_field_removes_it_and_keeps_the_rest(
         USER_URL, json=logto_user(profile={"nickname": "Ali", "website": "https://a.example"})
     )
     logto.patch(USER_URL, json=logto_user())
-    auth_client.post(
+    asked = auth_client.post(
         reverse("account_center:profile_edit"),
         {"name": "Alice", "nickname": "", "website": "https://a.example"},
+        **htmx_headers,
+    )
+    # Emptying a field is said first ("Saving will clear: Nickname"), then confirmed.
+    assert "Saving will clear:" in asked.content.decode() and "Nickname" in asked.content.decode()
+    assert not calls(logto, "PATCH", USER_URL)
+    auth_client.post(
+        reverse("account_center:profile_edit"),
+        {
+            "name": "Alice",
+            "nickname": "",
+            "website": "https://a.example",
+            "confirm_clear": "nickname",
+        },
         **htmx_headers,
     )
     assert body(calls(logto, "PATCH", USER_URL)[0]) == {"profile": {"website": "https://a.example"}}

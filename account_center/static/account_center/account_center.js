@@ -134,3 +134,16 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   });
 })();
+// The profile's "in your words" gender field matters only with "Another gender": hide it otherwise
+// (without JavaScript it simply stays visible).
+function acGenderOther(root) {
+  var select = (root || document).querySelector("select[name='gender']");
+  var other = (root || document).querySelector("input[name='gender_other']");
+  var field = other && other.closest(".ac-field");
+  if (!select || !field) return;
+  var sync = function () { field.hidden = select.value !== "other"; };
+  select.addEventListener("change", sync);
+  sync();
+}
+document.addEventListener("DOMContentLoaded", function () { acGenderOther(document); });
+document.addEventListener("htmx:afterSwap", function (event) { acGenderOther(document); });
