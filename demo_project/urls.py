@@ -1,7 +1,5 @@
 from django.contrib import admin
-from django.templatetags.static import static
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from . import views
 
@@ -10,7 +8,7 @@ urlpatterns = [
     path("account/", include("account_center.urls")),
     path("admin/", admin.site.urls),
     # Browsers ask for /favicon.ico on pages that name no icon (admin, error pages).
-    path("favicon.ico", RedirectView.as_view(url=static("account_center/favicon.svg"))),
+    path("favicon.ico", views.favicon),
     # The benchmark's yardstick: a signed-in page that makes no Logto call.
     path("_baseline/", views.baseline, name="baseline"),
 ]

@@ -17,3 +17,10 @@ DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memor
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+
+# Every page is tested under the Content-Security-Policy adopters are told to use; the browser
+# journeys fail on any violation (tests/browser/conftest.py).
+from demo_project.content_security_policy import CONTENT_SECURITY_POLICY  # noqa: E402, F401
+from demo_project.settings import MIDDLEWARE  # noqa: E402
+
+MIDDLEWARE = [*MIDDLEWARE, "csp.middleware.CSPMiddleware"]

@@ -36,3 +36,18 @@ def demo(live_server, logto_emulator, settings):
 @pytest.fixture
 def demo_user():
     return DEMO_USER
+
+
+@pytest.fixture
+def page(page):
+    """Every journey fails on a Content-Security-Policy violation: the pages are served under the
+    policy adopters are told to use (tests/settings.py), so an inline script or style shows here."""
+    violations: list[str] = []
+
+    def note(message) -> None:
+        if "Content Security Policy" in message.text:
+            violations.append(message.text)
+
+    page.on("console", note)
+    yield page
+    assert not violations, violations
