@@ -22,7 +22,7 @@ Behaviour (``ACCOUNT_CENTER_*``):
 ``ACCOUNT_CENTER_STEP_UP_SECONDS``
     How long a step-up verification holds. Default 600 (Logto's own verification records).
 ``ACCOUNT_CENTER_SECTIONS``
-    Sections shown, in order. Default: all of ``profile``, ``security``, ``connections``,
+    Sections shown, in order. Default: all of ``profile``, ``security``, ``two_step``, ``connections``,
     ``tokens``, ``sessions``, ``danger``.
 ``ACCOUNT_CENTER_PROFILE_FIELDS``
     Profile fields shown and editable. Default: all of :data:`PROFILE_FIELDS`.
@@ -68,7 +68,7 @@ PROFILE_FIELDS = (
     "address",
 )
 
-SECTIONS = ("profile", "security", "connections", "tokens", "sessions", "danger")
+SECTIONS = ("profile", "security", "two_step", "connections", "tokens", "sessions", "danger")
 
 
 def _setting(name: str, default: Any) -> Any:

@@ -10,6 +10,10 @@ Extra arguments:
 - ``email_changed``: ``email`` (new primary email, ``None`` when removed)
 - ``phone_changed``: ``phone`` (new primary phone, ``None`` when removed)
 - ``password_changed``: ``created`` (``True`` when the user had no password before)
+- ``mfa_factor_added``: ``factor`` (``Totp`` or ``BackupCode``), ``replaced`` (an old one went)
+- ``mfa_factor_removed``: ``factor`` (``Totp``, ``BackupCode`` or ``WebAuthn``)
+- ``mfa_settings_changed``: ``settings`` (``{"mfa_enabled": bool}`` and/or
+  ``{"passkey_prompt_skipped": bool}``)
 - ``step_up_verified``: ``method`` (``password``, ``email``, ``phone`` or ``reauthentication``)
 
 Secrets, codes and passwords are never sent.
@@ -26,3 +30,6 @@ email_changed = Signal()
 phone_changed = Signal()
 password_changed = Signal()
 step_up_verified = Signal()
+mfa_factor_added = Signal()
+mfa_factor_removed = Signal()
+mfa_settings_changed = Signal()

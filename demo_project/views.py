@@ -5,11 +5,20 @@ from django.templatetags.static import static
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    mounted = getattr(settings, "LOGTO_EMULATOR_MOUNTED", False)
     return render(
-        request,
-        "home.html",
-        {"emulator_mounted": getattr(settings, "LOGTO_EMULATOR_MOUNTED", False)},
+        request, "home.html", {"emulator_mounted": mounted, "demo_users": _demo_users(mounted)}
     )
+
+
+def _demo_users(mounted: bool) -> list[object]:
+    """The emulator's seeded demo accounts (public, demo-only credentials), shown on the home page."""
+    if not mounted:
+        return []
+    from logto_emulator import seed
+
+    users = [v for v in vars(seed).values() if isinstance(v, seed.DemoUser)]
+    return sorted(users, key=lambda u: u.username)
 
 
 def baseline(request: HttpRequest) -> HttpResponse:

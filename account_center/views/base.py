@@ -24,6 +24,7 @@ _pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="account-center")
 NAV = (
     ("profile", _("Profile"), "account_center:profile"),
     ("security", _("Sign-in & security"), "account_center:security"),
+    ("two_step", _("Two-step verification"), "account_center:two_step"),
     ("connections", _("Connections"), "account_center:connections"),
     ("tokens", _("Developer tokens"), "account_center:tokens"),
     ("sessions", _("Sessions"), "account_center:sessions"),

@@ -14,6 +14,13 @@ from .profile import (
 )
 from .security import EmailView, PasswordView, PhoneView, SecurityView, UsernameView
 from .stepup import StepUpView
+from .two_step import (
+    AuthenticatorAppView,
+    BackupCodesView,
+    RemoveFactorView,
+    TwoStepSettingsView,
+    TwoStepView,
+)
 
 urlpatterns = [
     path("", OverviewView.as_view(), name="overview"),
@@ -26,6 +33,11 @@ urlpatterns = [
     path("security/phone/", PhoneView.as_view(), name="phone"),
     path("security/password/", PasswordView.as_view(), name="password"),
     path("verify/", StepUpView.as_view(), name="step_up"),
+    path("two-step/", TwoStepView.as_view(), name="two_step"),
+    path("two-step/app/", AuthenticatorAppView.as_view(), name="two_step_app"),
+    path("two-step/backup-codes/", BackupCodesView.as_view(), name="two_step_backup_codes"),
+    path("two-step/remove/", RemoveFactorView.as_view(), name="two_step_remove"),
+    path("two-step/settings/", TwoStepSettingsView.as_view(), name="two_step_settings"),
     path(
         "connections/",
         PlaceholderView.as_view(section="connections", page_title=_("Connections")),

@@ -10,7 +10,17 @@ from . import helpers
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PAGES = ["/account/", "/account/profile/", "/account/security/", "/account/verify/"]
+PAGES = [
+    "/account/",
+    "/account/profile/",
+    "/account/profile/edit/",
+    "/account/security/",
+    "/account/security/username/",
+    "/account/security/email/",
+    "/account/security/phone/",
+    "/account/security/password/",
+    "/account/verify/",
+]
 
 
 def assert_no_violations(page) -> None:
@@ -23,11 +33,24 @@ def sign_in(page, demo, demo_user) -> None:
     helpers.sign_in(page, demo, demo_user, check=assert_no_violations)
 
 
-@pytest.mark.parametrize("path", PAGES)
-def test_page_has_no_axe_violations(page, demo, demo_user, path):
+# Every page in both colour schemes, at a desktop and a phone width (colour contrast included).
+VIEWS = [
+    pytest.param(scheme, width, id=f"{scheme}-{width}")
+    for scheme in ("light", "dark")
+    for width in (1280, 320)
+]
+
+
+@pytest.mark.parametrize("scheme,width", VIEWS)
+def test_pages_have_no_axe_violations(page, demo, demo_user, scheme, width):
+    page.emulate_media(color_scheme=scheme)
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto(f"{demo}/")
+    assert_no_violations(page)  # the demo's home page wears the same styles
     sign_in(page, demo, demo_user)
-    page.goto(f"{demo}{path}")
-    assert_no_violations(page)
+    for path in PAGES:
+        page.goto(f"{demo}{path}")
+        assert_no_violations(page)
 
 
 def test_form_swapped_in_by_htmx_has_no_axe_violations(page, demo, demo_user):

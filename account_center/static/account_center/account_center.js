@@ -112,6 +112,28 @@ document.addEventListener("DOMContentLoaded", function () {
     bar.scrollLeft = current.offsetLeft - (bar.clientWidth - current.offsetWidth) / 2;
   }
 });
+// Shown-once secrets (backup codes, a new token): a "Copy" button where the clipboard is
+// available. Without JavaScript the text stays selectable and the download link still works.
+(function () {
+  function enable(root) {
+    if (!navigator.clipboard) return;
+    root.querySelectorAll("[data-ac-copy]").forEach(function (button) {
+      button.hidden = false;
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { enable(document); });
+  document.addEventListener("htmx:afterSwap", function (event) { enable(event.detail.target); });
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("[data-ac-copy]") : null;
+    if (!button) return;
+    var source = document.getElementById(button.getAttribute("data-ac-copy"));
+    if (!source) return;
+    navigator.clipboard.writeText(source.value || source.textContent).then(function () {
+      var done = button.getAttribute("data-ac-copied");
+      if (done) button.textContent = done;
+    });
+  });
+})();
 // The profile's "in your words" gender field matters only with "Another gender": hide it otherwise
 // (without JavaScript it simply stays visible).
 function acGenderOther(root) {

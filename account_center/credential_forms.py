@@ -1,0 +1,110 @@
+"""Forms of the two-step verification and developer token pages (input checks only)."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .forms import AccessibleForm
+
+
+class TotpCodeForm(AccessibleForm):
+    code = forms.CharField(
+        label=_("Code from your app"),
+        max_length=12,
+        help_text=_("The 6 digits your authenticator app shows now."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "size": 8}
+        ),
+    )
+
+    def clean_code(self) -> str:
+        value = re.sub(r"[\s-]+", "", self.cleaned_data["code"])
+        if not re.fullmatch(r"\d{6}", value):
+            raise forms.ValidationError(_("Enter the 6 digits your authenticator app shows."))
+        return value
+
+
+# Token names: what Logto stores is free text; keep it to one readable line.
+TOKEN_NAME_MAX = 64
+_TOKEN_NAME_RE = re.compile(r"^[^\x00-\x1f\x7f]+$")
+EXPIRY_CHOICES = (
+    ("never", _("Never")),
+    ("7", _("In 7 days")),
+    ("30", _("In 30 days")),
+    ("90", _("In 90 days")),
+    ("365", _("In a year")),
+    ("date", _("On a date")),
+)
+
+
+def clean_token_name(value: str) -> str:
+    name = " ".join(value.split())
+    if not name:
+        raise forms.ValidationError(_("Give the token a name."))
+    if len(name) > TOKEN_NAME_MAX:
+        raise forms.ValidationError(_("Use at most %(max)d characters.") % {"max": TOKEN_NAME_MAX})
+    if not _TOKEN_NAME_RE.match(name):
+        raise forms.ValidationError(_("Use letters, digits, spaces and punctuation only."))
+    return name
+
+
+def today() -> date:
+    """Today in UTC; tests monkeypatch it."""
+    return datetime.now(tz=UTC).date()
+
+
+class TokenForm(AccessibleForm):
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=200,
+        help_text=_("What the token is for, e.g. “backup script”. Names must be unique."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    expiry = forms.ChoiceField(
+        label=_("Expires"), choices=EXPIRY_CHOICES, initial="90", widget=forms.Select
+    )
+    expires_on = forms.DateField(
+        label=_("Expiry date"),
+        required=False,
+        help_text=_(
+            "Only used with “On a date”. The token stops working at the start of it (UTC)."
+        ),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def clean_name(self) -> str:
+        return clean_token_name(self.cleaned_data["name"])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        choice = data.get("expiry")
+        expires_at: datetime | None = None
+        if choice == "date":
+            day = data.get("expires_on")
+            if day is None:
+                self.add_error("expires_on", _("Choose the date the token stops working."))
+            elif day <= today():
+                self.add_error("expires_on", _("Choose a date after today."))
+            else:
+                expires_at = datetime.combine(day, time.min, tzinfo=UTC)
+        elif choice and choice != "never":
+            start = datetime.combine(today(), time.min, tzinfo=UTC)
+            expires_at = start + timedelta(days=int(choice) + 1)
+        data["expires_at"] = expires_at
+        return data
+
+
+class RenameTokenForm(AccessibleForm):
+    name = forms.CharField(
+        label=_("New name"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+    def clean_name(self) -> str:
+        return clean_token_name(self.cleaned_data["name"])

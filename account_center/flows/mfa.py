@@ -1,0 +1,301 @@
+"""Two-step verification: the user's factors, an authenticator app, backup codes, the switches.
+
+Logto saves a TOTP secret without checking any code, so the app makes the secret, keeps it in the
+Django session (never in a log) for at most :data:`PENDING_SECONDS`, and saves it to Logto only
+after the user typed a current code from their app. Backup codes are handed to the caller once,
+straight from Logto's answer, and kept nowhere. Every change passes step-up here again, so the rule
+holds wherever a flow is called from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pyotp
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from .. import ratelimit, signals
+from ..logto.client import get_client
+from ..logto.errors import LogtoAPIError, LogtoNotFound
+from ..logto.models import MfaVerification
+from . import audit, stepup
+from .errors import FlowError
+from .identity import logto_user_id
+
+TOTP = "Totp"
+BACKUP_CODE = "BackupCode"
+WEBAUTHN = "WebAuthn"
+PENDING_KEY = "account_center_pending_totp"
+PENDING_SECONDS = 600  # as Logto's own verification records
+CODE_SCOPE = "totp_confirm"
+
+EXPIRED = _("This setup has expired. Start again to get a new QR code.")
+WRONG_CODE = _("This code is not correct. Enter the 6 digits your app shows now.")
+BACKUP_ALONE = _(
+    "Backup codes only work next to another way to confirm it's you. "
+    "Add an authenticator app (or a passkey) first."
+)
+
+
+@dataclass(frozen=True)
+class Factors:
+    """The user's factors by kind, as the pages show them."""
+
+    totp: MfaVerification | None
+    backup_codes: MfaVerification | None
+    passkeys: list[MfaVerification]
+
+    @classmethod
+    def of(cls, factors: list[MfaVerification]) -> Factors:
+        return cls(
+            totp=next((f for f in factors if f.type == TOTP), None),
+            backup_codes=next((f for f in factors if f.type == BACKUP_CODE), None),
+            passkeys=[f for f in factors if f.type == WEBAUTHN],
+        )
+
+    @property
+    def has_other_than_backup_codes(self) -> bool:
+        return self.totp is not None or bool(self.passkeys)
+
+    @property
+    def any(self) -> bool:
+        return self.has_other_than_backup_codes or self.backup_codes is not None
+
+    def in_words(self) -> list[str]:
+        words = []
+        if self.totp is not None:
+            words.append(str(_("Authenticator app")))
+        if self.passkeys:
+            words.append(str(_("Passkeys")))
+        if self.backup_codes is not None:
+            words.append(str(_("Backup codes")))
+        return words
+
+
+def factors_of(sub: str) -> Factors:
+    return Factors.of(get_client().list_mfa_verifications(sub))
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The user's own switches in Logto's ``logto-configs``."""
+
+    # None: never set, Logto's sign-in experience decides (its default).
+    mfa_enabled: bool | None
+    passkey_prompt_skipped: bool
+
+    @classmethod
+    def from_configs(cls, configs: dict[str, Any]) -> Settings:
+        mfa = configs.get("mfa") if isinstance(configs.get("mfa"), dict) else {}
+        passkey = (
+            configs.get("passkeySignIn") if isinstance(configs.get("passkeySignIn"), dict) else {}
+        )
+        enabled = mfa.get("enabled") if mfa else None
+        return cls(
+            mfa_enabled=enabled if isinstance(enabled, bool) else None,
+            passkey_prompt_skipped=bool(passkey.get("skipped")) if passkey else False,
+        )
+
+
+def settings_of(sub: str) -> Settings:
+    return Settings.from_configs(get_client().get_logto_configs(sub))
+
+
+# ---------------------------------------------------------------------- authenticator app
+
+
+def new_secret() -> str:
+    """32 base32 characters: whole groups of 8, as Logto requires of a caller-given secret."""
+    return pyotp.random_base32(32)
+
+
+def start_totp(request: HttpRequest) -> str:
+    """Make a new secret for the user to scan; kept in the session until confirmed or expired."""
+    stepup.require(request)
+    secret = new_secret()
+    request.session[PENDING_KEY] = {
+        "secret": secret,
+        "at": stepup.now(),
+        "sub": logto_user_id(request),
+    }
+    return secret
+
+
+def pending_totp(request: HttpRequest) -> str | None:
+    """The secret waiting for its first code, or ``None`` (none, another user's, or expired)."""
+    record = request.session.get(PENDING_KEY)
+    if not isinstance(record, dict):
+        return None
+    if record.get("sub") != logto_user_id(request):
+        return None
+    if stepup.now() - float(record.get("at", 0)) > PENDING_SECONDS:
+        request.session.pop(PENDING_KEY, None)
+        return None
+    secret = record.get("secret")
+    return secret if isinstance(secret, str) else None
+
+
+def pending_seconds_left(request: HttpRequest) -> int:
+    record = request.session.get(PENDING_KEY)
+    if not isinstance(record, dict) or pending_totp(request) is None:
+        return 0
+    return max(0, int(float(record["at"]) + PENDING_SECONDS - stepup.now()))
+
+
+def cancel_totp(request: HttpRequest) -> None:
+    request.session.pop(PENDING_KEY, None)
+
+
+def provisioning_uri(secret: str, account_name: str, issuer: str) -> str:
+    return pyotp.TOTP(secret).provisioning_uri(name=account_name, issuer_name=issuer)
+
+
+def code_matches(secret: str, code: str) -> bool:
+    """True for the current code, or the one just before or after (one step of clock drift)."""
+    totp = pyotp.TOTP(secret)
+    return totp.verify(code, for_time=int(stepup.now()), valid_window=1)
+
+
+def confirm_totp(request: HttpRequest, code: str) -> MfaVerification | None:
+    """Save the pending secret once ``code`` matches it; replaces an existing app only then.
+
+    Raises :class:`FlowError` (field ``code``) for an expired setup, a wrong code or too many
+    attempts; Logto's refusals stay :class:`LogtoAPIError`.
+    """
+    stepup.require(request)
+    sub = logto_user_id(request)
+    secret = pending_totp(request)
+    if secret is None:
+        raise FlowError(EXPIRED, field="code", code="totp_expired")
+    wait = ratelimit.retry_after(request, CODE_SCOPE, sub)
+    if wait:
+        audit.record(request, "totp_add", audit.DENIED, reason="rate_limited")
+        raise FlowError(ratelimit.wait_message(wait), field="code", code="rate_limited")
+    # Counted before the check, so parallel guesses cannot slip past the limit.
+    ratelimit.hit(request, CODE_SCOPE, sub)
+    if not code_matches(secret, code):
+        audit.record(request, "totp_add", audit.FAILURE, reason="wrong_code")
+        raise FlowError(WRONG_CODE, field="code", code="totp_code_mismatch")
+    ratelimit.clear(request, CODE_SCOPE, sub)
+    client = get_client()
+    old = factors_of(sub).totp
+    replaced = old is not None
+    if old is not None:
+        # Logto keeps one authenticator app: the old one goes only now the new one is proven.
+        try:
+            client.delete_mfa_verification(sub, old.id)
+        except LogtoNotFound:
+            pass
+    try:
+        client.create_totp(sub, secret)
+    except LogtoAPIError as error:
+        audit.record(request, "totp_add", audit.FAILURE, reason=error.code)
+        raise
+    cancel_totp(request)
+    audit.record(request, "totp_add", audit.SUCCESS, replaced=replaced)
+    signals.mfa_factor_added.send(
+        sender=__name__,
+        request=request,
+        user=request.user,
+        logto_user_id=sub,
+        factor=TOTP,
+        replaced=replaced,
+    )
+    return factors_of(sub).totp
+
+
+# ---------------------------------------------------------------------- backup codes
+
+
+def generate_backup_codes(request: HttpRequest) -> list[str]:
+    """A new set of backup codes (the old set, if any, stops working). Returned once, kept nowhere."""
+    stepup.require(request)
+    sub = logto_user_id(request)
+    client = get_client()
+    current = factors_of(sub)
+    if not current.has_other_than_backup_codes:
+        audit.record(request, "backup_codes_generate", audit.DENIED, reason="alone")
+        raise FlowError(BACKUP_ALONE, code="session.mfa.backup_code_can_not_be_alone")
+    replaced = current.backup_codes is not None
+    if current.backup_codes is not None:
+        try:
+            client.delete_mfa_verification(sub, current.backup_codes.id)
+        except LogtoNotFound:
+            pass
+    try:
+        codes = client.create_backup_codes(sub)
+    except LogtoAPIError as error:
+        audit.record(request, "backup_codes_generate", audit.FAILURE, reason=error.code)
+        raise
+    audit.record(request, "backup_codes_generate", audit.SUCCESS, replaced=replaced)
+    signals.mfa_factor_added.send(
+        sender=__name__,
+        request=request,
+        user=request.user,
+        logto_user_id=sub,
+        factor=BACKUP_CODE,
+        replaced=replaced,
+    )
+    return codes
+
+
+# ---------------------------------------------------------------------- removing a factor
+
+
+def remove_factor(request: HttpRequest, verification_id: str) -> str:
+    """Remove one of the user's own factors; answers its type. Unknown ids are refused."""
+    stepup.require(request)
+    sub = logto_user_id(request)
+    client = get_client()
+    factor = next((f for f in client.list_mfa_verifications(sub) if f.id == verification_id), None)
+    if factor is None:
+        raise FlowError(_("This way to confirm it's you was already removed."), code="not_found")
+    try:
+        client.delete_mfa_verification(sub, factor.id)
+    except LogtoAPIError as error:
+        audit.record(request, "mfa_remove", audit.FAILURE, factor=factor.type, reason=error.code)
+        raise
+    audit.record(request, "mfa_remove", audit.SUCCESS, factor=factor.type)
+    signals.mfa_factor_removed.send(
+        sender=__name__,
+        request=request,
+        user=request.user,
+        logto_user_id=sub,
+        factor=factor.type,
+    )
+    return factor.type
+
+
+# ---------------------------------------------------------------------- the user's switches
+
+
+def change_settings(
+    request: HttpRequest, *, mfa_enabled: bool | None = None, passkey_skipped: bool | None = None
+) -> Settings:
+    """Set ``mfa.enabled`` and/or ``passkeySignIn.skipped`` in the user's Logto configs."""
+    stepup.require(request)
+    sub = logto_user_id(request)
+    data: dict[str, Any] = {}
+    if mfa_enabled is not None:
+        data["mfa"] = {"enabled": mfa_enabled}
+    if passkey_skipped is not None:
+        data["passkeySignIn"] = {"skipped": passkey_skipped}
+    if not data:
+        return settings_of(sub)
+    try:
+        answer = get_client().update_logto_configs(sub, data)
+    except LogtoAPIError as error:
+        audit.record(request, "mfa_settings", audit.FAILURE, reason=error.code)
+        raise
+    changed = {
+        "mfa_enabled": mfa_enabled,
+        "passkey_prompt_skipped": passkey_skipped,
+    }
+    changed = {k: v for k, v in changed.items() if v is not None}
+    audit.record(request, "mfa_settings", audit.SUCCESS, **changed)
+    signals.mfa_settings_changed.send(
+        sender=__name__, request=request, user=request.user, logto_user_id=sub, settings=changed
+    )
+    return Settings.from_configs(answer)

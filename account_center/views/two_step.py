@@ -1,0 +1,237 @@
+"""Two-step verification page: authenticator app, backup codes, passkeys and the user's switches.
+
+Each part is a section swapped in place with htmx; without JavaScript the same URLs answer with
+the whole page. Backup codes are shown in the answer to the POST that made them and never again,
+so that answer is never cached and never redirected through the session.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import segno
+from django.contrib import messages
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext_lazy as _
+
+from ..app_settings import app_settings
+from ..credential_forms import TotpCodeForm
+from ..flows import mfa
+from ..flows.errors import FlowError
+from ..flows.messages import UNAVAILABLE, for_code
+from ..flows.stepup import StepUpRequired
+from ..logto.client import get_client
+from ..logto.errors import LogtoAPIError, LogtoError
+from .base import AccountView, concurrently, is_htmx
+from .stepup import refuse
+
+PAGE = "account_center/two_step.html"
+APP = "account_center/partials/two_step_app.html"
+BACKUP = "account_center/partials/two_step_backup.html"
+PASSKEYS = "account_center/partials/two_step_passkeys.html"
+SETTINGS = "account_center/partials/two_step_settings.html"
+
+
+def grouped(secret: str, size: int = 4) -> str:
+    """``ABCD EFGH ...``: easier to read and type than one long run of letters."""
+    return " ".join(secret[i : i + size] for i in range(0, len(secret), size))
+
+
+def qr_svg(uri: str, title: str) -> str:
+    """The QR code as inline SVG made on the server: no JavaScript, no image request."""
+    return segno.make(uri, error="m").svg_inline(
+        scale=4, dark="#000", light="#fff", title=title, svgclass="ac-qr"
+    )
+
+
+class TwoStepView(AccountView):
+    """The page, and the base of its sections (each answers GET with the whole page)."""
+
+    section = "two_step"
+    page_title = _("Two-step verification")
+    partial = ""
+
+    def _page_context(self, **overrides: Any) -> dict[str, Any]:
+        client = get_client()
+        factors, configs = concurrently(
+            (client.list_mfa_verifications, self.sub),
+            (client.get_logto_configs, self.sub),
+        )
+        context: dict[str, Any] = {
+            "factors": mfa.Factors.of(factors),
+            "settings": mfa.Settings.from_configs(configs),
+            "totp_form": TotpCodeForm(),
+        }
+        context.update(self._pending_context())
+        context.update(overrides)
+        return context
+
+    def _pending_context(self) -> dict[str, Any]:
+        secret = mfa.pending_totp(self.request)
+        if secret is None:
+            return {"pending": None}
+        account = self._account_label()
+        issuer = app_settings.SITE_NAME or self.request.get_host().split(":")[0]
+        uri = mfa.provisioning_uri(secret, account, issuer)
+        return {
+            "pending": {
+                "grouped": grouped(secret),
+                "qr": qr_svg(uri, str(_("QR code to add this account to your authenticator app"))),
+                "account": account,
+                "issuer": issuer,
+                "minutes_left": max(1, mfa.pending_seconds_left(self.request) // 60),
+            }
+        }
+
+    def _account_label(self) -> str:
+        user = self.request.user
+        return user.get_username() if not getattr(user, "email", "") else user.email
+
+    def page(self, status: int = 200, **overrides: Any) -> HttpResponse:
+        try:
+            context = self._page_context(**overrides)
+        except LogtoError:
+            return render(self.request, PAGE, self.context(unavailable=UNAVAILABLE), status=503)
+        return render(self.request, PAGE, self.context(**context), status=status)
+
+    def section_answer(self, partial: str, status: int = 200, **overrides: Any) -> HttpResponse:
+        """The section alone (htmx) or the whole page with it, both from fresh Logto reads."""
+        if not is_htmx(self.request):
+            return self.page(status=status, **overrides)
+        try:
+            context = self._page_context(**overrides)
+        except LogtoError:
+            return render(
+                self.request,
+                "account_center/partials/unavailable.html",
+                {"target_id": overrides.get("target_id", "ac-two-step")},
+                status=503,
+            )
+        response = render(self.request, partial, self.context(**context), status=status)
+        response.headers["Vary"] = "HX-Request"
+        return response
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        if is_htmx(request) and self.partial:
+            return self.section_answer(self.partial)
+        return self.page()
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        try:
+            return self.handle(request)
+        except StepUpRequired:
+            return refuse(request)
+
+    def handle(self, request: HttpRequest) -> HttpResponse:
+        return self.page()
+
+    def after_change(self, partial: str, **extra: Any) -> HttpResponse:
+        """Post/redirect/get without JavaScript; the fresh section in place with htmx."""
+        if not is_htmx(self.request):
+            return HttpResponseRedirect(reverse("account_center:two_step"))
+        return self.section_answer(partial, **extra)
+
+    def failed(self, partial: str, error: FlowError | LogtoError, **extra: Any) -> HttpResponse:
+        if isinstance(error, FlowError):
+            return self.section_answer(partial, error=error.message, **extra)
+        if isinstance(error, LogtoAPIError):
+            return self.section_answer(partial, error=_message_for(error.code), **extra)
+        return self.section_answer(partial, status=503, unavailable=UNAVAILABLE, **extra)
+
+
+def _message_for(code: str) -> Any:
+    if code == "session.mfa.backup_code_can_not_be_alone":
+        return mfa.BACKUP_ALONE
+    if code == "user.totp_already_in_use":
+        return _("An authenticator app is already set up. Remove it first, or replace it.")
+    if code in ("user.backup_code_already_in_use",):
+        return _("Backup codes already exist. Generate a new set to replace them.")
+    return for_code(code)[1]
+
+
+class AuthenticatorAppView(TwoStepView):
+    partial = APP
+
+    def handle(self, request: HttpRequest) -> HttpResponse:
+        action = request.POST.get("action", "")
+        if action == "cancel":
+            mfa.cancel_totp(request)
+            return self.after_change(APP)
+        if action == "start":
+            mfa.start_totp(request)
+            return self.after_change(APP)
+        if action == "confirm":
+            return self._confirm(request)
+        return self.section_answer(APP)
+
+    def _confirm(self, request: HttpRequest) -> HttpResponse:
+        form = TotpCodeForm(request.POST)
+        if not form.is_valid():
+            return self.section_answer(APP, totp_form=form)
+        try:
+            mfa.confirm_totp(request, form.cleaned_data["code"])
+        except FlowError as error:
+            if error.code == "totp_expired":
+                # The QR step is gone: say so above the "Set up" button.
+                return self.section_answer(APP, error=error.message)
+            form.add_error("code", str(error.message))
+            return self.section_answer(APP, totp_form=form)
+        except LogtoAPIError as error:
+            form.add_error(NON_FIELD_ERRORS, str(_message_for(error.code)))
+            return self.section_answer(APP, totp_form=form)
+        except LogtoError:
+            return self.section_answer(APP, status=503, totp_form=form, unavailable=UNAVAILABLE)
+        if not is_htmx(request):
+            messages.success(request, _("Your authenticator app is set up."), fail_silently=True)
+            return HttpResponseRedirect(reverse("account_center:two_step"))
+        return self.section_answer(APP, notice=_("Your authenticator app is set up."))
+
+
+class BackupCodesView(TwoStepView):
+    partial = BACKUP
+
+    def handle(self, request: HttpRequest) -> HttpResponse:
+        try:
+            codes = mfa.generate_backup_codes(request)
+        except (FlowError, LogtoError) as error:
+            return self.failed(BACKUP, error)
+        # The one answer that carries the codes: shown here, kept nowhere, never cached.
+        response = self.section_answer(BACKUP, codes=codes, codes_text="\n".join(codes) + "\n")
+        add_never_cache_headers(response)
+        return response
+
+
+class RemoveFactorView(TwoStepView):
+    """Remove the authenticator app, the backup codes, or one passkey (by Logto's factor id)."""
+
+    def handle(self, request: HttpRequest) -> HttpResponse:
+        factor_id = request.POST.get("factor", "")
+        kind = request.POST.get("kind", "")
+        partial = {"Totp": APP, "BackupCode": BACKUP}.get(kind, PASSKEYS)
+        if not factor_id or len(factor_id) > 128:
+            return self.section_answer(partial)
+        try:
+            mfa.remove_factor(request, factor_id)
+        except (FlowError, LogtoError) as error:
+            return self.failed(partial, error)
+        return self.after_change(partial, removed=True)
+
+
+class TwoStepSettingsView(TwoStepView):
+    partial = SETTINGS
+
+    def handle(self, request: HttpRequest) -> HttpResponse:
+        choices = {"on": True, "off": False}
+        mfa_enabled = choices.get(request.POST.get("mfa_enabled", ""))
+        passkey = choices.get(request.POST.get("passkey_skipped", ""))
+        if mfa_enabled is None and passkey is None:
+            return self.section_answer(SETTINGS)
+        try:
+            mfa.change_settings(request, mfa_enabled=mfa_enabled, passkey_skipped=passkey)
+        except (FlowError, LogtoError) as error:
+            return self.failed(SETTINGS, error)
+        return self.after_change(SETTINGS, saved_settings=True)
