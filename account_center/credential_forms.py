@@ -62,6 +62,7 @@ class TokenForm(AccessibleForm):
     name = forms.CharField(
         label=_("Name"),
         max_length=200,
+        error_messages={"required": _("Give the token a name.")},
         help_text=_("What the token is for, e.g. “backup script”. Names must be unique."),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
@@ -103,6 +104,7 @@ class RenameTokenForm(AccessibleForm):
     name = forms.CharField(
         label=_("New name"),
         max_length=200,
+        error_messages={"required": _("Give the token a name.")},
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
 

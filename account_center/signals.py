@@ -14,6 +14,9 @@ Extra arguments:
 - ``mfa_factor_removed``: ``factor`` (``Totp``, ``BackupCode`` or ``WebAuthn``)
 - ``mfa_settings_changed``: ``settings`` (``{"mfa_enabled": bool}`` and/or
   ``{"passkey_prompt_skipped": bool}``)
+- ``personal_access_token_created``: ``name``, ``expires_at`` (``None`` for never); never the value
+- ``personal_access_token_renamed``: ``old_name``, ``name``
+- ``personal_access_token_deleted``: ``name``
 - ``step_up_verified``: ``method`` (``password``, ``email``, ``phone`` or ``reauthentication``)
 
 Secrets, codes and passwords are never sent.
@@ -33,3 +36,6 @@ step_up_verified = Signal()
 mfa_factor_added = Signal()
 mfa_factor_removed = Signal()
 mfa_settings_changed = Signal()
+personal_access_token_created = Signal()
+personal_access_token_renamed = Signal()
+personal_access_token_deleted = Signal()

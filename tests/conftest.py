@@ -9,6 +9,9 @@ from django.core.cache import cache
 
 from account_center.logto.client import reset_client
 
+# Fails the run when any log line of the suite holds a password, code, token or secret.
+pytest_plugins = ["tests.secret_leaks"]
+
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():

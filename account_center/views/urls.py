@@ -14,6 +14,7 @@ from .profile import (
 )
 from .security import EmailView, PasswordView, PhoneView, SecurityView, UsernameView
 from .stepup import StepUpView
+from .tokens import DeleteTokenView, RenameTokenView, TokensView
 from .two_step import (
     AuthenticatorAppView,
     BackupCodesView,
@@ -43,11 +44,9 @@ urlpatterns = [
         PlaceholderView.as_view(section="connections", page_title=_("Connections")),
         name="connections",
     ),
-    path(
-        "tokens/",
-        PlaceholderView.as_view(section="tokens", page_title=_("Developer tokens")),
-        name="tokens",
-    ),
+    path("tokens/", TokensView.as_view(), name="tokens"),
+    path("tokens/rename/", RenameTokenView.as_view(), name="token_rename"),
+    path("tokens/delete/", DeleteTokenView.as_view(), name="token_delete"),
     path(
         "sessions/",
         PlaceholderView.as_view(section="sessions", page_title=_("Sessions")),

@@ -1,0 +1,140 @@
+"""A pytest plugin: no log line written during the whole suite holds a secret.
+
+Every secret the app handles passes through ``requests`` on its way to or from Logto: passwords
+and codes in the bodies it sends, client secrets in Basic auth, tokens, TOTP secrets, backup codes
+and personal-access-token values in the answers. This plugin notes each of them as it goes by
+(whatever answers: ``responses`` or an emulator), captures every log record of the app and the
+libraries it drives, and at the end of the session fails the run if any record holds one.
+
+The emulator's own log is left out: writing the codes it "sends" to its log is its purpose.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import threading
+from typing import Any
+
+import pytest
+import requests
+
+# Keys whose values are secret in what the app sends to Logto (JSON bodies, OIDC form posts)...
+SENT_SECRET_KEYS = {
+    "password",
+    "verificationCode",
+    "code",
+    "codes",
+    "secret",
+    "client_secret",
+    "code_verifier",
+    "refresh_token",
+}
+# ... and in what Logto answers ("code" there is an error code, not a secret).
+ANSWERED_SECRET_KEYS = {"access_token", "id_token", "refresh_token", "secret", "codes", "value"}
+WATCHED_LOGGERS = ("account_center", "mozilla_django_oidc", "django", "requests", "urllib3")
+SHORTEST = 6  # shorter values (flags, small numbers) would match by chance
+
+_secrets: set[str] = set()
+_records: list[tuple[str, str]] = []
+_lock = threading.Lock()
+
+
+def remember(value: Any) -> None:
+    """Note ``value`` (and every string inside it) as a secret that no log line may hold."""
+    if isinstance(value, str):
+        if len(value) >= SHORTEST:
+            with _lock:
+                _secrets.add(value)
+    elif isinstance(value, dict):
+        for item in value.values():
+            remember(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            remember(item)
+
+
+def _remember_secret_fields(payload: Any, keys: set[str]) -> None:
+    if isinstance(payload, dict):
+        for key, item in payload.items():
+            if key in keys:
+                remember(item)
+            else:
+                _remember_secret_fields(item, keys)
+    elif isinstance(payload, list):
+        for item in payload:
+            _remember_secret_fields(item, keys)
+
+
+class _Capture(logging.Handler):
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.name.startswith("logto_emulator"):
+            return
+        text = record.getMessage()
+        if record.exc_info:
+            text += "\n" + logging.Formatter().formatException(record.exc_info)
+        with _lock:
+            _records.append((record.name, text))
+
+
+_original_request = requests.Session.request
+
+
+def _watching_request(self: requests.Session, method: str, url: str, **kwargs: Any) -> Any:
+    _remember_secret_fields(kwargs.get("json"), SENT_SECRET_KEYS)
+    if isinstance(kwargs.get("data"), dict):
+        _remember_secret_fields(kwargs["data"], SENT_SECRET_KEYS)
+    auth = kwargs.get("auth")
+    if isinstance(auth, tuple) and len(auth) == 2:
+        remember(auth[1])
+    response = _original_request(self, method, url, **kwargs)
+    try:
+        _remember_secret_fields(json.loads(response.content or b"null"), ANSWERED_SECRET_KEYS)
+    except (ValueError, TypeError):
+        pass
+    return response
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    requests.Session.request = _watching_request  # type: ignore[method-assign]
+    handler = _Capture(level=logging.DEBUG)
+    for name in WATCHED_LOGGERS:
+        logger = logging.getLogger(name)
+        logger.addHandler(handler)
+        if logger.level == logging.NOTSET or logger.level > logging.DEBUG:
+            logger.setLevel(logging.DEBUG)
+
+
+@pytest.fixture(autouse=True)
+def _secrets_in_settings(settings) -> None:
+    """The client secrets a test configures are secrets too."""
+    for name in ("LOGTO_APP_SECRET", "LOGTO_M2M_APP_SECRET", "SECRET_KEY"):
+        remember(getattr(settings, name, ""))
+
+
+def leaks() -> list[str]:
+    """Log records holding a noted secret: ``"logger: …secret…"`` lines (secret masked)."""
+    with _lock:
+        secrets, records = set(_secrets), list(_records)
+    patterns = [
+        (secret, re.compile(rf"(?<![0-9A-Za-z]){re.escape(secret)}(?![0-9A-Za-z])"))
+        for secret in secrets
+    ]
+    found = []
+    for name, text in records:
+        for secret, pattern in patterns:
+            if pattern.search(text):
+                found.append(f"{name}: {text.replace(secret, '<SECRET>')[:300]}")
+                break
+    return found
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    found = leaks()
+    if found:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        lines = [f"{len(found)} log records hold a secret:", *found[:20]]
+        if reporter is not None:
+            reporter.write_line("\n".join(lines), red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
