@@ -33,7 +33,10 @@ SENT_SECRET_KEYS = {
 }
 # ... and in what Logto answers ("code" there is an error code, not a secret).
 ANSWERED_SECRET_KEYS = {"access_token", "id_token", "refresh_token", "secret", "codes", "value"}
-WATCHED_LOGGERS = ("account_center", "mozilla_django_oidc", "django", "requests", "urllib3")
+# The app's own loggers are watched down to DEBUG; the libraries' at the level a site runs them
+# (Django's template engine, for one, logs whole template contexts at DEBUG by design).
+DEBUG_LOGGERS = ("account_center", "mozilla_django_oidc")
+WATCHED_LOGGERS = (*DEBUG_LOGGERS, "django", "requests", "urllib3")
 SHORTEST = 6  # shorter values (flags, small numbers) would match by chance
 
 _secrets: set[str] = set()
@@ -102,7 +105,7 @@ def pytest_configure(config: pytest.Config) -> None:
     for name in WATCHED_LOGGERS:
         logger = logging.getLogger(name)
         logger.addHandler(handler)
-        if logger.level == logging.NOTSET or logger.level > logging.DEBUG:
+        if name in DEBUG_LOGGERS:
             logger.setLevel(logging.DEBUG)
 
 
