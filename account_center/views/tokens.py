@@ -20,6 +20,7 @@ from ..flows.errors import FlowError
 from ..flows.messages import UNAVAILABLE, for_code
 from ..flows.stepup import StepUpRequired
 from ..logto.errors import LogtoAPIError, LogtoError
+from ..secret_text import SecretText
 from .base import AccountView, is_htmx
 from .stepup import refuse
 
@@ -62,7 +63,7 @@ class TokensView(AccountView):
             created = tokens.create(request, name, form.cleaned_data["expires_at"])
         except (FlowError, LogtoError) as error:
             return self._refused(form, error)
-        response = self.show(created=created.token, created_value=created.value)
+        response = self.show(created=created.token, created_value=SecretText(created.value))
         add_never_cache_headers(response)
         return response
 

@@ -26,6 +26,7 @@ from ..flows.messages import UNAVAILABLE, for_code
 from ..flows.stepup import StepUpRequired
 from ..logto.client import get_client
 from ..logto.errors import LogtoAPIError, LogtoError
+from ..secret_text import SecretText
 from .base import AccountView, concurrently, is_htmx
 from .stepup import refuse
 
@@ -79,8 +80,10 @@ class TwoStepView(AccountView):
         uri = mfa.provisioning_uri(secret, account, issuer)
         return {
             "pending": {
-                "grouped": grouped(secret),
-                "qr": qr_svg(uri, str(_("QR code to add this account to your authenticator app"))),
+                "grouped": SecretText(grouped(secret)),
+                "qr": SecretText(
+                    qr_svg(uri, str(_("QR code to add this account to your authenticator app")))
+                ),
                 "account": account,
                 "issuer": issuer,
                 "minutes_left": max(1, mfa.pending_seconds_left(self.request) // 60),
@@ -200,7 +203,11 @@ class BackupCodesView(TwoStepView):
         except (FlowError, LogtoError) as error:
             return self.failed(BACKUP, error)
         # The one answer that carries the codes: shown here, kept nowhere, never cached.
-        response = self.section_answer(BACKUP, codes=codes, codes_text="\n".join(codes) + "\n")
+        response = self.section_answer(
+            BACKUP,
+            codes=[SecretText(code) for code in codes],
+            codes_text=SecretText("\n".join(codes) + "\n"),
+        )
         add_never_cache_headers(response)
         return response
 

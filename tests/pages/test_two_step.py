@@ -104,6 +104,7 @@ def test_enrol_saves_secret_only_after_a_current_code(
     assert mfa.PENDING_KEY not in stepped_up.session
     assert added == ["Totp"]
     assert secret not in caplog.text
+    assert " ".join(secret[i : i + 4] for i in range(0, 32, 4)) not in caplog.text
     events = AuditEvent.objects.filter(action="totp_add")
     assert {e.outcome for e in events} == {"failure", "success"}
     assert all(secret not in str(e.detail) and code not in str(e.detail) for e in events)
