@@ -137,9 +137,17 @@ def _logto_answers(mock: responses.RequestsMock, writes: list[str]) -> None:
         return 200, {"Content-Type": "application/json"}, json.dumps(body)
 
     def write(request: Any) -> tuple[int, dict[str, str], str]:
-        if not READS.search(request.path_url.split("?")[0]):
-            writes.append(f"{request.method} {request.path_url}")
-        return 200, {"Content-Type": "application/json"}, "{}"
+        import json
+
+        path = request.path_url.split("?")[0]
+        if not READS.search(path):
+            writes.append(f"{request.method} {path}")
+        body: Any = {}
+        if re.fullmatch(r"/api/users/[^/]+(/password)?", path):
+            body = logto_user()
+        elif path.endswith("/personal-access-tokens"):
+            body = {"name": "token-1", "value": "pat_x", "createdAt": 0, "expiresAt": None}
+        return 200, {"Content-Type": "application/json"}, json.dumps(body)
 
     mock.add(
         responses.POST,
