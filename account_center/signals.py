@@ -17,6 +17,7 @@ Extra arguments:
 - ``personal_access_token_created``: ``name``, ``expires_at`` (``None`` for never); never the value
 - ``personal_access_token_renamed``: ``old_name``, ``name``
 - ``personal_access_token_deleted``: ``name``
+- ``session_revoked``: ``session_uid`` (Logto's session uid), ``current`` (it was this session)
 - ``step_up_verified``: ``method`` (``password``, ``email``, ``phone`` or ``reauthentication``)
 
 Secrets, codes and passwords are never sent.
@@ -39,3 +40,4 @@ mfa_settings_changed = Signal()
 personal_access_token_created = Signal()
 personal_access_token_renamed = Signal()
 personal_access_token_deleted = Signal()
+session_revoked = Signal()

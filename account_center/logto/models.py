@@ -218,11 +218,14 @@ class LogtoSession:
     # client id -> OIDC ``sid`` (matches the ``sid`` claim of that client's ID token)
     sids: dict[str, str] = field(default_factory=dict)
     last_submission: dict[str, Any] = field(default_factory=dict)
+    # When Logto last saved the session (payload ``iat``: each sign-in or app authorization).
+    last_active_at: datetime | None = None
 
     @classmethod
     def from_api(cls, data: dict[str, Any]) -> LogtoSession:
         payload = data.get("payload") or {}
         login_ts = payload.get("loginTs")
+        iat = payload.get("iat")
         authorizations = payload.get("authorizations") or {}
         return cls(
             uid=payload.get("uid", ""),
@@ -235,6 +238,7 @@ class LogtoSession:
                 if isinstance(value, dict)
             },
             last_submission=data.get("lastSubmission") or {},
+            last_active_at=_when(iat * 1000) if isinstance(iat, (int, float)) else None,
         )
 
 

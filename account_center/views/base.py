@@ -5,6 +5,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from django.contrib import auth
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from ..app_settings import app_settings
+from ..flows import sessions as sessions_flow
 from ..flows.errors import FlowError
 from ..flows.identity import logto_user_id
 from ..flows.messages import UNAVAILABLE, for_code
@@ -51,7 +53,9 @@ def concurrently(*calls: tuple[Any, ...]) -> list[Any]:
 
 def nav_items() -> list[tuple[str, Any, str]]:
     enabled = app_settings.SECTIONS
-    return [item for item in NAV if item[0] in enabled]
+    # Sessions only where this Logto has them (known from an earlier answer, never probed here).
+    hidden = {"sessions"} if sessions_flow.known_unsupported() else set()
+    return [item for item in NAV if item[0] in enabled and item[0] not in hidden]
 
 
 def is_htmx(request: HttpRequest) -> bool:
@@ -73,6 +77,9 @@ class AccountView(LoginRequiredMixin, View):
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if self.section and self.section not in app_settings.SECTIONS:
             raise Http404
+        if request.user.is_authenticated and sessions_flow.is_revoked_here(request):
+            # Its Logto session was signed out from another session: this one ends too.
+            auth.logout(request)
         if request.user.is_authenticated:
             self.sub = logto_user_id(request)
         return super().dispatch(request, *args, **kwargs)

@@ -13,6 +13,7 @@ from .profile import (
     ProfileView,
 )
 from .security import EmailView, PasswordView, PhoneView, SecurityView, UsernameView
+from .sessions import SessionsView
 from .stepup import StepUpView
 from .tokens import DeleteTokenView, RenameTokenView, TokensView
 from .two_step import (
@@ -47,11 +48,7 @@ urlpatterns = [
     path("tokens/", TokensView.as_view(), name="tokens"),
     path("tokens/rename/", RenameTokenView.as_view(), name="token_rename"),
     path("tokens/delete/", DeleteTokenView.as_view(), name="token_delete"),
-    path(
-        "sessions/",
-        PlaceholderView.as_view(section="sessions", page_title=_("Sessions")),
-        name="sessions",
-    ),
+    path("sessions/", SessionsView.as_view(), name="sessions"),
     path(
         "danger/",
         PlaceholderView.as_view(section="danger", page_title=_("Danger zone")),

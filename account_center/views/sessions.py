@@ -1,0 +1,93 @@
+"""Sessions: where the user is signed in, with "this session" marked; revoke one or the others.
+
+Revoking this session is signing out: Logto ends it, then the Django session ends too.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import auth, messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render, resolve_url
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django_htmx.http import HttpResponseClientRedirect
+
+from ..app_settings import app_settings
+from ..flows import sessions
+from ..flows.errors import FlowError
+from ..flows.messages import UNAVAILABLE, for_code
+from ..flows.stepup import StepUpRequired
+from ..logto.errors import LogtoAPIError, LogtoError
+from .base import AccountView, is_htmx
+from .stepup import refuse
+
+PAGE = "account_center/sessions.html"
+SECTION = "account_center/partials/sessions.html"
+
+
+class SessionsView(AccountView):
+    section = "sessions"
+    page_title = _("Sessions")
+
+    def show(self, status: int = 200, **extra: Any) -> HttpResponse:
+        try:
+            rows = sessions.list_sessions(self.request)
+        except sessions.SessionsUnsupported:
+            rows, extra["unsupported"] = [], True
+        except LogtoError:
+            rows, extra["unavailable"], status = [], UNAVAILABLE, 503
+        context = self.context(sessions=rows, others=[r for r in rows if not r.current], **extra)
+        template = SECTION if is_htmx(self.request) else PAGE
+        response = render(self.request, template, context, status=status)
+        response.headers["Vary"] = "HX-Request"
+        return response
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return self.show()
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        try:
+            return self.handle(request)
+        except StepUpRequired:
+            return refuse(request)
+
+    def handle(self, request: HttpRequest) -> HttpResponse:
+        action = request.POST.get("action", "")
+        uid = request.POST.get("session", "")
+        try:
+            if action == "revoke_others":
+                ended = sessions.revoke_others(request)
+                message = ngettext(
+                    "Signed out of %(count)d other session.",
+                    "Signed out of %(count)d other sessions.",
+                    ended,
+                ) % {"count": ended}
+            elif action == "revoke" and uid and len(uid) <= 128:
+                if sessions.revoke(request, uid):
+                    return self._signed_out()
+                message = str(_("Session signed out."))
+            else:
+                return self.show()
+        except sessions.SessionsUnsupported:
+            return self.show()
+        except FlowError as error:
+            return self.show(error=error.message)
+        except LogtoAPIError as error:
+            return self.show(error=for_code(error.code)[1])
+        except LogtoError:
+            return self.show(status=503)
+        if not is_htmx(request):
+            messages.success(request, message, fail_silently=True)
+            return HttpResponseRedirect(reverse("account_center:sessions"))
+        return self.show(notice=message)
+
+    def _signed_out(self) -> HttpResponse:
+        """This session ended at Logto: end it here too, and leave the account pages."""
+        auth.logout(self.request)
+        after = resolve_url(app_settings.LOGOUT_REDIRECT_URL)
+        if is_htmx(self.request):
+            return HttpResponseClientRedirect(after)
+        return HttpResponseRedirect(after)
