@@ -33,6 +33,7 @@ from ..flows.messages import UNAVAILABLE, for_code
 from ..forms import StepUpCodeForm, StepUpPasswordForm
 from ..logto.client import get_client
 from ..logto.errors import LogtoAPIError, LogtoError
+from ..templatetags.account_center_tags import phone
 from .base import AccountView, is_htmx
 
 # Only ids we could have written ourselves go back into the page and the event.
@@ -157,8 +158,10 @@ class StepUpView(AccountView):
                 verification.verify_password(request, password_form.cleaned_data["password"])
             elif action in ("send_email", "send_phone"):
                 user = get_client().get_user(self.sub)
-                verification.send_code(request, user, action.removeprefix("send_"))
-                return self._show(notice=_("We sent you a code."))
+                method = action.removeprefix("send_")
+                verification.send_code(request, user, method)
+                target = user.primary_email if method == "email" else phone(user.primary_phone)
+                return self._show(notice=_("We sent a code to %(target)s.") % {"target": target})
             elif action in ("verify_email", "verify_phone"):
                 code_form = StepUpCodeForm(request.POST)
                 if not code_form.is_valid():

@@ -20,3 +20,9 @@ def sign_in(page, demo: str, user, *, check=None) -> None:
         check(page)
     fill_logto_sign_in_form(page, user.username, user.password)
     page.wait_for_url(re.compile(r".*/account/$"))
+
+
+def menu_pages(page, demo: str) -> list[str]:
+    """The paths the account menu links to (every section, whoever added it)."""
+    page.goto(f"{demo}/account/")
+    return page.locator(".ac-nav a").evaluate_all("links => links.map(a => a.pathname)")

@@ -9,7 +9,7 @@ import pytest
 
 from logto_emulator.seed import DemoUser
 
-from .helpers import fill_logto_sign_in_form, sign_in
+from .helpers import fill_logto_sign_in_form, menu_pages, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -57,7 +57,7 @@ def test_no_page_scrolls_sideways_even_with_128_character_values(
 ) -> None:
     sign_in(page, demo, _long_user(logto_emulator))
     page.set_viewport_size({"width": width, "height": 800})
-    for path in PAGES:
+    for path in [*PAGES, *(p for p in menu_pages(page, demo) if p not in PAGES)]:
         page.goto(f"{demo}{path}")
         assert not _scrolls_sideways(page), f"{path} scrolls sideways at {width} px"
     # The full values stay readable: wrapped, not cut.
