@@ -25,11 +25,16 @@ def record(request: HttpRequest, action: str, outcome: str, sub: str = "", **det
     if not sub and user is not None:
         identity = getattr(user, "logto_identity", None)
         sub = identity.sub if identity is not None else ""
+    kept = {k: v for k, v in detail.items() if k not in _SECRET_KEYS}
+    agent = request.META.get("HTTP_USER_AGENT", "")
+    if agent and "agent" not in kept:
+        # The device in words on the user's recent-activity page ("Firefox on Linux").
+        kept["agent"] = agent[:256]
     AuditEvent.objects.create(
         user=user,
         sub=sub,
         action=action,
         outcome=outcome,
-        detail={k: v for k, v in detail.items() if k not in _SECRET_KEYS},
+        detail=kept,
         ip_address=client_ip(request),
     )

@@ -12,7 +12,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from ..app_settings import app_settings
+from ..flows import mfa
 from ..flows import profile as profile_flow
+from ..flows import sessions as sessions_flow
 from ..flows.messages import UNAVAILABLE
 from ..forms import CustomDataForm, ProfileForm
 from ..logto.client import get_client
@@ -21,17 +23,22 @@ from .base import AccountView, concurrently, is_htmx
 
 
 class OverviewView(AccountView):
-    """Everything at a glance in two Logto reads made side by side (user, MFA factors)."""
+    """Everything at a glance; the Logto reads are made side by side, so a slow Logto costs one
+    round trip (user, MFA factors, the user's MFA switch, token and session counts)."""
 
     page_title = _("Your account")
     nav_current = "overview"
 
     def get(self, request: HttpRequest) -> HttpResponse:
         client = get_client()
+        sections = app_settings.SECTIONS
         try:
-            account, factors = concurrently(
+            account, factors, configs, token_count, session_count = concurrently(
                 (lambda: client.get_user(self.sub, include_sso_identities=True),),
                 (client.list_mfa_verifications, self.sub),
+                (_or_none, client.get_logto_configs, self.sub),
+                (_count_tokens, self.sub) if "tokens" in sections else (_none,),
+                (_or_none, sessions_flow.count, self.sub) if "sessions" in sections else (_none,),
             )
         except LogtoError:
             return render(
@@ -40,16 +47,42 @@ class OverviewView(AccountView):
                 self.context(unavailable=UNAVAILABLE),
                 status=503,
             )
+        two_step = mfa.Factors.of(factors)
+        settings = mfa.Settings.from_configs(configs or {})
         return render(
             request,
             "account_center/overview.html",
             self.context(
                 account=account,
                 factors=factors,
-                mfa_types=sorted({f.type for f in factors}),
-                sections=app_settings.SECTIONS,
+                two_step=two_step,
+                # On: a second factor exists and the user did not switch it off.
+                two_step_on=two_step.has_other_than_backup_codes
+                and settings.mfa_enabled is not False,
+                token_count=token_count,
+                session_count=session_count,
+                sections=sections,
             ),
         )
+
+
+def _none() -> None:
+    return None
+
+
+def _or_none(function: Any, *args: Any) -> Any:
+    """A secondary read: its failure leaves a blank on the overview, not an error page."""
+    try:
+        return function(*args)
+    except LogtoError:
+        return None
+
+
+def _count_tokens(sub: str) -> int | None:
+    try:
+        return len(get_client().list_personal_access_tokens(sub))
+    except LogtoError:
+        return None
 
 
 class ProfileView(AccountView):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from .activity import ActivityView
 from .profile import (
     CustomDataEditView,
     OverviewView,
@@ -49,6 +50,7 @@ urlpatterns = [
     path("tokens/rename/", RenameTokenView.as_view(), name="token_rename"),
     path("tokens/delete/", DeleteTokenView.as_view(), name="token_delete"),
     path("sessions/", SessionsView.as_view(), name="sessions"),
+    path("activity/", ActivityView.as_view(), name="activity"),
     path(
         "danger/",
         PlaceholderView.as_view(section="danger", page_title=_("Danger zone")),

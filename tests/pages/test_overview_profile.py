@@ -18,16 +18,21 @@ def test_overview_needs_sign_in(client: Client) -> None:
     assert reverse("account_center:login") in response["Location"]
 
 
-def test_overview_shows_account_in_two_logto_calls(auth_client, logto) -> None:
+def test_overview_shows_account_from_side_by_side_reads(auth_client, logto) -> None:
     logto.get(USER_URL, json=logto_user(identities={"github": {"userId": "9", "details": {}}}))
     logto.get(f"{USER_URL}/mfa-verifications", json=[{"id": "m1", "type": "Totp"}])
+    logto.get(f"{USER_URL}/logto-configs", json={})
+    logto.get(f"{USER_URL}/personal-access-tokens", json=[{"name": "a", "value": "pat_x"}])
+    logto.get(f"{USER_URL}/sessions", json={"sessions": []})
     response = auth_client.get(reverse("account_center:overview"))
     assert response.status_code == 200
     html = response.content.decode()
-    for text in ("Alice", "alice@example.com", "github", "Totp", "hx-headers", "htmx"):
+    for text in ("Alice", "alice@example.com", "github", "Authenticator app", "hx-headers"):
         assert text in html
+    assert "1 token" in html and "Signed in on 0 sessions" in html and "pat_x" not in html
+    # One read each (user, factors, switch, tokens, sessions), made side by side.
     api_calls = [c for c in logto.calls if "/api/" in c.request.url]
-    assert len(api_calls) == 2
+    assert len(api_calls) == 5
 
 
 def test_overview_when_logto_is_down_is_a_friendly_503(auth_client, logto) -> None:

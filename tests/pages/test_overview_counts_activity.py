@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.urls import reverse
+
+from account_center.flows import audit
+from account_center.models import AuditEvent
+
+from .conftest import SUB, USER_URL, logto_user
+
+pytestmark = pytest.mark.django_db
+
+FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:132.0) Gecko/20100101 Firefox/132.0"
+
+
+def overview_reads(logto, *, factors=(), configs=None, tokens=(), sessions=None) -> None:
+    logto.get(USER_URL, json=logto_user())
+    logto.get(f"{USER_URL}/mfa-verifications", json=list(factors))
+    logto.get(f"{USER_URL}/logto-configs", json=configs or {})
+    logto.get(f"{USER_URL}/personal-access-tokens", json=list(tokens))
+    if sessions is None:
+        logto.get(f"{USER_URL}/sessions", status=404, body="Not Found")
+    else:
+        logto.get(f"{USER_URL}/sessions", json={"sessions": sessions})
+
+
+def test_two_step_on_with_factors_in_words(auth_client, logto) -> None:
+    overview_reads(
+        logto,
+        factors=[
+            {"id": "t", "type": "Totp"},
+            {"id": "b", "type": "BackupCode", "remainCodes": 8},
+        ],
+        tokens=[{"name": "a"}, {"name": "b"}],
+        sessions=[],
+    )
+    html = auth_client.get(reverse("account_center:overview")).content.decode()
+    assert "<dd>On</dd>" in html
+    assert "Authenticator app, backup codes (8 left)" in html
+    assert "2 tokens" in html
+    for name in ("two_step", "tokens", "sessions", "activity"):
+        assert f'href="{reverse("account_center:" + name)}"' in html
+
+
+def test_two_step_off_when_switched_off(auth_client, logto) -> None:
+    overview_reads(
+        logto, factors=[{"id": "t", "type": "Totp"}], configs={"mfa": {"enabled": False}}
+    )
+    html = auth_client.get(reverse("account_center:overview")).content.decode()
+    assert "<dd>Off</dd>" in html
+
+
+def test_sessions_unsupported_hides_the_count(auth_client, logto) -> None:
+    overview_reads(logto, sessions=None)
+    response = auth_client.get(reverse("account_center:overview"))
+    assert response.status_code == 200
+    assert "Signed in on" not in response.content.decode()
+
+
+def test_reads_overlap(auth_client, logto, monkeypatch) -> None:
+    """Five reads but one round trip of latency: all five are in flight at once."""
+    overview_reads(logto, sessions=[])
+    from account_center.logto import client as client_module
+
+    original = client_module.LogtoClient._request
+    barrier = threading.Barrier(5, timeout=5)
+    met = []
+
+    def together(self, *args, **kwargs):
+        try:
+            barrier.wait()  # only passes when all five reads are waiting here at once
+            met.append(True)
+        except threading.BrokenBarrierError:
+            met.append(False)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(client_module.LogtoClient, "_request", together)
+    assert auth_client.get(reverse("account_center:overview")).status_code == 200
+    assert met == [True] * 5
+
+
+def test_activity_lists_own_events_in_words(auth_client, user, rf) -> None:
+    request = rf.post("/", HTTP_USER_AGENT=FIREFOX, REMOTE_ADDR="203.0.113.9")
+    request.user = user
+    audit.record(request, "password_change", audit.SUCCESS, sub=SUB)
+    audit.record(request, "step_up", audit.FAILURE, sub=SUB, method="password")
+    audit.record(request, "token_create", audit.SUCCESS, sub=SUB, name="ci")
+    AuditEvent.objects.create(sub="someone-else", action="password_change", outcome="success")
+    html = auth_client.get(reverse("account_center:activity")).content.decode()
+    assert "Password changed" in html and "Developer token “ci” created" in html
+    assert "Confirmed it&#x27;s you with your password" in html and "Failed" in html
+    assert "Firefox on Linux" in html and "203.0.113.9" in html
+    assert html.count("Password changed") == 1  # not the other user's
+
+
+def test_activity_is_paginated_to_the_last_30(auth_client, user) -> None:
+    for _ in range(35):
+        AuditEvent.objects.create(user=user, sub=SUB, action="profile_update", outcome="success")
+    first = auth_client.get(reverse("account_center:activity")).content.decode()
+    assert first.count("Profile changed") == 10 and "Page 1 of 3" in first
+    last = auth_client.get(reverse("account_center:activity") + "?page=3").content.decode()
+    assert last.count("Profile changed") == 10
