@@ -205,3 +205,27 @@ def test_favicon_is_served(page, demo) -> None:
     page.goto(f"{demo}/")
     icon = page.locator("link[rel='icon']").get_attribute("href")
     assert icon and page.request.get(f"{demo}{icon}").status == 200
+
+
+def test_sign_in_again_from_the_dialog_comes_back_to_the_typed_value(page, demo, demo_user) -> None:
+    sign_in(page, demo, demo_user)
+    page.goto(f"{demo}/account/security/")
+    page.wait_for_load_state("networkidle")
+    page.locator("#ac-username").get_by_role("link").click()
+    page.get_by_role("textbox", name="Username").fill("typed_in_dialog")
+    page.get_by_role("button", name="Save username").click()
+    page.locator("dialog#ac-step-up").get_by_role("link", name="Sign in again instead").click()
+    fill_logto_sign_in_form(page, demo_user.username, demo_user.password)
+    page.wait_for_url(re.compile(r".*/account/security/username/\?username=typed_in_dialog$"))
+    assert page.get_by_role("textbox", name="Username").input_value() == "typed_in_dialog"
+    assert "You signed in again" in page.locator(".ac-messages").inner_text()
+
+
+def test_reduced_motion_turns_transitions_off(page, demo, demo_user) -> None:
+    page.emulate_media(reduced_motion="reduce")
+    sign_in(page, demo, demo_user)
+    page.goto(f"{demo}/account/security/")
+    button = page.locator("#ac-username .ac-button")
+    assert button.evaluate("el => getComputedStyle(el).transitionDuration") in ("0s", "0s, 0s")
+    page.emulate_media(reduced_motion="no-preference")
+    assert button.evaluate("el => getComputedStyle(el).transitionDuration") != "0s"
