@@ -1,9 +1,12 @@
 """Benchmark: the demo under gunicorn against the Logto emulator, measured from a second process.
 
-Prints, per page: requests per second, p50/p95 latency, Logto Management API calls per page view;
-M2M tokens fetched in the whole run; and the same for a bare Django page behind the same middleware
-(the baseline). With ``--delay-ms 50`` the emulator answers every call after 50 ms and each page's
-latency is also printed as a multiple of that delay.
+The demo runs as production runs it: gunicorn workers sharing PostgreSQL and Redis (started on
+loopback by ``scripts/benchmark`` through ``scripts/services``), static files compressed by
+WhiteNoise. Prints, per page: requests per second, p50/p95 latency, Logto Management API calls per
+page view; M2M tokens fetched in the whole run; memory per worker; the bytes a first view
+transfers; and the same for a bare Django page behind the same middleware (the baseline). With
+``--delay-ms 50`` the emulator answers every call after 50 ms and each page's latency is also
+printed as a multiple of that delay.
 
     .venv/bin/python benchmarks/run.py [--requests 200] [--workers 2] [--delay-ms 50]
 """
@@ -93,6 +96,69 @@ def sign_in(site: str, username: str, password: str) -> dict[str, str]:
     }
 
 
+def postgres(statement: str) -> None:
+    """Run one statement on the benchmark's PostgreSQL server (scripts/services started it)."""
+    import psycopg
+
+    with psycopg.connect(
+        host=os.environ["ACCOUNT_CENTER_TEST_PG_HOST"],
+        port=os.environ["ACCOUNT_CENTER_TEST_PG_PORT"],
+        user=os.environ["ACCOUNT_CENTER_TEST_PG_USER"],
+        dbname="postgres",
+        autocommit=True,
+    ) as connection:
+        connection.execute(statement)
+
+
+def worker_memory_mib(master_pid: int) -> list[float]:
+    """Resident memory of each gunicorn worker (the master's children), in MiB."""
+    children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
+    sizes = []
+    for pid in children:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                sizes.append(int(line.split()[1]) / 1024)
+    return sizes
+
+
+class AssetReader(HTMLParser):
+    """The stylesheets, scripts and icons a page loads."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "script" and attributes.get("src"):
+            self.urls.append(attributes["src"])
+        elif (
+            tag == "link"
+            and attributes.get("rel") in ("stylesheet", "icon")
+            and attributes.get("href")
+        ):
+            self.urls.append(attributes["href"])
+
+
+def first_view_bytes(site: str, cookies: dict[str, str]) -> tuple[int, int]:
+    """Bytes on the wire for the overview and what it loads, gzip accepted as browsers do
+    (``Content-Length``: compressed where the server compressed); returns ``(total, files)``."""
+    browser = requests.Session()
+    browser.cookies.update(cookies)
+    browser.headers["Accept-Encoding"] = "gzip"
+
+    def wire(url: str) -> requests.Response:
+        answer = browser.get(url, timeout=10)
+        answer.wire_size = int(answer.headers.get("Content-Length") or len(answer.content))
+        return answer
+
+    page = wire(f"{site}/account/")
+    reader = AssetReader()
+    reader.feed(page.text)
+    answers = [page, *(wire(urljoin(site, url)) for url in reader.urls)]
+    return sum(answer.wire_size for answer in answers), len(answers)
+
+
 def stats(emulator: str) -> dict:
     return requests.get(f"{emulator}/_emulator/stats", timeout=10).json()
 
@@ -136,12 +202,13 @@ def run(args: argparse.Namespace) -> None:
     site_port, emulator_port = free_port(), free_port()
     site, emulator = f"http://127.0.0.1:{site_port}", f"http://127.0.0.1:{emulator_port}"
     workdir = Path(tempfile.mkdtemp(prefix="account-center-bench-"))
+    database = f"account_center_bench_{os.getpid()}_{args.delay_ms}"
     env = {
         **os.environ,
+        "DJANGO_SETTINGS_MODULE": "benchmarks.settings",
+        "ACCOUNT_CENTER_TEST_PG_NAME": database,
+        "BENCH_STATIC_ROOT": str(workdir / "static"),
         "DEMO_PORT": str(site_port),
-        "DEMO_DATABASE": str(workdir / "db.sqlite3"),
-        "DEMO_CACHE_DIR": str(workdir / "cache"),
-        "DJANGO_DEBUG": "0",
         "LOGTO_ENDPOINT": emulator,
         "LOGTO_APP_ID": DEMO_CLIENTS.web_app_id,
         "LOGTO_APP_SECRET": DEMO_CLIENTS.web_app_secret,
@@ -156,7 +223,14 @@ def run(args: argparse.Namespace) -> None:
         processes.append(
             subprocess.Popen(emulator_cmd, cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
         )
+        postgres(f"CREATE DATABASE {database}")
         subprocess.run([PYTHON, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+        subprocess.run(
+            [PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+        )
         processes.append(
             subprocess.Popen(
                 [
@@ -231,13 +305,21 @@ def run(args: argparse.Namespace) -> None:
         )
         print(
             f"\nM2M tokens fetched during the run: {tokens} "
-            f"(shared by {args.workers} workers through Django's cache)"
+            f"(shared by {args.workers} workers through Redis)"
         )
+        memory = worker_memory_mib(processes[-1].pid)
+        print(
+            "Memory per worker (RSS after the run): "
+            + ", ".join(f"{size:.0f} MiB" for size in memory)
+        )
+        total, files = first_view_bytes(site, cookies)
+        print(f"First view of the overview: {total / 1024:.1f} KB in {files} responses (gzip)")
     finally:
         for process in reversed(processes):
             process.terminate()
             with contextlib.suppress(subprocess.TimeoutExpired):
                 process.wait(timeout=10)
+        postgres(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
 
 
 def main() -> None:

@@ -65,17 +65,9 @@ DATABASES = {
     }
 }
 
-# One M2M token is shared by every worker through the cache: a file cache lets several gunicorn
-# workers share it (the benchmark sets DEMO_CACHE_DIR); local memory is enough for runserver.
-if os.environ.get("DEMO_CACHE_DIR"):
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": os.environ["DEMO_CACHE_DIR"],
-        }
-    }
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# One process (runserver): local memory is enough. Several workers share Redis instead: see
+# settings_production.py.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 AUTHENTICATION_BACKENDS = [
     "account_center.auth.backends.LogtoBackend",

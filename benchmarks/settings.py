@@ -1,0 +1,14 @@
+"""The benchmark's demo: as production runs it, on PostgreSQL and Redis (the multi-process tests'
+settings), with static files served compressed by WhiteNoise under content-hashed names."""
+
+import os
+
+from tests.multiprocess.settings import *  # noqa: F403
+from tests.multiprocess.settings import MIDDLEWARE
+
+MIDDLEWARE = [MIDDLEWARE[0], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]
+STATIC_ROOT = os.environ["BENCH_STATIC_ROOT"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
