@@ -438,14 +438,17 @@ def update_custom_data(state: EmulatorState, request: Request, user_id: str) -> 
 def _logto_config_json(user: dict[str, Any]) -> dict[str, Any]:
     config = user["logtoConfig"]
     mfa = config.get("mfa", {})
-    return {
+    answer: dict[str, Any] = {
         "mfa": {
-            "enabled": bool(mfa.get("enabled", False)),
             "skipped": bool(mfa.get("skipped", False)),
             "skipMfaOnSignIn": bool(mfa.get("skipMfaOnSignIn", False)),
         },
         "passkeySignIn": {"skipped": bool(config.get("passkeySignIn", {}).get("skipped", False))},
     }
+    if "enabled" in mfa:
+        # As Logto (libraries/user-logto-config.ts): absent until it has been set once.
+        answer["mfa"] = {"enabled": bool(mfa["enabled"]), **answer["mfa"]}
+    return answer
 
 
 @route("GET", r"/api/users/([^/]+)/logto-configs")
