@@ -202,7 +202,8 @@ class ProfileForm(AccessibleForm):
         return value
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if "gender" in self.fields:
             other = (data.pop("gender_other", "") or "").strip()
             if data.get("gender") == OTHER:

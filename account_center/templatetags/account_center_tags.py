@@ -99,8 +99,11 @@ def profile_facts(account: Any) -> list[tuple[Any, list[tuple[Any, str]]]]:
             if name == "gender":
                 value = str(genders.get(value, value))
             elif name == "locale":
-                value = str(languages.get(value, languages.get(value.split("-")[0], value)))
-                value = f"{value} ({values['locale']})" if value != values["locale"] else value
+                code = value
+                if code in languages:
+                    value = str(languages[code])
+                elif code.split("-")[0] in languages:  # e.g. en-US: "English (en-US)"
+                    value = f"{languages[code.split('-')[0]]} ({code})"
             elif name == "zoneinfo":
                 value = value.replace("_", " ")
             rows.append((PROFILE_LABELS[name], value))

@@ -241,3 +241,21 @@ def test_profile_refuses_an_unknown_time_zone_and_keeps_other_gender(
         "locale": "de-DE",
         "gender": "nonbinary",
     }
+
+
+def test_profile_is_shown_in_peoples_words(auth_client, logto) -> None:
+    profile = {
+        "givenName": "Ada",
+        "gender": "female",
+        "locale": "en-US",
+        "zoneinfo": "America/New_York",
+        "address": {"streetAddress": "1 Main St", "locality": "Springfield", "country": "US"},
+    }
+    logto.get(USER_URL, json=logto_user(profile=profile))
+    html = auth_client.get(reverse("account_center:profile")).content.decode()
+    assert "<dt>Given name</dt><dd>Ada</dd>" in html
+    assert "<dt>Gender</dt><dd>Female</dd>" in html
+    assert "<dt>Language</dt><dd>English (en-US)</dd>" in html
+    assert "<dt>Time zone</dt><dd>America/New York</dd>" in html
+    assert "<dt>Address</dt><dd>1 Main St, Springfield, US</dd>" in html
+    assert "givenName" not in html
