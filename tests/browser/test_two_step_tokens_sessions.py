@@ -1,0 +1,195 @@
+"""Journeys through two-step verification, developer tokens and sessions, in headless Chromium
+against the demo and the emulator, with and without JavaScript."""
+
+from __future__ import annotations
+
+import re
+
+import pyotp
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from .helpers import fill_logto_sign_in_form, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CODE_LABEL = "6-digit code from your authenticator app, or a backup code"
+
+
+def assert_no_violations(page) -> None:
+    results = Axe().run(page)
+    assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
+
+
+def factors(emulator, username: str) -> list[str]:
+    user = emulator.state.find_user_by_identifier(username)
+    return sorted(f["type"] for f in user["_mfa"])
+
+
+def confirm_with_password(page, password: str) -> None:
+    dialog = page.locator("dialog#ac-step-up")
+    dialog.get_by_label("Current password").fill(password)
+    dialog.get_by_role("button", name="Confirm with password").click()
+
+
+def sign_out(page) -> None:
+    page.locator(".ac-topbar").get_by_role("button", name="Sign out").click()
+    page.wait_for_load_state("networkidle")
+
+
+def sign_in_with_second_step(page, demo, user, code: str) -> None:
+    page.goto(f"{demo}/account/login/")
+    fill_logto_sign_in_form(page, user.username, user.password)
+    page.get_by_label(CODE_LABEL).fill(code)
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url(re.compile(r".*/account/$"))
+
+
+def enrol_app(page, demo, user) -> str:
+    """Set up an authenticator app from the two-step page; answers the secret shown."""
+    page.goto(f"{demo}/account/two-step/")
+    page.wait_for_load_state("networkidle")
+    page.get_by_role("button", name="Set up an authenticator app").click()
+    confirm_with_password(page, user.password)
+    key = page.locator(".ac-secret")
+    key.wait_for()
+    return key.inner_text().replace(" ", "")
+
+
+def test_authenticator_app_backup_codes_and_removal(page, demo, demo_user, logto_emulator):
+    sign_in(page, demo, demo_user)
+    secret = enrol_app(page, demo, demo_user)
+    assert page.locator("svg.ac-qr").is_visible()
+    assert_no_violations(page)  # the QR step
+    # A wrong code is refused in words; nothing is saved.
+    page.get_by_label("Code from your app").fill(
+        "000000" if pyotp.TOTP(secret).now() != "000000" else "111111"
+    )
+    page.get_by_role("button", name="Confirm and turn on").click()
+    page.get_by_text("This code is not correct").wait_for()
+    assert factors(logto_emulator, demo_user.username) == []
+    page.get_by_label("Code from your app").fill(pyotp.TOTP(secret).now())
+    page.get_by_role("button", name="Confirm and turn on").click()
+    page.get_by_text("Your authenticator app is set up.").wait_for()
+    assert factors(logto_emulator, demo_user.username) == ["Totp"]
+
+    # Sign out, and in again with the app's code at the emulator's form.
+    sign_out(page)
+    sign_in_with_second_step(page, demo, demo_user, pyotp.TOTP(secret).now())
+
+    # Backup codes: shown once, downloadable as a plain file.
+    page.goto(f"{demo}/account/two-step/")
+    page.wait_for_load_state("networkidle")
+    page.get_by_role("button", name="Make backup codes").click()
+    confirm_with_password(page, demo_user.password)
+    page.get_by_text("shown only this once").wait_for()
+    codes = page.locator(".ac-codes code").all_inner_texts()
+    assert len(codes) == 10
+    assert_no_violations(page)  # the shown-once state
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download as .txt").click()
+    download = download_info.value
+    assert download.suggested_filename == "backup-codes.txt"
+    assert open(download.path()).read().split() == codes
+    page.reload()
+    assert codes[0] not in page.content()
+    assert "10 codes left." in page.content()
+
+    sign_out(page)
+    sign_in_with_second_step(page, demo, demo_user, codes[0])
+    page.goto(f"{demo}/account/two-step/")
+    assert "9 codes left." in page.content()
+
+    # Remove the app (step-up is asked again: the sign-in above started a new session).
+    page.wait_for_load_state("networkidle")
+    page.get_by_role("button", name="Remove authenticator app").click()
+    confirm_with_password(page, demo_user.password)
+    page.locator("#ac-two-step-app").get_by_text("Removed.").wait_for()
+    assert "Totp" not in factors(logto_emulator, demo_user.username)
+
+
+def test_tokens_create_rename_delete(page, demo, demo_user, logto_emulator):
+    sign_in(page, demo, demo_user)
+    page.goto(f"{demo}/account/tokens/")
+    page.wait_for_load_state("networkidle")
+    page.get_by_label("Name", exact=True).fill("ci script")
+    page.get_by_label("Expires").select_option("30")
+    page.get_by_role("button", name="Create token").click()
+    confirm_with_password(page, demo_user.password)
+    value_box = page.locator("#ac-token-value")
+    value_box.wait_for()
+    value = value_box.input_value()
+    assert value.startswith("pat_")
+    assert_no_violations(page)  # the shown-once state
+    page.reload()
+    assert value not in page.content()
+    assert "ci script" in page.content()
+
+    page.get_by_text("Rename ci script").click()
+    page.get_by_label("New name").fill("deploy")
+    page.get_by_role("button", name="Save name").click()
+    page.get_by_text("Renamed to “deploy”.").wait_for()
+    page.get_by_role("button", name="Delete deploy").click()
+    page.get_by_text("Token “deploy” deleted.").wait_for()
+    assert "No tokens yet." in page.content()
+
+
+def test_enrol_and_tokens_without_javascript(browser, demo, demo_user, logto_emulator):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    sign_in(page, demo, demo_user)
+    page.goto(f"{demo}/account/two-step/")
+    page.get_by_role("button", name="Set up an authenticator app").click()
+    page.wait_for_url(re.compile(r".*/account/verify/.*"))
+    page.get_by_label("Current password").fill(demo_user.password)
+    page.get_by_role("button", name="Confirm with password").click()
+    page.wait_for_url(re.compile(r".*/account/two-step/app/$"))
+    page.get_by_role("button", name="Set up an authenticator app").click()
+    secret = page.locator(".ac-secret").inner_text().replace(" ", "")
+    assert page.locator("svg.ac-qr").is_visible()
+    page.get_by_label("Code from your app").fill(pyotp.TOTP(secret).now())
+    page.get_by_role("button", name="Confirm and turn on").click()
+    page.wait_for_url(re.compile(r".*/account/two-step/$"))
+    assert "Your authenticator app is set up." in page.locator(".ac-messages").inner_text()
+    assert factors(logto_emulator, demo_user.username) == ["Totp"]
+
+    page.goto(f"{demo}/account/tokens/")
+    page.get_by_label("Name", exact=True).fill("plain")
+    page.get_by_role("button", name="Create token").click()
+    value = page.locator("#ac-token-value").input_value()
+    assert value.startswith("pat_")
+    page.goto(f"{demo}/account/tokens/")
+    assert value not in page.content()
+    page.get_by_text("Rename plain").click()
+    page.get_by_label("New name").fill("plain two")
+    page.get_by_role("button", name="Save name").click()
+    page.wait_for_url(re.compile(r".*/account/tokens/$"))
+    assert "Renamed to “plain two”." in page.locator(".ac-messages").inner_text()
+    page.get_by_role("button", name="Delete plain two").click()
+    page.wait_for_url(re.compile(r".*/account/tokens/$"))
+    assert "No tokens yet." in page.content()
+    context.close()
+
+
+def test_revoke_another_browsers_session(browser, page, demo, demo_user):
+    sign_in(page, demo, demo_user)
+    other_context = browser.new_context()
+    other = other_context.new_page()
+    sign_in(other, demo, demo_user)
+
+    page.goto(f"{demo}/account/sessions/")
+    page.wait_for_load_state("networkidle")
+    assert page.locator(".ac-badge", has_text="This session").count() == 1
+    assert_no_violations(page)
+    entries = page.locator("#ac-sessions .ac-list > li")
+    assert entries.count() == 2
+    entries.filter(has_not=page.locator(".ac-badge")).get_by_role("button").click()
+    confirm_with_password(page, demo_user.password)
+    page.get_by_text("Session signed out.").wait_for()
+    assert page.locator("#ac-sessions .ac-list > li").count() == 1
+
+    other.goto(f"{demo}/account/")
+    assert "/account/login/" in other.url or "/oidc/" in other.url
+    page.goto(f"{demo}/account/activity/")
+    assert "signed out" in page.content()
+    other_context.close()
