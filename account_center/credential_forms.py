@@ -82,7 +82,7 @@ class TokenForm(AccessibleForm):
         return clean_token_name(self.cleaned_data["name"])
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         choice = data.get("expiry")
         expires_at: datetime | None = None
         if choice == "date":

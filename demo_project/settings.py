@@ -120,3 +120,7 @@ LOGGING = {
         "account_center": {"handlers": ["console"], "level": "INFO"},
     },
 }
+
+# The account center's top bar links back to this site.
+ACCOUNT_CENTER_SITE_URL = "/"
+ACCOUNT_CENTER_SITE_NAME = "the demo site"

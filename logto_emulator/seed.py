@@ -40,10 +40,17 @@ DEMO_USER = DemoUser(
     primary_email="demo@example.com",
     name="Demo User",
 )
+# A second account, so that "already used by another account" can be tried from the UI.
+DEMO_USER_2 = DemoUser(
+    username="demo2",
+    password="demo2-password-2024",
+    primary_email="demo2@example.com",
+    name="Second Demo",
+)
 
 
 def seed(state: EmulatorState, *, port: int | None = None) -> EmulatorState:
-    """Add the demo apps (redirect URIs for the demo on ``port``) and the demo user to ``state``."""
+    """Add the demo apps (redirect URIs for the demo on ``port``) and the demo users to ``state``."""
     if port is None:
         port = int(os.environ.get("DEMO_PORT", "8000"))
     hosts = ("127.0.0.1", "localhost")
@@ -87,6 +94,13 @@ def seed(state: EmulatorState, *, port: int | None = None) -> EmulatorState:
                 }
             ],
         )
+    if state.find_user_by("username", DEMO_USER_2.username) is None:
+        state.create_user(
+            username=DEMO_USER_2.username,
+            password=DEMO_USER_2.password,
+            primary_email=DEMO_USER_2.primary_email,
+            name=DEMO_USER_2.name,
+        )
     return state
 
 
@@ -106,6 +120,7 @@ def announce_demo_user() -> None:
     _announced = True
     print(
         f"Logto emulator: sign in as '{DEMO_USER.username}' (or {DEMO_USER.primary_email}) "
-        f"with password '{DEMO_USER.password}'. Sent codes appear in the log and at /logto/outbox.",
+        f"with password '{DEMO_USER.password}', or as '{DEMO_USER_2.username}' with password "
+        f"'{DEMO_USER_2.password}'. Sent codes appear in the log and at /logto/outbox.",
         file=sys.stderr,
     )

@@ -105,11 +105,12 @@ def describe_event(action: str, detail: dict[str, Any]) -> str:
 
 
 def _outcome_words(outcome: str) -> str:
-    return {
-        AuditEvent.Outcome.SUCCESS: _("Done"),
-        AuditEvent.Outcome.FAILURE: _("Failed"),
-        AuditEvent.Outcome.DENIED: _("Refused"),
-    }.get(outcome, outcome)
+    words: dict[str, str] = {
+        str(AuditEvent.Outcome.SUCCESS): _("Done"),
+        str(AuditEvent.Outcome.FAILURE): _("Failed"),
+        str(AuditEvent.Outcome.DENIED): _("Refused"),
+    }
+    return words.get(str(outcome), str(outcome))
 
 
 def recent(sub: str) -> list[Activity]:

@@ -289,11 +289,11 @@ def change_settings(
     except LogtoAPIError as error:
         audit.record(request, "mfa_settings", audit.FAILURE, reason=error.code)
         raise
-    changed = {
+    given: dict[str, bool | None] = {
         "mfa_enabled": mfa_enabled,
         "passkey_prompt_skipped": passkey_skipped,
     }
-    changed = {k: v for k, v in changed.items() if v is not None}
+    changed: dict[str, Any] = {k: v for k, v in given.items() if v is not None}
     audit.record(request, "mfa_settings", audit.SUCCESS, **changed)
     signals.mfa_settings_changed.send(
         sender=__name__, request=request, user=request.user, logto_user_id=sub, settings=changed

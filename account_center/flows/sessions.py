@@ -36,6 +36,10 @@ _REVOKED_KEY = "account_center:revoked_sid:{sid}"
 _REVOKED_FALLBACK_SECONDS = 14 * 24 * 3600
 
 GONE = _("This session has already ended.")
+THIS_UNKNOWN = _(
+    "This site cannot tell which session is this browser, so it cannot sign out “all the "
+    "others” safely. Sign them out one by one."
+)
 
 
 class SessionsUnsupported(Exception):
@@ -176,10 +180,19 @@ def revoke(request: HttpRequest, uid: str) -> bool:
     return _is_current(request, session)
 
 
+def knows_this_session(request: HttpRequest) -> bool:
+    """Logto puts ``sid`` in the ID token only when the app has back-channel logout with
+    "session required" set; without it no session can be told to be this one."""
+    return bool(current_sid(request))
+
+
 def revoke_others(request: HttpRequest) -> int:
     """End every session but this one; answers how many ended."""
     stepup.require(request)
     sub = logto_user_id(request)
+    if not knows_this_session(request):
+        # Every session would count as "another", this one included.
+        raise FlowError(THIS_UNKNOWN, code="sid_unknown")
     others = [s for s in _list(sub) if not _is_current(request, s)]
     for session in others:
         _revoke(request, sub, session)

@@ -45,6 +45,7 @@ from account_center.logto.errors import (
     LogtoAuthenticationError,
     LogtoConfigurationError,
     LogtoNotFound,
+    LogtoOutcomeUnknown,
     LogtoRateLimited,
     LogtoUnavailable,
 )
@@ -131,6 +132,40 @@ def _json_or_none(response: requests.Response) -> Any:
         return None
 
 
+def _checked_body(response: requests.Response, path: str, shape: str, *, changes: bool) -> Any:
+    """The JSON of a 2xx answer, if it has the expected ``shape`` (see ``LogtoClient._request``)."""
+    data: Any = None
+    readable = True
+    if response.content:
+        try:
+            data = response.json()
+        except ValueError:
+            readable = False
+    if shape == "none":
+        well_formed = readable
+    elif shape == "list":
+        well_formed = isinstance(data, list) and all(isinstance(item, dict) for item in data)
+    else:
+        well_formed = isinstance(data, dict) and (
+            shape != "user" or isinstance(data.get("id"), str)
+        )
+    if well_formed:
+        return data
+    logger.warning(
+        "Logto %s answered %s with a body that is not the expected %s",
+        path,
+        response.status_code,
+        shape,
+    )
+    if not changes:
+        raise LogtoUnavailable(
+            "Logto's answer was not what Logto sends.", status=response.status_code
+        )
+    raise LogtoOutcomeUnknown(
+        "Logto's answer to a change was not what Logto sends.", status=response.status_code
+    )
+
+
 class LogtoClient:
     """A Logto Management API client. Build it with :func:`get_client`, not directly, in app code."""
 
@@ -204,6 +239,9 @@ class LogtoClient:
                 if isinstance(exc, requests.ConnectTimeout) and attempt < attempts:
                     continue
                 logger.debug("Logto %s %s timed out", method, log_path)
+                if method != "GET" and not isinstance(exc, requests.ConnectTimeout):
+                    # The change reached Logto and may have been applied.
+                    raise LogtoOutcomeUnknown("Logto did not answer a change in time.") from None
                 raise LogtoUnavailable("Logto did not answer in time.") from None
             except requests.ConnectionError:
                 if attempt < attempts:
@@ -367,11 +405,26 @@ class LogtoClient:
         *,
         json: Any = None,
         params: Mapping[str, str] | None = None,
+        shape: str = "none",
+        changes: bool | None = None,
     ) -> Any:
-        """Call the Management API and return its JSON (``None`` for empty answers)."""
-        response = self._call(method, path, json=json, params=params)
+        """Call the Management API and return its JSON, checked to have ``shape``:
+
+        ``"object"`` (a JSON object; ``"user"``: one with an ``id``), ``"list"`` (of objects), or
+        ``"none"`` (Logto answers nothing, or JSON nobody reads). A 2xx that is not that shape is
+        not Logto's answer (a proxy's page, a misrouted URL): :class:`LogtoUnavailable` for reads,
+        :class:`LogtoOutcomeUnknown` for changes, never a crash further on. ``changes`` defaults
+        to "not a GET"; POSTs that only check something (a password, a code) pass ``False``.
+        """
+        changes = method != "GET" if changes is None else changes
+        try:
+            response = self._call(method, path, json=json, params=params)
+        except LogtoOutcomeUnknown:
+            if changes:
+                raise
+            raise LogtoUnavailable("Logto did not answer in time.") from None
         self._raise_for(response)
-        return _json_or_none(response)
+        return _checked_body(response, path, shape, changes=changes)
 
     @staticmethod
     def _user_path(user_id: str, *rest: str) -> str:
@@ -381,7 +434,7 @@ class LogtoClient:
 
     def get_user(self, user_id: str, *, include_sso_identities: bool = False) -> LogtoUser:
         params = {"includeSsoIdentities": "true"} if include_sso_identities else None
-        data = self._request("GET", self._user_path(user_id), params=params)
+        data = self._request("GET", self._user_path(user_id), params=params, shape="user")
         return LogtoUser.from_api(data)
 
     def update_user(
@@ -411,28 +464,31 @@ class LogtoClient:
             "profile": profile,
         }
         body = {key: value for key, value in fields.items() if value is not _UNSET}
-        data = self._request("PATCH", self._user_path(user_id), json=body)
+        data = self._request("PATCH", self._user_path(user_id), json=body, shape="user")
         return LogtoUser.from_api(data)
 
     def update_profile(self, user_id: str, profile: dict[str, Any]) -> dict[str, Any]:
         """Merge ``profile`` (camelCase OIDC keys) into the user's profile; returns the new one."""
         data = self._request(
-            "PATCH", self._user_path(user_id, "profile"), json={"profile": profile}
+            "PATCH", self._user_path(user_id, "profile"), json={"profile": profile}, shape="object"
         )
         return data or {}
 
     def get_custom_data(self, user_id: str) -> dict[str, Any]:
-        return self._request("GET", self._user_path(user_id, "custom-data")) or {}
+        return self._request("GET", self._user_path(user_id, "custom-data"), shape="object")
 
     def update_custom_data(self, user_id: str, data: dict[str, Any]) -> dict[str, Any]:
         """Merge ``data`` into custom data at the top level; returns the new custom data."""
         answer = self._request(
-            "PATCH", self._user_path(user_id, "custom-data"), json={"customData": data}
+            "PATCH",
+            self._user_path(user_id, "custom-data"),
+            json={"customData": data},
+            shape="object",
         )
         return answer or {}
 
     def get_logto_configs(self, user_id: str) -> dict[str, Any]:
-        return self._request("GET", self._user_path(user_id, "logto-configs")) or {}
+        return self._request("GET", self._user_path(user_id, "logto-configs"), shape="object")
 
     def update_logto_configs(self, user_id: str, data: dict[str, Any]) -> dict[str, Any]:
         """Change some of the user's Logto configs (``mfa``, ``passkeySignIn``); answer them all.
@@ -444,15 +500,16 @@ class LogtoClient:
         same user can lose one another's change (no ETag on this route).
         """
         path = self._user_path(user_id, "logto-configs")
-        current = self._request("GET", path) or {}
+        current = self._request("GET", path, shape="object")
         merged = _deep_merge(current if isinstance(current, dict) else {}, data)
-        return self._request("PATCH", path, json=merged) or {}
+        return self._request("PATCH", path, json=merged, shape="object")
 
     def set_suspended(self, user_id: str, suspended: bool) -> LogtoUser:
         data = self._request(
             "PATCH",
             self._user_path(user_id, "is-suspended"),
             json={"isSuspended": bool(suspended)},
+            shape="user",
         )
         return LogtoUser.from_api(data)
 
@@ -483,20 +540,23 @@ class LogtoClient:
             return []
         # A collision check needs to know "anyone else?", not the whole list: one small page.
         params["page_size"] = "20"
-        data = self._request("GET", "/api/users", params=params) or []
+        data = self._request("GET", "/api/users", params=params, shape="list")
         return [str(user["id"]) for user in data if isinstance(user, dict) and user.get("id")]
 
     # ------------------------------------------------------------------ password
 
     def has_password(self, user_id: str) -> bool:
-        data = self._request("GET", self._user_path(user_id, "has-password")) or {}
+        data = self._request("GET", self._user_path(user_id, "has-password"), shape="object")
         return bool(data.get("hasPassword"))
 
     def verify_password(self, user_id: str, password: str) -> bool:
         """True if ``password`` is the user's; False when Logto says the credentials are wrong."""
         try:
             self._request(
-                "POST", self._user_path(user_id, "password", "verify"), json={"password": password}
+                "POST",
+                self._user_path(user_id, "password", "verify"),
+                json={"password": password},
+                changes=False,
             )
         except LogtoAPIError as error:
             if error.code == "session.invalid_credentials":
@@ -511,7 +571,10 @@ class LogtoClient:
         body: dict[str, Any] = {"password": password}
         if user_id:
             body["userId"] = user_id
-        response = self._call("POST", "/api/sign-in-exp/default/check-password", json=body)
+        try:
+            response = self._call("POST", "/api/sign-in-exp/default/check-password", json=body)
+        except LogtoOutcomeUnknown:  # a check changes nothing: a plain outage
+            raise LogtoUnavailable("Logto did not answer in time.") from None
         data = _json_or_none(response)
         # A refused password is a 400 whose body is {"result": false, "issues": [...]}, not an
         # error body; any other 4xx is a real error.
@@ -529,6 +592,8 @@ class LogtoClient:
                 if isinstance(issue, dict)
             ]
         self._raise_for(response)
+        # Accepted: Logto answers {"result": true}; anything but an object is not Logto.
+        _checked_body(response, "/api/sign-in-exp/default/check-password", "object", changes=False)
         return []
 
     def set_password(self, user_id: str, password: str) -> None:
@@ -545,19 +610,21 @@ class LogtoClient:
 
     def send_verification_code(self, *, email: str | None = None, phone: str | None = None) -> None:
         """Ask Logto to send a code. ``phone`` is digits only, country code first, no ``+``."""
-        self._request("POST", "/api/verification-codes", json=self._code_target(email, phone))
+        self._request(
+            "POST", "/api/verification-codes", json=self._code_target(email, phone), changes=False
+        )
 
     def verify_verification_code(
         self, *, code: str, email: str | None = None, phone: str | None = None
     ) -> None:
         """Raises :class:`LogtoAPIError` with ``code`` ``verification_code.*`` when refused."""
         body = {**self._code_target(email, phone), "verificationCode": code}
-        self._request("POST", "/api/verification-codes/verify", json=body)
+        self._request("POST", "/api/verification-codes/verify", json=body, changes=False)
 
     # ------------------------------------------------------------------ connectors and identities
 
     def list_connectors(self) -> list[Connector]:
-        data = self._request("GET", "/api/connectors") or []
+        data = self._request("GET", "/api/connectors", shape="list")
         return [Connector.from_api(item) for item in data]
 
     def list_social_connectors(self) -> list[Connector]:
@@ -569,6 +636,8 @@ class LogtoClient:
             "POST",
             f"/api/connectors/{_segment(connector_id)}/authorization-uri",
             json={"state": state, "redirectUri": redirect_uri},
+            shape="object",
+            changes=False,
         )
         return str((data or {}).get("redirectTo", ""))
 
@@ -580,6 +649,7 @@ class LogtoClient:
             "POST",
             self._user_path(user_id, "identities"),
             json={"connectorId": connector_id, "connectorData": connector_data},
+            shape="object",
         )
         return {
             target: Identity(
@@ -597,7 +667,7 @@ class LogtoClient:
     # ------------------------------------------------------------------ MFA
 
     def list_mfa_verifications(self, user_id: str) -> list[MfaVerification]:
-        data = self._request("GET", self._user_path(user_id, "mfa-verifications")) or []
+        data = self._request("GET", self._user_path(user_id, "mfa-verifications"), shape="list")
         return [MfaVerification.from_api(item) for item in data]
 
     def create_totp(self, user_id: str, secret: str | None = None) -> TotpSecret:
@@ -605,8 +675,9 @@ class LogtoClient:
         body: dict[str, Any] = {"type": "Totp"}
         if secret:
             body["secret"] = secret
-        data = self._request("POST", self._user_path(user_id, "mfa-verifications"), json=body)
-        data = data or {}
+        data = self._request(
+            "POST", self._user_path(user_id, "mfa-verifications"), json=body, shape="object"
+        )
         return TotpSecret(
             secret=str(data.get("secret", secret or "")),
             secret_qr_code=str(data.get("secretQrCode", "")),
@@ -616,8 +687,10 @@ class LogtoClient:
         body: dict[str, Any] = {"type": "BackupCode"}
         if codes:
             body["codes"] = list(codes)
-        data = self._request("POST", self._user_path(user_id, "mfa-verifications"), json=body)
-        return [str(code) for code in (data or {}).get("codes", [])]
+        data = self._request(
+            "POST", self._user_path(user_id, "mfa-verifications"), json=body, shape="object"
+        )
+        return [str(code) for code in data.get("codes", [])]
 
     def delete_mfa_verification(self, user_id: str, verification_id: str) -> None:
         self._request(
@@ -628,7 +701,9 @@ class LogtoClient:
 
     def list_personal_access_tokens(self, user_id: str) -> list[PersonalAccessToken]:
         """The user's tokens. Logto includes each secret ``value``; it is dropped here."""
-        data = self._request("GET", self._user_path(user_id, "personal-access-tokens")) or []
+        data = self._request(
+            "GET", self._user_path(user_id, "personal-access-tokens"), shape="list"
+        )
         return [PersonalAccessToken.from_api(item) for item in data]
 
     def create_personal_access_token(
@@ -639,7 +714,9 @@ class LogtoClient:
             if expires_at.tzinfo is None:
                 raise ValueError("expires_at must be timezone-aware.")
             body["expiresAt"] = int(expires_at.timestamp() * 1000)
-        data = self._request("POST", self._user_path(user_id, "personal-access-tokens"), json=body)
+        data = self._request(
+            "POST", self._user_path(user_id, "personal-access-tokens"), json=body, shape="object"
+        )
         return CreatedPersonalAccessToken(
             token=PersonalAccessToken.from_api(data), value=str(data.get("value", ""))
         )
@@ -651,6 +728,7 @@ class LogtoClient:
             # Older Logto only has the name-in-path form.
             response = self._call("PATCH", f"{path}/{_segment(current_name)}", json={"name": name})
         self._raise_for(response)
+        _checked_body(response, path, "none", changes=True)
 
     def delete_personal_access_token(self, user_id: str, name: str) -> None:
         path = self._user_path(user_id, "personal-access-tokens")
@@ -659,6 +737,7 @@ class LogtoClient:
             # Older Logto only has DELETE .../{name}, which cannot carry every name safely.
             response = self._call("DELETE", f"{path}/{_segment(name)}")
         self._raise_for(response)
+        _checked_body(response, path, "none", changes=True)
 
     @staticmethod
     def _is_missing_route(response: requests.Response) -> bool:
@@ -671,8 +750,12 @@ class LogtoClient:
 
     def list_sessions(self, user_id: str) -> list[LogtoSession]:
         """The user's OIDC sessions. Older Logto has no such route: :class:`LogtoNotFound`."""
-        data = self._request("GET", self._user_path(user_id, "sessions")) or {}
-        return [LogtoSession.from_api(item) for item in data.get("sessions", [])]
+        path = self._user_path(user_id, "sessions")
+        data = self._request("GET", path, shape="object")
+        sessions = data.get("sessions", [])
+        if not isinstance(sessions, list) or not all(isinstance(item, dict) for item in sessions):
+            raise LogtoUnavailable("Logto's answer was not what Logto sends.")
+        return [LogtoSession.from_api(item) for item in sessions]
 
     def revoke_session(
         self, user_id: str, session_uid: str, *, revoke_grants_target: str | None = None

@@ -25,6 +25,12 @@ class LogtoUnavailable(LogtoError):
         self.status = status
 
 
+class LogtoOutcomeUnknown(LogtoUnavailable):
+    """A change was sent but its outcome is unknown: Logto did not answer in time, or answered
+    something that is not Logto's answer (a proxy's page, broken JSON). It may have been applied:
+    callers audit it as "unknown" and ask the user to check, never say "Saved."."""
+
+
 class LogtoAuthenticationError(LogtoError):
     """The machine-to-machine credentials were refused by Logto's token endpoint."""
 

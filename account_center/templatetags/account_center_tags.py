@@ -5,12 +5,12 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-import phonenumbers
 from django import template
 from django.contrib.messages import get_messages
 from django.utils.translation import gettext as _
 
 from ..app_settings import app_settings
+from ..formatting import international_phone
 
 register = template.Library()
 
@@ -22,19 +22,8 @@ AVATAR_COLOURS = 8
 
 @register.filter
 def phone(value: object) -> str:
-    """Logto's phone (digits with the country code, no ``+``) in international format,
-    e.g. ``442079460958`` -> ``+44 20 7946 0958``; anything unparsable as ``+digits``."""
-    if not value:
-        return ""
-    text = str(value).strip()
-    digits = text.lstrip("+")
-    try:
-        number = phonenumbers.parse("+" + digits, None)
-    except phonenumbers.NumberParseException:
-        return "+" + digits
-    if not phonenumbers.is_possible_number(number):
-        return "+" + digits
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    """Logto's phone number in international format (``+44 20 7946 0958``)."""
+    return international_phone(value)
 
 
 @register.filter

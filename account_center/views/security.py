@@ -18,6 +18,7 @@ from ..flows import password as password_flow
 from ..flows.errors import FlowError
 from ..flows.messages import UNAVAILABLE, for_code
 from ..flows.stepup import StepUpRequired, remaining_seconds, step_up_required
+from ..formatting import international_phone
 from ..forms import CodeForm, EmailForm, PasswordForm, PhoneForm, UsernameForm
 from ..logto.client import get_client
 from ..logto.errors import LogtoAPIError, LogtoError, LogtoUnavailable
@@ -255,7 +256,7 @@ class IdentifierView(SensitiveView):
             field, message = for_code(error.code)
             if field == self.kind:
                 # Taken after all: back to the address, with Logto's reason next to it.
-                shown = f"+{target}" if self.kind == "phone" else target
+                shown = international_phone(target) if self.kind == "phone" else target
                 address = self.address_form({self.kind: shown})
                 address.is_valid()
                 address.add_error(self.kind, message)

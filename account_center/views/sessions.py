@@ -39,7 +39,12 @@ class SessionsView(AccountView):
             rows, extra["unsupported"] = [], True
         except LogtoError:
             rows, extra["unavailable"], status = [], UNAVAILABLE, 503
-        context = self.context(sessions=rows, others=[r for r in rows if not r.current], **extra)
+        context = self.context(
+            sessions=rows,
+            others=[r for r in rows if not r.current],
+            knows_this_session=sessions.knows_this_session(self.request),
+            **extra,
+        )
         template = SECTION if is_htmx(self.request) else PAGE
         response = render(self.request, template, context, status=status)
         response.headers["Vary"] = "HX-Request"

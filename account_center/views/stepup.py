@@ -30,10 +30,10 @@ from ..flows import stepup, verification
 from ..flows.errors import FlowError
 from ..flows.identity import logto_user_id
 from ..flows.messages import UNAVAILABLE, for_code
+from ..formatting import international_phone
 from ..forms import StepUpCodeForm, StepUpPasswordForm
 from ..logto.client import get_client
 from ..logto.errors import LogtoAPIError, LogtoError
-from ..templatetags.account_center_tags import phone
 from .base import AccountView, is_htmx
 
 # Only ids we could have written ourselves go back into the page and the event.
@@ -160,7 +160,11 @@ class StepUpView(AccountView):
                 user = get_client().get_user(self.sub)
                 method = action.removeprefix("send_")
                 verification.send_code(request, user, method)
-                target = user.primary_email if method == "email" else phone(user.primary_phone)
+                target = (
+                    user.primary_email
+                    if method == "email"
+                    else international_phone(user.primary_phone)
+                )
                 return self._show(notice=_("We sent a code to %(target)s.") % {"target": target})
             elif action in ("verify_email", "verify_phone"):
                 code_form = StepUpCodeForm(request.POST)

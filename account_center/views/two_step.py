@@ -92,7 +92,7 @@ class TwoStepView(AccountView):
 
     def _account_label(self) -> str:
         user = self.request.user
-        return user.get_username() if not getattr(user, "email", "") else user.email
+        return str(getattr(user, "email", "") or user.get_username())
 
     def page(self, status: int = 200, **overrides: Any) -> HttpResponse:
         try:

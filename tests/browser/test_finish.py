@@ -229,3 +229,21 @@ def test_reduced_motion_turns_transitions_off(page, demo, demo_user) -> None:
     assert button.evaluate("el => getComputedStyle(el).transitionDuration") in ("0s", "0s, 0s")
     page.emulate_media(reduced_motion="no-preference")
     assert button.evaluate("el => getComputedStyle(el).transitionDuration") != "0s"
+
+
+def test_second_demo_user_makes_taken_address_visible(page, demo, demo_user, settings) -> None:
+    from logto_emulator.seed import DEMO_USER_2
+
+    settings.LOGTO_EMULATOR_MOUNTED = True  # the home page then lists the demo accounts
+    page.goto(f"{demo}/")
+    assert page.get_by_text(DEMO_USER_2.password).is_visible()  # the home page lists both
+    sign_in(page, demo, demo_user)
+    page.goto(f"{demo}/account/security/")
+    page.wait_for_load_state("networkidle")
+    page.locator("#ac-email").get_by_role("link").click()
+    page.get_by_label("New email address").fill(DEMO_USER_2.primary_email)
+    page.get_by_role("button", name="Send a code").click()
+    dialog = page.locator("dialog#ac-step-up")
+    dialog.get_by_label("Current password").fill(demo_user.password)
+    dialog.get_by_role("button", name="Confirm with password").click()
+    page.get_by_text("already used by another account").wait_for()

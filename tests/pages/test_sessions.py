@@ -191,3 +191,16 @@ def test_user_agent_in_words(agent: str, words: str) -> None:
     from account_center.user_agents import describe
 
     assert describe(agent) == words
+
+
+def test_without_a_sid_all_others_is_not_offered_nor_done(stepped_up, logto) -> None:
+    """Logto's ID token has no sid unless the app has back-channel logout with "session
+    required": then no session is "this one", and "all the others" would include it."""
+    logto.get(SESSIONS_URL, json={"sessions": [THIS, OTHER]})
+    html = stepped_up.get(reverse("account_center:sessions")).content.decode()
+    assert "This session</span>" not in html
+    assert "Sign out of all other sessions" not in html
+    assert "cannot tell which of these sessions is this browser" in html
+    response = stepped_up.post(reverse("account_center:sessions"), {"action": "revoke_others"})
+    assert "cannot tell which session is this browser" in response.content.decode()
+    assert not [c for c in logto.calls if c.request.method == "DELETE"]

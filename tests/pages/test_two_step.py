@@ -10,7 +10,7 @@ from account_center import signals
 from account_center.flows import mfa
 from account_center.models import AuditEvent
 
-from .conftest import USER_URL, body, calls
+from .conftest import USER_URL, body, calls, logto_user
 
 pytestmark = pytest.mark.django_db
 
@@ -64,10 +64,13 @@ def test_backup_codes_alone_are_explained_before_trying(auth_client, two_step) -
 
 
 def test_start_needs_step_up(auth_client, two_step, htmx_headers, clock) -> None:
+    two_step.get(USER_URL, json=logto_user())
     response = auth_client.post(
         reverse("account_center:two_step_app"), {"action": "start"}, **htmx_headers
     )
     assert response.headers["HX-Retarget"] == "#ac-step-up-content"
+    # No TOTP step-up here, and the dialog says why where a user would look for it.
+    assert "Only the sign-in service can check its codes" in response.content.decode()
     assert mfa.PENDING_KEY not in auth_client.session
     plain = auth_client.post(reverse("account_center:two_step_app"), {"action": "start"})
     assert plain.status_code == 302 and plain.url.startswith(reverse("account_center:step_up"))
@@ -322,3 +325,22 @@ def test_logto_down_is_words_not_500(auth_client, logto) -> None:
 def test_nav_links_two_step(auth_client, two_step) -> None:
     html = auth_client.get(reverse("account_center:two_step")).content.decode()
     assert f'href="{reverse("account_center:two_step")}" aria-current="page"' in html
+
+
+def test_wrong_codes_are_limited_counted_before_the_check(
+    stepped_up, two_step, htmx_headers, clock, settings
+) -> None:
+    settings.ACCOUNT_CENTER_ATTEMPT_LIMIT = 3
+    url = reverse("account_center:two_step_app")
+    stepped_up.post(url, {"action": "start"}, **htmx_headers)
+    secret = pending_secret(stepped_up)
+    totp = pyotp.TOTP(secret)
+    valid = {totp.at(int(clock[0]) + d) for d in (-30, 0, 30)}
+    wrong = next(c for c in ("000000", "111111", "222222") if c not in valid)
+    for _ in range(3):
+        stepped_up.post(url, {"action": "confirm", "code": wrong}, **htmx_headers)
+    right = stepped_up.post(
+        url, {"action": "confirm", "code": totp.at(int(clock[0]))}, **htmx_headers
+    )
+    assert "Too many attempts" in right.content.decode()
+    assert not calls(two_step, "POST", MFA_URL)

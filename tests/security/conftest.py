@@ -1,2 +1,2 @@
 # The signed-in user, client and clock of the page tests.
-from tests.pages.conftest import auth_client, clock, user  # noqa: F401
+from tests.pages.conftest import auth_client, clock, stepped_up, user  # noqa: F401
