@@ -207,3 +207,16 @@ def test_logto_down_is_words(auth_client, logto) -> None:
     logto.get(PAT_URL, status=503)
     response = auth_client.get(reverse("account_center:tokens"))
     assert response.status_code == 503 and "Logto is unavailable" in response.content.decode()
+
+
+def test_create_whose_answer_is_lost_says_so(stepped_up, pats, htmx_headers) -> None:
+    import requests
+
+    pats.post(PAT_URL, body=requests.ReadTimeout("slow"))
+    response = stepped_up.post(
+        reverse("account_center:tokens"), {"name": "ci", "expiry": "never"}, **htmx_headers
+    )
+    html = response.content.decode()
+    assert response.status_code == 503
+    assert "may or may not have been made" in html
+    assert 'value="ci"' in html  # input kept
