@@ -169,12 +169,12 @@ def confirm_totp(request: HttpRequest, code: str) -> MfaVerification | None:
     secret = pending_totp(request)
     if secret is None:
         raise FlowError(EXPIRED, field="code", code="totp_expired")
-    wait = ratelimit.retry_after(request, CODE_SCOPE, sub)
-    if wait:
-        audit.record(request, "totp_add", audit.DENIED, reason="rate_limited")
-        raise FlowError(ratelimit.wait_message(wait), field="code", code="rate_limited")
     # Counted before the check, so parallel guesses cannot slip past the limit.
-    ratelimit.hit(request, CODE_SCOPE, sub)
+    try:
+        ratelimit.consume(request, CODE_SCOPE, sub, field="code")
+    except ratelimit.RateLimited:
+        audit.record(request, "totp_add", audit.DENIED, reason="rate_limited")
+        raise
     if not code_matches(secret, code):
         audit.record(request, "totp_add", audit.FAILURE, reason="wrong_code")
         raise FlowError(WRONG_CODE, field="code", code="totp_code_mismatch")

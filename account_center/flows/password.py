@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 
 from .. import signals
+from ..adapter import get_adapter
 from ..logto.client import get_client
 from . import audit, stepup
 from .errors import FlowError
@@ -41,3 +42,6 @@ def set_password(request: HttpRequest, password: str) -> None:
         logto_user_id=sub,
         created=not had_password,
     )
+    adapter = get_adapter()
+    adapter.on_credentials_changed(request, "password")
+    adapter.send_notification(request, "password_changed", {"logto_user_id": sub})

@@ -351,5 +351,5 @@ def test_wrong_codes_are_limited_counted_before_the_check(
     right = stepped_up.post(
         url, {"action": "confirm", "code": totp.at(int(clock[0]))}, **htmx_headers
     )
-    assert "Too many attempts" in right.content.decode()
+    assert "Too many code attempts. Try again in" in right.content.decode()
     assert not calls(two_step, "POST", MFA_URL)
