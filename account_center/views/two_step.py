@@ -116,6 +116,14 @@ class TwoStepView(AccountView):
                 status=503,
             )
         response = render(self.request, partial, self.context(**context), status=status)
+        if status == 200 and self.request.method == "POST":
+            others = [p for p in (SETTINGS, APP, BACKUP, PASSKEYS) if p != partial]
+            extra = render(
+                self.request,
+                "account_center/partials/two_step_others.html",
+                self.context(**context, others=others),
+            )
+            response.content = response.content + extra.content
         response.headers["Vary"] = "HX-Request"
         return response
 
