@@ -23,7 +23,7 @@ class PasswordRejected(FlowError):
 
 def set_password(request: HttpRequest, password: str) -> None:
     """Check the policy (Logto's PATCH does not), then set the password."""
-    stepup.require(request)
+    stepup.require(request, "password")
     sub = logto_user_id(request)
     client = get_client()
     issues = client.check_password_policy(password, user_id=sub)
