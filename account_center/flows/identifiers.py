@@ -24,6 +24,7 @@ from ..logto.models import LogtoUser
 from . import audit, stepup
 from .errors import FlowError
 from .identity import logto_user_id
+from .sign_out_elsewhere import sign_out_elsewhere
 
 USERNAME_RE = re.compile(r"^[A-Z_a-z]\w*$", re.ASCII)
 PENDING_KEY = "account_center_pending_{kind}"
@@ -186,6 +187,7 @@ def confirm_change(request: HttpRequest, kind: str, code: str) -> LogtoUser:
     _SIGNALS[kind].send(
         sender=__name__, request=request, user=request.user, logto_user_id=sub, **{kind: target}
     )
+    sign_out_elsewhere(request, kind)
     return user
 
 

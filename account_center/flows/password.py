@@ -10,6 +10,7 @@ from . import audit, stepup
 from .errors import FlowError
 from .identity import logto_user_id
 from .messages import password_issue
+from .sign_out_elsewhere import sign_out_elsewhere
 
 
 class PasswordRejected(FlowError):
@@ -20,8 +21,9 @@ class PasswordRejected(FlowError):
         self.messages = messages
 
 
-def set_password(request: HttpRequest, password: str) -> None:
-    """Check the policy (Logto's PATCH does not), then set the password."""
+def set_password(request: HttpRequest, password: str) -> bool:
+    """Check the policy (Logto's PATCH does not), then set the password. Answers whether the
+    user's other sessions were signed out (``ACCOUNT_CENTER_SIGN_OUT_ELSEWHERE_ON``)."""
     stepup.require(request)
     sub = logto_user_id(request)
     client = get_client()
@@ -41,3 +43,4 @@ def set_password(request: HttpRequest, password: str) -> None:
         logto_user_id=sub,
         created=not had_password,
     )
+    return sign_out_elsewhere(request, "password")
