@@ -31,9 +31,23 @@ Behaviour (``ACCOUNT_CENTER_*``):
     ``type`` one of ``text``, ``boolean``, ``integer``, ``date``, ``url``. Default ``[]``.
 ``ACCOUNT_CENTER_CODE_RESEND_SECONDS``
     Cooldown before a verification code can be sent again. Default 60.
+``ACCOUNT_CENTER_RATE_LIMITS``
+    Attempt limits per action, e.g. ``{"step_up_password": "5/15m/user,20/15m/ip"}``: each rule is
+    ``count/period/key`` with period ``s``, ``m``, ``h`` or ``d`` (``15m``) and key ``user`` (the
+    Logto user) or ``ip`` (the client address, see ``ACCOUNT_CENTER_TRUSTED_PROXY_COUNT``).
+    Actions not given keep their defaults (:data:`account_center.ratelimit.DEFAULT_LIMITS`);
+    ``""`` switches an action's limits off.
 ``ACCOUNT_CENTER_ATTEMPT_LIMIT`` / ``ACCOUNT_CENTER_ATTEMPT_WINDOW_SECONDS``
-    Failed passwords/codes, and code sends, allowed per user and per IP in the window.
-    Defaults 5 and 900.
+    Deprecated: when set (and ``ACCOUNT_CENTER_RATE_LIMITS`` does not name the action), the count
+    and window used for every action, per user and per IP. Defaults unset.
+``ACCOUNT_CENTER_ADAPTER``
+    Dotted path of the adapter class, the decisions a host project may change. Default
+    ``account_center.adapter.DefaultAccountCenterAdapter``.
+``ACCOUNT_CENTER_TRUSTED_PROXY_COUNT``
+    How many proxies you run in front of Django; the client address is read from
+    ``X-Forwarded-For`` that many entries from the right. Default 0: the header is never trusted.
+``ACCOUNT_CENTER_NOTIFICATIONS``
+    Send "your password was changed"-style mails through Django's email backend. Default ``False``.
 ``ACCOUNT_CENTER_KEEP_ONE_SIGN_IN_IDENTIFIER``
     Refuse removing the last way to sign in. Default ``True``.
 ``ACCOUNT_CENTER_LOGIN_REDIRECT_URL`` / ``ACCOUNT_CENTER_LOGOUT_REDIRECT_URL``
@@ -141,12 +155,31 @@ class AppSettings:
         return int(_setting("ACCOUNT_CENTER_CODE_RESEND_SECONDS", 60))
 
     @property
-    def ATTEMPT_LIMIT(self) -> int:
-        return int(_setting("ACCOUNT_CENTER_ATTEMPT_LIMIT", 5))
+    def RATE_LIMITS(self) -> dict[str, str]:
+        return dict(_setting("ACCOUNT_CENTER_RATE_LIMITS", {}))
+
+    @property
+    def ATTEMPT_LIMIT(self) -> int | None:
+        value = _setting("ACCOUNT_CENTER_ATTEMPT_LIMIT", None)
+        return None if value is None else int(value)
 
     @property
     def ATTEMPT_WINDOW_SECONDS(self) -> int:
         return int(_setting("ACCOUNT_CENTER_ATTEMPT_WINDOW_SECONDS", 900))
+
+    @property
+    def ADAPTER(self) -> str:
+        return str(
+            _setting("ACCOUNT_CENTER_ADAPTER", "account_center.adapter.DefaultAccountCenterAdapter")
+        )
+
+    @property
+    def TRUSTED_PROXY_COUNT(self) -> int:
+        return max(0, int(_setting("ACCOUNT_CENTER_TRUSTED_PROXY_COUNT", 0)))
+
+    @property
+    def NOTIFICATIONS(self) -> bool:
+        return bool(_setting("ACCOUNT_CENTER_NOTIFICATIONS", False))
 
     @property
     def KEEP_ONE_SIGN_IN_IDENTIFIER(self) -> bool:

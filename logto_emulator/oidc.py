@@ -332,7 +332,11 @@ def interaction(state: EmulatorState, request: Request, uid: str) -> Response:
             uid, request, error="This account is suspended.", identifier=identifier
         )
     ident = _identifier_of(user, identifier)
-    if any(f["type"] == "Totp" for f in user["_mfa"]):
+    mfa_config = user["logtoConfig"].get("mfa", {})
+    # As Logto's MfaValidator.isMfaRequired: a user who switched it off (or skips it on sign-in)
+    # is not asked; absent means asked whenever a factor exists.
+    switched_off = mfa_config.get("enabled") is False or mfa_config.get("skipMfaOnSignIn")
+    if not switched_off and any(f["type"] == "Totp" for f in user["_mfa"]):
         with state.lock:
             pending["pending_user"] = user["id"]
             pending["identifier"] = ident

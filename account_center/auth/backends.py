@@ -7,7 +7,6 @@ account holding it. Here the only link is :class:`~account_center.models.LogtoId
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,18 +16,15 @@ import jwt
 import requests
 from django.contrib.auth import get_user_model
 from django.core.exceptions import SuspiciousOperation
-from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.crypto import get_random_string
 from django.utils.encoding import smart_str
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.utils import absolutify
 
+from ..adapter import get_adapter
 from ..logto.client import get_client
 from ..logto.errors import LogtoUnavailable
-from ..models import LogtoIdentity
 from . import oidc_settings
 from .exceptions import SignInFailed
 
@@ -271,61 +267,11 @@ class LogtoBackend(OIDCAuthenticationBackend):
         return f"Logto user {claims.get('sub')}"
 
     def get_username(self, claims: dict[str, Any]) -> str:
-        """``logto_<sub>``: unique and stable, and reveals no personal data."""
-        sub = claims["sub"]
-        field = self.UserModel._meta.get_field(self.UserModel.USERNAME_FIELD)
-        max_length = getattr(field, "max_length", None) or 150
-        username = f"logto_{sub}"
-        if len(username) > max_length:
-            username = "logto_" + hashlib.sha256(sub.encode()).hexdigest()[: max_length - 6]
-        return username
+        return get_adapter().get_username(claims)
 
     def create_user(self, claims: dict[str, Any]) -> Any:
-        username = self.get_username(claims)
-        manager = self.UserModel._default_manager
-        if manager.filter(**{self.UserModel.USERNAME_FIELD: username}).exists():
-            # A local account already has that name without being linked: never reuse it.
-            username = f"{username[:140]}_{get_random_string(8)}"
-        try:
-            with transaction.atomic():
-                user = manager.create_user(
-                    **{self.UserModel.USERNAME_FIELD: username}, **self._user_fields(claims)
-                )
-                user.set_unusable_password()
-                user.save()
-                LogtoIdentity.objects.create(
-                    user=user, sub=claims["sub"], last_sign_in_at=timezone.now()
-                )
-        except IntegrityError:
-            # Two first sign-ins of the same person raced: the other one created the link.
-            identity = LogtoIdentity.objects.select_related("user").get(sub=claims["sub"])
-            return self.update_user(identity.user, claims)
-        logger.info("Created a local user for Logto user %s", claims["sub"])
-        return user
+        # The decision lives in the adapter, so a host project changes it without a backend.
+        return get_adapter().create_user(claims)
 
     def update_user(self, user: Any, claims: dict[str, Any]) -> Any:
-        changed = [
-            name
-            for name, value in self._user_fields(claims).items()
-            if getattr(user, name, value) != value
-        ]
-        for name in changed:
-            setattr(user, name, self._user_fields(claims)[name])
-        if changed:
-            user.save(update_fields=changed)
-        LogtoIdentity.objects.filter(user=user).update(last_sign_in_at=timezone.now())
-        return user
-
-    def _user_fields(self, claims: dict[str, Any]) -> dict[str, str]:
-        """Local copies of the name and email (for the admin and emails), never an identity."""
-        model_fields = {f.name for f in self.UserModel._meta.get_fields()}
-        given = claims.get("given_name") or ""
-        family = claims.get("family_name") or ""
-        if not given and not family:
-            given = claims.get("name") or ""
-        values = {
-            "first_name": str(given)[:150],
-            "last_name": str(family)[:150],
-            "email": str(claims.get("email") or "")[:254],
-        }
-        return {name: value for name, value in values.items() if name in model_fields}
+        return get_adapter().update_user_from_claims(user, claims)

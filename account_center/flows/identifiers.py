@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from .. import ratelimit, signals
+from ..adapter import get_adapter
 from ..app_settings import app_settings
 from ..logto.client import get_client
 from ..logto.errors import LogtoAPIError
@@ -24,12 +25,12 @@ from ..logto.models import LogtoUser
 from . import audit, stepup
 from .errors import FlowError
 from .identity import logto_user_id
-from .sign_out_elsewhere import sign_out_elsewhere
 
 USERNAME_RE = re.compile(r"^[A-Z_a-z]\w*$", re.ASCII)
 PENDING_KEY = "account_center_pending_{kind}"
 SEND_SCOPE = "code_send"
 CODE_SCOPE = "code_verify"
+CHECK_SCOPE = "address_check"
 _SIGNALS = {"email": signals.email_changed, "phone": signals.phone_changed}
 _FIELDS = {"email": "primary_email", "phone": "primary_phone"}
 _TAKEN = {
@@ -111,6 +112,7 @@ def change_username(request: HttpRequest, username: str | None) -> LogtoUser:
     signals.username_changed.send(
         sender=__name__, request=request, user=request.user, logto_user_id=sub, username=username
     )
+    get_adapter().on_credentials_changed(request, "username")
     return user
 
 
@@ -128,9 +130,6 @@ def send_code(request: HttpRequest, kind: str, target: str, *, check_current: bo
     stepup.require(request)
     sub = logto_user_id(request)
     field = kind
-    wait = ratelimit.retry_after(request, SEND_SCOPE, sub)
-    if wait:
-        raise FlowError(ratelimit.wait_message(wait), field=field)
     # Before the resend cooldown: the address just confirmed is "already yours", not "wait".
     if check_current:
         user = get_client().get_user(sub)
@@ -143,15 +142,16 @@ def send_code(request: HttpRequest, kind: str, target: str, *, check_current: bo
             % {"seconds": cooldown},
             field=field,
         )
+    # Each counted before Logto is asked, and each as what it is: a lookup of whether an address
+    # has an account here, then a code sent.
+    ratelimit.consume(request, CHECK_SCOPE, sub, field=field)
     if used_by_another(sub, kind, target):
-        # Counted like a send: the answer tells whether an address has an account here.
-        ratelimit.hit(request, SEND_SCOPE, sub)
         audit.record(
             request, f"{kind}_code_sent", audit.DENIED, sub=sub, error=f"user.{kind}_already_in_use"
         )
         raise FlowError(_TAKEN[kind], field=field, code=f"user.{kind}_already_in_use")
+    ratelimit.consume(request, SEND_SCOPE, sub, field=field)
     get_client().send_verification_code(**{kind: target})
-    ratelimit.hit(request, SEND_SCOPE, sub)
     ratelimit.start_cooldown(sub, target)
     request.session[PENDING_KEY.format(kind=kind)] = target
     audit.record(request, f"{kind}_code_sent", audit.SUCCESS, sub=sub)
@@ -164,14 +164,11 @@ def confirm_change(request: HttpRequest, kind: str, code: str) -> LogtoUser:
     target = pending(request, kind)
     if not target:
         raise FlowError(_("No code is waiting. Ask for a new one."), field="code")
-    wait = ratelimit.retry_after(request, CODE_SCOPE, sub)
-    if wait:
-        raise FlowError(ratelimit.wait_message(wait), field="code")
+    ratelimit.consume(request, CODE_SCOPE, sub, field="code")
     client = get_client()
     try:
         client.verify_verification_code(code=code, **{kind: target})
     except LogtoAPIError as error:
-        ratelimit.hit(request, CODE_SCOPE, sub)
         audit.record(request, f"{kind}_change", audit.FAILURE, sub=sub, error=error.code)
         raise
     ratelimit.clear(request, CODE_SCOPE, sub)
@@ -187,7 +184,7 @@ def confirm_change(request: HttpRequest, kind: str, code: str) -> LogtoUser:
     _SIGNALS[kind].send(
         sender=__name__, request=request, user=request.user, logto_user_id=sub, **{kind: target}
     )
-    sign_out_elsewhere(request, kind)
+    get_adapter().on_credentials_changed(request, kind)
     return user
 
 
@@ -204,4 +201,5 @@ def remove(request: HttpRequest, kind: str) -> LogtoUser:
     _SIGNALS[kind].send(
         sender=__name__, request=request, user=request.user, logto_user_id=sub, **{kind: None}
     )
+    get_adapter().on_credentials_changed(request, kind)
     return user

@@ -17,5 +17,7 @@ def logto_user_id(request: HttpRequest) -> str:
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    """``REMOTE_ADDR`` only: forwarded headers are trivially forged unless a proxy sets them."""
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address as the adapter decides (``REMOTE_ADDR`` unless proxies are trusted)."""
+    from ..adapter import get_adapter
+
+    return get_adapter().get_client_ip(request)

@@ -17,6 +17,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from .. import ratelimit, signals
+from ..adapter import get_adapter
 from ..logto.client import get_client
 from ..logto.errors import LogtoAPIError, LogtoNotFound
 from ..logto.models import MfaVerification
@@ -169,12 +170,12 @@ def confirm_totp(request: HttpRequest, code: str) -> MfaVerification | None:
     secret = pending_totp(request)
     if secret is None:
         raise FlowError(EXPIRED, field="code", code="totp_expired")
-    wait = ratelimit.retry_after(request, CODE_SCOPE, sub)
-    if wait:
-        audit.record(request, "totp_add", audit.DENIED, reason="rate_limited")
-        raise FlowError(ratelimit.wait_message(wait), field="code", code="rate_limited")
     # Counted before the check, so parallel guesses cannot slip past the limit.
-    ratelimit.hit(request, CODE_SCOPE, sub)
+    try:
+        ratelimit.consume(request, CODE_SCOPE, sub, field="code")
+    except ratelimit.RateLimited:
+        audit.record(request, "totp_add", audit.DENIED, reason="rate_limited")
+        raise
     if not code_matches(secret, code):
         audit.record(request, "totp_add", audit.FAILURE, reason="wrong_code")
         raise FlowError(WRONG_CODE, field="code", code="totp_code_mismatch")
@@ -195,6 +196,7 @@ def confirm_totp(request: HttpRequest, code: str) -> MfaVerification | None:
         raise
     cancel_totp(request)
     audit.record(request, "totp_add", audit.SUCCESS, replaced=replaced)
+    get_adapter().on_credentials_changed(request, "totp")
     signals.mfa_factor_added.send(
         sender=__name__,
         request=request,
@@ -230,6 +232,7 @@ def generate_backup_codes(request: HttpRequest) -> list[str]:
         audit.record(request, "backup_codes_generate", audit.FAILURE, reason=error.code)
         raise
     audit.record(request, "backup_codes_generate", audit.SUCCESS, replaced=replaced)
+    get_adapter().on_credentials_changed(request, "backup_codes")
     signals.mfa_factor_added.send(
         sender=__name__,
         request=request,
@@ -258,6 +261,7 @@ def remove_factor(request: HttpRequest, verification_id: str) -> str:
         audit.record(request, "mfa_remove", audit.FAILURE, factor=factor.type, reason=error.code)
         raise
     audit.record(request, "mfa_remove", audit.SUCCESS, factor=factor.type)
+    get_adapter().on_credentials_changed(request, "mfa_factor_removed")
     signals.mfa_factor_removed.send(
         sender=__name__,
         request=request,

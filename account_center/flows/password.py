@@ -5,12 +5,12 @@ from __future__ import annotations
 from django.http import HttpRequest
 
 from .. import signals
+from ..adapter import get_adapter
 from ..logto.client import get_client
-from . import audit, stepup
+from . import audit, sign_out_elsewhere, stepup
 from .errors import FlowError
 from .identity import logto_user_id
 from .messages import password_issue
-from .sign_out_elsewhere import sign_out_elsewhere
 
 
 class PasswordRejected(FlowError):
@@ -43,4 +43,7 @@ def set_password(request: HttpRequest, password: str) -> bool:
         logto_user_id=sub,
         created=not had_password,
     )
-    return sign_out_elsewhere(request, "password")
+    adapter = get_adapter()
+    adapter.on_credentials_changed(request, "password")
+    adapter.send_notification(request, "password_changed", {"logto_user_id": sub})
+    return sign_out_elsewhere.happened(request)

@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from .. import signals
+from ..adapter import get_adapter
 from ..logto.client import get_client
 from ..logto.errors import LogtoAPIError
 from ..logto.models import CreatedPersonalAccessToken
@@ -89,6 +90,7 @@ def create(
         expires_at=expires_at.isoformat() if expires_at else None,
     )
     _send(request, "personal_access_token_created", sub, name=name, expires_at=expires_at)
+    get_adapter().on_credentials_changed(request, "personal_access_token")
     return created
 
 

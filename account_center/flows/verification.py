@@ -15,7 +15,7 @@ from .identity import logto_user_id
 from .messages import for_code
 
 PASSWORD_SCOPE = "step_up_password"
-CODE_SCOPE = "step_up_code"
+CODE_SCOPE = "code_verify"
 SEND_SCOPE = "code_send"
 CODE_SENT_KEY = "account_center_step_up_code_sent"
 
@@ -42,11 +42,9 @@ def _target(user: LogtoUser, method: str) -> str:
 
 def verify_password(request: HttpRequest, password: str) -> None:
     sub = logto_user_id(request)
-    wait = ratelimit.retry_after(request, PASSWORD_SCOPE, sub)
-    if wait:
-        raise FlowError(ratelimit.wait_message(wait), field="password")
+    # Counted before Logto is asked: parallel guesses cannot slip past the limit.
+    ratelimit.consume(request, PASSWORD_SCOPE, sub, field="password")
     if not get_client().verify_password(sub, password):
-        ratelimit.hit(request, PASSWORD_SCOPE, sub)
         audit.record(request, "step_up", audit.FAILURE, sub=sub, method="password")
         raise FlowError(_("This password is not correct."), field="password")
     ratelimit.clear(request, PASSWORD_SCOPE, sub)
@@ -57,16 +55,13 @@ def send_code(request: HttpRequest, user: LogtoUser, method: str) -> None:
     """Send a code to the user's CURRENT email or phone (as Logto has it, not as typed)."""
     sub = logto_user_id(request)
     target = _target(user, method)
-    wait = ratelimit.retry_after(request, SEND_SCOPE, sub)
-    if wait:
-        raise FlowError(ratelimit.wait_message(wait))
     cooldown = ratelimit.cooldown_remaining(sub, target)
     if cooldown:
-        # A code is already on its way: let the user type it rather than fail.
+        # A code is already on its way: let the user type it rather than fail (nothing counted).
         request.session[CODE_SENT_KEY] = method
         return
+    ratelimit.consume(request, SEND_SCOPE, sub)
     get_client().send_verification_code(**{method: target})
-    ratelimit.hit(request, SEND_SCOPE, sub)
     ratelimit.start_cooldown(sub, target)
     request.session[CODE_SENT_KEY] = method
     audit.record(request, "step_up_code_sent", audit.SUCCESS, sub=sub, method=method)
@@ -77,13 +72,10 @@ def verify_code(request: HttpRequest, user: LogtoUser, method: str, code: str) -
     if request.session.get(CODE_SENT_KEY) != method:
         raise FlowError(_("No code is waiting. Ask for a new one."), field="code")
     target = _target(user, method)
-    wait = ratelimit.retry_after(request, CODE_SCOPE, sub)
-    if wait:
-        raise FlowError(ratelimit.wait_message(wait), field="code")
+    ratelimit.consume(request, CODE_SCOPE, sub, field="code")
     try:
         get_client().verify_verification_code(code=code, **{method: target})
     except LogtoAPIError as error:
-        ratelimit.hit(request, CODE_SCOPE, sub)
         audit.record(request, "step_up", audit.FAILURE, sub=sub, method=method, error=error.code)
         field, message = for_code(error.code)
         raise FlowError(message, field="code", code=error.code) from None

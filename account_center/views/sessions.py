@@ -22,6 +22,7 @@ from ..flows.messages import UNAVAILABLE, for_code
 from ..flows.stepup import StepUpRequired
 from ..logto.errors import LogtoAPIError, LogtoError
 from .base import AccountView, is_htmx
+from .outcome import not_confirmed
 from .stepup import refuse
 
 PAGE = "account_center/sessions.html"
@@ -82,8 +83,8 @@ class SessionsView(AccountView):
             return self.show(error=error.message)
         except LogtoAPIError as error:
             return self.show(error=for_code(error.code)[1])
-        except LogtoError:
-            return self.show(status=503)
+        except LogtoError as error:
+            return self.show(status=503, unavailable=not_confirmed(error))
         if not is_htmx(request):
             messages.success(request, message, fail_silently=True)
             return HttpResponseRedirect(reverse("account_center:sessions"))

@@ -22,6 +22,7 @@ from ..flows.stepup import StepUpRequired
 from ..logto.errors import LogtoAPIError, LogtoError
 from ..secret_text import SecretText
 from .base import AccountView, is_htmx
+from .outcome import not_confirmed
 from .stepup import refuse
 
 PAGE = "account_center/tokens.html"
@@ -74,7 +75,7 @@ class TokensView(AccountView):
         elif isinstance(error, LogtoAPIError):
             form.add_error(NON_FIELD_ERRORS, str(for_code(error.code)[1]))
         else:
-            return self.show(status=503, form=form, unavailable=UNAVAILABLE, **extra)
+            return self.show(status=503, form=form, unavailable=not_confirmed(error), **extra)
         return self.show(form=form, **extra)
 
     def done(self, message: Any) -> HttpResponse:
@@ -103,9 +104,9 @@ class RenameTokenView(TokensView):
         except LogtoAPIError as error:
             form.add_error(NON_FIELD_ERRORS, str(for_code(error.code)[1]))
             return self.show(rename_form=form, rename_of=current)
-        except LogtoError:
+        except LogtoError as error:
             return self.show(
-                status=503, rename_form=form, rename_of=current, unavailable=UNAVAILABLE
+                status=503, rename_form=form, rename_of=current, unavailable=not_confirmed(error)
             )
         return self.done(_("Renamed to “%(name)s”.") % {"name": name})
 
@@ -120,8 +121,8 @@ class DeleteTokenView(TokensView):
         except (FlowError, LogtoAPIError) as error:
             message = error.message if isinstance(error, FlowError) else for_code(error.code)[1]
             return self.show(error=message)
-        except LogtoError:
-            return self.show(status=503, unavailable=UNAVAILABLE)
+        except LogtoError as error:
+            return self.show(status=503, unavailable=not_confirmed(error))
         return self.done(
             _("Token “%(name)s” deleted. Scripts using it stop working.") % {"name": name}
         )

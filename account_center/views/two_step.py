@@ -28,6 +28,7 @@ from ..logto.client import get_client
 from ..logto.errors import LogtoAPIError, LogtoError
 from ..secret_text import SecretText
 from .base import AccountView, concurrently, is_htmx
+from .outcome import not_confirmed
 from .stepup import refuse
 
 PAGE = "account_center/two_step.html"
@@ -115,6 +116,14 @@ class TwoStepView(AccountView):
                 status=503,
             )
         response = render(self.request, partial, self.context(**context), status=status)
+        if status == 200 and self.request.method == "POST":
+            others = [p for p in (SETTINGS, APP, BACKUP, PASSKEYS) if p != partial]
+            extra = render(
+                self.request,
+                "account_center/partials/two_step_others.html",
+                self.context(**context, others=others),
+            )
+            response.content = response.content + extra.content
         response.headers["Vary"] = "HX-Request"
         return response
 
@@ -143,7 +152,7 @@ class TwoStepView(AccountView):
             return self.section_answer(partial, error=error.message, **extra)
         if isinstance(error, LogtoAPIError):
             return self.section_answer(partial, error=_message_for(error.code), **extra)
-        return self.section_answer(partial, status=503, unavailable=UNAVAILABLE, **extra)
+        return self.section_answer(partial, status=503, unavailable=not_confirmed(error), **extra)
 
 
 def _message_for(code: str) -> Any:
@@ -186,8 +195,10 @@ class AuthenticatorAppView(TwoStepView):
         except LogtoAPIError as error:
             form.add_error(NON_FIELD_ERRORS, str(_message_for(error.code)))
             return self.section_answer(APP, totp_form=form)
-        except LogtoError:
-            return self.section_answer(APP, status=503, totp_form=form, unavailable=UNAVAILABLE)
+        except LogtoError as error:
+            return self.section_answer(
+                APP, status=503, totp_form=form, unavailable=not_confirmed(error)
+            )
         if not is_htmx(request):
             messages.success(request, _("Your authenticator app is set up."), fail_silently=True)
             return HttpResponseRedirect(reverse("account_center:two_step"))

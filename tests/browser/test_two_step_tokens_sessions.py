@@ -100,6 +100,17 @@ def test_authenticator_app_backup_codes_and_removal(page, demo, demo_user, logto
     page.goto(f"{demo}/account/two-step/")
     assert "9 codes left." in page.content()
 
+    # The user's switch: off means Logto no longer asks for the second step at sign-in.
+    page.wait_for_load_state("networkidle")
+    page.get_by_role("button", name="Turn off the second step").click()
+    confirm_with_password(page, demo_user.password)
+    page.locator("#ac-two-step-settings").get_by_text("Saved.").wait_for()
+    user = logto_emulator.state.find_user_by_identifier(demo_user.username)
+    assert user["logtoConfig"]["mfa"]["enabled"] is False
+    sign_out(page)
+    sign_in(page, demo, demo_user)  # no code asked
+    page.goto(f"{demo}/account/two-step/")
+
     # Remove the app (step-up is asked again: the sign-in above started a new session).
     page.wait_for_load_state("networkidle")
     page.get_by_role("button", name="Remove authenticator app").click()

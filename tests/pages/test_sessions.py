@@ -204,3 +204,16 @@ def test_without_a_sid_all_others_is_not_offered_nor_done(stepped_up, logto) -> 
     response = stepped_up.post(reverse("account_center:sessions"), {"action": "revoke_others"})
     assert "cannot tell which session is this browser" in response.content.decode()
     assert not [c for c in logto.calls if c.request.method == "DELETE"]
+
+
+def test_logto_down_while_revoking_is_words(stepped_up, logto, htmx_headers) -> None:
+    logto.get(SESSIONS_URL, json={"sessions": [THIS, OTHER]})
+    logto.delete(f"{SESSIONS_URL}/uid-other", status=503)
+    response = with_sid(stepped_up).post(
+        reverse("account_center:sessions"),
+        {"action": "revoke", "session": "uid-other"},
+        **htmx_headers,
+    )
+    assert response.status_code == 503
+    assert "Logto is unavailable" in response.content.decode()
+    assert not AuditEvent.objects.filter(action="session_revoke", outcome="success").exists()

@@ -207,3 +207,33 @@ def test_logto_down_is_words(auth_client, logto) -> None:
     logto.get(PAT_URL, status=503)
     response = auth_client.get(reverse("account_center:tokens"))
     assert response.status_code == 503 and "Logto is unavailable" in response.content.decode()
+
+
+def test_create_whose_answer_is_lost_says_so(stepped_up, pats, htmx_headers) -> None:
+    import requests
+
+    pats.post(PAT_URL, body=requests.ReadTimeout("slow"))
+    response = stepped_up.post(
+        reverse("account_center:tokens"), {"name": "ci", "expiry": "never"}, **htmx_headers
+    )
+    html = response.content.decode()
+    assert response.status_code == 503
+    assert "may or may not have been made" in html
+    assert 'value="ci"' in html  # input kept
+
+
+def test_adapter_hears_of_a_new_token(stepped_up, pats, htmx_headers, monkeypatch) -> None:
+    from account_center.adapter import DefaultAccountCenterAdapter
+
+    heard: list[str] = []
+
+    class Recording(DefaultAccountCenterAdapter):
+        def on_credentials_changed(self, request, kind: str) -> None:
+            heard.append(kind)
+
+    monkeypatch.setattr(tokens, "get_adapter", Recording)
+    pats.post(PAT_URL, status=201, json={"name": "ci", "value": VALUE})
+    stepped_up.post(
+        reverse("account_center:tokens"), {"name": "ci", "expiry": "never"}, **htmx_headers
+    )
+    assert heard == ["personal_access_token"]

@@ -54,7 +54,11 @@ def test_page_lists_factors_and_switches(auth_client, two_step) -> None:
 
 def test_mfa_enabled_absent_means_logto_default(auth_client, two_step) -> None:
     html = auth_client.get(reverse("account_center:two_step")).content.decode()
-    assert "As this site decides" in html
+    assert "Off until you set up a second step" in html
+    # Logto asks for the second step whenever a factor exists and the user did not say no.
+    two_step.replace("GET", MFA_URL, json=[TOTP_FACTOR])
+    html = auth_client.get(reverse("account_center:two_step")).content.decode()
+    assert "On (the default" in html and "Turn off the second step" in html
 
 
 def test_backup_codes_alone_are_explained_before_trying(auth_client, two_step) -> None:
@@ -103,6 +107,11 @@ def test_enrol_saves_secret_only_after_a_current_code(
     code = pyotp.TOTP(secret).at(int(clock[0]))
     ok = stepped_up.post(url, {"action": "confirm", "code": code}, **htmx_headers)
     assert ok.status_code == 200
+    # The other sections follow out of band: the switch now reads On, backup codes can be made.
+    two_step.replace("GET", MFA_URL, json=[TOTP_FACTOR])
+    html = stepped_up.post(url, {"action": "cancel"}, **htmx_headers).content.decode()
+    assert 'id="ac-two-step-settings" hx-swap-oob="true"' in html
+    assert "Turn off the second step" in html and 'id="ac-two-step-backup-form"' in html
     assert body(calls(two_step, "POST", MFA_URL)[0]) == {"type": "Totp", "secret": secret}
     assert mfa.PENDING_KEY not in stepped_up.session
     assert added == ["Totp"]
@@ -195,7 +204,7 @@ def test_backup_codes_are_shown_once(stepped_up, two_step, htmx_headers, caplog)
     made = stepped_up.post(url, **htmx_headers)
     html = made.content.decode()
     assert all(code in html for code in CODES)
-    assert "shown only this once" in html and 'download="backup-codes.txt"' in html
+    assert html.count("shown only this once") == 1 and 'download="backup-codes.txt"' in html
     assert "no-store" in made.headers["Cache-Control"]
     assert body(calls(two_step, "POST", MFA_URL)[0]) == {"type": "BackupCode"}
     # Never again: not on the page, not in the session, not in a log or the audit trail.
@@ -342,5 +351,5 @@ def test_wrong_codes_are_limited_counted_before_the_check(
     right = stepped_up.post(
         url, {"action": "confirm", "code": totp.at(int(clock[0]))}, **htmx_headers
     )
-    assert "Too many attempts" in right.content.decode()
+    assert "Too many code attempts. Try again in" in right.content.decode()
     assert not calls(two_step, "POST", MFA_URL)

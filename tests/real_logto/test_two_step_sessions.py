@@ -81,9 +81,13 @@ def test_enrol_app_then_sign_in_with_its_code_and_see_this_session(
     page.get_by_text("Your authenticator app is set up.").wait_for()
     factors = logto_admin.list_mfa_verifications(e2e_user.id)
     assert [f.type for f in factors] == ["Totp"]
-    # The user's own switch, as Logto's account center offers it.
+    # The user's own switch, as Logto's account center offers it: on by default with a factor.
+    assert "enabled" not in logto_admin.get_logto_configs(e2e_user.id)["mfa"]
+    page.get_by_role("button", name="Turn off the second step").click()
+    page.get_by_role("button", name="Turn on the second step").wait_for()
+    assert logto_admin.get_logto_configs(e2e_user.id)["mfa"]["enabled"] is False
     page.get_by_role("button", name="Turn on the second step").click()
-    page.locator("#ac-two-step-settings").get_by_text("Saved.").wait_for()
+    page.get_by_role("button", name="Turn off the second step").wait_for()
     assert logto_admin.get_logto_configs(e2e_user.id)["mfa"]["enabled"] is True
 
     # Sign out, and in again at Logto's own page: it asks for the app's code.

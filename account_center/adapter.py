@@ -1,0 +1,230 @@
+"""The decisions a host project may want to change, in one class it can subclass.
+
+As django-allauth's adapter: ``ACCOUNT_CENTER_ADAPTER`` names the class (default
+:class:`DefaultAccountCenterAdapter`) and :func:`get_adapter` returns the one instance of it. Views
+and flows ask the adapter instead of deciding themselves, so a site changes one rule (where the
+client address comes from, which actions need step-up, the words for a Logto error code, the mail
+after a password change) without subclassing a view::
+
+    # myproject/account_adapter.py
+    from account_center.adapter import DefaultAccountCenterAdapter
+
+    class AccountAdapter(DefaultAccountCenterAdapter):
+        def get_client_ip(self, request):
+            # A CDN that puts the visitor's address in its own header.
+            return request.META.get("HTTP_CF_CONNECTING_IP") or super().get_client_ip(request)
+
+    # settings.py
+    ACCOUNT_CENTER_ADAPTER = "myproject.account_adapter.AccountAdapter"
+"""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+import logging
+from functools import lru_cache
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.core.signals import setting_changed
+from django.db import IntegrityError, transaction
+from django.dispatch import receiver
+from django.http import HttpRequest
+from django.template import TemplateDoesNotExist
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.crypto import get_random_string
+from django.utils.module_loading import import_string
+
+from .app_settings import app_settings
+
+logger = logging.getLogger(__name__)
+
+# Notifications the account center sends (templates ``account_center/email/<kind>_subject.txt``
+# and ``<kind>_message.txt``).
+NOTIFICATIONS = ("password_changed",)
+
+
+def _ip_or_none(value: str | None) -> str | None:
+    """``value`` as a normalised IP address, or ``None`` when it is not one."""
+    if not value:
+        return None
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        return None
+
+
+class DefaultAccountCenterAdapter:
+    """The account center's default decisions. Subclass it and name the subclass in
+    ``ACCOUNT_CENTER_ADAPTER`` to change one."""
+
+    # --- where a request comes from --------------------------------------------------------
+
+    def get_client_ip(self, request: HttpRequest) -> str | None:
+        """The client's address, for attempt limits and audit events.
+
+        With ``ACCOUNT_CENTER_TRUSTED_PROXY_COUNT = 0`` (the default) only ``REMOTE_ADDR``:
+        ``X-Forwarded-For`` is written by whoever sends the request. With N trusted proxies,
+        each appends the address it saw, so the client is the N-th entry from the right; what
+        lies further left was written by the client and is ignored. A header too short or not
+        an address falls back to ``REMOTE_ADDR``.
+        """
+        remote = _ip_or_none(request.META.get("REMOTE_ADDR"))
+        count = app_settings.TRUSTED_PROXY_COUNT
+        if count <= 0:
+            return remote
+        header = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        entries = [entry.strip() for entry in header.split(",") if entry.strip()]
+        if len(entries) < count:
+            return remote
+        return _ip_or_none(entries[-count]) or remote
+
+    # --- step-up ---------------------------------------------------------------------------
+
+    def is_step_up_required(self, request: HttpRequest, action: str) -> bool:
+        """True when ``action`` (``"password"``, ``"email"``, ``"phone"``, ``"username"``, ...)
+        needs a fresh verification now. The default: every sensitive action, unless the session
+        passed step-up within ``ACCOUNT_CENTER_STEP_UP_SECONDS``."""
+        from .flows import stepup  # flows import the adapter: import late
+
+        return not stepup.is_verified(request)
+
+    # --- after a change --------------------------------------------------------------------
+
+    def on_credentials_changed(self, request: HttpRequest, kind: str) -> None:
+        """Called after Logto confirmed a change of ``kind`` (``"password"``, ``"email"``,
+        ``"phone"``, ``"username"``, two-step and token changes). The default signs the user out
+        everywhere else for the kinds in ``ACCOUNT_CENTER_SIGN_OUT_ELSEWHERE_ON`` (see
+        ``flows/sign_out_elsewhere.py``); an override that keeps that should call ``super()``."""
+        from .flows.sign_out_elsewhere import sign_out_elsewhere
+
+        sign_out_elsewhere(request, kind)
+
+    def send_notification(self, request: HttpRequest, kind: str, context: dict[str, Any]) -> None:
+        """Mail the user about ``kind`` (one of :data:`NOTIFICATIONS`) when
+        ``ACCOUNT_CENTER_NOTIFICATIONS`` is on, to ``context["email"]`` or else the Logto user's
+        (``context["logto_user_id"]``) primary email as Logto has it now.
+
+        A mail that cannot be sent is logged, never raised: the change itself is done.
+        """
+        if not app_settings.NOTIFICATIONS:
+            return
+        recipient = context.get("email")
+        if not recipient and context.get("logto_user_id"):
+            from .logto.client import get_client
+            from .logto.errors import LogtoError
+
+            try:
+                recipient = get_client().get_user(context["logto_user_id"]).primary_email
+            except LogtoError:
+                logger.warning("No %s notification: Logto did not answer.", kind)
+                return
+        if not recipient:
+            return
+        try:
+            subject = render_to_string(f"account_center/email/{kind}_subject.txt", context, request)
+            message = render_to_string(f"account_center/email/{kind}_message.txt", context, request)
+        except TemplateDoesNotExist:
+            logger.warning("No mail templates for the %s notification.", kind)
+            return
+        try:
+            send_mail(" ".join(subject.split()), message, None, [recipient])
+        except Exception:  # noqa: BLE001 - any mail backend failure; the change stands
+            logger.exception("The %s notification could not be sent.", kind)
+
+    # --- words -----------------------------------------------------------------------------
+
+    def message_for(self, logto_code: str) -> tuple[str | None, Any]:
+        """``(form field or None, message)`` for a Logto error code."""
+        from .flows.messages import for_code
+
+        return for_code(logto_code)
+
+    # --- local users -----------------------------------------------------------------------
+
+    def get_username(self, claims: dict[str, Any]) -> str:
+        """``logto_<sub>``: unique and stable, and reveals no personal data."""
+        model = get_user_model()
+        sub = claims["sub"]
+        field = model._meta.get_field(model.USERNAME_FIELD)
+        max_length = getattr(field, "max_length", None) or 150
+        username = f"logto_{sub}"
+        if len(username) > max_length:
+            username = "logto_" + hashlib.sha256(sub.encode()).hexdigest()[: max_length - 6]
+        return username
+
+    def user_fields(self, claims: dict[str, Any]) -> dict[str, str]:
+        """Local copies of the name and email (for the admin and mails), never an identity."""
+        model = get_user_model()
+        model_fields = {f.name for f in model._meta.get_fields()}
+        given = claims.get("given_name") or ""
+        family = claims.get("family_name") or ""
+        if not given and not family:
+            given = claims.get("name") or ""
+        values = {
+            "first_name": str(given)[:150],
+            "last_name": str(family)[:150],
+            "email": str(claims.get("email") or "")[:254],
+        }
+        return {name: value for name, value in values.items() if name in model_fields}
+
+    def create_user(self, claims: dict[str, Any]) -> Any:
+        """The local user for a Logto user signing in for the first time, linked by ``sub``."""
+        from .models import LogtoIdentity
+
+        model = get_user_model()
+        username = self.get_username(claims)
+        manager = model._default_manager
+        if manager.filter(**{model.USERNAME_FIELD: username}).exists():
+            # A local account already has that name without being linked: never reuse it.
+            username = f"{username[:140]}_{get_random_string(8)}"
+        try:
+            with transaction.atomic():
+                user = manager.create_user(  # type: ignore[attr-defined]
+                    **{model.USERNAME_FIELD: username}, **self.user_fields(claims)
+                )
+                user.set_unusable_password()
+                user.save()
+                LogtoIdentity.objects.create(
+                    user=user, sub=claims["sub"], last_sign_in_at=timezone.now()
+                )
+        except IntegrityError:
+            # Two first sign-ins of the same person raced: the other one created the link.
+            identity = LogtoIdentity.objects.select_related("user").get(sub=claims["sub"])
+            return self.update_user_from_claims(identity.user, claims)
+        logger.info("Created a local user for Logto user %s", claims["sub"])
+        return user
+
+    def update_user_from_claims(self, user: Any, claims: dict[str, Any]) -> Any:
+        """Refresh the local copies from a new sign-in's claims."""
+        from .models import LogtoIdentity
+
+        fields = self.user_fields(claims)
+        changed = [name for name, value in fields.items() if getattr(user, name, value) != value]
+        for name in changed:
+            setattr(user, name, fields[name])
+        if changed:
+            user.save(update_fields=changed)
+        LogtoIdentity.objects.filter(user=user).update(last_sign_in_at=timezone.now())
+        return user
+
+
+@lru_cache(maxsize=1)
+def _adapter(path: str) -> DefaultAccountCenterAdapter:
+    adapter = import_string(path)()
+    return adapter  # type: ignore[no-any-return]
+
+
+def get_adapter() -> DefaultAccountCenterAdapter:
+    """The adapter ``ACCOUNT_CENTER_ADAPTER`` names (one instance per class, made once)."""
+    return _adapter(app_settings.ADAPTER)
+
+
+@receiver(setting_changed)
+def _reset_adapter(*, setting: str, **kwargs: Any) -> None:
+    # The instance may have read settings when it was made: rebuild it after any change.
+    if setting.startswith("ACCOUNT_CENTER_"):
+        _adapter.cache_clear()
