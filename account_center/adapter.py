@@ -36,6 +36,7 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.crypto import get_random_string
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.module_loading import import_string
 
 from .app_settings import app_settings
@@ -81,6 +82,18 @@ class DefaultAccountCenterAdapter:
         if len(entries) < count:
             return remote
         return _ip_or_none(entries[-count]) or remote
+
+    def is_safe_url(self, request: HttpRequest, url: str) -> bool:
+        """Whether a redirect may go to ``url``: this host (or ``OIDC_REDIRECT_ALLOWED_HOSTS``),
+        with the same or a safer scheme; backslashes (which browsers read as slashes) never."""
+        from .auth import oidc_settings
+
+        if "\\" in url:
+            return False
+        hosts = {request.get_host(), *oidc_settings.oidc_setting("OIDC_REDIRECT_ALLOWED_HOSTS", [])}
+        return url_has_allowed_host_and_scheme(
+            url, allowed_hosts=hosts, require_https=request.is_secure()
+        )
 
     # --- step-up ---------------------------------------------------------------------------
 

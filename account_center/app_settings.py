@@ -46,6 +46,9 @@ Behaviour (``ACCOUNT_CENTER_*``):
 ``ACCOUNT_CENTER_TRUSTED_PROXY_COUNT``
     How many proxies you run in front of Django; the client address is read from
     ``X-Forwarded-For`` that many entries from the right. Default 0: the header is never trusted.
+``ACCOUNT_CENTER_ACCOUNT_CHECK_SECONDS``
+    How often (at most) an account page asks Logto whether the signed-in user still exists and
+    is not suspended; a deleted or suspended user is signed out. Default 60.
 ``ACCOUNT_CENTER_NOTIFICATIONS``
     Send "your password was changed"-style mails through Django's email backend. Default ``False``.
 ``ACCOUNT_CENTER_KEEP_ONE_SIGN_IN_IDENTIFIER``
@@ -176,6 +179,10 @@ class AppSettings:
     @property
     def TRUSTED_PROXY_COUNT(self) -> int:
         return max(0, int(_setting("ACCOUNT_CENTER_TRUSTED_PROXY_COUNT", 0)))
+
+    @property
+    def ACCOUNT_CHECK_SECONDS(self) -> int:
+        return int(_setting("ACCOUNT_CENTER_ACCOUNT_CHECK_SECONDS", 60))
 
     @property
     def NOTIFICATIONS(self) -> bool:

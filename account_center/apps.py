@@ -8,4 +8,10 @@ class AccountCenterConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
         from . import checks  # noqa: F401  (registers the system checks)
+        from .views.base import mark_account_checked
+
+        # Signing in just proved the account exists and may sign in: the next check can wait.
+        user_logged_in.connect(mark_account_checked, dispatch_uid="account_center_checked")

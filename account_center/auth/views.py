@@ -20,7 +20,6 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render, resolve_url
 from django.urls import reverse
 from django.utils.decorators import method_decorator
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
@@ -29,6 +28,7 @@ from mozilla_django_oidc.views import OIDCAuthenticationRequestView
 
 from ..flows.sign_out_elsewhere import EPOCH_KEY
 from ..logto.errors import LogtoError
+from ..redirects import safe_redirect_url
 from . import oidc_settings
 from .backends import CLOCK_LEEWAY, REQUEST_ATTR, LogtoBackend
 from .exceptions import REASONS, SignInFailed
@@ -49,12 +49,7 @@ _INTERACTION_ERRORS = frozenset(
 
 def safe_next(request: HttpRequest, url: str | None) -> str | None:
     """``url`` if it stays on this site (same host, same or safer scheme), else ``None``."""
-    if not url:
-        return None
-    hosts = {request.get_host(), *oidc_settings.oidc_setting("OIDC_REDIRECT_ALLOWED_HOSTS", [])}
-    if url_has_allowed_host_and_scheme(url, allowed_hosts=hosts, require_https=request.is_secure()):
-        return url
-    return None
+    return safe_redirect_url(request, url, None)
 
 
 def _default_next() -> str:

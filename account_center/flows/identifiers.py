@@ -91,7 +91,7 @@ def _refuse_if_last(user: LogtoUser, kind: str) -> None:
 
 def change_username(request: HttpRequest, username: str | None) -> LogtoUser:
     """Set (or with ``None`` remove) the username; Logto does not check the rules, we do."""
-    stepup.require(request)
+    stepup.require(request, "username")
     sub = logto_user_id(request)
     client = get_client()
     if username is None:
@@ -127,7 +127,7 @@ def cancel(request: HttpRequest, kind: str) -> None:
 
 def send_code(request: HttpRequest, kind: str, target: str, *, check_current: bool = True) -> None:
     """Send a code to ``target`` (a new email or a normalised phone) and remember it as pending."""
-    stepup.require(request)
+    stepup.require(request, kind)
     sub = logto_user_id(request)
     field = kind
     # Before the resend cooldown: the address just confirmed is "already yours", not "wait".
@@ -159,7 +159,7 @@ def send_code(request: HttpRequest, kind: str, target: str, *, check_current: bo
 
 def confirm_change(request: HttpRequest, kind: str, code: str) -> LogtoUser:
     """Check ``code`` for the pending address; only when Logto accepts it, make it primary."""
-    stepup.require(request)
+    stepup.require(request, kind)
     sub = logto_user_id(request)
     target = pending(request, kind)
     if not target:
@@ -190,7 +190,7 @@ def confirm_change(request: HttpRequest, kind: str, code: str) -> LogtoUser:
 
 def remove(request: HttpRequest, kind: str) -> LogtoUser:
     """Remove the primary email or phone while another way to sign in remains."""
-    stepup.require(request)
+    stepup.require(request, kind)
     sub = logto_user_id(request)
     client = get_client()
     _refuse_if_last(client.get_user(sub, include_sso_identities=True), kind)

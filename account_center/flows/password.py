@@ -24,7 +24,7 @@ class PasswordRejected(FlowError):
 def set_password(request: HttpRequest, password: str) -> bool:
     """Check the policy (Logto's PATCH does not), then set the password. Answers whether the
     user's other sessions were signed out (``ACCOUNT_CENTER_SIGN_OUT_ELSEWHERE_ON``)."""
-    stepup.require(request)
+    stepup.require(request, "password")
     sub = logto_user_id(request)
     client = get_client()
     issues = client.check_password_policy(password, user_id=sub)

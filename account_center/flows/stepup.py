@@ -1,9 +1,10 @@
 """Step-up verification: a fresh proof of identity before sensitive changes.
 
 A success is kept in the Django session as ``{"method", "at", "sub"}`` and holds for
-``ACCOUNT_CENTER_STEP_UP_SECONDS`` for the same Logto user only. Every sensitive view is wrapped
-in :func:`step_up_required`, and sensitive flows call :func:`require` again, so the rule holds on
-the server whatever the templates show.
+``ACCOUNT_CENTER_STEP_UP_SECONDS`` for the same Logto user only. Sensitive flows call
+:func:`require` after their input was validated and before they change anything; the
+:class:`StepUpRequired` it raises reaches the views' one error path, which opens the dialog or
+the step-up page. Flows never import views.
 
 Nothing of a refused request is kept on the server: a new password typed into a refused form must
 never reach the session store. With htmx the verification dialog opens beside the untouched form
@@ -19,10 +20,11 @@ from functools import wraps
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from django.utils.http import url_has_allowed_host_and_scheme
 
 from .. import signals
+from ..adapter import get_adapter
 from ..app_settings import app_settings
+from ..redirects import safe_redirect_url
 from . import audit
 from .identity import logto_user_id
 
@@ -75,42 +77,31 @@ def clear(request: HttpRequest) -> None:
     request.session.pop(SESSION_KEY, None)
 
 
-def require(request: HttpRequest) -> None:
-    """Raise :class:`StepUpRequired` unless the session is verified (flows call this)."""
-    if not is_verified(request):
+def require(request: HttpRequest, action: str = "") -> None:
+    """Raise :class:`StepUpRequired` unless the adapter finds the session verified enough for
+    ``action`` (flows call this, after validating their input)."""
+    if get_adapter().is_step_up_required(request, action):
         raise StepUpRequired
 
 
 def safe_next(request: HttpRequest, url: str | None, default: str) -> str:
-    """``url`` if it points to this host (relative or same host), else ``default``."""
-    if (
-        url
-        and "\\" not in url
-        and url_has_allowed_host_and_scheme(
-            url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        )
-    ):
-        return url
-    return default
+    """``url`` if it points to this site, else ``default`` (see :func:`safe_redirect_url`)."""
+    return safe_redirect_url(request, url, default)
 
 
 def step_up_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Refuse POSTs to ``view`` on the server unless the session is freshly verified.
 
+    Raises :class:`StepUpRequired`, which the account views' one error path answers with the
+    dialog (htmx) or the step-up page. Prefer calling :func:`require` in the flow after the
+    input was validated: a request that would be refused anyway must not ask for step-up first.
     Works on function views and, with ``method_decorator``, on class-based views' ``post``.
     """
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.method != "POST":
-            return view(request, *args, **kwargs)
-        if is_verified(request):
-            return view(request, *args, **kwargs)
-        audit.record(request, "step_up_required", audit.DENIED, path=request.path)
-        from ..views.stepup import (
-            refuse,  # the views render the dialog; flows stay HTML-free
-        )
-
-        return refuse(request)
+        if request.method == "POST":
+            require(request)
+        return view(request, *args, **kwargs)
 
     return wrapper

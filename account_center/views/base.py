@@ -2,23 +2,47 @@
 
 from __future__ import annotations
 
+import logging
+import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from django.contrib import auth
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db import connections
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 from django.views import View
+from django.views.generic import TemplateView
+from django_htmx.http import HttpResponseClientRedirect
 
+from ..adapter import get_adapter
 from ..app_settings import app_settings
+from ..flows import audit
 from ..flows import sessions as sessions_flow
 from ..flows.errors import FlowError
 from ..flows.identity import logto_user_id
-from ..flows.messages import UNAVAILABLE, for_code
-from ..logto.errors import LogtoAPIError, LogtoError
+from ..flows.messages import UNAVAILABLE
+from ..flows.stepup import StepUpRequired
+from ..logto.client import get_client
+from ..logto.errors import (
+    LogtoAPIError,
+    LogtoError,
+    LogtoNotFound,
+    LogtoOutcomeUnknown,
+)
+
+logger = logging.getLogger(__name__)
+
+# Session key: when this session last asked Logto whether its user still exists and may sign in.
+ACCOUNT_CHECKED_KEY = "account_center_account_checked_at"
+OUTCOME_UNKNOWN = _(
+    "We could not confirm that your change was saved. Check it before trying again."
+)
 
 # Independent Logto reads of one page run side by side, so a slow Logto costs one round trip.
 _pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="account-center")
@@ -42,8 +66,12 @@ def concurrently(*calls: tuple[Any, ...]) -> list[Any]:
     language = translation.get_language()
 
     def in_language(function: Any, *args: Any) -> Any:
-        with translation.override(language):
-            return function(*args)
+        try:
+            with translation.override(language):
+                return function(*args)
+        finally:
+            # A pool thread outlives the request: a connection it opened would stay open.
+            connections.close_all()
 
     # The request's own thread makes the first call while the pool makes the others.
     futures = [_pool.submit(in_language, *call) for call in calls[1:]]
@@ -82,7 +110,89 @@ class AccountView(LoginRequiredMixin, View):
             auth.logout(request)
         if request.user.is_authenticated:
             self.sub = logto_user_id(request)
-        return super().dispatch(request, *args, **kwargs)
+            ended = self.check_account()
+            if ended is not None:
+                return ended
+        try:
+            response = super().dispatch(request, *args, **kwargs)
+        except StepUpRequired:
+            response = self.step_up_refused()
+        except LogtoError as error:
+            response = self.logto_failed(error)
+        return private(response)
+
+    # --- the one error path ----------------------------------------------------------------
+
+    def step_up_refused(self) -> HttpResponse:
+        """A sensitive change without a fresh verification: the dialog (htmx) or the page."""
+        from .stepup import refuse  # the step-up views build on this module
+
+        audit.record(self.request, "step_up_required", audit.DENIED, path=self.request.path)
+        return refuse(self.request)
+
+    def logto_failed(self, error: LogtoError) -> HttpResponse:
+        """What escaped a view: Logto's refusal in words, an unknown outcome, or an outage.
+
+        Never an outage for an answer Logto gave: a 404 for the signed-in user's own account
+        signs the session out; other refusals are shown in Logto's words.
+        """
+        if isinstance(error, LogtoNotFound) and self.own_account_gone():
+            return self.end_session("deleted")
+        if isinstance(error, LogtoOutcomeUnknown):
+            audit.record(self.request, "logto_write", "unknown", path=self.request.path)
+            return self.problem(OUTCOME_UNKNOWN, status=503)
+        if isinstance(error, LogtoAPIError):
+            return self.problem(get_adapter().message_for(error.code)[1], status=200)
+        logger.warning("Logto unavailable on %s: %s", self.request.path, error)
+        return self.problem(UNAVAILABLE, status=503)
+
+    def problem(self, message: Any, *, status: int) -> HttpResponse:
+        return self.respond(
+            "account_center/partials/problem.html",
+            status=status,
+            message=message,
+            hl=not is_htmx(self.request),
+        )
+
+    # --- the account itself: deleted or suspended at Logto ---------------------------------
+
+    def own_account_gone(self) -> bool:
+        """After a 404: is it the signed-in user's own Logto account that no longer exists?"""
+        try:
+            get_client().get_user(self.sub)
+        except LogtoNotFound:
+            return True
+        except LogtoError:
+            return False
+        return False
+
+    def check_account(self) -> HttpResponse | None:
+        """Every ``ACCOUNT_CENTER_ACCOUNT_CHECK_SECONDS``, ask Logto whether the user still exists
+        and is not suspended; end the session when not. Logto being down is not an answer."""
+        session = self.request.session
+        checked = session.get(ACCOUNT_CHECKED_KEY)
+        current = now()
+        if checked is not None and current - float(checked) < app_settings.ACCOUNT_CHECK_SECONDS:
+            return None
+        try:
+            account = get_client().get_user(self.sub)
+        except LogtoNotFound:
+            return self.end_session("deleted")
+        except LogtoError:
+            return None
+        if account.is_suspended:
+            return self.end_session("suspended")
+        session[ACCOUNT_CHECKED_KEY] = current
+        return None
+
+    def end_session(self, reason: str) -> HttpResponse:
+        """Sign the Django session out because Logto says the account is ``reason``."""
+        audit.record(self.request, "session_ended", audit.DENIED, sub=self.sub, reason=reason)
+        auth.logout(self.request)
+        url = reverse("account_center:account_ended") + f"?reason={reason}"
+        if getattr(self.request, "htmx", False):
+            return private(HttpResponseClientRedirect(url))
+        return private(AccountEndedView.as_view()(self.request, reason=reason))
 
     def context(self, **extra: Any) -> dict[str, Any]:
         return {
@@ -101,7 +211,7 @@ class AccountView(LoginRequiredMixin, View):
         else:
             response = render(self.request, self.page_template, context, status=status)
         # One URL answers both ways: caches must keep them apart.
-        response.headers["Vary"] = "HX-Request"
+        patch_vary_headers(response, ("HX-Request",))
         return response
 
     def refused(
@@ -119,12 +229,51 @@ class AccountView(LoginRequiredMixin, View):
         503, so htmx swaps in the message only where the page asks it to.
         """
         partial = partial or self.form_partial
+        if isinstance(error, LogtoNotFound) and self.own_account_gone():
+            return self.end_session("deleted")
         if isinstance(error, FlowError):
             concerns, message = error.field, error.message
         elif isinstance(error, LogtoAPIError):
-            concerns, message = for_code(error.code)
+            concerns, message = get_adapter().message_for(error.code)
+        elif isinstance(error, LogtoOutcomeUnknown):
+            audit.record(self.request, "logto_write", "unknown", path=self.request.path)
+            form.add_error(None, str(OUTCOME_UNKNOWN))
+            return self.respond(partial, status=503, form=form)
         else:
             return self.respond(partial, status=503, form=form, unavailable=UNAVAILABLE)
         concerns = field or concerns
         form.add_error(concerns if concerns in form.fields else None, str(message))
         return self.respond(partial, form=form)
+
+
+def now() -> float:
+    """The clock; tests monkeypatch it instead of sleeping."""
+    return time.time()
+
+
+def mark_account_checked(sender: Any, request: HttpRequest | None, **kwargs: Any) -> None:
+    """``user_logged_in`` receiver: the account was just seen alive at sign-in."""
+    if request is not None and hasattr(request, "session"):
+        request.session[ACCOUNT_CHECKED_KEY] = now()
+
+
+def private(response: HttpResponse) -> HttpResponse:
+    """Account pages show personal data: no shared cache may keep them, no browser store them."""
+    add_never_cache_headers(response)
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+class AccountEndedView(TemplateView):
+    """Shown once a session ended because the Logto account was deleted or suspended."""
+
+    template_name = "account_center/auth/account_ended.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        reason = kwargs.get("reason") or self.request.GET.get("reason")
+        context["reason"] = reason if reason in ("deleted", "suspended") else "ended"
+        return context
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return private(super().get(request, *args, **kwargs))

@@ -15,7 +15,6 @@ from ..app_settings import app_settings
 from ..flows import mfa
 from ..flows import profile as profile_flow
 from ..flows import sessions as sessions_flow
-from ..flows.messages import UNAVAILABLE
 from ..forms import CustomDataForm, ProfileForm
 from ..logto.client import get_client
 from ..logto.errors import LogtoError
@@ -32,21 +31,14 @@ class OverviewView(AccountView):
     def get(self, request: HttpRequest) -> HttpResponse:
         client = get_client()
         sections = app_settings.SECTIONS
-        try:
-            account, factors, configs, token_count, session_count = concurrently(
-                (lambda: client.get_user(self.sub, include_sso_identities=True),),
-                (client.list_mfa_verifications, self.sub),
-                (_or_none, client.get_logto_configs, self.sub),
-                (_count_tokens, self.sub) if "tokens" in sections else (_none,),
-                (_or_none, sessions_flow.count, self.sub) if "sessions" in sections else (_none,),
-            )
-        except LogtoError:
-            return render(
-                request,
-                "account_center/overview.html",
-                self.context(unavailable=UNAVAILABLE),
-                status=503,
-            )
+        # Logto's failures go to the one error path (AccountView.dispatch).
+        account, factors, configs, token_count, session_count = concurrently(
+            (lambda: client.get_user(self.sub, include_sso_identities=True),),
+            (client.list_mfa_verifications, self.sub),
+            (_or_none, client.get_logto_configs, self.sub),
+            (_count_tokens, self.sub) if "tokens" in sections else (_none,),
+            (_or_none, sessions_flow.count, self.sub) if "sessions" in sections else (_none,),
+        )
         two_step = mfa.Factors.of(factors)
         settings = mfa.Settings.from_configs(configs or {})
         return render(
@@ -90,12 +82,7 @@ class ProfileView(AccountView):
     page_title = _("Profile")
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        try:
-            account = get_client().get_user(self.sub)
-        except LogtoError:
-            return self.respond(
-                "account_center/partials/unavailable.html", status=503, target_id="ac-profile"
-            )
+        account = get_client().get_user(self.sub)
         return render(
             request,
             "account_center/profile.html",
@@ -117,12 +104,7 @@ class ProfileEditView(AccountView):
     form_partial = "account_center/partials/profile_form.html"
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        try:
-            account = get_client().get_user(self.sub)
-        except LogtoError:
-            return self.respond(
-                self.form_partial, status=503, form=ProfileForm(), unavailable=UNAVAILABLE
-            )
+        account = get_client().get_user(self.sub)
         if "cancel" in request.GET:
             return self.respond("account_center/partials/profile.html", account=account)
         return self.respond(
@@ -162,12 +144,7 @@ class CustomDataEditView(AccountView):
     form_partial = "account_center/partials/custom_data_form.html"
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        try:
-            data = get_client().get_custom_data(self.sub)
-        except LogtoError:
-            return self.respond(
-                self.form_partial, status=503, form=CustomDataForm(), unavailable=UNAVAILABLE
-            )
+        data = get_client().get_custom_data(self.sub)
         if "cancel" in request.GET:
             return self.respond(
                 "account_center/partials/custom_data.html", custom_fields=_custom_fields(data)

@@ -9,7 +9,6 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 
 from .. import ratelimit
@@ -17,13 +16,13 @@ from ..flows import identifiers, sign_out_elsewhere
 from ..flows import password as password_flow
 from ..flows.errors import FlowError
 from ..flows.messages import UNAVAILABLE, for_code
-from ..flows.stepup import StepUpRequired, remaining_seconds, step_up_required
+from ..flows.stepup import remaining_seconds
 from ..formatting import international_phone
 from ..forms import CodeForm, EmailForm, PasswordForm, PhoneForm, UsernameForm
 from ..logto.client import get_client
 from ..logto.errors import LogtoAPIError, LogtoError, LogtoUnavailable
 from .base import AccountView, is_htmx
-from .stepup import KEPT_FIELDS, refuse
+from .stepup import KEPT_FIELDS
 
 SAVED = _("Saved.")
 SIGNED_OUT_ELSEWHERE = _("Saved. You were signed out everywhere else.")
@@ -34,15 +33,8 @@ class SecurityView(AccountView):
     page_title = _("Sign-in & security")
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        try:
-            account = get_client().get_user(self.sub, include_sso_identities=True)
-        except LogtoError:
-            return render(
-                request,
-                "account_center/security.html",
-                self.context(unavailable=UNAVAILABLE),
-                status=503,
-            )
+        # Logto's failures go to the one error path (AccountView.dispatch).
+        account = get_client().get_user(self.sub, include_sso_identities=True)
         return render(
             request,
             "account_center/security.html",
@@ -61,12 +53,11 @@ class SensitiveView(AccountView):
     section = "security"
     display_partial = ""
 
-    @method_decorator(step_up_required)
     def post(self, request: HttpRequest) -> HttpResponse:
-        try:
-            return self.handle(request)
-        except StepUpRequired:
-            return refuse(request)
+        # The input is validated first: a request refused anyway must not open "Confirm it's
+        # you". The flows then require a fresh step-up before they change anything, and their
+        # StepUpRequired reaches the one error path (AccountView.dispatch), which asks for it.
+        return self.handle(request)
 
     def handle(self, request: HttpRequest) -> HttpResponse:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -98,12 +89,7 @@ class SensitiveView(AccountView):
         return self.request.GET.get(name, "")[:256] if name in KEPT_FIELDS else ""
 
     def show_display(self) -> HttpResponse:
-        try:
-            account = get_client().get_user(self.sub)
-        except LogtoError:
-            return self.respond(
-                "account_center/partials/unavailable.html", status=503, target_id=self.target_id
-            )
+        account = get_client().get_user(self.sub)
         return self.respond(self.display_partial, account=account, **self.display_extra())
 
     def display_extra(self) -> dict[str, Any]:
@@ -117,12 +103,7 @@ class SensitiveView(AccountView):
         """The form swapped in for editing, or (``?cancel``) the section as it is."""
         if "cancel" in request.GET:
             return self.show_display()
-        try:
-            account = get_client().get_user(self.sub)
-        except LogtoError:
-            return self.respond(
-                self.form_partial, status=503, form=self.form_for(), unavailable=UNAVAILABLE
-            )
+        account = get_client().get_user(self.sub)
         return self.respond(self.form_partial, account=account, form=self.form_for(account))
 
     target_id = ""
@@ -203,10 +184,7 @@ class IdentifierView(SensitiveView):
         if identifiers.pending(request, self.kind) and "change" not in request.GET and not typed:
             return self.show_code()
         form = self.address_form(initial={self.kind: typed}) if typed else self.address_form()
-        try:
-            account = get_client().get_user(self.sub)
-        except LogtoError:
-            return self.respond(self.form_partial, status=503, form=form, unavailable=UNAVAILABLE)
+        account = get_client().get_user(self.sub)
         return self.respond(self.form_partial, account=account, form=form)
 
     def handle(self, request: HttpRequest) -> HttpResponse:

@@ -6,6 +6,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from .activity import ActivityView
+from .base import AccountEndedView
 from .profile import (
     CustomDataEditView,
     OverviewView,
@@ -27,6 +28,7 @@ from .two_step import (
 
 urlpatterns = [
     path("", OverviewView.as_view(), name="overview"),
+    path("ended/", AccountEndedView.as_view(), name="account_ended"),
     path("profile/", ProfileView.as_view(), name="profile"),
     path("profile/edit/", ProfileEditView.as_view(), name="profile_edit"),
     path("profile/more/", CustomDataEditView.as_view(), name="custom_data"),
