@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from ..flows import activity
-from .base import AccountView
+from .base import AccountView, nav_items
 
 PER_PAGE = 10
 
@@ -23,5 +23,9 @@ class ActivityView(AccountView):
         return render(
             request,
             "account_center/activity.html",
-            self.context(page=page, events=page.object_list),
+            self.context(
+                page=page,
+                events=page.object_list,
+                sessions_shown=any(item[0] == "sessions" for item in nav_items()),
+            ),
         )

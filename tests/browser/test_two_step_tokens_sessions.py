@@ -203,4 +203,5 @@ def test_revoke_another_browsers_session(browser, page, demo, demo_user):
     assert "/account/login/" in other.url or "/oidc/" in other.url
     page.goto(f"{demo}/account/activity/")
     assert "signed out" in page.content()
+    assert_no_violations(page)
     other_context.close()

@@ -102,3 +102,11 @@ def test_activity_is_paginated_to_the_last_30(auth_client, user) -> None:
     assert first.count("Profile changed") == 10 and "Page 1 of 3" in first
     last = auth_client.get(reverse("account_center:activity") + "?page=3").content.decode()
     assert last.count("Profile changed") == 10
+
+
+def test_activity_links_sessions_only_where_shown(auth_client, settings) -> None:
+    url = reverse("account_center:activity")
+    assert reverse("account_center:sessions") in auth_client.get(url).content.decode()
+    settings.ACCOUNT_CENTER_SECTIONS = ["profile", "security"]
+    html = auth_client.get(url).content.decode()
+    assert f'href="{reverse("account_center:sessions")}"' not in html
