@@ -109,7 +109,12 @@ class DefaultAccountCenterAdapter:
 
     def on_credentials_changed(self, request: HttpRequest, kind: str) -> None:
         """Called after Logto confirmed a change of ``kind`` (``"password"``, ``"email"``,
-        ``"phone"``, ``"username"``). A hook point: the default does nothing here."""
+        ``"phone"``, ``"username"``, two-step and token changes). The default signs the user out
+        everywhere else for the kinds in ``ACCOUNT_CENTER_SIGN_OUT_ELSEWHERE_ON`` (see
+        ``flows/sign_out_elsewhere.py``); an override that keeps that should call ``super()``."""
+        from .flows.sign_out_elsewhere import sign_out_elsewhere
+
+        sign_out_elsewhere(request, kind)
 
     def send_notification(self, request: HttpRequest, kind: str, context: dict[str, Any]) -> None:
         """Mail the user about ``kind`` (one of :data:`NOTIFICATIONS`) when

@@ -58,6 +58,13 @@ Behaviour (``ACCOUNT_CENTER_*``):
 ``ACCOUNT_CENTER_SITE_URL`` / ``ACCOUNT_CENTER_SITE_NAME``
     The "back to the site" link at the top of every account page. Defaults ``/`` and
     ``None`` (the link then reads "Back to the site").
+``ACCOUNT_CENTER_SIGN_OUT_ELSEWHERE_ON``
+    After which changes the user's other sessions are signed out: any of ``"password"``,
+    ``"email"``, ``"phone"``. Default ``("password",)``: a changed email or phone is not a sign
+    that someone else got in, a changed password may be.
+``ACCOUNT_CENTER_REVOKE_LOGTO_SESSIONS``
+    Signing out elsewhere also ends the user's other Logto sessions (every site signed in through
+    that Logto), where the Logto version has the sessions API. Default ``True``.
 ``ACCOUNT_CENTER_PHONE_REGION``
     Region (ISO 3166 alpha-2, e.g. ``"DE"``) assumed for phone numbers typed without a
     country code. Default ``None``: numbers must carry their country code (``+49…`` or ``0049…``).
@@ -196,6 +203,14 @@ class AppSettings:
     @property
     def SITE_URL(self) -> str:
         return str(_setting("ACCOUNT_CENTER_SITE_URL", "/"))
+
+    @property
+    def SIGN_OUT_ELSEWHERE_ON(self) -> tuple[str, ...]:
+        return tuple(_setting("ACCOUNT_CENTER_SIGN_OUT_ELSEWHERE_ON", ("password",)))
+
+    @property
+    def REVOKE_LOGTO_SESSIONS(self) -> bool:
+        return bool(_setting("ACCOUNT_CENTER_REVOKE_LOGTO_SESSIONS", True))
 
     @property
     def SITE_NAME(self) -> str | None:

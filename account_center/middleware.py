@@ -6,6 +6,14 @@ request that 302 is followed by the browser's XHR, cross-origin, and fails silen
 ``HX-Redirect`` instead, so the whole page goes to Logto and comes back to the page (not to the
 fragment URL).
 
+It also guards what an expired or outdated session may do:
+
+* A POST (or any unsafe method) whose ID token has expired is answered 401 and changes nothing:
+  the refresh round trip through Logto would lose the form, and the session is not known to be
+  good any more. htmx requests get ``HX-Redirect`` to sign in again, back to the page.
+* A session signed in before the user's credentials changed (see
+  ``flows/sign_out_elsewhere.py``) is signed out at its next request.
+
 Place it after ``AuthenticationMiddleware`` and ``django_htmx.middleware.HtmxMiddleware``.
 """
 
@@ -14,17 +22,25 @@ from __future__ import annotations
 import logging
 import time
 from typing import Any
+from urllib.parse import urlsplit
 
-from django.http import HttpRequest, HttpResponse
+from django.contrib import auth, messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 from mozilla_django_oidc.middleware import SessionRefresh
 
 from .auth import oidc_settings
 from .auth.views import annotate_state, safe_next
+from .flows import sign_out_elsewhere
 from .logto.errors import LogtoError
 
 logger = logging.getLogger(__name__)
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")
 
 # The sign-in area itself must never be interrupted by a refresh.
 EXEMPT_URL_NAMES = (
@@ -72,12 +88,16 @@ class LogtoSessionRefresh(SessionRefresh):
         return {url for url in self.OIDC_EXEMPT_URLS if not isinstance(url, str)}
 
     def process_request(self, request: HttpRequest) -> HttpResponse | None:
+        if not hasattr(request, "session"):
+            return None
+        if sign_out_elsewhere.is_stale(request):
+            return self._signed_out_elsewhere(request)
         # The cheap test first: on most requests the ID token is still fresh, and working out
         # the exempt URLs (several reverse() calls) would be wasted on every page.
-        if hasattr(request, "session") and (
-            request.session.get("oidc_id_token_expiration", 0) > _now()
-        ):
+        if request.session.get("oidc_id_token_expiration", 0) > _now():
             return None
+        if request.method not in SAFE_METHODS and self._is_oidc_session_url(request):
+            return self._expired_change(request)
         if not self.is_refreshable_url(request):
             return None
         try:
@@ -118,6 +138,60 @@ class LogtoSessionRefresh(SessionRefresh):
         if request.method != "GET" or not hasattr(request, "session"):
             return False
         return bool(super().is_refreshable_url(request))
+
+    def _is_oidc_session_url(self, request: HttpRequest) -> bool:
+        """mozilla's test for "a page of a Logto session", whatever the method."""
+        method, request.method = request.method, "GET"
+        try:
+            return bool(super().is_refreshable_url(request))
+        finally:
+            request.method = method
+
+    @staticmethod
+    def _sign_in_again_url(request: HttpRequest) -> str:
+        htmx = getattr(request, "htmx", None)
+        current = getattr(htmx, "current_url", None) if htmx else None
+        next_url = safe_next(request, current or request.get_full_path()) or "/"
+        if request.method not in SAFE_METHODS and not current:
+            next_url = safe_next(request, request.META.get("HTTP_REFERER")) or next_url
+        # Checked to be this site: keep only the path, so the link reads the same anywhere.
+        parts = urlsplit(next_url)
+        next_url = parts.path + (f"?{parts.query}" if parts.query else "")
+        return f"{reverse('account_center:login')}?{urlencode({'next': next_url or '/'})}"
+
+    def _expired_change(self, request: HttpRequest) -> HttpResponse:
+        """A change sent with an expired ID token: refused, nothing done, sign in again."""
+        login = self._sign_in_again_url(request)
+        if getattr(request, "htmx", None):
+            response = HttpResponseClientRedirect(login)
+            response.status_code = 401
+            return response
+        return render(
+            request,
+            "account_center/auth/session_expired.html",
+            {"login_url": login},
+            status=401,
+        )
+
+    def _signed_out_elsewhere(self, request: HttpRequest) -> HttpResponse:
+        """This session predates a change of the user's credentials: it ends here."""
+        login = self._sign_in_again_url(request)
+        auth.logout(request)
+        messages.info(
+            request,
+            _("Your sign-in details were changed, so you were signed out here. Sign in again."),
+            fail_silently=True,
+        )
+        if getattr(request, "htmx", None):
+            return HttpResponseClientRedirect(login)
+        if request.method not in SAFE_METHODS:
+            return render(
+                request,
+                "account_center/auth/session_expired.html",
+                {"login_url": login},
+                status=401,
+            )
+        return HttpResponseRedirect(login)
 
 
 def _now() -> float:

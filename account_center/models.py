@@ -17,6 +17,9 @@ class LogtoIdentity(models.Model):
     sub = models.CharField(_("Logto user id (sub)"), max_length=128, unique=True)
     created_at = models.DateTimeField(_("linked at"), auto_now_add=True)
     last_sign_in_at = models.DateTimeField(_("last sign-in"), null=True, blank=True)
+    # Raised when the user's credentials change: every Django session signed in under an older
+    # epoch is signed out at its next request, whatever the session backend.
+    session_epoch = models.PositiveIntegerField(_("session epoch"), default=0, editable=False)
 
     class Meta:
         verbose_name = _("Logto identity")

@@ -26,6 +26,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from mozilla_django_oidc.views import OIDCAuthenticationRequestView
 
+from ..flows.sign_out_elsewhere import EPOCH_KEY
 from ..logto.errors import LogtoError
 from ..redirects import safe_redirect_url
 from . import oidc_settings
@@ -221,9 +222,11 @@ class CallbackView(View):
             # why the tokens are written only afterwards.
             auth.login(request, user, backend=BACKEND_PATH)
         request.session.update(stash)
-        request.session["oidc_id_token_expiration"] = time.time() + oidc_settings.oidc_setting(
-            "OIDC_RENEW_ID_TOKEN_EXPIRY_SECONDS", 15 * 60
-        )
+        _renew_expiry(request)
+        identity = getattr(user, "logto_identity", None)
+        if identity is not None:
+            # Sessions signed in under an older epoch end when the credentials change again.
+            request.session[EPOCH_KEY] = identity.session_epoch
         return HttpResponseRedirect(safe_next(request, entry.get("next")) or _default_next())
 
     def reauthenticated(self, request: HttpRequest, entry: dict[str, Any]) -> HttpResponse:
@@ -261,6 +264,7 @@ class CallbackView(View):
                 "account_center_auth_time": auth_time,
             }
         )
+        _renew_expiry(request)  # a fresh ID token: the session is good for another period
         from ..flows.stepup import record_verification
 
         record_verification(request, method="reauthentication")
@@ -271,6 +275,12 @@ class CallbackView(View):
             fail_silently=True,
         )
         return HttpResponseRedirect(safe_next(request, entry.get("next")) or _default_next())
+
+
+def _renew_expiry(request: HttpRequest) -> None:
+    request.session["oidc_id_token_expiration"] = time.time() + oidc_settings.oidc_setting(
+        "OIDC_RENEW_ID_TOKEN_EXPIRY_SECONDS", 15 * 60
+    )
 
 
 def _audit(request: HttpRequest, action: str, outcome: str, **detail: Any) -> None:

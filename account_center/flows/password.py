@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from .. import signals
 from ..adapter import get_adapter
 from ..logto.client import get_client
-from . import audit, stepup
+from . import audit, sign_out_elsewhere, stepup
 from .errors import FlowError
 from .identity import logto_user_id
 from .messages import password_issue
@@ -21,8 +21,9 @@ class PasswordRejected(FlowError):
         self.messages = messages
 
 
-def set_password(request: HttpRequest, password: str) -> None:
-    """Check the policy (Logto's PATCH does not), then set the password."""
+def set_password(request: HttpRequest, password: str) -> bool:
+    """Check the policy (Logto's PATCH does not), then set the password. Answers whether the
+    user's other sessions were signed out (``ACCOUNT_CENTER_SIGN_OUT_ELSEWHERE_ON``)."""
     stepup.require(request, "password")
     sub = logto_user_id(request)
     client = get_client()
@@ -45,3 +46,4 @@ def set_password(request: HttpRequest, password: str) -> None:
     adapter = get_adapter()
     adapter.on_credentials_changed(request, "password")
     adapter.send_notification(request, "password_changed", {"logto_user_id": sub})
+    return sign_out_elsewhere.happened(request)

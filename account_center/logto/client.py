@@ -25,7 +25,7 @@ import hashlib
 import logging
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -164,6 +164,18 @@ def _checked_body(response: requests.Response, path: str, shape: str, *, changes
     raise LogtoOutcomeUnknown(
         "Logto's answer to a change was not what Logto sends.", status=response.status_code
     )
+
+
+def _typed(convert: Callable[[], Any]) -> Any:
+    """Build typed results from Logto's JSON; JSON that does not fit (a factor without an id, a
+    date that is no date) is not Logto's answer: :class:`LogtoUnavailable`, never a crash."""
+    try:
+        return convert()
+    except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as error:
+        logger.warning(
+            "Logto answered JSON the account center cannot read: %s", type(error).__name__
+        )
+        raise LogtoUnavailable("Logto's answer was not what Logto sends.") from None
 
 
 class LogtoClient:
@@ -435,7 +447,7 @@ class LogtoClient:
     def get_user(self, user_id: str, *, include_sso_identities: bool = False) -> LogtoUser:
         params = {"includeSsoIdentities": "true"} if include_sso_identities else None
         data = self._request("GET", self._user_path(user_id), params=params, shape="user")
-        return LogtoUser.from_api(data)
+        return _typed(lambda: LogtoUser.from_api(data))
 
     def update_user(
         self,
@@ -465,7 +477,7 @@ class LogtoClient:
         }
         body = {key: value for key, value in fields.items() if value is not _UNSET}
         data = self._request("PATCH", self._user_path(user_id), json=body, shape="user")
-        return LogtoUser.from_api(data)
+        return _typed(lambda: LogtoUser.from_api(data))
 
     def update_profile(self, user_id: str, profile: dict[str, Any]) -> dict[str, Any]:
         """Merge ``profile`` (camelCase OIDC keys) into the user's profile; returns the new one."""
@@ -511,7 +523,7 @@ class LogtoClient:
             json={"isSuspended": bool(suspended)},
             shape="user",
         )
-        return LogtoUser.from_api(data)
+        return _typed(lambda: LogtoUser.from_api(data))
 
     def delete_user(self, user_id: str) -> None:
         """Delete the user: Logto signs them out everywhere. :class:`LogtoNotFound` if gone."""
@@ -625,7 +637,7 @@ class LogtoClient:
 
     def list_connectors(self) -> list[Connector]:
         data = self._request("GET", "/api/connectors", shape="list")
-        return [Connector.from_api(item) for item in data]
+        return _typed(lambda: [Connector.from_api(item) for item in data])
 
     def list_social_connectors(self) -> list[Connector]:
         return [c for c in self.list_connectors() if c.type == "Social"]
@@ -668,7 +680,7 @@ class LogtoClient:
 
     def list_mfa_verifications(self, user_id: str) -> list[MfaVerification]:
         data = self._request("GET", self._user_path(user_id, "mfa-verifications"), shape="list")
-        return [MfaVerification.from_api(item) for item in data]
+        return _typed(lambda: [MfaVerification.from_api(item) for item in data])
 
     def create_totp(self, user_id: str, secret: str | None = None) -> TotpSecret:
         """Save a TOTP factor. Logto checks no code: verify the user's code before calling."""
@@ -704,7 +716,7 @@ class LogtoClient:
         data = self._request(
             "GET", self._user_path(user_id, "personal-access-tokens"), shape="list"
         )
-        return [PersonalAccessToken.from_api(item) for item in data]
+        return _typed(lambda: [PersonalAccessToken.from_api(item) for item in data])
 
     def create_personal_access_token(
         self, user_id: str, name: str, *, expires_at: datetime | None = None
@@ -718,7 +730,8 @@ class LogtoClient:
             "POST", self._user_path(user_id, "personal-access-tokens"), json=body, shape="object"
         )
         return CreatedPersonalAccessToken(
-            token=PersonalAccessToken.from_api(data), value=str(data.get("value", ""))
+            token=_typed(lambda: PersonalAccessToken.from_api(data)),
+            value=str(data.get("value", "")),
         )
 
     def rename_personal_access_token(self, user_id: str, current_name: str, name: str) -> None:
@@ -755,7 +768,7 @@ class LogtoClient:
         sessions = data.get("sessions", [])
         if not isinstance(sessions, list) or not all(isinstance(item, dict) for item in sessions):
             raise LogtoUnavailable("Logto's answer was not what Logto sends.")
-        return [LogtoSession.from_api(item) for item in sessions]
+        return _typed(lambda: [LogtoSession.from_api(item) for item in sessions])
 
     def revoke_session(
         self, user_id: str, session_uid: str, *, revoke_grants_target: str | None = None

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .. import ratelimit
-from ..flows import identifiers
+from ..flows import identifiers, sign_out_elsewhere
 from ..flows import password as password_flow
 from ..flows.errors import FlowError
 from ..flows.messages import UNAVAILABLE, for_code
@@ -25,6 +25,7 @@ from .base import AccountView, is_htmx
 from .stepup import KEPT_FIELDS
 
 SAVED = _("Saved.")
+SIGNED_OUT_ELSEWHERE = _("Saved. You were signed out everywhere else.")
 
 
 class SecurityView(AccountView):
@@ -61,11 +62,16 @@ class SensitiveView(AccountView):
     def handle(self, request: HttpRequest) -> HttpResponse:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def done(self, account: Any, **extra: Any) -> HttpResponse:
+    def done(
+        self, account: Any, *, signed_out_elsewhere: bool = False, **extra: Any
+    ) -> HttpResponse:
+        said = SIGNED_OUT_ELSEWHERE if signed_out_elsewhere else SAVED
         if not is_htmx(self.request):
             # Without JavaScript the section page says it, once (Django's messages).
-            messages.success(self.request, SAVED, fail_silently=True)
+            messages.success(self.request, said, fail_silently=True)
             return HttpResponseRedirect(reverse("account_center:security"))
+        if signed_out_elsewhere:
+            return self.respond(self.display_partial, account=account, notice=said, **extra)
         return self.respond(self.display_partial, account=account, saved=True, **extra)
 
     def respond(self, partial: str, status: int = 200, **extra: Any) -> HttpResponse:
@@ -243,7 +249,9 @@ class IdentifierView(SensitiveView):
             return self.show_code(form=form)
         except LogtoError:
             return self.show_code(status=503, form=form, unavailable=UNAVAILABLE)
-        return self.done(account, pending=None)
+        return self.done(
+            account, pending=None, signed_out_elsewhere=sign_out_elsewhere.happened(request)
+        )
 
     def _remove(self, request: HttpRequest) -> HttpResponse:
         form = self.address_form()
@@ -277,7 +285,7 @@ class PasswordView(SensitiveView):
         if not form.is_valid():
             return self.respond(self.form_partial, form=form)
         try:
-            password_flow.set_password(request, form.cleaned_data["password"])
+            signed_out = password_flow.set_password(request, form.cleaned_data["password"])
             account = get_client().get_user(self.sub)
         except password_flow.PasswordRejected as error:
             for message in error.messages:
@@ -285,4 +293,4 @@ class PasswordView(SensitiveView):
             return self.respond(self.form_partial, form=form)
         except LogtoError as error:
             return self.refused(form, error, field=NON_FIELD_ERRORS)
-        return self.done(account)
+        return self.done(account, signed_out_elsewhere=signed_out)

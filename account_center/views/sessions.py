@@ -11,6 +11,7 @@ from django.contrib import auth, messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render, resolve_url
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_htmx.http import HttpResponseClientRedirect
@@ -19,11 +20,9 @@ from ..app_settings import app_settings
 from ..flows import sessions
 from ..flows.errors import FlowError
 from ..flows.messages import UNAVAILABLE, for_code
-from ..flows.stepup import StepUpRequired
 from ..logto.errors import LogtoAPIError, LogtoError
 from .base import AccountView, is_htmx
 from .outcome import not_confirmed
-from .stepup import refuse
 
 PAGE = "account_center/sessions.html"
 SECTION = "account_center/partials/sessions.html"
@@ -48,17 +47,15 @@ class SessionsView(AccountView):
         )
         template = SECTION if is_htmx(self.request) else PAGE
         response = render(self.request, template, context, status=status)
-        response.headers["Vary"] = "HX-Request"
+        patch_vary_headers(response, ("HX-Request",))
         return response
 
     def get(self, request: HttpRequest) -> HttpResponse:
         return self.show()
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        try:
-            return self.handle(request)
-        except StepUpRequired:
-            return refuse(request)
+        # StepUpRequired from the flows reaches the one error path (AccountView.dispatch).
+        return self.handle(request)
 
     def handle(self, request: HttpRequest) -> HttpResponse:
         action = request.POST.get("action", "")

@@ -11,19 +11,17 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.cache import add_never_cache_headers
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 
 from ..credential_forms import RenameTokenForm, TokenForm
 from ..flows import tokens
 from ..flows.errors import FlowError
 from ..flows.messages import UNAVAILABLE, for_code
-from ..flows.stepup import StepUpRequired
 from ..logto.errors import LogtoAPIError, LogtoError
 from ..secret_text import SecretText
 from .base import AccountView, is_htmx
 from .outcome import not_confirmed
-from .stepup import refuse
 
 PAGE = "account_center/tokens.html"
 SECTION = "account_center/partials/tokens.html"
@@ -43,17 +41,15 @@ class TokensView(AccountView):
         context = self.context(tokens=rows, **extra)
         template = SECTION if is_htmx(self.request) else PAGE
         response = render(self.request, template, context, status=status)
-        response.headers["Vary"] = "HX-Request"
+        patch_vary_headers(response, ("HX-Request",))
         return response
 
     def get(self, request: HttpRequest) -> HttpResponse:
         return self.show()
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        try:
-            return self.handle(request)
-        except StepUpRequired:
-            return refuse(request)
+        # StepUpRequired from the flows reaches the one error path (AccountView.dispatch).
+        return self.handle(request)
 
     def handle(self, request: HttpRequest) -> HttpResponse:
         form = TokenForm(request.POST)

@@ -208,14 +208,50 @@ def test_refresh_answers_htmx_with_hx_redirect(
     assert client.session["oidc_states"][state]["next"] == "http://testserver/page/?tab=2"
 
 
-def test_refresh_skips_posts_and_sign_in_views(
+def test_refresh_skips_the_sign_in_views(client: Any, logto: FakeLogto, refresh_urls: None) -> None:
+    sign_in(client, logto)
+    _expire(client)
+    assert client.get("/account/logout/").status_code == 200
+    assert client.get("/account/login/failed/").status_code == 400
+
+
+def test_a_change_sent_after_the_id_token_expired_is_refused(
     client: Any, logto: FakeLogto, refresh_urls: None
 ) -> None:
     sign_in(client, logto)
     _expire(client)
+
+    answer = client.post("/page/", HTTP_REFERER="http://testserver/page/")
+
+    assert answer.status_code == 401  # the view never ran
+    assert "nothing was changed" in answer.content.decode()
+    assert "/account/login/?next=%2Fpage%2F" in answer.content.decode()
+    assert SESSION_KEY in client.session  # still signed in: signing in again brings it back
+
+
+def test_an_htmx_change_after_expiry_is_sent_to_sign_in_again(
+    client: Any, logto: FakeLogto, refresh_urls: None
+) -> None:
+    sign_in(client, logto)
+    _expire(client)
+
+    answer = client.post(
+        "/page/", HTTP_HX_REQUEST="true", HTTP_HX_CURRENT_URL="http://testserver/page/"
+    )
+
+    assert answer.status_code == 401
+    assert answer["HX-Redirect"] == "/account/login/?next=%2Fpage%2F"
+
+
+def test_signing_in_again_to_confirm_renews_the_id_token(
+    client: Any, logto: FakeLogto, refresh_urls: None
+) -> None:
+    sign_in(client, logto)
+    _expire(client)
+    params = start(client, logto, "/account/reauthenticate/?next=/page/")
+    client.get("/account/oidc/callback/", {"code": "c2", "state": params["state"]})
+
     assert client.post("/page/").status_code == 200
-    assert client.get("/account/logout/").status_code == 200
-    assert client.get("/account/login/failed/").status_code == 400
 
 
 def test_failed_silent_refresh_signs_out_and_restarts_login(

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -59,8 +60,16 @@ def user(db: Any) -> Any:
 
 @pytest.fixture
 def auth_client(user: Any) -> Client:
-    client = Client()
+    return signed_in(Client(), user)
+
+
+def signed_in(client: Client, user: Any) -> Client:
+    """``client`` signed in as ``user`` as after a real sign-in through Logto: its ID token is
+    fresh (with an expired one, every change is refused until the user signs in again)."""
     client.force_login(user)
+    session = client.session
+    session["oidc_id_token_expiration"] = time.time() + 3600
+    session.save()
     return client
 
 

@@ -19,7 +19,7 @@ from account_center.flows import verification
 from account_center.flows.errors import FlowError
 from account_center.models import AuditEvent, LogtoIdentity
 
-from .conftest import ENDPOINT, SUB, USER_URL, USERS_URL, calls, logto_user
+from .conftest import ENDPOINT, SUB, USER_URL, USERS_URL, calls, logto_user, signed_in
 
 VERIFY_URL = f"{USER_URL}/password/verify"
 CODES = f"{ENDPOINT}/api/verification-codes"
@@ -101,8 +101,8 @@ def test_behind_a_trusted_proxy_one_users_failures_do_not_lock_out_another(
     settings.ACCOUNT_CENTER_RATE_LIMITS = {"step_up_password": "5/15m/user,3/15m/ip"}
     _wrong_passwords(logto)
     alice, bob = Client(), Client()
-    alice.force_login(user)
-    bob.force_login(_second_user())
+    signed_in(alice, user)
+    signed_in(bob, _second_user())
     url = reverse(STEP_UP)
     proxy = {"REMOTE_ADDR": "10.0.0.2"}
     for _ in range(4):
@@ -129,8 +129,8 @@ def test_forged_forwarded_for_is_ignored_without_a_trusted_proxy(
     settings.ACCOUNT_CENTER_RATE_LIMITS = {"step_up_password": "5/15m/user,3/15m/ip"}
     _wrong_passwords(logto)
     alice, bob = Client(), Client()
-    alice.force_login(user)
-    bob.force_login(_second_user())
+    signed_in(alice, user)
+    signed_in(bob, _second_user())
     url = reverse(STEP_UP)
     for n in range(3):
         alice.post(

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from account_center.models import AuditEvent
 
-from .conftest import USER_URL, body, calls, logto_user
+from .conftest import USER_URL, body, calls, logto_user, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -163,7 +163,7 @@ def test_profile_plain_post_redirects(auth_client, logto) -> None:
 
 def test_csrf_is_enforced(user, logto) -> None:
     client = Client(enforce_csrf_checks=True)
-    client.force_login(user)
+    signed_in(client, user)
     response = client.post(reverse("account_center:profile_edit"), {"name": "x"})
     assert response.status_code == 403
     assert not [c for c in logto.calls if "/api/" in c.request.url]

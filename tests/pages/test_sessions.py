@@ -8,7 +8,7 @@ from account_center import signals
 from account_center.flows import sessions
 from account_center.models import AuditEvent
 
-from .conftest import USER_URL, calls
+from .conftest import USER_URL, calls, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -78,7 +78,7 @@ def test_revoke_other_session_and_its_django_session_ends(
     logto.delete(f"{SESSIONS_URL}/uid-other", status=204)
     # A second browser signed in with the other session.
     second = Client()
-    second.force_login(user)
+    signed_in(second, user)
     with_sid(second, "sid-other")
     assert second.get(reverse("account_center:sessions")).status_code == 200
     response = with_sid(stepped_up).post(

@@ -10,7 +10,7 @@ from django.urls import reverse
 from account_center.flows import stepup
 from account_center.models import AuditEvent
 
-from .conftest import ENDPOINT, SUB, USER_URL, body, calls, logto_user
+from .conftest import ENDPOINT, SUB, USER_URL, body, calls, logto_user, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -206,8 +206,8 @@ def test_rate_limit_also_counts_per_ip(user, logto, clock, settings) -> None:
         json={"code": "session.invalid_credentials"},
     )
     first, second = Client(), Client()
-    first.force_login(user)
-    second.force_login(other)
+    signed_in(first, user)
+    signed_in(second, other)
     url = reverse("account_center:step_up")
     first.post(url, {"action": "password", "password": "x"})
     first.post(url, {"action": "password", "password": "x"})

@@ -21,7 +21,7 @@ from account_center import urls as account_urls
 from account_center.app_settings import app_settings
 from account_center.flows import stepup
 
-from ..pages.conftest import ENDPOINT, SUB, logto_user
+from ..pages.conftest import ENDPOINT, SUB, logto_user, signed_in
 
 # Changes that need no step-up by design (the profile is not a way in), the step-up itself, and
 # the sign-in area's own views.
@@ -172,7 +172,7 @@ def logto_writes() -> Any:
 @pytest.mark.parametrize("htmx", [False, True], ids=["plain", "htmx"])
 def test_every_post_without_a_csrf_token_is_refused(name, path, htmx, user, logto_writes):
     client = Client(enforce_csrf_checks=True)
-    client.force_login(user)
+    signed_in(client, user)
     headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
 
     answer = client.post(path, FILLED, **headers)
