@@ -58,6 +58,10 @@ def _ip_or_none(value: str | None) -> str | None:
         return None
 
 
+def _username_field() -> str:
+    return str(getattr(get_user_model(), "USERNAME_FIELD", "username"))
+
+
 class DefaultAccountCenterAdapter:
     """The account center's default decisions. Subclass it and name the subclass in
     ``ACCOUNT_CENTER_ADAPTER`` to change one."""
@@ -162,7 +166,7 @@ class DefaultAccountCenterAdapter:
         """``logto_<sub>``: unique and stable, and reveals no personal data."""
         model = get_user_model()
         sub = claims["sub"]
-        field = model._meta.get_field(model.USERNAME_FIELD)
+        field = model._meta.get_field(_username_field())
         max_length = getattr(field, "max_length", None) or 150
         username = f"logto_{sub}"
         if len(username) > max_length:
@@ -191,13 +195,13 @@ class DefaultAccountCenterAdapter:
         model = get_user_model()
         username = self.get_username(claims)
         manager = model._default_manager
-        if manager.filter(**{model.USERNAME_FIELD: username}).exists():
+        if manager.filter(**{_username_field(): username}).exists():
             # A local account already has that name without being linked: never reuse it.
             username = f"{username[:140]}_{get_random_string(8)}"
         try:
             with transaction.atomic():
                 user = manager.create_user(  # type: ignore[attr-defined]
-                    **{model.USERNAME_FIELD: username}, **self.user_fields(claims)
+                    **{_username_field(): username}, **self.user_fields(claims)
                 )
                 user.set_unusable_password()
                 user.save()

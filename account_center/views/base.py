@@ -5,12 +5,12 @@ from __future__ import annotations
 import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib import auth
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import connections
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
@@ -37,6 +37,7 @@ from ..logto.errors import (
 )
 
 logger = logging.getLogger(__name__)
+R = TypeVar("R", bound=HttpResponseBase)
 
 # Session key: when this session last asked Logto whether its user still exists and may sign in.
 ACCOUNT_CHECKED_KEY = "account_center_account_checked_at"
@@ -89,7 +90,9 @@ def nav_items() -> list[tuple[str, Any, str]]:
 def is_htmx(request: HttpRequest) -> bool:
     """A partial is wanted for htmx requests, except boosted ones (they expect a page)."""
     htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.boosted
+    if not htmx:
+        return False
+    return not htmx.boosted
 
 
 class AccountView(LoginRequiredMixin, View):
@@ -102,7 +105,7 @@ class AccountView(LoginRequiredMixin, View):
     page_template = "account_center/section_page.html"
     form_partial = ""
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if self.section and self.section not in app_settings.SECTIONS:
             raise Http404
         if request.user.is_authenticated and sessions_flow.is_revoked_here(request):
@@ -113,6 +116,7 @@ class AccountView(LoginRequiredMixin, View):
             ended = self.check_account()
             if ended is not None:
                 return ended
+        response: HttpResponseBase
         try:
             response = super().dispatch(request, *args, **kwargs)
         except StepUpRequired:
@@ -257,7 +261,7 @@ def mark_account_checked(sender: Any, request: HttpRequest | None, **kwargs: Any
         request.session[ACCOUNT_CHECKED_KEY] = now()
 
 
-def private(response: HttpResponse) -> HttpResponse:
+def private(response: R) -> R:
     """Account pages show personal data: no shared cache may keep them, no browser store them."""
     add_never_cache_headers(response)
     patch_cache_control(response, private=True, no_store=True)
