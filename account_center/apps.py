@@ -15,3 +15,8 @@ class AccountCenterConfig(AppConfig):
 
         # Signing in just proved the account exists and may sign in: the next check can wait.
         user_logged_in.connect(mark_account_checked, dispatch_uid="account_center_checked")
+
+        from .flows.activity import record_sign_in
+
+        # Sign-ins appear on the user's recent security activity.
+        user_logged_in.connect(record_sign_in, dispatch_uid="account_center_sign_in_audit")

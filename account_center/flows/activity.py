@@ -46,8 +46,20 @@ def _factor(detail: dict[str, Any]) -> str:
     }.get(str(detail.get("factor", "")), _("a way to confirm it's you"))
 
 
+def record_sign_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    """``user_logged_in`` receiver: a sign-in is the first thing a user checks for."""
+    identity = getattr(user, "logto_identity", None)
+    if request is None or identity is None:
+        return
+    from . import audit
+
+    audit.record(request, "sign_in", audit.SUCCESS, sub=identity.sub)
+
+
 def describe_event(action: str, detail: dict[str, Any]) -> str:
     """One audit event in words; unknown actions get a readable form of their name."""
+    if action == "sign_in":
+        return _("Signed in")
     if action == "step_up":
         method = _METHODS.get(str(detail.get("method", "")))
         return _(method) if method else _("Confirmed it's you")

@@ -15,6 +15,9 @@ _SECRET_KEYS = frozenset({"password", "code", "verification_code", "token", "sec
 SUCCESS = AuditEvent.Outcome.SUCCESS
 FAILURE = AuditEvent.Outcome.FAILURE
 DENIED = AuditEvent.Outcome.DENIED
+# A change was sent but Logto's answer never came (or was not Logto's): it may have been applied.
+# Kept out of the model's choices so that no migration is needed; the admin shows it as is.
+UNKNOWN = "unknown"
 
 
 def record(request: HttpRequest, action: str, outcome: str, sub: str = "", **detail: Any) -> None:

@@ -139,7 +139,7 @@ class AccountView(LoginRequiredMixin, View):
         if isinstance(error, LogtoNotFound) and self.own_account_gone():
             return self.end_session("deleted")
         if isinstance(error, LogtoOutcomeUnknown):
-            audit.record(self.request, "logto_write", "unknown", path=self.request.path)
+            audit.record(self.request, "logto_write", audit.UNKNOWN, path=self.request.path)
             return self.problem(OUTCOME_UNKNOWN, status=503)
         if isinstance(error, LogtoAPIError):
             return self.problem(get_adapter().message_for(error.code)[1], status=200)
@@ -236,7 +236,7 @@ class AccountView(LoginRequiredMixin, View):
         elif isinstance(error, LogtoAPIError):
             concerns, message = get_adapter().message_for(error.code)
         elif isinstance(error, LogtoOutcomeUnknown):
-            audit.record(self.request, "logto_write", "unknown", path=self.request.path)
+            audit.record(self.request, "logto_write", audit.UNKNOWN, path=self.request.path)
             form.add_error(None, str(OUTCOME_UNKNOWN))
             return self.respond(partial, status=503, form=form)
         else:

@@ -123,6 +123,7 @@ def test_what_escapes_a_view_is_answered_in_words(
         ("account_center:email", {"action": "send", "email": "not-an-address"}),
         ("account_center:phone", {"action": "send", "phone": "12"}),
         ("account_center:username", {"username": ""}),
+        ("account_center:username", {"username": "1-not a username"}),
         ("account_center:password", {"password": "", "confirm": ""}),
         ("account_center:password", {"password": "G00d-passphrase", "confirm": "other"}),
     ],

@@ -110,3 +110,16 @@ def test_activity_links_sessions_only_where_shown(auth_client, settings) -> None
     settings.ACCOUNT_CENTER_SECTIONS = ["profile", "security"]
     html = auth_client.get(url).content.decode()
     assert f'href="{reverse("account_center:sessions")}"' not in html
+
+
+def test_sign_ins_are_on_the_activity_page(auth_client, user, rf) -> None:
+    from account_center.flows.activity import record_sign_in
+
+    # auth_client's own sign-in was recorded (Django's user_logged_in)...
+    assert AuditEvent.objects.filter(action="sign_in", sub=SUB).count() == 1
+    # ...and a browser's sign-in shows with its device.
+    request = rf.get("/", HTTP_USER_AGENT=FIREFOX, REMOTE_ADDR="198.51.100.4")
+    record_sign_in(None, request, user)
+    html = auth_client.get(reverse("account_center:activity")).content.decode()
+    assert html.count("<strong>Signed in</strong>") == 2
+    assert "Firefox on Linux" in html and "198.51.100.4" in html
