@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .. import ratelimit
-from ..flows import identifiers, sign_out_elsewhere
+from ..flows import audit, identifiers, sign_out_elsewhere
 from ..flows import password as password_flow
 from ..flows.errors import FlowError
 from ..flows.messages import UNAVAILABLE, for_code
@@ -20,8 +20,8 @@ from ..flows.stepup import remaining_seconds
 from ..formatting import international_phone
 from ..forms import CodeForm, EmailForm, PasswordForm, PhoneForm, UsernameForm
 from ..logto.client import get_client
-from ..logto.errors import LogtoAPIError, LogtoError, LogtoUnavailable
-from .base import AccountView, is_htmx
+from ..logto.errors import LogtoAPIError, LogtoError, LogtoOutcomeUnknown, LogtoUnavailable
+from .base import OUTCOME_UNKNOWN, AccountView, is_htmx
 from .stepup import KEPT_FIELDS
 
 SAVED = _("Saved.")
@@ -234,6 +234,10 @@ class IdentifierView(SensitiveView):
         except FlowError as error:
             form.add_error("code", str(error.message))
             return self.show_code(form=form)
+        except LogtoOutcomeUnknown:
+            # The new address may be saved or not: say so, never "Saved." nor "unavailable".
+            audit.record(request, f"{self.kind}_change", audit.UNKNOWN)
+            return self.show_code(status=503, form=form, unavailable=OUTCOME_UNKNOWN)
         except LogtoUnavailable:
             return self.show_code(status=503, form=form, unavailable=UNAVAILABLE)
         except LogtoAPIError as error:

@@ -182,3 +182,28 @@ def test_concurrently_closes_the_pool_threads_database_connections(monkeypatch) 
     )
     assert base.concurrently((lambda: 1,), (lambda: 2,), (lambda: 3,)) == [1, 2, 3]
     assert len(closed) == 2 and all(name.startswith("account-center") for name in closed)
+
+
+@pytest.mark.parametrize(
+    ("url", "data"),
+    [
+        ("account_center:username", {"username": "bob"}),
+        ("account_center:email", {"action": "verify", "code": "123456"}),
+    ],
+)
+def test_a_change_whose_outcome_is_unknown_is_never_saved(
+    stepped_up, logto, htmx_headers, url, data
+) -> None:
+    logto.get(USER_URL, json=logto_user())
+    logto.post(f"{ENDPOINT}/api/verification-codes", status=204)
+    logto.post(f"{ENDPOINT}/api/verification-codes/verify", status=204)
+    logto.patch(USER_URL, body=requests.ReadTimeout("no answer"))
+    if data.get("action") == "verify":
+        stepped_up.post(
+            reverse(url), {"action": "send", "email": "new@example.com"}, **htmx_headers
+        )
+    response = stepped_up.post(reverse(url), data, **htmx_headers)
+    html = response.content.decode()
+    assert "could not confirm that your change was saved" in html
+    assert "Saved" not in html and "Logto is unavailable" not in html
+    assert AuditEvent.objects.filter(outcome="unknown").exists()
