@@ -114,6 +114,68 @@ def _wiring_errors() -> list[CheckMessage]:
     return errors
 
 
+# The emulator's demo applications (logto_emulator.seed.DEMO_CLIENTS). Compared as strings: the
+# account center never imports the emulator.
+DEMO_CLIENT_IDS = ("demo-web-app", "demo-m2m-app")
+DEMO_SECRET_MARK = "not-for-production"
+PER_PROCESS_CACHES = ("django.core.cache.backends.locmem.LocMemCache",)
+NO_CACHE = "django.core.cache.backends.dummy.DummyCache"
+
+
+def _deployment_messages() -> list[CheckMessage]:
+    """With DEBUG off the site is taken to be deployed: no emulator, no demo credentials, and a
+    cache that every worker shares (attempt limits, the M2M token and OIDC state live there)."""
+    if settings.DEBUG:
+        return []
+    messages: list[CheckMessage] = []
+    endpoint = urlsplit(app_settings.LOGTO_ENDPOINT or "")
+    if getattr(settings, "LOGTO_EMULATOR_MOUNTED", False) or (
+        endpoint.hostname in ("127.0.0.1", "localhost", "::1")
+        and endpoint.path.rstrip("/").endswith("/logto")
+    ):
+        messages.append(
+            Error(
+                "LOGTO_ENDPOINT points at the Logto emulator while DEBUG is off.",
+                hint="The emulator is a development tool that signs anyone in: point "
+                "LOGTO_ENDPOINT at your Logto.",
+                id="account_center.E011",
+            )
+        )
+    ids = (app_settings.LOGTO_APP_ID, app_settings.LOGTO_M2M_APP_ID)
+    secrets = (app_settings.LOGTO_APP_SECRET, app_settings.LOGTO_M2M_APP_SECRET)
+    if any(i in DEMO_CLIENT_IDS for i in ids) or any(DEMO_SECRET_MARK in str(s) for s in secrets):
+        messages.append(
+            Error(
+                "The emulator's public demo client ids or secrets are configured while DEBUG "
+                "is off.",
+                hint="Use the App IDs and secrets of your own Logto applications.",
+                id="account_center.E012",
+            )
+        )
+    backend = str(getattr(settings, "CACHES", {}).get("default", {}).get("BACKEND", ""))
+    if backend == NO_CACHE:
+        messages.append(
+            Error(
+                "The default cache is DummyCache: attempt limits, the M2M token and sign-in "
+                "state would not be kept at all.",
+                hint="Use Redis (django.core.cache.backends.redis.RedisCache) or another "
+                "shared cache.",
+                id="account_center.E013",
+            )
+        )
+    elif backend in PER_PROCESS_CACHES:
+        messages.append(
+            Warning(
+                "The default cache is per-process (LocMemCache): with several workers each has "
+                "its own attempt limits and its own M2M token.",
+                hint="Use a cache every worker shares (Redis) when you run more than one "
+                "process; silence account_center.W002 if you run exactly one.",
+                id="account_center.W002",
+            )
+        )
+    return messages
+
+
 def _has_request_context_processor() -> bool:
     for engine in getattr(settings, "TEMPLATES", []):
         if engine.get("BACKEND") != "django.template.backends.django.DjangoTemplates":
@@ -126,4 +188,9 @@ def _has_request_context_processor() -> bool:
 @register()
 def check_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     """Logto connection settings and the wiring the account center relies on."""
-    return [*_endpoint_errors(), *_credential_errors(), *_wiring_errors()]
+    return [
+        *_endpoint_errors(),
+        *_credential_errors(),
+        *_wiring_errors(),
+        *_deployment_messages(),
+    ]

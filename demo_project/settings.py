@@ -93,7 +93,9 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # Logto. Empty endpoint: the demo runs on the embedded emulator.
 DEMO_PORT = int(os.environ.get("DEMO_PORT", "8000"))
 LOGTO_ENDPOINT = os.environ.get("LOGTO_ENDPOINT", "")
-LOGTO_EMULATOR_MOUNTED = not LOGTO_ENDPOINT
+# The emulator is a development tool: mounted only while DEBUG is on (a system check refuses it,
+# and demo client ids, with DEBUG off).
+LOGTO_EMULATOR_MOUNTED = DEBUG and not LOGTO_ENDPOINT
 if LOGTO_EMULATOR_MOUNTED:
     from logto_emulator.seed import DEMO_CLIENTS
 

@@ -29,6 +29,11 @@ def main(argv: list[str] | None = None) -> None:
         default=int(os.environ.get("DEMO_PORT", "8000")),
         help="port of the app whose redirect URIs to register",
     )
+    parser.add_argument(
+        "--allow-remote",
+        action="store_true",
+        help="answer clients on other machines too (by default: this machine only)",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
     server = EmulatorServer(
@@ -36,6 +41,7 @@ def main(argv: list[str] | None = None) -> None:
         host=args.host,
         port=args.port,
         delay_seconds=args.delay_ms / 1000,
+        allow_remote=args.allow_remote or None,
     )
     server.start()
     print(

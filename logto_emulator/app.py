@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
+import os
 import re
 import time
 from collections.abc import Callable, Iterable
@@ -36,15 +38,41 @@ ROUTES: list[tuple[str | None, re.Pattern[str], Handler]] = [
 WSGIStartResponse = Callable[[str, list[tuple[str, str]]], Any]
 
 
-class EmulatorApp:
-    """WSGI application over one :class:`EmulatorState`. Works at the root or under SCRIPT_NAME."""
+ALLOW_REMOTE_ENV = "LOGTO_EMULATOR_ALLOW_REMOTE"
 
-    def __init__(self, state: EmulatorState | None = None) -> None:
+
+def is_loopback(address: str | None) -> bool:
+    try:
+        return ipaddress.ip_address((address or "").split("%")[0]).is_loopback
+    except ValueError:
+        return False
+
+
+class EmulatorApp:
+    """WSGI application over one :class:`EmulatorState`. Works at the root or under SCRIPT_NAME.
+
+    It answers clients on this machine only (loopback addresses): it hands out codes, tokens and
+    a sign-in for anyone, and is mounted in front of Django's ``ALLOWED_HOSTS`` and middleware.
+    ``allow_remote`` (or ``LOGTO_EMULATOR_ALLOW_REMOTE=1``) lifts that, for a developer who
+    knowingly serves it to other machines of their own (a device on the same desk).
+    """
+
+    def __init__(self, state: EmulatorState | None = None, *, allow_remote: bool | None = None):
         self.state = state or EmulatorState()
+        if allow_remote is None:
+            allow_remote = os.environ.get(ALLOW_REMOTE_ENV, "") == "1"
+        self.allow_remote = allow_remote
 
     def __call__(
         self, environ: dict[str, Any], start_response: WSGIStartResponse
     ) -> Iterable[bytes]:
+        if not self.allow_remote and not is_loopback(environ.get("REMOTE_ADDR")):
+            body = b"The Logto emulator answers this machine only.\n"
+            start_response(
+                "403 Forbidden",
+                [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body)))],
+            )
+            return [body]
         response = self.handle(environ)
         start_response(
             response.status_line(), [*response.headers, ("Content-Length", str(len(response.body)))]

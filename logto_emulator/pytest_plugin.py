@@ -1,4 +1,6 @@
-"""pytest plugin (entry point ``logto_emulator``): the ``logto_emulator`` fixture.
+"""pytest plugin: the ``logto_emulator`` fixture. Opt in from your ``conftest.py``::
+
+    pytest_plugins = ["logto_emulator.pytest_plugin"]
 
 def test_sign_in(logto_emulator):
     logto_emulator.url      # e.g. "http://127.0.0.1:40123", no trailing slash

@@ -31,8 +31,10 @@ class EmulatorServer:
         host: str = "127.0.0.1",
         port: int = 0,
         delay_seconds: float = 0.0,
+        allow_remote: bool | None = None,
     ) -> None:
         self.state = state or EmulatorState()
+        self.allow_remote = allow_remote
         if delay_seconds:
             self.state.delay_seconds = delay_seconds
         self.host = host
@@ -52,7 +54,7 @@ class EmulatorServer:
         self._server = make_server(
             self.host,
             self.port,
-            EmulatorApp(self.state),
+            EmulatorApp(self.state, allow_remote=self.allow_remote),
             server_class=_ThreadingWSGIServer,
             handler_class=_QuietHandler,
         )

@@ -9,8 +9,9 @@ from django.core.cache import cache
 
 from account_center.logto.client import reset_client
 
-# Fails the run when any log line of the suite holds a password, code, token or secret.
-pytest_plugins = ["tests.secret_leaks"]
+# The emulator's fixture is opted into, never loaded into a project's tests behind its back;
+# the leak check fails the run when any log line holds a password, code, token or secret.
+pytest_plugins = ["logto_emulator.pytest_plugin", "tests.secret_leaks"]
 
 
 @pytest.fixture(autouse=True)

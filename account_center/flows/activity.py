@@ -75,7 +75,11 @@ def describe_event(action: str, detail: dict[str, Any]) -> str:
             "phone_change": (_("Phone number changed"), _("Phone number removed")),
             "username_change": (_("Username changed"), _("Username removed")),
         }[action]
-        return label[1] if detail.get("removed") else label[0]
+        if detail.get("removed"):
+            return label[1]
+        if detail.get("to") and action != "username_change":
+            return _("%(change)s to %(value)s") % {"change": label[0], "value": detail["to"]}
+        return label[0]
     if action == "email_code_sent":
         return _("Code sent to a new email address")
     if action == "phone_code_sent":

@@ -61,6 +61,14 @@ def used_by_another(sub: str, kind: str, value: str) -> bool:
     return any(user_id != sub for user_id in ids)
 
 
+def mask(kind: str, value: str) -> str:
+    """``a…@example.com`` or ``…0958``: enough for the owner to recognise, little to anyone else."""
+    if kind == "email" and "@" in value:
+        local, _at, domain = value.partition("@")
+        return f"{local[:1]}…@{domain}"
+    return f"…{value[-4:]}" if value else ""
+
+
 def normalise_phone(raw: str) -> str:
     """Logto's phone format: digits with the country code, no ``+``. Raises ``ValueError``."""
     region = app_settings.PHONE_REGION
@@ -180,7 +188,8 @@ def confirm_change(request: HttpRequest, kind: str, code: str) -> LogtoUser:
             cancel(request, kind)
         raise
     cancel(request, kind)
-    audit.record(request, f"{kind}_change", audit.SUCCESS, sub=sub)
+    # Masked, for the user's recent-activity page ("Email changed to a…@example.com").
+    audit.record(request, f"{kind}_change", audit.SUCCESS, sub=sub, to=mask(kind, target))
     _SIGNALS[kind].send(
         sender=__name__, request=request, user=request.user, logto_user_id=sub, **{kind: target}
     )

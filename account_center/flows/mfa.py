@@ -114,7 +114,7 @@ def new_secret() -> str:
 
 def start_totp(request: HttpRequest) -> str:
     """Make a new secret for the user to scan; kept in the session until confirmed or expired."""
-    stepup.require(request)
+    stepup.require(request, "totp")
     secret = new_secret()
     request.session[PENDING_KEY] = {
         "secret": secret,
@@ -165,7 +165,7 @@ def confirm_totp(request: HttpRequest, code: str) -> MfaVerification | None:
     Raises :class:`FlowError` (field ``code``) for an expired setup, a wrong code or too many
     attempts; Logto's refusals stay :class:`LogtoAPIError`.
     """
-    stepup.require(request)
+    stepup.require(request, "totp")
     sub = logto_user_id(request)
     secret = pending_totp(request)
     if secret is None:
@@ -213,7 +213,7 @@ def confirm_totp(request: HttpRequest, code: str) -> MfaVerification | None:
 
 def generate_backup_codes(request: HttpRequest) -> list[str]:
     """A new set of backup codes (the old set, if any, stops working). Returned once, kept nowhere."""
-    stepup.require(request)
+    stepup.require(request, "backup_codes")
     sub = logto_user_id(request)
     client = get_client()
     current = factors_of(sub)
@@ -249,7 +249,7 @@ def generate_backup_codes(request: HttpRequest) -> list[str]:
 
 def remove_factor(request: HttpRequest, verification_id: str) -> str:
     """Remove one of the user's own factors; answers its type. Unknown ids are refused."""
-    stepup.require(request)
+    stepup.require(request, "mfa_factor_removed")
     sub = logto_user_id(request)
     client = get_client()
     factor = next((f for f in client.list_mfa_verifications(sub) if f.id == verification_id), None)
@@ -279,7 +279,7 @@ def change_settings(
     request: HttpRequest, *, mfa_enabled: bool | None = None, passkey_skipped: bool | None = None
 ) -> Settings:
     """Set ``mfa.enabled`` and/or ``passkeySignIn.skipped`` in the user's Logto configs."""
-    stepup.require(request)
+    stepup.require(request, "mfa_settings")
     sub = logto_user_id(request)
     data: dict[str, Any] = {}
     if mfa_enabled is not None:

@@ -171,7 +171,7 @@ def _revoke(request: HttpRequest, sub: str, session: LogtoSession) -> None:
 
 def revoke(request: HttpRequest, uid: str) -> bool:
     """End one of the user's sessions; answers True when it was this one (the caller signs out)."""
-    stepup.require(request)
+    stepup.require(request, "session")
     sub = logto_user_id(request)
     session = next((s for s in _list(sub) if s.uid == uid), None)
     if session is None:
@@ -188,7 +188,7 @@ def knows_this_session(request: HttpRequest) -> bool:
 
 def revoke_others(request: HttpRequest) -> int:
     """End every session but this one; answers how many ended."""
-    stepup.require(request)
+    stepup.require(request, "session")
     sub = logto_user_id(request)
     if not knows_this_session(request):
         # Every session would count as "another", this one included.

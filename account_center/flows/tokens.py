@@ -75,7 +75,7 @@ def create(
     request: HttpRequest, name: str, expires_at: datetime | None
 ) -> CreatedPersonalAccessToken:
     """Create a token; the answer is the only place its value ever appears."""
-    stepup.require(request)
+    stepup.require(request, "personal_access_token")
     sub = logto_user_id(request)
     try:
         created = get_client().create_personal_access_token(sub, name, expires_at=expires_at)
@@ -95,7 +95,7 @@ def create(
 
 
 def rename(request: HttpRequest, current_name: str, name: str) -> None:
-    stepup.require(request)
+    stepup.require(request, "personal_access_token")
     sub = logto_user_id(request)
     try:
         get_client().rename_personal_access_token(sub, current_name, name)
@@ -107,7 +107,7 @@ def rename(request: HttpRequest, current_name: str, name: str) -> None:
 
 
 def delete(request: HttpRequest, name: str) -> None:
-    stepup.require(request)
+    stepup.require(request, "personal_access_token")
     sub = logto_user_id(request)
     try:
         get_client().delete_personal_access_token(sub, name)

@@ -34,6 +34,7 @@ def _call(
 
     environ = {
         "REQUEST_METHOD": "GET",
+        "REMOTE_ADDR": "127.0.0.1",
         "PATH_INFO": path,
         "QUERY_STRING": query,
         "SCRIPT_NAME": "",

@@ -123,3 +123,13 @@ def test_sign_ins_are_on_the_activity_page(auth_client, user, rf) -> None:
     html = auth_client.get(reverse("account_center:activity")).content.decode()
     assert html.count("<strong>Signed in</strong>") == 2
     assert "Firefox on Linux" in html and "198.51.100.4" in html
+
+
+def test_email_change_in_words_with_a_masked_address() -> None:
+    from account_center.flows.activity import describe_event
+    from account_center.flows.identifiers import mask
+
+    assert mask("email", "alice@example.com") == "a…@example.com"
+    assert mask("phone", "442079460958") == "…0958"
+    words = describe_event("email_change", {"to": mask("email", "alice@example.com")})
+    assert words == "Email changed to a…@example.com"
