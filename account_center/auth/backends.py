@@ -14,6 +14,7 @@ from typing import Any
 
 import jwt
 import requests
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest
@@ -209,18 +210,29 @@ class LogtoBackend(OIDCAuthenticationBackend):
         # mozilla checks neither issuer nor audience: a token minted by another Logto, or for
         # another application of the same Logto, would be accepted. Check both, and exp.
         client_id = self.OIDC_RP_CLIENT_ID
+        issuer = self.get_settings("OIDC_OP_ISSUER")
+        if not hasattr(settings, "OIDC_OP_ISSUER") and issuer != oidc_settings.expected_issuer():
+            # The discovery document names another issuer than the Logto configured: a proxy or
+            # DNS answering for Logto, or a wrong LOGTO_ENDPOINT. Trust neither.
+            raise SignInFailed(
+                "token", f"discovery issuer {issuer!r} is not {oidc_settings.expected_issuer()!r}"
+            )
         claims = jwt.decode(
             payload,
             key,
             algorithms=[self.OIDC_RP_SIGN_ALGO],
             audience=client_id,
-            issuer=self.get_settings("OIDC_OP_ISSUER"),
+            issuer=issuer,
             leeway=CLOCK_LEEWAY,
             options={"require": ["iss", "aud", "exp", "iat", "sub"]},
         )
         audiences = claims["aud"] if isinstance(claims["aud"], list) else [claims["aud"]]
-        if len(audiences) > 1 and claims.get("azp") != client_id:
-            raise SignInFailed("token", "ID token has several audiences and another azp")
+        # OIDC Core 3.1.3.7: with several audiences azp is required; whenever present it must
+        # name this client (a token issued to another app, with us merely among its audiences).
+        if len(audiences) > 1 and "azp" not in claims:
+            raise SignInFailed("token", "ID token has several audiences and no azp")
+        if "azp" in claims and claims["azp"] != client_id:
+            raise SignInFailed("token", "ID token was issued to another client (azp)")
         return claims
 
     # --- users -----------------------------------------------------------------------------

@@ -17,10 +17,10 @@ from django.conf import settings
 from ..app_settings import app_settings
 
 # Asymmetric algorithms only: an HS256 token would be "signed" with the client secret, and
-# "none" is not signed at all. Logto signs ES384 by default, RS256 with older RSA keys.
-ASYMMETRIC_ALGORITHMS = frozenset(
-    {"ES256", "ES384", "ES512", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "EdDSA"}
-)
+# "none" is not signed at all. Logto signs ES384 by default, RS256 with older RSA keys. Only the
+# algorithms whose keys the sign-in verifies (and the tests prove) are accepted: PS* and EdDSA
+# are not, whatever a discovery document announces.
+ASYMMETRIC_ALGORITHMS = frozenset({"ES256", "ES384", "ES512", "RS256", "RS384", "RS512"})
 
 # OIDC_* name -> key of the discovery document.
 _DISCOVERED = {
@@ -93,6 +93,11 @@ def oidc_setting(name: str, *default: Any) -> Any:
     from django.core.exceptions import ImproperlyConfigured
 
     raise ImproperlyConfigured(f"Setting {name} not found and not derivable from Logto.")
+
+
+def expected_issuer() -> str:
+    """The issuer Logto at ``LOGTO_ENDPOINT`` has: ``<endpoint>/oidc``."""
+    return app_settings.LOGTO_ENDPOINT.rstrip("/") + "/oidc"
 
 
 def allowed_signing_algorithms() -> frozenset[str]:

@@ -160,6 +160,22 @@ def _signed_in_sub(request: HttpRequest) -> str | None:
     return identity.sub if identity is not None else None
 
 
+# How long a sign-in started here may take before its callback is refused.
+STATE_MAX_AGE = 10 * 60
+
+
+def _added_on(entry: Any) -> float:
+    value = entry.get("added_on") if isinstance(entry, dict) else None
+    return float(value) if isinstance(value, (int, float)) else 0.0
+
+
+def _loggable(value: str) -> str:
+    """A visitor-supplied value made safe for a log line: no line breaks or control characters
+    (which would forge log entries), at most 64 characters."""
+    cleaned = "".join(c if c.isprintable() else "?" for c in value[:64])
+    return repr(cleaned)
+
+
 @method_decorator(never_cache, name="dispatch")
 class CallbackView(View):
     """GET ``oidc/callback/``: where Logto sends the browser back, for every purpose."""
@@ -170,9 +186,15 @@ class CallbackView(View):
         state = request.GET.get("state", "")
         states = request.session.get("oidc_states")
         entry = None
-        if isinstance(states, dict) and state in states:
-            # One use only, also when Logto answers an error (replay protection).
-            entry = states.pop(state)
+        if isinstance(states, dict) and states:
+            # One use only, also when Logto answers an error (replay protection); entries older
+            # than STATE_MAX_AGE are dropped unused: a sign-in link left open is not valid forever.
+            entry = states.pop(state, None)
+            oldest = time.time() - STATE_MAX_AGE
+            for stale in [k for k, v in states.items() if _added_on(v) < oldest]:
+                del states[stale]
+            if entry is not None and _added_on(entry) < oldest:
+                entry = None
             request.session["oidc_states"] = states
             request.session.modified = True
 
@@ -189,7 +211,8 @@ class CallbackView(View):
     def provider_error(
         self, request: HttpRequest, error: str, entry: dict[str, Any] | None
     ) -> HttpResponse:
-        logger.info("Logto answered the sign-in with error=%s", error[:64])
+        # The parameter is the visitor's to write: logged as a short, printable word only.
+        logger.info("Logto answered the sign-in with error=%s", _loggable(error))
         purpose = (entry or {}).get("purpose")
         if purpose == "refresh":
             # The silent refresh failed: the Logto session is over, so is ours.
