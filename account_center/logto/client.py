@@ -26,7 +26,6 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -76,24 +75,6 @@ _UNSET: Any = object()
 def _segment(value: str) -> str:
     """One URL path segment: ids and token names may hold characters that are special in URLs."""
     return quote(str(value), safe="")
-
-
-@dataclass
-class ClientStats:
-    """In-process call counters (used by the benchmark to count Logto round trips)."""
-
-    management_calls: int = 0
-    tokens_fetched: int = 0
-    discovery_fetches: int = 0
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
-
-    def count(self, name: str) -> None:
-        with self._lock:
-            setattr(self, name, getattr(self, name) + 1)
-
-    def reset(self) -> None:
-        with self._lock:
-            self.management_calls = self.tokens_fetched = self.discovery_fetches = 0
 
 
 def _retry_after_seconds(value: str | None) -> int | None:
@@ -198,7 +179,6 @@ class LogtoClient:
         self.timeout = timeout
         self.session = session or requests.Session()
         self.session.headers.setdefault("User-Agent", USER_AGENT)
-        self.stats = ClientStats()
         self._token_key = token_cache.cache_key(self.endpoint, m2m_app_id, resource)
         self._token_lock = threading.Lock()
         self._discovery: dict[str, Any] | None = None
@@ -275,32 +255,33 @@ class LogtoClient:
 
     # ------------------------------------------------------------------ M2M token
 
-    def get_access_token(self, force_refresh: bool = False) -> str:
-        """The Management API access token, from the shared cache or freshly fetched."""
+    def get_access_token(self, force_refresh: bool = False, *, rejected: str = "") -> str:
+        """The Management API access token, from the shared cache or freshly fetched.
+
+        One worker of the deployment fetches while the others wait for its token
+        (``token_cache.refresh_lock``); ``rejected`` is a token Logto just refused, never
+        handed out again.
+        """
         if not force_refresh:
             cached = token_cache.load(self._token_key)
             if cached is not None:
                 return cached.access_token
-        with self._token_lock:
-            # Another thread of this process may have fetched one while we waited for the lock.
-            if not force_refresh:
-                cached = token_cache.load(self._token_key)
-                if cached is not None:
-                    return cached.access_token
+        with self._token_lock, token_cache.refresh_lock(self._token_key):
+            # Another thread or worker may have stored a new token while we waited for the lock.
+            cached = token_cache.load(self._token_key)
+            usable = cached is not None and cached.access_token != rejected
+            if usable and cached is not None and (not force_refresh or rejected):
+                return cached.access_token
             return self._fetch_token()
 
     def _refresh_after_401(self, rejected: str) -> str:
         """A token Logto refused: take a newer one another worker stored, or fetch one."""
         token_cache.forget(self._token_key, rejected)
-        cached = token_cache.load(self._token_key)
-        if cached is not None and cached.access_token != rejected:
-            return cached.access_token
-        return self.get_access_token(force_refresh=True)
+        return self.get_access_token(force_refresh=True, rejected=rejected)
 
     def _fetch_token(self) -> str:
         if not self.m2m_app_id or not self._m2m_app_secret:
             raise LogtoConfigurationError("LOGTO_M2M_APP_ID and LOGTO_M2M_APP_SECRET must be set.")
-        self.stats.count("tokens_fetched")
         response = self._send(
             "POST",
             f"{self.endpoint}/oidc/token",
@@ -350,7 +331,6 @@ class LogtoClient:
         for attempt in (1, 2):
             headers = self._headers()
             headers["Authorization"] = f"Bearer {token}"
-            self.stats.count("management_calls")
             response = self._send(
                 method,
                 url,
@@ -860,7 +840,6 @@ class LogtoClient:
         return document
 
     def _fetch_discovery(self) -> dict[str, Any]:
-        self.stats.count("discovery_fetches")
         path = "/oidc/.well-known/openid-configuration"
         response = self._send(
             "GET",

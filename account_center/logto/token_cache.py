@@ -4,14 +4,31 @@ Logto's machine-to-machine tokens live about an hour. Fetching one per request (
 would cost a token-endpoint round trip each time, so the token is stored in the default cache under
 a key derived from the endpoint, the M2M app id and the resource: two deployments sharing a cache
 never see each other's token, and the key itself reveals nothing.
+
+The token can do anything in the Logto tenant (scope ``all``), and caches are often less guarded
+than databases (a Redis without a password, a dump left on a disk). So it is stored encrypted
+(Fernet) with a key derived from ``SECRET_KEY``: a dump of the cache alone hands out nothing. The
+trade-off: whoever has both the cache and ``SECRET_KEY`` has the token, as they would have every
+session anyway; rotating ``SECRET_KEY`` makes the stored token unreadable, and the next call simply
+fetches a new one.
+
+When the token is missing or refused, one worker of the deployment fetches a new one while the
+others wait for it (:func:`refresh_lock`), so a 401 seen by many workers at once costs Logto one
+token request, not one per worker.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import secrets
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
+from cryptography.fernet import Fernet, InvalidToken
+from django.conf import settings
 from django.core.cache import cache
 
 # Refresh this long before Logto's expiry: a token that expires in flight costs a 401 and a retry.
@@ -33,16 +50,35 @@ def cache_key(endpoint: str, m2m_app_id: str, resource: str) -> str:
     return f"account_center:logto:m2m-token:{digest[:32]}"
 
 
-def load(key: str) -> CachedToken | None:
+# How long a worker holding the refresh lock may take, and how long the others wait for it.
+LOCK_SECONDS = 15
+WAIT_SECONDS = 10.0
+_POLL_SECONDS = 0.05
+
+
+def _fernet() -> Fernet:
+    digest = hashlib.sha256(f"account_center.m2m-token\n{settings.SECRET_KEY}".encode()).digest()
+    return Fernet(base64.urlsafe_b64encode(digest))
+
+
+def _read(key: str) -> CachedToken | None:
     value = cache.get(key)
     if not isinstance(value, dict):
         return None
-    token = value.get("access_token")
+    sealed = value.get("token")
     expires_at = value.get("expires_at")
-    if not isinstance(token, str) or not isinstance(expires_at, (int, float)):
+    if not isinstance(sealed, str) or not isinstance(expires_at, (int, float)):
         return None
-    cached = CachedToken(token, float(expires_at))
-    return cached if cached.is_fresh() else None
+    try:
+        token = _fernet().decrypt(sealed.encode()).decode()
+    except InvalidToken:  # another SECRET_KEY sealed it: fetch a new one
+        return None
+    return CachedToken(token, float(expires_at))
+
+
+def load(key: str) -> CachedToken | None:
+    cached = _read(key)
+    return cached if cached is not None and cached.is_fresh() else None
 
 
 def store(key: str, access_token: str, expires_in: float) -> CachedToken:
@@ -50,15 +86,36 @@ def store(key: str, access_token: str, expires_in: float) -> CachedToken:
     cached = CachedToken(access_token, now + expires_in)
     # The cache drops the entry once it is no longer fresh; is_fresh() guards clock skew anyway.
     timeout = max(1, int(expires_in - EXPIRY_MARGIN_SECONDS))
-    cache.set(key, {"access_token": access_token, "expires_at": cached.expires_at}, timeout)
+    sealed = _fernet().encrypt(access_token.encode()).decode()
+    cache.set(key, {"token": sealed, "expires_at": cached.expires_at}, timeout)
     return cached
 
 
 def forget(key: str, access_token: str | None = None) -> None:
     """Drop the cached token (only if it is still ``access_token``, when given)."""
     if access_token is not None:
-        current = cache.get(key)
-        if isinstance(current, dict) and current.get("access_token") != access_token:
+        current = _read(key)
+        if current is not None and current.access_token != access_token:
             # Another worker already replaced it with a newer token: keep that one.
             return
     cache.delete(key)
+
+
+@contextmanager
+def refresh_lock(key: str) -> Iterator[bool]:
+    """Yields True to the one worker (of every process sharing the cache) that should fetch a new
+    token; others get False once a fresh token is stored or :data:`WAIT_SECONDS` passed."""
+    lock_key, owner = f"{key}:refreshing", secrets.token_hex(8)
+    if cache.add(lock_key, owner, LOCK_SECONDS):
+        try:
+            yield True
+        finally:
+            if cache.get(lock_key) == owner:
+                cache.delete(lock_key)
+        return
+    deadline = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < deadline and cache.get(lock_key) is not None:
+        if load(key) is not None:
+            break
+        time.sleep(_POLL_SECONDS)  # another worker is asking Logto; its answer lands in the cache
+    yield False

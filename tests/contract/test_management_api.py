@@ -225,11 +225,3 @@ def test_delete_user_then_not_found(logto, target: Target):
 def test_unknown_user_is_not_found(logto):
     with pytest.raises(LogtoNotFound):
         logto.get_user("no-such-user-" + secrets.token_hex(4))
-
-
-def test_calls_are_counted(logto, user_id):
-    before = logto.stats.management_calls
-    logto.get_user(user_id)
-    logto.get_custom_data(user_id)
-    assert logto.stats.management_calls == before + 2
-    assert logto.stats.tokens_fetched == 1

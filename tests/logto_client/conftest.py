@@ -34,3 +34,12 @@ def api(rsps: responses.RequestsMock) -> responses.RequestsMock:
     """A mock Logto whose token endpoint hands out ``tok-1``."""
     add_token(rsps)
     return rsps
+
+
+def tokens_fetched(mock) -> int:
+    """M2M tokens the client asked Logto for (benchmarks count at the emulator instead)."""
+    return len([c for c in mock.calls if c.request.url.endswith("/oidc/token")])
+
+
+def management_calls(mock) -> int:
+    return len([c for c in mock.calls if "/api/" in c.request.url])
