@@ -200,7 +200,7 @@ class DefaultAccountCenterAdapter:
             username = f"{username[:140]}_{get_random_string(8)}"
         try:
             with transaction.atomic():
-                user = manager.create_user(  # type: ignore[attr-defined]
+                user = manager.create_user(
                     **{_username_field(): username}, **self.user_fields(claims)
                 )
                 user.set_unusable_password()
@@ -232,7 +232,7 @@ class DefaultAccountCenterAdapter:
 @lru_cache(maxsize=1)
 def _adapter(path: str) -> DefaultAccountCenterAdapter:
     adapter = import_string(path)()
-    return adapter  # type: ignore[no-any-return]
+    return adapter
 
 
 def get_adapter() -> DefaultAccountCenterAdapter:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import zoneinfo
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -270,7 +271,7 @@ class CustomDataForm(AccessibleForm):
         out: dict[str, Any] = {}
         for spec in app_settings.CUSTOM_DATA_FIELDS:
             value = self.cleaned_data.get(f"cd_{spec['key']}")
-            if hasattr(value, "isoformat"):
+            if isinstance(value, date):
                 value = value.isoformat()
             out[spec["key"]] = value
         return out
@@ -348,7 +349,7 @@ class PasswordForm(AccessibleForm):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("password") and data.get("confirm") and data["password"] != data["confirm"]:
             self.add_error("confirm", _("The two passwords are not the same."))
         return data

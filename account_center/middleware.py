@@ -69,7 +69,7 @@ class LogtoSessionRefresh(SessionRefresh):
         return list(self.get_settings("OIDC_EXEMPT_URLS", []))
 
     @property
-    def exempt_urls(self) -> set[str]:  # type: ignore[override]
+    def exempt_urls(self) -> set[str]:
         urls: set[str] = set()
         for url in [*self.OIDC_EXEMPT_URLS, *EXEMPT_URL_NAMES]:
             if not isinstance(url, str):
@@ -84,7 +84,7 @@ class LogtoSessionRefresh(SessionRefresh):
         return urls
 
     @property
-    def exempt_url_patterns(self) -> set[Any]:  # type: ignore[override]
+    def exempt_url_patterns(self) -> set[Any]:
         return {url for url in self.OIDC_EXEMPT_URLS if not isinstance(url, str)}
 
     def process_request(self, request: HttpRequest) -> HttpResponse | None:

@@ -107,6 +107,6 @@ def allowed_signing_algorithms() -> frozenset[str]:
     discovery document announces (Logto: ES384, or RS256 with RSA keys).
     """
     if hasattr(settings, "OIDC_RP_SIGN_ALGO"):
-        return frozenset({settings.OIDC_RP_SIGN_ALGO})
+        return frozenset({getattr(settings, "OIDC_RP_SIGN_ALGO")})  # noqa: B009 - optional setting
     announced = discovery().get("id_token_signing_alg_values_supported") or ["ES384", "RS256"]
     return frozenset(announced) & ASYMMETRIC_ALGORITHMS

@@ -181,7 +181,8 @@ def confirm_change(request: HttpRequest, kind: str, code: str) -> LogtoUser:
         raise
     ratelimit.clear(request, CODE_SCOPE, sub)
     try:
-        user = client.update_user(sub, **{_FIELDS[kind]: target})
+        changes: dict[str, Any] = {_FIELDS[kind]: target}
+        user = client.update_user(sub, **changes)
     except LogtoAPIError as error:
         audit.record(request, f"{kind}_change", audit.FAILURE, sub=sub, error=error.code)
         if error.code.endswith("already_in_use"):

@@ -35,8 +35,10 @@ def remember_epoch(request: HttpRequest, identity: LogtoIdentity) -> None:
 def is_stale(request: HttpRequest) -> bool:
     """True when this session was signed in before the user's credentials last changed."""
     user = getattr(request, "user", None)
-    identity = getattr(user, "logto_identity", None) if user is not None else None
-    if identity is None or not user.is_authenticated:
+    if user is None or not user.is_authenticated:
+        return False
+    identity = getattr(user, "logto_identity", None)
+    if identity is None:
         return False
     return int(request.session.get(EPOCH_KEY, 0)) != identity.session_epoch
 

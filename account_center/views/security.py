@@ -151,7 +151,7 @@ class IdentifierView(SensitiveView):
         return f"ac-{self.kind}"
 
     @property
-    def page_title(self) -> Any:  # type: ignore[override]
+    def page_title(self) -> Any:
         return _("Email address") if self.kind == "email" else _("Phone number")
 
     def address_form(self, *args: Any, **kwargs: Any) -> EmailForm | PhoneForm:

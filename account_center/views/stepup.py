@@ -75,7 +75,8 @@ def with_typed_values(request: HttpRequest, url: str) -> str:
 
 def _current_page(request: HttpRequest) -> str:
     """Where the user was (htmx tells us), checked to be on this host; path only."""
-    current = getattr(request.htmx, "current_url_abs_path", None) if request.htmx else None
+    htmx = getattr(request, "htmx", None)
+    current = getattr(htmx, "current_url_abs_path", None) if htmx else None
     return stepup.safe_next(request, current, _overview())
 
 
@@ -98,7 +99,7 @@ def _dialog_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
 def refuse(request: HttpRequest) -> HttpResponse:
     """Answer a sensitive POST made without a fresh verification."""
     if is_htmx(request):
-        form_id = _form_id(request.htmx.trigger)
+        form_id = _form_id(getattr(request, "htmx").trigger)  # noqa: B009 - HttpRequest has no htmx type
         # Signing in again leaves the page: come back to the form's own page, refilled.
         typed = with_typed_values(request, request.path)
         again = _reauthenticate_url(stepup.safe_next(request, typed, _overview()))
