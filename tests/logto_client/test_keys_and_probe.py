@@ -69,7 +69,7 @@ def test_discovery_failure_is_not_retried_on_every_page(
 ) -> None:
     import requests as requests_lib
 
-    from account_center.logto import client as client_module
+    from account_center.logto import oidc as client_module
     from account_center.logto.errors import LogtoUnavailable
 
     clock = [1000.0]
@@ -92,7 +92,7 @@ def test_discovery_failure_is_not_retried_on_every_page(
 def test_last_discovery_document_serves_while_logto_is_down(client: LogtoClient, rsps, monkeypatch):
     import requests as requests_lib
 
-    from account_center.logto import client as client_module
+    from account_center.logto import oidc as client_module
 
     clock = [1000.0]
     monkeypatch.setattr(client_module.time, "time", lambda: clock[0])

@@ -1,0 +1,43 @@
+"""The user's second factors (authenticator app, backup codes, passkeys)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from account_center.logto.models import MfaVerification, TotpSecret
+from account_center.logto.transport import Transport, _segment, _typed
+
+
+class Mfa(Transport):
+    # ------------------------------------------------------------------ MFA
+
+    def list_mfa_verifications(self, user_id: str) -> list[MfaVerification]:
+        data = self._request("GET", self._user_path(user_id, "mfa-verifications"), shape="list")
+        return _typed(lambda: [MfaVerification.from_api(item) for item in data])
+
+    def create_totp(self, user_id: str, secret: str | None = None) -> TotpSecret:
+        """Save a TOTP factor. Logto checks no code: verify the user's code before calling."""
+        body: dict[str, Any] = {"type": "Totp"}
+        if secret:
+            body["secret"] = secret
+        data = self._request(
+            "POST", self._user_path(user_id, "mfa-verifications"), json=body, shape="object"
+        )
+        return TotpSecret(
+            secret=str(data.get("secret", secret or "")),
+            secret_qr_code=str(data.get("secretQrCode", "")),
+        )
+
+    def create_backup_codes(self, user_id: str, codes: list[str] | None = None) -> list[str]:
+        body: dict[str, Any] = {"type": "BackupCode"}
+        if codes:
+            body["codes"] = list(codes)
+        data = self._request(
+            "POST", self._user_path(user_id, "mfa-verifications"), json=body, shape="object"
+        )
+        return [str(code) for code in data.get("codes", [])]
+
+    def delete_mfa_verification(self, user_id: str, verification_id: str) -> None:
+        self._request(
+            "DELETE", self._user_path(user_id, "mfa-verifications", _segment(verification_id))
+        )

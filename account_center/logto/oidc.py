@@ -1,0 +1,116 @@
+"""OIDC documents: discovery, the signing keys, and the probe of a web app's credentials."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from typing import Any
+
+from django.core.cache import cache
+
+from account_center.logto.errors import LogtoUnavailable
+from account_center.logto.models import OAuthAnswer
+from account_center.logto.transport import Transport, _json_or_none
+
+DISCOVERY_CACHE_SECONDS = 3600
+# After a failed discovery fetch, how long pages use what they have instead of asking again.
+DISCOVERY_RETRY_SECONDS = 30
+
+
+class OidcDocuments(Transport):
+    # ------------------------------------------------------------------ OIDC keys and probes
+
+    def jwks(self, *, force_refresh: bool = False) -> dict[str, Any]:
+        """Logto's JSON Web Key Set, cached like discovery. Ask again with ``force_refresh``
+        when a token names a ``kid`` the cached set lacks (Logto rotated its keys)."""
+        digest = hashlib.sha256(self.endpoint.encode()).hexdigest()[:32]
+        key = f"account_center:logto:jwks:{digest}"
+        document = None if force_refresh else cache.get(key)
+        if not isinstance(document, dict):
+            path = self.discovery()["jwks_uri"]
+            response = self._send(
+                "GET",
+                path,
+                log_path="/oidc/jwks",
+                retry_on_connection_error=True,
+                headers={"Accept": "application/json"},
+            )
+            document = _json_or_none(response)
+            if response.status_code != 200 or not isinstance(document, dict):
+                raise LogtoUnavailable(
+                    "Logto's signing keys could not be read.", status=response.status_code
+                )
+            cache.set(key, document, DISCOVERY_CACHE_SECONDS)
+        return document
+
+    def probe_client_credentials(self, client_id: str, client_secret: str) -> OAuthAnswer:
+        """Learn whether Logto accepts a web app's credentials without getting a token.
+
+        There is no harmless call that only authenticates a client, so this asks the token
+        endpoint for ``client_credentials``, a grant a Traditional web app may not use. Logto
+        (node oidc-provider) authenticates the client before it looks at the grant: a wrong
+        secret answers 401 ``invalid_client``, an unknown client id 400 ``invalid_client``, and
+        right credentials 400 ``invalid_request`` ("requested grant type is not allowed for this
+        client"), as a real Logto 1.37 answered.
+        """
+        response = self._send(
+            "POST",
+            self.discovery()["token_endpoint"],
+            log_path="/oidc/token (probe)",
+            retry_on_connection_error=False,
+            data={"grant_type": "client_credentials"},
+            auth=(client_id, client_secret),
+            headers={"Accept": "application/json"},
+        )
+        body = _json_or_none(response)
+        error = str(body.get("error") or "") if isinstance(body, dict) else ""
+        return OAuthAnswer(status=response.status_code, error=error)
+
+    # ------------------------------------------------------------------ OIDC discovery
+
+    def discovery(self, *, force_refresh: bool = False) -> dict[str, Any]:
+        """Logto's OIDC discovery document, cached in-process and in Django's cache for an hour.
+
+        ``force_refresh`` skips both caches (a health check must see Logto's current answer).
+        """
+        now = time.time()
+        if not force_refresh and self._discovery is not None and now < self._discovery_expires_at:
+            return self._discovery
+        digest = hashlib.sha256(self.endpoint.encode()).hexdigest()[:32]
+        key = f"account_center:logto:discovery:{digest}"
+        document = None if force_refresh else cache.get(key)
+        if not isinstance(document, dict):
+            if not force_refresh and now < self._discovery_retry_at:
+                # Logto just failed to answer: do not make every page wait for it again.
+                if self._discovery is not None:
+                    return self._discovery
+                raise LogtoUnavailable("Logto's OIDC discovery document could not be read.")
+            try:
+                document = self._fetch_discovery()
+            except LogtoUnavailable:
+                self._discovery_retry_at = now + DISCOVERY_RETRY_SECONDS
+                if self._discovery is not None and not force_refresh:
+                    # Endpoints rarely change: the last document serves while Logto is down.
+                    return self._discovery
+                raise
+            cache.set(key, document, DISCOVERY_CACHE_SECONDS)
+        self._discovery = document
+        self._discovery_expires_at = now + DISCOVERY_CACHE_SECONDS
+        return document
+
+    def _fetch_discovery(self) -> dict[str, Any]:
+        path = "/oidc/.well-known/openid-configuration"
+        response = self._send(
+            "GET",
+            f"{self.endpoint}{path}",
+            log_path=path,
+            retry_on_connection_error=True,
+            headers={"Accept": "application/json"},
+        )
+        document = _json_or_none(response)
+        if response.status_code != 200 or not isinstance(document, dict):
+            raise LogtoUnavailable(
+                "Logto's OIDC discovery document could not be read.",
+                status=response.status_code,
+            )
+        return document
