@@ -14,6 +14,10 @@ Connection to Logto (``LOGTO_*``):
     ``https://<tenant-id>.logto.app/api``.
 ``LOGTO_TIMEOUT``
     ``(connect, read)`` seconds for every call to Logto. Default ``(3.05, 10)``.
+``LOGTO_REQUEST_BUDGET_SECONDS``
+    The most time one account page spends waiting for Logto, over all its calls: each call's
+    timeout is cut to what is left, and once it is spent the page says Logto is unavailable.
+    Default 15.
 ``LOGTO_SCOPES``
     OIDC scopes asked at sign-in. Default ``openid profile email phone identities custom_data``.
 
@@ -131,6 +135,10 @@ class AppSettings:
         if isinstance(value, (int, float)):
             return (float(value), float(value))
         return (float(value[0]), float(value[1]))
+
+    @property
+    def LOGTO_REQUEST_BUDGET_SECONDS(self) -> float:
+        return float(_setting("LOGTO_REQUEST_BUDGET_SECONDS", 15))
 
     @property
     def LOGTO_SCOPES(self) -> str:

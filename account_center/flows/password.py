@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.http import HttpRequest
 
 from .. import signals
 from ..adapter import get_adapter
 from ..logto.client import get_client
+from ..logto.models import LogtoUser
 from . import audit, sign_out_elsewhere, stepup
 from .errors import FlowError
 from .identity import logto_user_id
@@ -21,9 +24,10 @@ class PasswordRejected(FlowError):
         self.messages = messages
 
 
-def set_password(request: HttpRequest, password: str) -> bool:
-    """Check the policy (Logto's PATCH does not), then set the password. Answers whether the
-    user's other sessions were signed out (``ACCOUNT_CENTER_SIGN_OUT_ELSEWHERE_ON``)."""
+def set_password(request: HttpRequest, password: str) -> tuple[LogtoUser, bool]:
+    """Check the policy (Logto's PATCH does not), then set the password. Answers the account as
+    it is now (no second read: only ``has_password`` changed) and whether the user's other sessions
+    were signed out (``ACCOUNT_CENTER_SIGN_OUT_ELSEWHERE_ON``)."""
     stepup.require(request, "password")
     sub = logto_user_id(request)
     client = get_client()
@@ -33,7 +37,9 @@ def set_password(request: HttpRequest, password: str) -> bool:
             request, "password_change", audit.FAILURE, sub=sub, issues=[i.code for i in issues]
         )
         raise PasswordRejected([password_issue(i.code, i.interpolation) for i in issues])
-    had_password = client.has_password(sub)
+    # One read serves both "was a password set before?" and the page shown afterwards.
+    account = client.get_user(sub)
+    had_password = account.has_password
     client.set_password(sub, password)
     audit.record(request, "password_change", audit.SUCCESS, sub=sub, created=not had_password)
     signals.password_changed.send(
@@ -46,4 +52,4 @@ def set_password(request: HttpRequest, password: str) -> bool:
     adapter = get_adapter()
     adapter.on_credentials_changed(request, "password")
     adapter.send_notification(request, "password_changed", {"logto_user_id": sub})
-    return sign_out_elsewhere.happened(request)
+    return replace(account, has_password=True), sign_out_elsewhere.happened(request)

@@ -17,7 +17,7 @@ from urllib.parse import quote
 import requests
 from django.utils.translation import get_language
 
-from account_center.logto import token_cache
+from account_center.logto import budget, token_cache
 from account_center.logto.errors import (
     LogtoAPIError,
     LogtoAuthenticationError,
@@ -174,9 +174,16 @@ class Transport:
         """One HTTP exchange, with the timeout, mapped transport errors and a DEBUG log line."""
         attempts = 2 if retry_on_connection_error else 1
         for attempt in range(1, attempts + 1):
+            timeout = self.timeout
+            left = budget.remaining()
+            if left is not None:
+                if left <= 0:
+                    logger.debug("Logto %s %s skipped: the page's time is spent", method, log_path)
+                    raise LogtoUnavailable("This page's time for Logto is spent.")
+                timeout = (min(timeout[0], left), min(timeout[1], left))
             started = time.perf_counter()
             try:
-                response = self.session.request(method, url, timeout=self.timeout, **kwargs)
+                response = self.session.request(method, url, timeout=timeout, **kwargs)
             except requests.Timeout as exc:
                 # A connect timeout means nothing reached Logto, so a GET may safely try again;
                 # a read timeout already waited the full read budget: give up.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -28,6 +29,7 @@ from ..flows.errors import FlowError
 from ..flows.identity import logto_user_id
 from ..flows.messages import UNAVAILABLE
 from ..flows.stepup import StepUpRequired
+from ..logto import budget
 from ..logto.client import get_client
 from ..logto.errors import (
     LogtoAPIError,
@@ -74,8 +76,11 @@ def concurrently(*calls: tuple[Any, ...]) -> list[Any]:
             # A pool thread outlives the request: a connection it opened would stay open.
             connections.close_all()
 
-    # The request's own thread makes the first call while the pool makes the others.
-    futures = [_pool.submit(in_language, *call) for call in calls[1:]]
+    # The request's own thread makes the first call while the pool makes the others, each in a
+    # copy of the request's context (its Logto time budget).
+    futures = [
+        _pool.submit(contextvars.copy_context().run, in_language, *call) for call in calls[1:]
+    ]
     first = calls[0][0](*calls[0][1:]) if calls else None
     return [first, *(future.result() for future in futures)][: len(calls)]
 
@@ -118,7 +123,8 @@ class AccountView(LoginRequiredMixin, View):
                 return ended
         response: HttpResponseBase
         try:
-            response = super().dispatch(request, *args, **kwargs)
+            with budget.request_budget(app_settings.LOGTO_REQUEST_BUDGET_SECONDS):
+                response = super().dispatch(request, *args, **kwargs)
         except StepUpRequired:
             response = self.step_up_refused()
         except LogtoError as error:

@@ -289,8 +289,7 @@ class PasswordView(SensitiveView):
         if not form.is_valid():
             return self.respond(self.form_partial, form=form)
         try:
-            signed_out = password_flow.set_password(request, form.cleaned_data["password"])
-            account = get_client().get_user(self.sub)
+            account, signed_out = password_flow.set_password(request, form.cleaned_data["password"])
         except password_flow.PasswordRejected as error:
             for message in error.messages:
                 form.add_error("password", message)

@@ -1,0 +1,54 @@
+"""One page, one time budget for Logto: once it is spent, no further call is made and the page
+answers in words, instead of adding up every call's timeout."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from account_center.logto import budget
+
+from .conftest import USER_URL, calls
+
+CHECK = "https://logto.test/api/sign-in-exp/default/check-password"
+PASSWORD = {"password": "G00d-passphrase", "confirm": "G00d-passphrase"}
+
+
+@pytest.fixture
+def budget_clock(monkeypatch) -> list[float]:
+    now = [1000.0]
+    monkeypatch.setattr(budget, "now", lambda: now[0])
+    return now
+
+
+def test_a_slow_logto_stops_the_page_at_its_budget(
+    stepped_up, logto, htmx_headers, budget_clock, settings
+):
+    settings.LOGTO_REQUEST_BUDGET_SECONDS = 5
+
+    def slow_policy_check(request):
+        budget_clock[0] += 6  # Logto took longer than the whole page may wait
+        return 200, {}, '{"result": true}'
+
+    logto.add_callback("POST", CHECK, callback=slow_policy_check)
+    answer = stepped_up.post(reverse("account_center:password"), PASSWORD, **htmx_headers)
+
+    assert "unavailable" in answer.content.decode().lower()
+    assert not calls(logto, "PATCH", f"{USER_URL}/password")
+    assert [c.request.method for c in logto.calls if "/api/" in c.request.url] == ["POST"]
+
+
+def test_each_call_waits_no_longer_than_what_is_left(stepped_up, logto, budget_clock, settings):
+    settings.LOGTO_REQUEST_BUDGET_SECONDS = 2
+    settings.LOGTO_TIMEOUT = (3.05, 10)
+    seen: list[object] = []
+    original = logto._on_request
+
+    def spy(adapter, request, *args, **kwargs):
+        seen.append(kwargs.get("timeout"))
+        return original(adapter, request, *args, **kwargs)
+
+    logto._on_request = spy
+    logto.get(USER_URL, json={"id": "u1", "username": "alice"})
+    stepped_up.get(reverse("account_center:security"))
+    assert seen and all(t == (2.0, 2.0) for t in seen if t is not None)
