@@ -17,6 +17,7 @@ Extra arguments:
 - ``personal_access_token_created``: ``name``, ``expires_at`` (``None`` for never); never the value
 - ``personal_access_token_renamed``: ``old_name``, ``name``
 - ``personal_access_token_deleted``: ``name``
+- ``social_account_linked`` / ``social_account_unlinked``: ``target`` (the provider, e.g. ``github``)
 - ``session_revoked``: ``session_uid`` (Logto's session uid), ``current`` (it was this session)
 - ``step_up_verified``: ``method`` (``password``, ``email``, ``phone`` or ``reauthentication``)
 
@@ -41,3 +42,5 @@ personal_access_token_created = Signal()
 personal_access_token_renamed = Signal()
 personal_access_token_deleted = Signal()
 session_revoked = Signal()
+social_account_linked = Signal()
+social_account_unlinked = Signal()

@@ -14,6 +14,21 @@ MESSAGES: dict[str, tuple[str | None, Any]] = {
     "user.phone_already_in_use": ("phone", _("This phone number is used by another account.")),
     "user.invalid_email": ("email", _("Enter a valid email address.")),
     "user.invalid_phone": ("phone", _("Enter a valid phone number.")),
+    "user.identity_already_in_use": (
+        None,
+        _(
+            "This account at the provider is already linked to another account here. Nothing was linked."
+        ),
+    ),
+    "user.identity_not_exist": (None, _("This account is not linked any more.")),
+    "session.invalid_connector_id": (
+        None,
+        _("This provider can only be linked on the sign-in page. Nothing was linked."),
+    ),
+    "connector.general": (
+        None,
+        _("The provider's answer could not be used. Nothing was linked. Try again."),
+    ),
     "session.invalid_credentials": ("password", _("This password is not correct.")),
     "verification_code.code_mismatch": ("code", _("This code is not correct.")),
     "verification_code.expired": ("code", _("This code has expired. Ask for a new one.")),

@@ -124,6 +124,7 @@ class Connector:
     logo: str = ""
     logo_dark: str | None = None
     platform: str | None = None
+    factory_id: str = ""  # which connector it is, e.g. "github-universal" (``connectorId``)
 
     @classmethod
     def from_api(cls, data: dict[str, Any]) -> Connector:
@@ -138,6 +139,7 @@ class Connector:
             logo=metadata.get("logo") or data.get("logo") or "",
             logo_dark=metadata.get("logoDark") or data.get("logoDark"),
             platform=data.get("platform"),
+            factory_id=str(data.get("connectorId") or ""),
         )
 
     def name_for(self, language: str | None) -> str:

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .activity import ActivityView
 from .base import AccountEndedView
+from .connections import ConnectionsCallbackView, ConnectionsView
 from .profile import (
     CustomDataEditView,
     OverviewView,
@@ -43,10 +44,11 @@ urlpatterns = [
     path("two-step/backup-codes/", BackupCodesView.as_view(), name="two_step_backup_codes"),
     path("two-step/remove/", RemoveFactorView.as_view(), name="two_step_remove"),
     path("two-step/settings/", TwoStepSettingsView.as_view(), name="two_step_settings"),
+    path("connections/", ConnectionsView.as_view(), name="connections"),
     path(
-        "connections/",
-        PlaceholderView.as_view(section="connections", page_title=_("Connections")),
-        name="connections",
+        "connections/callback/",
+        ConnectionsCallbackView.as_view(),
+        name="connections_callback",
     ),
     path("tokens/", TokensView.as_view(), name="tokens"),
     path("tokens/rename/", RenameTokenView.as_view(), name="token_rename"),

@@ -1,0 +1,100 @@
+"""Connections: linked social accounts (link through the provider, unlink) and the enterprise
+SSO identities an organisation manages (read-only)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext_lazy as _
+from django_htmx.http import HttpResponseClientRedirect
+
+from ..flows import social
+from ..flows.errors import FlowError
+from ..flows.messages import for_code
+from ..logto.client import get_client
+from ..logto.errors import LogtoAPIError
+from .base import AccountView, concurrently, is_htmx
+
+PAGE = "account_center/connections.html"
+SECTION = "account_center/partials/connections.html"
+LINKED = _("Linked. You can now sign in with it too.")
+UNLINKED = _("Unlinked.")
+
+
+class ConnectionsView(AccountView):
+    section = "connections"
+    page_title = _("Connections")
+
+    def show(self, status: int = 200, **extra: Any) -> HttpResponse:
+        sub = self.sub
+        account, connectors = concurrently(
+            (lambda: get_client().get_user(sub, include_sso_identities=True),),
+            (social.social_connectors,),
+        )
+        language = translation.get_language()
+        context = self.context(
+            account=account,
+            linked=social.linked_accounts(account, connectors, language),
+            offers=social.offers(account, connectors, language),
+            sso_identities=account.sso_identities,
+            not_linkable=social.NOT_LINKABLE,
+            **extra,
+        )
+        template = SECTION if is_htmx(self.request) else PAGE
+        response = render(self.request, template, context, status=status)
+        patch_vary_headers(response, ("HX-Request",))
+        return response
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return self.show()
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        action = request.POST.get("action", "")
+        try:
+            if action == "link":
+                url = social.start_link(request, request.POST.get("connector", ""))
+                # The provider's page, in the whole window (htmx cannot follow it in place).
+                if is_htmx(request):
+                    return HttpResponseClientRedirect(url)
+                return HttpResponseRedirect(url)
+            if action == "unlink":
+                social.unlink(request, request.POST.get("target", ""))
+                return self.done(UNLINKED)
+        except FlowError as error:
+            return self.show(error=error.message)
+        except LogtoAPIError as error:
+            return self.show(error=for_code(error.code)[1])
+        return self.show()
+
+    def done(self, message: Any) -> HttpResponse:
+        if not is_htmx(self.request):
+            messages.success(self.request, message, fail_silently=True)
+            return HttpResponseRedirect(reverse("account_center:connections"))
+        return self.show(notice=message)
+
+
+class ConnectionsCallbackView(AccountView):
+    """Where the provider sends the user back: ``state`` first, then the link."""
+
+    section = "connections"
+    page_title = _("Connections")
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        try:
+            social.finish_link(request, request.GET.dict())
+        except FlowError as error:
+            return self.refused_link(error.message)
+        except LogtoAPIError as error:
+            return self.refused_link(for_code(error.code)[1])
+        messages.success(request, LINKED, fail_silently=True)
+        return HttpResponseRedirect(reverse("account_center:connections"))
+
+    def refused_link(self, message: Any) -> HttpResponse:
+        context = self.context(message=message)
+        return render(self.request, "account_center/connections_refused.html", context, status=400)
