@@ -51,5 +51,7 @@ def set_password(request: HttpRequest, password: str) -> tuple[LogtoUser, bool]:
     )
     adapter = get_adapter()
     adapter.on_credentials_changed(request, "password")
-    adapter.send_notification(request, "password_changed", {"logto_user_id": sub})
+    adapter.send_notification(
+        request, "password_changed", {"logto_user_id": sub, "email": account.primary_email}
+    )
     return replace(account, has_password=True), sign_out_elsewhere.happened(request)
