@@ -78,21 +78,6 @@ def seed(state: EmulatorState, *, port: int | None = None) -> EmulatorState:
             password=DEMO_USER.password,
             primary_email=DEMO_USER.primary_email,
             name=DEMO_USER.name,
-            # An enterprise SSO identity is read-only in an account center: seeded so that
-            # section shows something.
-            sso_identities=[
-                {
-                    "tenantId": "default",
-                    "id": "demossoidentity1",
-                    "userId": "",
-                    "issuer": "https://sso.example.com",
-                    "identityId": "demo-sso-subject",
-                    "detail": {"email": DEMO_USER.primary_email, "name": DEMO_USER.name},
-                    "createdAt": 0,
-                    "updatedAt": 0,
-                    "ssoConnectorId": "demossoconnector",
-                }
-            ],
         )
     if state.find_user_by("username", DEMO_USER_2.username) is None:
         state.create_user(
@@ -102,6 +87,31 @@ def seed(state: EmulatorState, *, port: int | None = None) -> EmulatorState:
             name=DEMO_USER_2.name,
         )
     return state
+
+
+# An enterprise SSO identity, for tests of the read-only "Organisation sign-in" section. Not
+# seeded on the demo users: the emulator's sign-in cannot honour it, yet Logto's "keep a way to
+# sign in" rule counts it (packages/core/src/utils/user.ts, getUserIdentifierCount), so a demo
+# user holding it could remove every identifier it can actually sign in with.
+DEMO_SSO_IDENTITY = {
+    "tenantId": "default",
+    "id": "demossoidentity1",
+    "userId": "",
+    "issuer": "https://sso.example.com",
+    "identityId": "demo-sso-subject",
+    "detail": {"email": DEMO_USER.primary_email, "name": DEMO_USER.name},
+    "createdAt": 0,
+    "updatedAt": 0,
+    "ssoConnectorId": "demossoconnector",
+}
+
+
+def give_sso_identity(state: EmulatorState, username: str) -> None:
+    """Give ``username`` the enterprise SSO identity above (tests of the read-only section)."""
+    user = state.find_user_by("username", username)
+    assert user is not None
+    with state.lock:
+        user["_sso"] = [{**DEMO_SSO_IDENTITY, "userId": user["id"]}]
 
 
 def demo_state(port: int | None = None) -> EmulatorState:

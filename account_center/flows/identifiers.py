@@ -88,6 +88,12 @@ def normalise_phone(raw: str) -> str:
 
 
 def _refuse_if_last(user: LogtoUser, kind: str) -> None:
+    """Logto's own rule (``user.last_sign_in_method_required``, in its source
+    ``packages/core/src/utils/user.ts``: ``getUserIdentifierCount`` and
+    ``assertUserHasRemainingIdentifier``, used by its Account API for username, email, phone and
+    social identities): after the removal at least one of username, primary email, primary phone,
+    a social identity or an enterprise SSO identity must remain. Logto counts identifiers, not
+    what its sign-in experience currently offers, and so does this."""
     if not app_settings.KEEP_ONE_SIGN_IN_IDENTIFIER:
         return
     if not [way for way in user.sign_in_identifiers if way != kind]:

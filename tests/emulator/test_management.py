@@ -10,7 +10,7 @@ import pyotp
 import pytest
 import requests
 
-from logto_emulator.seed import DEMO_USER
+from logto_emulator.seed import DEMO_USER, give_sso_identity
 from logto_emulator.server import EmulatorServer
 from tests.emulator.conftest import Api
 
@@ -74,6 +74,7 @@ def test_get_user_and_sso_identities(api: Api, logto_emulator: EmulatorServer) -
         body["username"] == "demo" and body["hasPassword"] is True and body["isSuspended"] is False
     )
     assert "ssoIdentities" not in body and "_password" not in body
+    give_sso_identity(logto_emulator.state, "demo")
     with_sso = api("GET", f"/api/users/{user_id}", params={"includeSsoIdentities": "true"}).json()
     assert with_sso["ssoIdentities"][0]["issuer"] == "https://sso.example.com"
 

@@ -14,7 +14,7 @@ import jwt
 import pyotp
 import requests
 
-from logto_emulator.seed import DEMO_CLIENTS, DEMO_USER
+from logto_emulator.seed import DEMO_CLIENTS, DEMO_USER, give_sso_identity
 from logto_emulator.server import EmulatorServer
 from tests.emulator.conftest import REDIRECT_URI
 
@@ -181,7 +181,7 @@ def test_code_flow_end_to_end(logto_emulator: EmulatorServer) -> None:
     assert info.status_code == 200
     assert info.json()["sub"] == user["id"]
     assert info.json()["custom_data"] == {}
-    assert info.json()["sso_identities"][0]["issuer"] == "https://sso.example.com"
+    assert info.json()["sso_identities"] == []
 
 
 def test_code_is_single_use(logto_emulator: EmulatorServer) -> None:
@@ -455,6 +455,7 @@ def test_extended_claims_in_the_id_token_only_when_the_tenant_enables_them(
     logto_emulator: EmulatorServer,
 ) -> None:
     logto_emulator.state.extended_id_token_claims = {"custom_data", "identities", "sso_identities"}
+    give_sso_identity(logto_emulator.state, "demo")
     user = logto_emulator.state.find_user_by("username", "demo")
     assert user is not None
     user["customData"] = {"theme": "dark"}
