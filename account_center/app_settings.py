@@ -69,6 +69,12 @@ Behaviour (``ACCOUNT_CENTER_*``):
 ``ACCOUNT_CENTER_REVOKE_LOGTO_SESSIONS``
     Signing out elsewhere also ends the user's other Logto sessions (every site signed in through
     that Logto), where the Logto version has the sessions API. Default ``True``.
+``ACCOUNT_CENTER_DELETED_USER_ACTION``
+    What happens to the local Django user when the account is deleted: ``"delete"`` (default) or
+    ``"deactivate"`` (for sites whose rows must keep their foreign keys).
+``ACCOUNT_CENTER_DELETION_NOTE``
+    The site's own words on what it keeps or removes when an account is deleted, shown on the
+    danger zone page. Default: a sentence saying the site removes its own data.
 ``ACCOUNT_CENTER_PHONE_REGION``
     Region (ISO 3166 alpha-2, e.g. ``"DE"``) assumed for phone numbers typed without a
     country code. Default ``None``: numbers must carry their country code (``+49…`` or ``0049…``).
@@ -211,6 +217,15 @@ class AppSettings:
     @property
     def SITE_URL(self) -> str:
         return str(_setting("ACCOUNT_CENTER_SITE_URL", "/"))
+
+    @property
+    def DELETED_USER_ACTION(self) -> str:
+        value = str(_setting("ACCOUNT_CENTER_DELETED_USER_ACTION", "delete"))
+        return value if value in ("delete", "deactivate") else "delete"
+
+    @property
+    def DELETION_NOTE(self) -> Any:
+        return _setting("ACCOUNT_CENTER_DELETION_NOTE", None)
 
     @property
     def SIGN_OUT_ELSEWHERE_ON(self) -> tuple[str, ...]:

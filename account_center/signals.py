@@ -18,6 +18,11 @@ Extra arguments:
 - ``personal_access_token_renamed``: ``old_name``, ``name``
 - ``personal_access_token_deleted``: ``name``
 - ``social_account_linked`` / ``social_account_unlinked``: ``target`` (the provider, e.g. ``github``)
+- ``account_deleting``: sent before anything is deleted; an exception in a receiver stops the
+  deletion (the user is told, nothing is deleted). Remove the site's own data here.
+- ``account_deleted``: after Logto and the local user are gone (``user`` is the deleted object).
+- ``collect_user_data``: for "Download my data"; return a JSON-serialisable dict from a receiver
+  and it is added under ``"site"`` (keyed by the receiver's ``__module__``).
 - ``session_revoked``: ``session_uid`` (Logto's session uid), ``current`` (it was this session)
 - ``step_up_verified``: ``method`` (``password``, ``email``, ``phone`` or ``reauthentication``)
 
@@ -44,3 +49,6 @@ personal_access_token_deleted = Signal()
 session_revoked = Signal()
 social_account_linked = Signal()
 social_account_unlinked = Signal()
+account_deleting = Signal()
+account_deleted = Signal()
+collect_user_data = Signal()

@@ -282,7 +282,7 @@ class AccountEndedView(TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         reason = kwargs.get("reason") or self.request.GET.get("reason")
-        context["reason"] = reason if reason in ("deleted", "suspended") else "ended"
+        context["reason"] = reason if reason in ("deleted", "suspended", "closed") else "ended"
         return context
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:

@@ -169,10 +169,3 @@ class CustomDataEditView(AccountView):
             custom_fields=_custom_fields(data),
             saved=True,
         )
-
-
-class PlaceholderView(AccountView):
-    """Sections the next issue fills; shown in the navigation already."""
-
-    def get(self, request: HttpRequest) -> HttpResponse:
-        return render(request, "account_center/placeholder.html", self.context())

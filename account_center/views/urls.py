@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from django.urls import path
-from django.utils.translation import gettext_lazy as _
 
 from .activity import ActivityView
 from .base import AccountEndedView
 from .connections import ConnectionsCallbackView, ConnectionsView
+from .danger import DangerView
 from .profile import (
     CustomDataEditView,
     OverviewView,
-    PlaceholderView,
     ProfileEditView,
     ProfileView,
 )
@@ -55,9 +54,5 @@ urlpatterns = [
     path("tokens/delete/", DeleteTokenView.as_view(), name="token_delete"),
     path("sessions/", SessionsView.as_view(), name="sessions"),
     path("activity/", ActivityView.as_view(), name="activity"),
-    path(
-        "danger/",
-        PlaceholderView.as_view(section="danger", page_title=_("Danger zone")),
-        name="danger",
-    ),
+    path("danger/", DangerView.as_view(), name="danger"),
 ]

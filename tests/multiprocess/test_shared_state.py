@@ -65,3 +65,36 @@ def test_a_session_made_by_one_worker_is_signed_in_on_every_worker(cluster, visi
     assert len(set(person.served_by)) >= 2
     other = Visitor(cluster.site)
     assert "/account/security/" not in other.get("/account/security/").url
+
+
+def test_a_social_link_state_minted_by_one_worker_is_accepted_once_by_another(cluster, visitor):
+    from logto_emulator.management import MOCK_SOCIAL_CONNECTOR_ID
+
+    person, username, password, user_id = visitor
+    assert person.post("/account/verify/", {"action": "password", "password": password}).ok
+    api = cluster.management()
+    for _ in range(8):  # until the callback lands on another worker than the one that minted it
+        person.served_by.clear()
+        minted = person.post(
+            "/account/connections/", {"action": "link", "connector": MOCK_SOCIAL_CONNECTOR_ID}
+        )
+        assert minted.status_code == 302, minted.text[:300]
+        minting_worker = person.served_by[-1]
+        provider = person.http.post(
+            minted.headers["Location"],
+            data={"userId": "mp-social-1", "action": "allow"},
+            allow_redirects=False,
+            timeout=30,
+        )
+        callback = provider.headers["Location"]
+        first = person.get(callback, allow_redirects=False)
+        if person.served_by[-1] == minting_worker:
+            api.delete(f"{cluster.emulator}/api/users/{user_id}/identities/mock-social", timeout=10)
+            continue
+        assert first.status_code == 302 and first.headers["Location"].endswith("/connections/")
+        replay = person.get(callback, allow_redirects=False)
+        assert replay.status_code == 400 and "Nothing was linked" in replay.text
+        user = api.get(f"{cluster.emulator}/api/users/{user_id}", timeout=10).json()
+        assert "mock-social" in user["identities"]
+        return
+    raise AssertionError("every callback landed on the worker that minted its state")

@@ -1,0 +1,160 @@
+"""Delete my account, and download my data first.
+
+Deletion order, so that nothing is half done where it matters:
+
+1. ``account_deleting``: the host project removes its own data; an exception stops everything
+   before anything is deleted.
+2. Logto deletes the user (every way to sign in, every linked account, every session on every
+   site using this Logto). A 404 means it is already gone: the same outcome.
+3. The local user is deleted (or deactivated, ``ACCOUNT_CENTER_DELETED_USER_ACTION``) and the
+   session flushed.
+4. ``account_deleted``.
+
+If step 3 fails after step 2, signing in again cannot bring the account back (the ``sub`` is
+gone from Logto); ``manage.py account_center_cleanup`` finishes the local part for every linked
+Logto user that Logto says no longer exists.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict
+from datetime import date, datetime
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from .. import signals
+from ..app_settings import app_settings
+from ..logto.client import get_client
+from ..logto.errors import LogtoNotFound
+from ..logto.models import LogtoUser
+from ..models import AuditEvent, LogtoIdentity
+from . import audit, stepup
+from .errors import FlowError
+from .identity import logto_user_id
+
+logger = logging.getLogger(__name__)
+
+FALLBACK_PHRASE = "DELETE"
+WRONG_PHRASE = _("Type the words shown above exactly, to show this is what you want.")
+HOST_REFUSED = _(
+    "This site could not prepare your account for deletion, so nothing was deleted. Try again "
+    "later or contact the site's support."
+)
+
+
+def confirmation_phrase(account: LogtoUser) -> str:
+    """What the user types to confirm: the username, else the email, else a fixed word."""
+    return account.username or account.primary_email or FALLBACK_PHRASE
+
+
+def delete_account(request: HttpRequest, typed: str) -> None:
+    """Delete the signed-in user's Logto account and local user, in the order above."""
+    sub = logto_user_id(request)
+    client = get_client()
+    account = client.get_user(sub)
+    if typed.strip() != confirmation_phrase(account):
+        raise FlowError(WRONG_PHRASE, field="confirmation", code="confirmation")
+    stepup.require(request, "delete_account")
+    user = request.user
+    try:
+        signals.account_deleting.send(
+            sender=__name__, request=request, user=user, logto_user_id=sub
+        )
+    except Exception as error:
+        logger.exception("An account_deleting receiver refused; nothing was deleted")
+        audit.record(request, "account_delete", audit.FAILURE, sub=sub, reason="host")
+        raise FlowError(HOST_REFUSED, code="host") from error
+    try:
+        client.delete_user(sub)
+    except LogtoNotFound:
+        pass  # already gone at Logto: the outcome the user asked for
+    audit.record(request, "account_delete", audit.SUCCESS, sub=sub)
+    end_local_user(user)
+    request.session.flush()
+    signals.account_deleted.send(sender=__name__, request=request, user=user, logto_user_id=sub)
+
+
+def end_local_user(user: Any) -> None:
+    """The local side of a deleted Logto account: delete the user, or deactivate it and drop
+    its Logto link (the ``sub`` can never sign in again)."""
+    with transaction.atomic():
+        if app_settings.DELETED_USER_ACTION == "deactivate":
+            LogtoIdentity.objects.filter(user=user).delete()
+            get_user_model().objects.filter(pk=user.pk).update(is_active=False)
+        else:
+            get_user_model().objects.filter(pk=user.pk).delete()
+
+
+def clean_up_deleted(dry_run: bool = False) -> list[str]:
+    """Finish the local part for linked Logto users that Logto says no longer exist. Answers
+    their ``sub``s. Asks Logto for each; a Logto that does not answer ends the run (never guess)."""
+    client = get_client()
+    gone = []
+    for link in LogtoIdentity.objects.select_related("user").iterator():
+        try:
+            client.get_user(link.sub)
+        except LogtoNotFound:
+            gone.append(link.sub)
+            if not dry_run:
+                end_local_user(link.user)
+    return gone
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def export_data(request: HttpRequest) -> dict[str, Any]:
+    """Everything the account center can read about the signed-in user, as JSON-ready data:
+    the Logto account, second factors (kinds and names, never secrets), token names (never
+    values), the user's own audit trail, and what the host project adds (``collect_user_data``).
+    Generated on request, stored nowhere."""
+    stepup.require(request, "download_data")
+    sub = logto_user_id(request)
+    client = get_client()
+    account = client.get_user(sub, include_sso_identities=True)
+    factors = client.list_mfa_verifications(sub)
+    tokens = client.list_personal_access_tokens(sub)
+    events = AuditEvent.objects.filter(sub=sub).order_by("-created_at")
+    site: dict[str, Any] = {}
+    for receiver, answer in signals.collect_user_data.send(
+        sender=__name__, request=request, user=request.user, logto_user_id=sub
+    ):
+        if isinstance(answer, dict):
+            site[getattr(receiver, "__module__", "site")] = answer
+    audit.record(request, "data_download", audit.SUCCESS, sub=sub)
+    return _plain(
+        {
+            "exported_at": datetime.now().astimezone(),
+            "account": asdict(account),
+            "second_factors": [
+                {"type": f.type, "name": f.name, "created_at": f.created_at} for f in factors
+            ],
+            "developer_tokens": [
+                {"name": t.name, "created_at": t.created_at, "expires_at": t.expires_at}
+                for t in tokens
+            ],
+            "security_activity": [
+                {
+                    "when": e.created_at,
+                    "action": e.action,
+                    "outcome": e.outcome,
+                    "ip_address": e.ip_address,
+                }
+                for e in events
+            ],
+            "local_user": {"username": request.user.get_username()},
+            "site": site,
+        }
+    )

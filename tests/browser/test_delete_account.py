@@ -1,0 +1,33 @@
+"""Deleting the account in a browser: the phrase, step-up, then the account is gone at Logto and
+here, and its old credentials no longer sign in."""
+
+from __future__ import annotations
+
+import re
+
+from django.contrib.auth import get_user_model
+
+from .helpers import fill_logto_sign_in_form, sign_in
+
+
+def test_delete_my_account(page, demo, demo_user, logto_emulator):
+    sign_in(page, demo, demo_user)
+    page.goto(f"{demo}/account/danger/")
+    phrase = page.locator(".ac-phrase").inner_text()
+    page.get_by_label("Type the words shown above").fill(phrase)
+    page.get_by_role("button", name="Delete my account").click()
+    page.wait_for_url(re.compile(r".*/account/verify/.*"))
+    page.get_by_label("Current password").fill(demo_user.password)
+    page.get_by_role("button", name="Confirm with password").click()
+    page.wait_for_url(re.compile(r".*/account/danger/$"))
+    page.get_by_label("Type the words shown above").fill(phrase)
+    page.get_by_role("button", name="Delete my account").click()
+    page.wait_for_url(re.compile(r".*/account/ended/\?reason=closed$"))
+    assert "Your account was deleted" in page.content()
+
+    users = logto_emulator.state.users.values()
+    assert not [u for u in users if u["username"] == demo_user.username]
+    assert not get_user_model().objects.filter(logto_identity__isnull=False).exists()
+    page.goto(f"{demo}/account/login/")
+    fill_logto_sign_in_form(page, demo_user.username, demo_user.password)
+    assert "/account/" not in page.url or "/oidc/" in page.url
