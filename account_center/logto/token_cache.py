@@ -102,9 +102,10 @@ def forget(key: str, access_token: str | None = None) -> None:
 
 
 @contextmanager
-def refresh_lock(key: str) -> Iterator[bool]:
+def refresh_lock(key: str, rejected: str = "") -> Iterator[bool]:
     """Yields True to the one worker (of every process sharing the cache) that should fetch a new
-    token; others get False once a fresh token is stored or :data:`WAIT_SECONDS` passed."""
+    token; others get False once a fresh token other than ``rejected`` is stored, the holder let
+    go, or :data:`WAIT_SECONDS` passed."""
     lock_key, owner = f"{key}:refreshing", secrets.token_hex(8)
     if cache.add(lock_key, owner, LOCK_SECONDS):
         try:
@@ -115,7 +116,8 @@ def refresh_lock(key: str) -> Iterator[bool]:
         return
     deadline = time.monotonic() + WAIT_SECONDS
     while time.monotonic() < deadline and cache.get(lock_key) is not None:
-        if load(key) is not None:
+        cached = load(key)
+        if cached is not None and cached.access_token != rejected:
             break
         time.sleep(_POLL_SECONDS)  # another worker is asking Logto; its answer lands in the cache
     yield False

@@ -172,6 +172,9 @@ class Transport:
         **kwargs: Any,
     ) -> requests.Response:
         """One HTTP exchange, with the timeout, mapped transport errors and a DEBUG log line."""
+        # The one GET retry is this loop rather than a urllib3 ``Retry`` on the adapter: each
+        # attempt must cut its timeout to the page's remaining budget (a ``Retry`` would spend a
+        # second full timeout), and a host project's own session or adapter keeps working.
         attempts = 2 if retry_on_connection_error else 1
         for attempt in range(1, attempts + 1):
             timeout = self.timeout
@@ -225,7 +228,7 @@ class Transport:
             cached = token_cache.load(self._token_key)
             if cached is not None:
                 return cached.access_token
-        with self._token_lock, token_cache.refresh_lock(self._token_key):
+        with self._token_lock, token_cache.refresh_lock(self._token_key, rejected):
             # Another thread or worker may have stored a new token while we waited for the lock.
             cached = token_cache.load(self._token_key)
             usable = cached is not None and cached.access_token != rejected
@@ -234,8 +237,9 @@ class Transport:
             return self._fetch_token()
 
     def _refresh_after_401(self, rejected: str) -> str:
-        """A token Logto refused: take a newer one another worker stored, or fetch one."""
-        token_cache.forget(self._token_key, rejected)
+        """A token Logto refused: take a newer one another worker stored, or fetch one. The refused
+        token is not deleted from the cache first: between reading and deleting it another worker
+        may have stored the new one, which would then be deleted and fetched again."""
         return self.get_access_token(force_refresh=True, rejected=rejected)
 
     def _fetch_token(self) -> str:
