@@ -88,6 +88,16 @@ def normalise_phone(raw: str) -> str:
 
 
 def _refuse_if_last(user: LogtoUser, kind: str) -> None:
+    """The one "keep a way to sign in" rule, used for username, email, phone and social unlink.
+
+    It is Logto's own rule, read in Logto's source (``packages/core/src/utils/user.ts``,
+    ``getUserIdentifierCount`` / ``assertUserHasRemainingIdentifier``, checked at Logto commit
+    1fbc55441f, August 2026): after the removal, username + primary email + primary phone + social
+    identities + enterprise SSO identities must count at least one. Logto's Account API does NOT
+    consult the sign-in experience for this, so neither do we: refusing more than Logto would make
+    the app disagree with Logto's own account pages. An SSO identity therefore counts, as in Logto;
+    a deployment (or the demo) must not give users SSO identities its sign-in cannot honour.
+    """
     if not app_settings.KEEP_ONE_SIGN_IN_IDENTIFIER:
         return
     if not [way for way in user.sign_in_identifiers if way != kind]:

@@ -172,6 +172,9 @@ class Transport:
         **kwargs: Any,
     ) -> requests.Response:
         """One HTTP exchange, with the timeout, mapped transport errors and a DEBUG log line."""
+        # The one GET retry is this loop rather than a urllib3 ``Retry`` on the adapter: each
+        # attempt must cut its timeout to the page's remaining budget (a ``Retry`` would spend a
+        # second full timeout), and a host project's own session or adapter keeps working.
         attempts = 2 if retry_on_connection_error else 1
         for attempt in range(1, attempts + 1):
             timeout = self.timeout

@@ -171,3 +171,13 @@ def test_the_authorization_uri_is_for_the_provider_not_this_site(stepped_up, con
         parse_qs(urlsplit(body(calls(connectors, "POST", AUTH_URI)[0])["redirectUri"]).query) == {}
     )
     assert state
+
+
+def test_logto_failing_during_the_link_is_said_in_words_not_a_500(stepped_up, connectors):
+    # The page-fault suite cannot reach this call without a state, so it is checked here.
+    state = _start(stepped_up, connectors)
+    connectors.post(IDENTITIES, status=503, body="upstream down")
+    answer = stepped_up.get(CALLBACK, {"state": state, "code": "abc"})
+    assert answer.status_code == 503
+    assert "unavailable" in answer.content.decode().lower()
+    assert not AuditEvent.objects.filter(action="social_link", outcome="success").exists()
