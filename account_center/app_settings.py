@@ -224,6 +224,15 @@ class AppSettings:
         return value if value in ("delete", "deactivate") else "delete"
 
     @property
+    def WEBHOOK_SIGNING_KEY(self) -> str:
+        # The hook's signing key from the Logto console; empty refuses every delivery.
+        return str(_setting("ACCOUNT_CENTER_WEBHOOK_SIGNING_KEY", ""))
+
+    @property
+    def WEBHOOK_MAX_AGE_SECONDS(self) -> int:
+        return int(_setting("ACCOUNT_CENTER_WEBHOOK_MAX_AGE_SECONDS", 300))
+
+    @property
     def DELETION_NOTE(self) -> Any:
         return _setting("ACCOUNT_CENTER_DELETION_NOTE", None)
 

@@ -1,0 +1,137 @@
+"""Logto webhooks: signed by Logto's rule (hex HMAC-SHA256 of the body), fresh, seen once; each
+user event changes the local side as it says."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from account_center.models import AuditEvent, LogtoIdentity
+
+from .conftest import SUB, logto_user, signed_in
+
+KEY = "whsec-test-key"
+URL = "/account/webhooks/logto/"
+
+
+@pytest.fixture(autouse=True)
+def _signing_key(settings: Any) -> None:
+    settings.ACCOUNT_CENTER_WEBHOOK_SIGNING_KEY = KEY
+
+
+def payload(event: str, age: timedelta = timedelta(0), **data: Any) -> bytes:
+    created = (timezone.now() - age).isoformat().replace("+00:00", "Z")
+    body = {"event": event, "createdAt": created, "hookId": "hook1", "data": logto_user(**data)}
+    return json.dumps(body).encode()
+
+
+def sign(body: bytes, key: str = KEY) -> str:
+    return hmac.new(key.encode(), body, hashlib.sha256).hexdigest()
+
+
+def deliver(body: bytes, signature: str | None = "sign") -> Any:
+    headers = {}
+    if signature is not None:
+        headers["HTTP_LOGTO_SIGNATURE_SHA_256"] = sign(body) if signature == "sign" else signature
+    return Client(enforce_csrf_checks=True).post(
+        URL, body, content_type="application/json", **headers
+    )
+
+
+def epoch() -> int:
+    return LogtoIdentity.objects.get(sub=SUB).session_epoch
+
+
+def test_the_url_is_in_the_account_center():
+    assert reverse("account_center:logto_webhook") == URL
+
+
+@pytest.mark.parametrize(
+    "signature", [None, "", "0" * 64, sign(b"other body"), "sign-with-other-key"]
+)
+def test_a_bad_or_missing_signature_is_refused_and_changes_nothing(user, signature):
+    body = payload("User.Deleted")
+    if signature == "sign-with-other-key":
+        signature = sign(body, "another-key")
+    assert deliver(body, signature).status_code == 401
+    assert get_user_model().objects.filter(pk=user.pk).exists()
+    assert not AuditEvent.objects.exists()
+
+
+def test_without_a_signing_key_every_delivery_is_refused(user, settings):
+    settings.ACCOUNT_CENTER_WEBHOOK_SIGNING_KEY = ""
+    assert deliver(payload("User.Deleted")).status_code == 401
+    assert get_user_model().objects.filter(pk=user.pk).exists()
+
+
+def test_a_stale_event_is_acknowledged_and_ignored(user):
+    answer = deliver(payload("User.Deleted", age=timedelta(minutes=10)))
+    assert answer.status_code == 204
+    assert get_user_model().objects.filter(pk=user.pk).exists()
+
+
+def test_a_replayed_event_is_acknowledged_and_ignored(user):
+    body = payload("User.SuspensionStatus.Updated", isSuspended=True)
+    assert deliver(body).status_code == 204
+    assert epoch() == 1
+    assert deliver(body).status_code == 204
+    assert epoch() == 1  # the second delivery did nothing
+
+
+def test_user_deleted_deletes_the_local_user_and_ends_their_sessions(user):
+    other = signed_in(Client(), user)
+    assert deliver(payload("User.Deleted")).status_code == 204
+    assert not get_user_model().objects.filter(pk=user.pk).exists()
+    later = other.get(reverse("account_center:overview"))
+    assert later.status_code == 302 and "/account/login/" in later["Location"]
+    assert AuditEvent.objects.filter(action="webhook_user_deleted", sub=SUB).exists()
+
+
+def test_user_deleted_can_deactivate_instead(user, settings):
+    settings.ACCOUNT_CENTER_DELETED_USER_ACTION = "deactivate"
+    assert deliver(payload("User.Deleted")).status_code == 204
+    user.refresh_from_db()
+    assert user.is_active is False
+    assert not LogtoIdentity.objects.filter(sub=SUB).exists()
+
+
+def test_data_updated_refreshes_local_details(user):
+    body = payload("User.Data.Updated", username="alice2", primaryEmail="new@example.com")
+    assert deliver(body).status_code == 204
+    user.refresh_from_db()
+    assert user.email == "new@example.com"
+    assert user.username == "alice2"
+    assert epoch() == 0  # a detail change signs nobody out
+
+
+def test_suspension_signs_the_user_out_here(user):
+    other = signed_in(Client(), user)
+    assert deliver(payload("User.SuspensionStatus.Updated", isSuspended=True)).status_code == 204
+    assert epoch() == 1
+    later = other.get(reverse("account_center:overview"))
+    assert later.status_code == 302 and "/account/login/" in later["Location"]
+
+
+def test_restoring_a_user_signs_nobody_out(user):
+    assert deliver(payload("User.SuspensionStatus.Updated", isSuspended=False)).status_code == 204
+    assert epoch() == 0
+
+
+def test_an_unknown_event_is_acknowledged_and_ignored(user):
+    assert deliver(payload("Organization.Created")).status_code == 204
+    assert get_user_model().objects.filter(pk=user.pk).exists()
+    assert not AuditEvent.objects.exists()
+
+
+def test_an_event_for_a_user_not_linked_here_changes_nothing(user):
+    assert deliver(payload("User.Deleted", id="someone-else")).status_code == 204
+    assert get_user_model().objects.filter(pk=user.pk).exists()
