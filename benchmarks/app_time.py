@@ -59,6 +59,18 @@ class InstantLogto:
     def get_custom_data(self, *args, **kwargs):
         return {}
 
+    def get_logto_configs(self, *args, **kwargs):
+        return {}
+
+    def list_personal_access_tokens(self, *args, **kwargs):
+        return []
+
+    def list_sessions(self, *args, **kwargs):
+        return []
+
+    def list_social_connectors(self, *args, **kwargs):
+        return []
+
     def discovery(self, **kwargs):
         return self.document
 
