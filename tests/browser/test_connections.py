@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from .helpers import sign_in
+from .test_accessibility import assert_no_violations
 
 
 def _identities(logto_emulator, username: str) -> dict:
@@ -21,6 +22,8 @@ def test_link_and_unlink_a_social_account(page, demo, demo_user, logto_emulator)
     dialog.get_by_label("Current password").fill(demo_user.password)
     dialog.get_by_role("button", name="Confirm with password").click()
     # The provider's page: a person picks the account to link.
+    page.get_by_label("Social account id").wait_for()
+    assert_no_violations(page)
     page.get_by_label("Social account id").fill("mock-social-sub-journey")
     page.get_by_label("Email at the provider (optional)").fill("demo@social.test")
     page.get_by_role("button", name="Continue").click()

@@ -5,14 +5,21 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from django.contrib.auth import get_user_model
 
 from .helpers import fill_logto_sign_in_form, sign_in
+from .test_accessibility import assert_no_violations
 
 
-def test_delete_my_account(page, demo, demo_user, logto_emulator):
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_delete_my_account(browser, demo, demo_user, logto_emulator, javascript):
+    context = browser.new_context(java_script_enabled=javascript)
+    page = context.new_page()
     sign_in(page, demo, demo_user)
     page.goto(f"{demo}/account/danger/")
+    if javascript:
+        assert_no_violations(page)
     phrase = page.locator(".ac-phrase").inner_text()
     page.get_by_label("Type the words shown above").fill(phrase)
     page.get_by_role("button", name="Delete my account").click()
@@ -24,6 +31,8 @@ def test_delete_my_account(page, demo, demo_user, logto_emulator):
     page.get_by_role("button", name="Delete my account").click()
     page.wait_for_url(re.compile(r".*/account/ended/\?reason=closed$"))
     assert "Your account was deleted" in page.content()
+    if javascript:
+        assert_no_violations(page)
 
     users = logto_emulator.state.users.values()
     assert not [u for u in users if u["username"] == demo_user.username]
@@ -31,3 +40,4 @@ def test_delete_my_account(page, demo, demo_user, logto_emulator):
     page.goto(f"{demo}/account/login/")
     fill_logto_sign_in_form(page, demo_user.username, demo_user.password)
     assert "/account/" not in page.url or "/oidc/" in page.url
+    context.close()
