@@ -54,5 +54,5 @@ urlpatterns = [
     path("tokens/delete/", DeleteTokenView.as_view(), name="token_delete"),
     path("sessions/", SessionsView.as_view(), name="sessions"),
     path("activity/", ActivityView.as_view(), name="activity"),
-    path("danger/", DangerView.as_view(), name="danger"),
+    path("delete/", DangerView.as_view(), name="danger"),
 ]

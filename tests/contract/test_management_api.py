@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import UTC, datetime, timedelta
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -225,3 +226,24 @@ def test_delete_user_then_not_found(logto, target: Target):
 def test_unknown_user_is_not_found(logto):
     with pytest.raises(LogtoNotFound):
         logto.get_user("no-such-user-" + secrets.token_hex(4))
+
+
+def test_link_through_the_mock_social_connector_then_unlink(logto, user_id):
+    """The calls behind Connections: the provider's URL carries our state and callback; the
+    callback's parameters link the identity; unlinking removes it."""
+    mock = next((c for c in logto.list_social_connectors() if "mock" in c.target), None)
+    if mock is None:
+        pytest.skip("this Logto has no mock social connector")
+    state = secrets.token_urlsafe(24)
+    callback = "http://127.0.0.1:8000/account/connections/callback/"
+    url = logto.get_authorization_uri(mock.id, state=state, redirect_uri=callback)
+    query = parse_qs(urlsplit(url).query)
+    assert query["state"] == [state] and query["redirect_uri"] == [callback]
+    social_id = f"contract-social-{secrets.token_hex(4)}"
+    identities = logto.link_identity(
+        user_id, mock.id, {"code": "c", "userId": social_id, "state": state}
+    )
+    assert identities[mock.target].user_id == social_id
+    assert mock.target in logto.get_user(user_id).identities
+    logto.unlink_identity(user_id, mock.target)
+    assert mock.target not in logto.get_user(user_id).identities
