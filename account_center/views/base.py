@@ -213,6 +213,15 @@ class AccountView(LoginRequiredMixin, View):
             **extra,
         }
 
+    def page_or_section(
+        self, page: str, section: str, context: dict[str, Any], status: int = 200
+    ) -> HttpResponse:
+        """The section alone for htmx, else the whole ``page``: one URL answering both ways."""
+        template = section if is_htmx(self.request) else page
+        response = render(self.request, template, context, status=status)
+        patch_vary_headers(response, ("HX-Request",))
+        return response
+
     def respond(self, partial: str, status: int = 200, **extra: Any) -> HttpResponse:
         """``partial`` alone for htmx, else inside the section page (same context)."""
         context = self.context(partial=partial, **extra)

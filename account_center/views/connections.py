@@ -10,7 +10,6 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -46,10 +45,7 @@ class ConnectionsView(AccountView):
             not_linkable=social.NOT_LINKABLE,
             **extra,
         )
-        template = SECTION if is_htmx(self.request) else PAGE
-        response = render(self.request, template, context, status=status)
-        patch_vary_headers(response, ("HX-Request",))
-        return response
+        return self.page_or_section(PAGE, SECTION, context, status)
 
     def get(self, request: HttpRequest) -> HttpResponse:
         return self.show()

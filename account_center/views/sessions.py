@@ -9,9 +9,8 @@ from typing import Any
 
 from django.contrib import auth, messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render, resolve_url
+from django.shortcuts import resolve_url
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_htmx.http import HttpResponseClientRedirect
@@ -45,10 +44,7 @@ class SessionsView(AccountView):
             knows_this_session=sessions.knows_this_session(self.request),
             **extra,
         )
-        template = SECTION if is_htmx(self.request) else PAGE
-        response = render(self.request, template, context, status=status)
-        patch_vary_headers(response, ("HX-Request",))
-        return response
+        return self.page_or_section(PAGE, SECTION, context, status)
 
     def get(self, request: HttpRequest) -> HttpResponse:
         return self.show()

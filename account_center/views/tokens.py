@@ -9,9 +9,8 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
 from django.urls import reverse
-from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 
 from ..credential_forms import RenameTokenForm, TokenForm
@@ -39,10 +38,7 @@ class TokensView(AccountView):
         except LogtoError:
             rows, extra["unavailable"], status = [], UNAVAILABLE, 503
         context = self.context(tokens=rows, **extra)
-        template = SECTION if is_htmx(self.request) else PAGE
-        response = render(self.request, template, context, status=status)
-        patch_vary_headers(response, ("HX-Request",))
-        return response
+        return self.page_or_section(PAGE, SECTION, context, status)
 
     def get(self, request: HttpRequest) -> HttpResponse:
         return self.show()
