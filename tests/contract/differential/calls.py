@@ -174,7 +174,9 @@ SEQUENCE: list[Step | Hook] = [
     Hook("connectors", False),
     Step("connectors: none", "GET", "/api/connectors"),
     Step("code by email: no connector", "POST", "/api/verification-codes", {"email": "{a_email}"}),
-    Step("code by phone: no connector", "POST", "/api/verification-codes", {"phone": "15555550123"}),
+    Step(
+        "code by phone: no connector", "POST", "/api/verification-codes", {"phone": "15555550123"}
+    ),
     # -- mock email, SMS and social connectors ----------------------------------------------------
     Hook("connectors", True),
     Step(
@@ -252,7 +254,10 @@ SEQUENCE: list[Step | Hook] = [
         "link: same social account to another user",
         "POST",
         "/api/users/{b}/identities",
-        {"connectorId": "{social}", "connectorData": {"code": "c", "userId": "diff-social-{suffix}"}},
+        {
+            "connectorId": "{social}",
+            "connectorData": {"code": "c", "userId": "diff-social-{suffix}"},
+        },
     ),
     Step("user: after linking", "GET", "/api/users/{a}"),
     Step("user: with sso identities", "GET", "/api/users/{a}?includeSsoIdentities=true"),

@@ -69,7 +69,9 @@ def _authorization_request(http: requests.Session, endpoint: str, app_id: str) -
         "code_challenge_method": "S256",
         "prompt": "login consent",
     }
-    answer = http.get(f"{endpoint}/oidc/auth?{urlencode(params)}", allow_redirects=False, timeout=20)
+    answer = http.get(
+        f"{endpoint}/oidc/auth?{urlencode(params)}", allow_redirects=False, timeout=20
+    )
     assert answer.status_code in (302, 303), answer.status_code
     return urljoin(f"{endpoint}/", answer.headers["location"])
 
