@@ -22,6 +22,15 @@ def _demo_id(server: EmulatorServer) -> str:
     return str(user["id"])
 
 
+def _client(server: EmulatorServer) -> LogtoClient:
+    return LogtoClient(
+        endpoint=server.url,
+        m2m_app_id=DEMO_CLIENTS.m2m_app_id,
+        m2m_app_secret=DEMO_CLIENTS.m2m_app_secret,
+        resource="https://default.logto.app/api",
+    )
+
+
 def test_a_missing_route_is_plain_text_without_a_code(api: Api) -> None:
     answer = api("GET", "/api/no-such-route")
     assert (answer.status_code, answer.text) == (404, "Not Found")
@@ -35,12 +44,7 @@ def test_a_wrong_method_is_405_with_allow(api: Api) -> None:
 
 
 def test_the_client_tells_a_missing_route_from_a_refusal(logto_emulator: EmulatorServer) -> None:
-    client = LogtoClient(
-        endpoint=logto_emulator.url,
-        m2m_app_id=DEMO_CLIENTS.m2m_app_id,
-        m2m_app_secret=DEMO_CLIENTS.m2m_app_secret,
-        resource="https://default.logto.app/api",
-    )
+    client = _client(logto_emulator)
     missing = client.session.get(
         f"{logto_emulator.url}/api/no-such-route",
         headers={"Authorization": f"Bearer {client.get_access_token()}"},
@@ -135,12 +139,7 @@ def test_guard_errors_carry_zod_issues_and_details(
 
 
 def test_a_token_for_an_unknown_user_is_a_refusal(logto_emulator: EmulatorServer) -> None:
-    client = LogtoClient(
-        endpoint=logto_emulator.url,
-        m2m_app_id=DEMO_CLIENTS.m2m_app_id,
-        m2m_app_secret=DEMO_CLIENTS.m2m_app_secret,
-        resource="https://default.logto.app/api",
-    )
+    client = _client(logto_emulator)
     with pytest.raises(LogtoAPIError) as refused:
         client.create_personal_access_token("nobody00", name="ci")
     assert refused.value.code == "entity.relation_foreign_key_not_found"
