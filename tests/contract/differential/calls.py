@@ -297,6 +297,15 @@ SEQUENCE: list[Step | Hook] = [
     Step("method: not allowed", "PUT", "/api/verification-codes", {}),
     Step("validation: username not a string", "PATCH", "/api/users/{a}", {"username": 123}),
     Step("sign-in experience", "GET", "/api/sign-in-exp"),
+    Step(
+        "user: clear username with null",
+        "PATCH",
+        "/api/users/{t3}",
+        {"username": None},
+        facts={"username": lambda data: data["username"]},
+    ),
+    Step("user: clear email with empty", "PATCH", "/api/users/{t3}", {"primaryEmail": ""}),
+    Step("user: invalid email", "PATCH", "/api/users/{t3}", {"primaryEmail": "not-an-email"}),
     # -- profile, password ------------------------------------------------------------------------
     Step("user: patch name", "PATCH", "/api/users/{a}", {"name": "Diff User"}),
     Step("profile: patch", "PATCH", "/api/users/{a}/profile", {"profile": {"nickname": "d"}}),
