@@ -5,11 +5,14 @@ from __future__ import annotations
 import contextvars
 import logging
 import time
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from django.contrib import auth
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import connections
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
@@ -46,6 +49,14 @@ ACCOUNT_CHECKED_KEY = "account_center_account_checked_at"
 OUTCOME_UNKNOWN = _(
     "We could not confirm that your change was saved. Check it before trying again."
 )
+
+
+class Answered(Exception):
+    """Carries the answer to a failed change from :meth:`AccountView.on_failure` to dispatch."""
+
+    def __init__(self, response: HttpResponse) -> None:
+        super().__init__("answered")
+        self.response = response
 
 # Independent Logto reads of one page run side by side, so a slow Logto costs one round trip.
 _pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="account-center")
@@ -125,6 +136,8 @@ class AccountView(LoginRequiredMixin, View):
         try:
             with budget.request_budget(app_settings.LOGTO_REQUEST_BUDGET_SECONDS):
                 response = super().dispatch(request, *args, **kwargs)
+        except Answered as answered:
+            response = answered.response
         except StepUpRequired:
             response = self.step_up_refused()
         except LogtoError as error:
@@ -163,6 +176,14 @@ class AccountView(LoginRequiredMixin, View):
             message=message,
             hl=not is_htmx(self.request),
         )
+
+    @staticmethod
+    def or_none(function: Callable[..., Any], *args: Any) -> Any:
+        """A secondary read: when Logto fails it, the page shows a blank, not an error."""
+        try:
+            return function(*args)
+        except LogtoError:
+            return None
 
     # --- the account itself: deleted or suspended at Logto ---------------------------------
 
@@ -233,36 +254,66 @@ class AccountView(LoginRequiredMixin, View):
         patch_vary_headers(response, ("HX-Request",))
         return response
 
-    def refused(
+    @contextmanager
+    def on_failure(
         self,
-        form: Any,
-        error: FlowError | LogtoError,
+        show: Callable[..., HttpResponse],
         *,
-        partial: str | None = None,
+        form: Any = None,
         field: str | None = None,
-    ) -> HttpResponse:
-        """The form again, input kept, with ``error`` in words next to its field.
+        **extra: Any,
+    ) -> Iterator[None]:
+        """Within this block a refused or failed change is answered by ``show`` (see
+        :meth:`failed`); the view itself never catches Logto's errors."""
+        try:
+            yield
+        except (FlowError, LogtoError) as error:
+            raise Answered(self.failed(error, show, form=form, field=field, **extra)) from None
 
-        Refusals (the app's :class:`FlowError`, Logto's error codes) are shown at the field they
-        concern, or at ``field`` when given; any other Logto failure means Logto is unavailable:
-        503, so htmx swaps in the message only where the page asks it to.
+    def failed(
+        self,
+        error: FlowError | LogtoError,
+        show: Callable[..., HttpResponse],
+        *,
+        form: Any = None,
+        field: str | None = None,
+        **extra: Any,
+    ) -> HttpResponse:
+        """The one mapping from a failed change to what the user sees, input kept.
+
+        - the signed-in user's own Logto account is gone: the session ends;
+        - a refusal (the app's :class:`FlowError`, or Logto's error code in the adapter's words):
+          ``show(**extra)`` with the message next to ``form``'s field (``field`` if given, else
+          the one the error concerns, else the whole form), or as ``error`` without a form;
+        - no clear answer after a change: audited as unknown, 503, "check it";
+        - Logto unreachable: 503, "unavailable". Never an outage for an answer Logto gave.
         """
-        partial = partial or self.form_partial
         if isinstance(error, LogtoNotFound) and self.own_account_gone():
             return self.end_session("deleted")
+        if form is not None:
+            extra.setdefault("form", form)
+        if isinstance(error, LogtoOutcomeUnknown):
+            audit.record(self.request, "logto_write", audit.UNKNOWN, path=self.request.path)
+            return show(status=503, unavailable=OUTCOME_UNKNOWN, **extra)
         if isinstance(error, FlowError):
-            concerns, message = error.field, error.message
+            concerns, said = error.field, getattr(error, "messages", None) or [error.message]
         elif isinstance(error, LogtoAPIError):
             concerns, message = get_adapter().message_for(error.code)
-        elif isinstance(error, LogtoOutcomeUnknown):
-            audit.record(self.request, "logto_write", audit.UNKNOWN, path=self.request.path)
-            form.add_error(None, str(OUTCOME_UNKNOWN))
-            return self.respond(partial, status=503, form=form)
+            said = [message]
         else:
-            return self.respond(partial, status=503, form=form, unavailable=UNAVAILABLE)
+            logger.warning("Logto unavailable on %s: %s", self.request.path, error)
+            return show(status=503, unavailable=UNAVAILABLE, **extra)
+        if form is None:
+            return show(error=said[0], **extra)
         concerns = field or concerns
-        form.add_error(concerns if concerns in form.fields else None, str(message))
-        return self.respond(partial, form=form)
+        for message in said:
+            form.add_error(concerns if concerns in form.fields else NON_FIELD_ERRORS, str(message))
+        return show(**extra)
+
+    def show_form(self, **extra: Any) -> HttpResponse:
+        """The section's form partial again (``form_partial``)."""
+        return self.respond(self.form_partial, **extra)
+
 
 
 def now() -> float:

@@ -17,7 +17,6 @@ from ..flows import profile as profile_flow
 from ..flows import sessions as sessions_flow
 from ..forms import CustomDataForm, ProfileForm
 from ..logto.client import get_client
-from ..logto.errors import LogtoError
 from .base import AccountView, concurrently, is_htmx
 
 
@@ -35,9 +34,9 @@ class OverviewView(AccountView):
         account, factors, configs, token_count, session_count = concurrently(
             (lambda: client.get_user(self.sub, include_sso_identities=True),),
             (client.list_mfa_verifications, self.sub),
-            (_or_none, client.get_logto_configs, self.sub),
-            (_count_tokens, self.sub) if "tokens" in sections else (_none,),
-            (_or_none, sessions_flow.count, self.sub) if "sessions" in sections else (_none,),
+            (self.or_none, client.get_logto_configs, self.sub),
+            (self.or_none, _count_tokens, self.sub) if "tokens" in sections else (_none,),
+            (self.or_none, sessions_flow.count, self.sub) if "sessions" in sections else (_none,),
         )
         two_step = mfa.Factors.of(factors)
         settings = mfa.Settings.from_configs(configs or {})
@@ -62,19 +61,8 @@ def _none() -> None:
     return None
 
 
-def _or_none(function: Any, *args: Any) -> Any:
-    """A secondary read: its failure leaves a blank on the overview, not an error page."""
-    try:
-        return function(*args)
-    except LogtoError:
-        return None
-
-
-def _count_tokens(sub: str) -> int | None:
-    try:
-        return len(get_client().list_personal_access_tokens(sub))
-    except LogtoError:
-        return None
+def _count_tokens(sub: str) -> int:
+    return len(get_client().list_personal_access_tokens(sub))
 
 
 class ProfileView(AccountView):
@@ -115,7 +103,7 @@ class ProfileEditView(AccountView):
         form = ProfileForm(request.POST)
         if not form.is_valid():
             return self.respond(self.form_partial, form=form)
-        try:
+        with self.on_failure(self.show_form, form=form):
             account = get_client().get_user(self.sub)
             initial = profile_flow.initial_from_user(account)
             cleared = form.cleared(initial)
@@ -130,8 +118,6 @@ class ProfileEditView(AccountView):
             changes = form.changes(initial)
             if changes:
                 account = profile_flow.update_profile(request, account, changes)
-        except LogtoError as error:
-            return self.refused(form, error)
         if not is_htmx(request):
             messages.success(request, _("Saved."), fail_silently=True)
             return HttpResponseRedirect(reverse("account_center:profile"))
@@ -157,10 +143,8 @@ class CustomDataEditView(AccountView):
         form = CustomDataForm(request.POST)
         if not form.is_valid():
             return self.respond(self.form_partial, form=form)
-        try:
+        with self.on_failure(self.show_form, form=form, field=NON_FIELD_ERRORS):
             data = profile_flow.update_custom_data(request, form.values())
-        except LogtoError as error:
-            return self.refused(form, error, field=NON_FIELD_ERRORS)
         if not is_htmx(request):
             messages.success(request, _("Saved."), fail_silently=True)
             return HttpResponseRedirect(reverse("account_center:profile"))

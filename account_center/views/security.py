@@ -12,16 +12,15 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .. import ratelimit
-from ..flows import audit, identifiers, sign_out_elsewhere
+from ..adapter import get_adapter
+from ..flows import identifiers, sign_out_elsewhere
 from ..flows import password as password_flow
-from ..flows.errors import FlowError
-from ..flows.messages import UNAVAILABLE, for_code
 from ..flows.stepup import remaining_seconds
 from ..formatting import international_phone
 from ..forms import CodeForm, EmailForm, PasswordForm, PhoneForm, UsernameForm
 from ..logto.client import get_client
-from ..logto.errors import LogtoAPIError, LogtoError, LogtoOutcomeUnknown, LogtoUnavailable
-from .base import OUTCOME_UNKNOWN, AccountView, is_htmx
+from ..logto.errors import LogtoAPIError
+from .base import AccountView, is_htmx
 from .stepup import KEPT_FIELDS
 
 SAVED = _("Saved.")
@@ -78,10 +77,7 @@ class SensitiveView(AccountView):
         # A form shown again after an error still needs the account: its heading ("Change" or
         # "Set a password") and its "Remove ..." buttons depend on what the user has.
         if partial == self.form_partial and "account" not in extra and status != 503:
-            try:
-                extra["account"] = get_client().get_user(self.sub)
-            except LogtoError:
-                pass
+            extra["account"] = self.or_none(get_client().get_user, self.sub)
         return super().respond(partial, status=status, **extra)
 
     def typed(self, name: str) -> str:
@@ -127,14 +123,10 @@ class UsernameView(SensitiveView):
         form = UsernameForm(request.POST)
         if not remove and not form.is_valid():
             return self.respond(self.form_partial, form=form)
-        try:
+        with self.on_failure(self.show_form, form=UsernameForm() if remove else form):
             account = identifiers.change_username(
                 request, None if remove else form.cleaned_data["username"]
             )
-        except FlowError as error:
-            return self.refused(form if not remove else UsernameForm(), error)
-        except LogtoError as error:
-            return self.refused(form, error)
         return self.done(account)
 
 
@@ -143,6 +135,7 @@ class IdentifierView(SensitiveView):
 
     kind = "email"
     display_partial = "account_center/partials/identifier.html"
+    verifying = ""  # the address whose code is being checked
     form_partial = "account_center/partials/identifier_form.html"
     code_partial = "account_center/partials/identifier_code.html"
 
@@ -201,10 +194,8 @@ class IdentifierView(SensitiveView):
         form = self.address_form(request.POST)
         if not form.is_valid():
             return self.respond(self.form_partial, form=form)
-        try:
+        with self.on_failure(self.show_form, form=form, field=self.kind):
             identifiers.send_code(request, self.kind, form.cleaned_data[self.kind])
-        except (FlowError, LogtoError) as error:
-            return self.refused(form, error, field=self.kind)
         if not is_htmx(request):
             messages.info(request, _("We sent a code. Enter it below."), fail_silently=True)
             return HttpResponseRedirect(reverse(f"account_center:{self.kind}"))
@@ -214,56 +205,40 @@ class IdentifierView(SensitiveView):
         target = identifiers.pending(request, self.kind)
         if not target:
             return self.respond(self.form_partial, form=self.address_form())
-        try:
+        with self.on_failure(self.show_code):
             identifiers.send_code(request, self.kind, target, check_current=False)
-        except FlowError as error:
-            return self.show_code(error=error.message)
-        except LogtoAPIError as error:
-            return self.show_code(error=for_code(error.code)[1])
-        except LogtoError:
-            return self.show_code(status=503, unavailable=UNAVAILABLE)
         return self.show_code(notice=_("We sent a new code."))
 
     def _verify(self, request: HttpRequest) -> HttpResponse:
         form = CodeForm(request.POST)
         if not form.is_valid():
             return self.show_code(form=form)
-        target = identifiers.pending(request, self.kind)
-        try:
+        # Every refusal is about the code, but one: the address was taken after all.
+        self.verifying = identifiers.pending(request, self.kind) or ""
+        with self.on_failure(self.show_code, form=form, field="code"):
             account = identifiers.confirm_change(request, self.kind, form.cleaned_data["code"])
-        except FlowError as error:
-            form.add_error("code", str(error.message))
-            return self.show_code(form=form)
-        except LogtoOutcomeUnknown:
-            # The new address may be saved or not: say so, never "Saved." nor "unavailable".
-            audit.record(request, f"{self.kind}_change", audit.UNKNOWN)
-            return self.show_code(status=503, form=form, unavailable=OUTCOME_UNKNOWN)
-        except LogtoUnavailable:
-            return self.show_code(status=503, form=form, unavailable=UNAVAILABLE)
-        except LogtoAPIError as error:
-            field, message = for_code(error.code)
-            if field == self.kind:
-                # Taken after all: back to the address, with Logto's reason next to it.
+        return self.done(
+            account, pending=None, signed_out_elsewhere=sign_out_elsewhere.happened(request)
+        )
+
+    def failed(self, error: Any, show: Any, **options: Any) -> HttpResponse:
+        if isinstance(error, LogtoAPIError) and options.get("field") == "code":
+            concerns, message = get_adapter().message_for(error.code)
+            if concerns == self.kind:
+                # The code was right but the address is taken after all: back to the address,
+                # with Logto's reason next to it.
+                target = self.verifying
                 shown = international_phone(target) if self.kind == "phone" else target
                 address = self.address_form({self.kind: shown})
                 address.is_valid()
                 address.add_error(self.kind, message)
                 return self.respond(self.form_partial, form=address)
-            form.add_error("code", message)
-            return self.show_code(form=form)
-        except LogtoError:
-            return self.show_code(status=503, form=form, unavailable=UNAVAILABLE)
-        return self.done(
-            account, pending=None, signed_out_elsewhere=sign_out_elsewhere.happened(request)
-        )
+        return super().failed(error, show, **options)
 
     def _remove(self, request: HttpRequest) -> HttpResponse:
-        form = self.address_form()
-        try:
+        # Refusals of a removal concern the whole form, not the (empty) address field.
+        with self.on_failure(self.show_form, form=self.address_form(), field=NON_FIELD_ERRORS):
             account = identifiers.remove(request, self.kind)
-        except (FlowError, LogtoError) as error:
-            # Refusals of a removal concern the whole form, not the (empty) address field.
-            return self.refused(form, error, field=NON_FIELD_ERRORS)
         return self.done(account, pending=None)
 
 
@@ -288,12 +263,7 @@ class PasswordView(SensitiveView):
         form = PasswordForm(request.POST)
         if not form.is_valid():
             return self.respond(self.form_partial, form=form)
-        try:
+        # The policy's reasons go next to the password; Logto's refusals above the form.
+        with self.on_failure(self.show_form, form=form):
             account, signed_out = password_flow.set_password(request, form.cleaned_data["password"])
-        except password_flow.PasswordRejected as error:
-            for message in error.messages:
-                form.add_error("password", message)
-            return self.respond(self.form_partial, form=form)
-        except LogtoError as error:
-            return self.refused(form, error, field=NON_FIELD_ERRORS)
         return self.done(account, signed_out_elsewhere=signed_out)
