@@ -52,6 +52,10 @@ class SensitiveView(AccountView):
 
     section = "security"
     display_partial = ""
+    edit_form_on_get = True
+
+    def show_read_only(self) -> HttpResponse:
+        return self.show_display()
 
     def post(self, request: HttpRequest) -> HttpResponse:
         # The input is validated first: a request refused anyway must not open "Confirm it's
@@ -111,6 +115,7 @@ class SensitiveView(AccountView):
 
 class UsernameView(SensitiveView):
     page_title = _("Username")
+    feature_names = ("username",)
     display_partial = "account_center/partials/username.html"
     form_partial = "account_center/partials/username_form.html"
     target_id = "ac-username"
@@ -149,6 +154,9 @@ class IdentifierView(SensitiveView):
     @property
     def target_id(self) -> str:  # type: ignore[override]
         return f"ac-{self.kind}"
+
+    def features_for(self, request: HttpRequest) -> tuple[str, ...]:
+        return (self.kind,)
 
     @property
     def page_title(self) -> Any:
@@ -277,6 +285,7 @@ class PhoneView(IdentifierView):
 
 class PasswordView(SensitiveView):
     page_title = _("Password")
+    feature_names = ("password",)
     display_partial = "account_center/partials/password.html"
     form_partial = "account_center/partials/password_form.html"
     target_id = "ac-password"
