@@ -165,18 +165,9 @@ def stats(emulator: str) -> dict:
 
 def one_logto_call_p50(emulator: str, args: argparse.Namespace) -> float:
     """The latency of one Management API read served by the emulator, measured the same way."""
-    from logto_emulator.seed import DEMO_CLIENTS, DEMO_USER
+    from logto_emulator.seed import DEMO_USER, demo_management_token
 
-    token = requests.post(
-        f"{emulator}/oidc/token",
-        auth=(DEMO_CLIENTS.m2m_app_id, DEMO_CLIENTS.m2m_app_secret),
-        data={
-            "grant_type": "client_credentials",
-            "resource": "https://default.logto.app/api",
-            "scope": "all",
-        },
-        timeout=10,
-    ).json()["access_token"]
+    token = demo_management_token(emulator)
     headers = {"Authorization": f"Bearer {token}"}
     users = requests.get(
         f"{emulator}/api/users", params={"search": DEMO_USER.username}, headers=headers, timeout=10

@@ -32,6 +32,7 @@ ROUTES: list[tuple[str | None, re.Pattern[str], Handler]] = [
     ("GET", re.compile(r"/_emulator/outbox"), pages.outbox_json),
     ("GET", re.compile(r"/_emulator/stats"), pages.stats_json),
     ("POST", re.compile(r"/_emulator/reset"), pages.reset_json),
+    ("POST", re.compile(r"/_emulator/connectors"), pages.connectors_json),
     ("GET", re.compile(r"/?"), pages.index_page),
 ]
 

@@ -47,6 +47,18 @@ ERROR_MESSAGES: dict[str, str] = {
     "oidc.session_not_found": "Session not found.",
     "oidc.invalid_session_account_id": "Session accountId mismatch.",
     "request.general": "Request error occurred.",
+    "connector.not_found": "Cannot find any available connector for type: {type}.",
+    "connector.unexpected_type": "The connector's type is unexpected.",
+    "connector.invalid_response": "The connector's response is invalid.",
+    "entity.not_exists": "The {name} does not exist.",
+    "entity.relation_foreign_key_not_found": (
+        "Cannot find one or more foreign keys. Please check the input and ensure that all "
+        "referenced entities exist."
+    ),
+    "user.enterprise_sso_identity_not_exists": (
+        "The user does not have an enterprise identity linked to the specified SSO connector ID: {ssoConnectorId}."
+    ),
+    "oidc.invalid_grant": "Grant request is invalid.",
 }
 
 
@@ -58,6 +70,8 @@ class HttpError(Exception):
         self.status = status
         self.code = code
         self.data = data
+        # Top-level fields beyond code/message/data (koaGuard's ``details``).
+        self.extra: dict[str, Any] = {}
         template = ERROR_MESSAGES.get(code, code)
         try:
             self.message = template.format(**interpolation)
@@ -70,22 +84,109 @@ class HttpError(Exception):
         body: dict[str, Any] = {"message": self.message, "code": self.code}
         if self.data is not None:
             body["data"] = self.data
+        body.update(self.extra)
         return body
 
 
-def not_found(entity: str, entity_id: str) -> HttpError:
-    return HttpError(
-        404,
-        "entity.not_exists_with_id",
-        {"name": entity, "id": entity_id},
-        name=entity,
-        id=entity_id,
+def not_found(entity: str = "", entity_id: str = "") -> HttpError:
+    """Logto's answer for an id it has no row for (``findUserById`` and the like): a bare
+    ``entity.not_found``; ``entity.not_exists_with_id`` is only for a few other tables."""
+    return HttpError(404, "entity.not_found")
+
+
+ABSENT = object()
+
+
+def zod_type(value: Any) -> str:
+    """zod's name for a value's type, as its issues report ``received``."""
+    if value is ABSENT:
+        return "undefined"
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"
+
+
+def type_issue(path: str, expected: str, value: Any = ABSENT) -> dict[str, Any]:
+    """zod's ``invalid_type`` issue for ``path`` (dotted) holding ``value`` (absent by default)."""
+    received = zod_type(value)
+    message = "Required" if received == "undefined" else f"Expected {expected}, received {received}"
+    return {
+        "code": "invalid_type",
+        "expected": expected,
+        "received": received,
+        "path": [int(p) if p.isdigit() else p for p in path.split(".")],
+        "message": message,
+    }
+
+
+def regex_issue(path: str) -> dict[str, Any]:
+    return {"validation": "regex", "code": "invalid_string", "message": "Invalid", "path": [path]}
+
+
+def clearable_issue(path: str, value: Any, first: dict[str, Any]) -> dict[str, Any]:
+    """zod's issue for a value that is neither a valid string (``first`` says why) nor ``""``:
+    Logto's update guards accept ``""`` to clear username, email and phone."""
+    literal = {
+        "received": value,
+        "code": "invalid_literal",
+        "expected": "",
+        "path": [path],
+        "message": 'Invalid literal value, expected ""',
+    }
+    return {
+        "code": "invalid_union",
+        "unionErrors": [
+            {"issues": [first], "name": "ZodError"},
+            {"issues": [literal], "name": "ZodError"},
+        ],
+        "path": [path],
+        "message": "Invalid input",
+    }
+
+
+def guard_error(*issues: dict[str, Any], where: str = "body") -> HttpError:
+    """koaGuard's 400 for input that fails its zod schema: the issues in ``data``, and a
+    ``details`` line per issue."""
+    error = HttpError(
+        400, "guard.invalid_input", {"issues": list(issues), "name": "ZodError"}, type=where
     )
+    error.extra["details"] = "\n".join(_detail(issue) for issue in issues)
+    return error
+
+
+def _detail(issue: dict[str, Any]) -> str:
+    path = ".".join(str(p) for p in issue["path"])
+    if issue["code"] == "invalid_type":
+        said = f"Expected {issue['expected']} but received {issue['received']}."
+    else:
+        said = issue["message"]
+    return f'Error in key path "{path}": ({issue["code"]}) {said}'
+
+
+def check_type(body: dict[str, Any], key: str, expected: str, *, optional: bool = False) -> Any:
+    """``body[key]`` when it has zod type ``expected``; a guard error otherwise."""
+    value = body.get(key, ABSENT)
+    if value is ABSENT and optional:
+        return None
+    if zod_type(value) != expected:
+        raise guard_error(type_issue(key, expected, value))
+    return value
 
 
 def invalid_input(details: str) -> HttpError:
-    # koaGuard's answer to a body that fails its schema.
-    return HttpError(400, "guard.invalid_input", {"details": details}, type="body")
+    """koaGuard's answer to a body that fails a refinement the emulator does not model as a
+    typed issue: ``"path: message"``, reported as zod's ``custom`` issue."""
+    path, _, message = details.partition(": ")
+    issue = {"code": "custom", "message": message or details, "path": path.split(".")}
+    return guard_error(issue)
 
 
 @dataclass

@@ -14,17 +14,23 @@ from collections.abc import Callable
 from typing import Any
 
 import jwt
-import pyotp
 
-from logto_emulator import password_policy
+from logto_emulator import password_policy, totp
+from logto_emulator.connectors import CONNECTOR_IDS, connector_json, kind_of
 from logto_emulator.http import (
+    ABSENT,
     HttpError,
     Request,
     Response,
+    check_type,
+    clearable_issue,
     empty,
+    guard_error,
     invalid_input,
     json_response,
     not_found,
+    regex_issue,
+    type_issue,
     with_query,
 )
 from logto_emulator.state import (
@@ -58,55 +64,7 @@ PROFILE_KEYS = {
 ADDRESS_KEYS = {"formatted", "streetAddress", "locality", "region", "postalCode", "country"}
 TENANT_ID = "default"
 
-# The one social connector, modelled on Logto's mock social connector (connector-mock-social).
-MOCK_SOCIAL_CONNECTOR_ID = "mocksocialconn"
-_MOCK_SOCIAL_LOGO = (
-    "data:image/svg+xml;base64,"
-    + base64.b64encode(
-        b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><circle cx="12" cy="12" r="11" fill="#5d34f2"/>'
-        b'<text x="12" y="16.5" font-size="12" text-anchor="middle" fill="#fff" font-family="sans-serif">M</text></svg>'
-    ).decode()
-)
-
-
-def _mock_social_connector() -> dict[str, Any]:
-    metadata = {
-        "id": "mock-social-connector",
-        "target": "mock-social",
-        "platform": "Universal",
-        "name": {
-            "en": "Mock Social",
-            "zh-CN": "Mock 社交登录",
-            "ko": "Mock Social",
-            "tr-TR": "Mock Social",
-        },
-        "logo": _MOCK_SOCIAL_LOGO,
-        "logoDark": None,
-        "description": {"en": "Social mock connector description"},
-        "readme": "",
-        "isTokenStorageSupported": True,
-    }
-    return {
-        "id": MOCK_SOCIAL_CONNECTOR_ID,
-        "syncProfile": False,
-        "enableTokenStorage": False,
-        "config": {},
-        "metadata": {},  # per-instance overrides of the connector's own metadata: none here
-        "connectorId": metadata["id"],
-        "target": metadata["target"],
-        "name": metadata["name"],
-        "description": metadata["description"],
-        "logo": metadata["logo"],
-        "logoDark": None,
-        "readme": "",
-        "platform": "Universal",
-        "isStandard": False,
-        "isTokenStorageSupported": True,
-        "type": "Social",
-        "isDemo": False,
-        "formItems": [],
-        "customData": {},
-    }
+MOCK_SOCIAL_CONNECTOR_ID = CONNECTOR_IDS["social"]
 
 
 # -- routing ----------------------------------------------------------------------------------
@@ -126,20 +84,24 @@ def dispatch(state: EmulatorState, request: Request) -> Response:
     _authenticate(state, request)
     with state.lock:
         state.management_api_calls += 1
-    matched_path = False
+    allowed: list[str] = []
     for method, pattern, handler in _ROUTES:
         match = pattern.fullmatch(request.path)
         if match is None:
             continue
-        matched_path = True
+        allowed.append(method)
         if method == request.method:
             with state.lock:
                 return handler(state, request, *match.groups())
-    if matched_path:
-        return json_response(
-            {"message": "Method Not Allowed", "code": "request.general"}, status=405
+    # koa-router's own answers, plain text without a Logto code: the client tells a Logto
+    # version without a route (e.g. sessions) by them.
+    if allowed:
+        return Response(
+            405,
+            b"Method Not Allowed",
+            [("Content-Type", "text/plain; charset=utf-8"), ("Allow", ", ".join(allowed))],
         )
-    return json_response({"message": "Not Found", "code": "request.general"}, status=404)
+    return Response(404, b"Not Found", [("Content-Type", "text/plain; charset=utf-8")])
 
 
 def _authenticate(state: EmulatorState, request: Request) -> None:
@@ -221,16 +183,25 @@ def _validate_user_fields(body: dict[str, Any], *, allow_clear: bool) -> dict[st
     clean: dict[str, Any] = {}
     patterns = {"username": USERNAME_RE, "primaryEmail": EMAIL_RE, "primaryPhone": PHONE_RE}
     for key, value in body.items():
+        if key in patterns and allow_clear and value not in ("", None):
+            # The update guard: a valid string, or "" or null (clear), and nothing else.
+            if not isinstance(value, str):
+                raise guard_error(clearable_issue(key, value, type_issue(key, "string", value)))
+            if not patterns[key].match(value):
+                # zod reports a union member that got the type right by its own issue alone.
+                raise guard_error(regex_issue(key))
         if key in patterns or key in ("name", "avatar"):
             if value in ("", None):
                 if not allow_clear and key != "avatar":
-                    raise invalid_input(f"{key}: Invalid")
+                    raise guard_error(
+                        regex_issue(key) if value == "" else type_issue(key, "string", value)
+                    )
                 clean[key] = None
                 continue
             if not isinstance(value, str):
-                raise invalid_input(f"{key}: Expected string, received {type(value).__name__}")
+                raise guard_error(type_issue(key, "string", value))
             if key in patterns and not patterns[key].match(value):
-                raise invalid_input(f"{key}: Invalid")
+                raise guard_error(regex_issue(key))
             if key == "avatar" and not value.startswith(("http://", "https://")):
                 raise invalid_input("avatar: Invalid url")
             clean[key] = value
@@ -461,20 +432,21 @@ def update_logto_configs(state: EmulatorState, request: Request, user_id: str) -
     # Logto 1.42's behaviour: every part optional, mfa.enabled settable and answered. Logto 1.37
     # required mfa.skipped, mfa.skipMfaOnSignIn and passkeySignIn.skipped in every PATCH; the
     # app's client sends the full merged configs, which both accept.
-    user = _user(state, user_id)
     body = request.json_object()
     allowed = {
         "mfa": {"enabled", "skipped", "skipMfaOnSignIn", "additionalBindingSuggestionSkipped"},
         "passkeySignIn": {"skipped"},
     }
     for section, keys in allowed.items():
+        part = check_type(body, section, "object", optional=True)  # optional, never null
+        for key in keys & set(part or ()):
+            if not isinstance(part[key], bool):
+                raise guard_error(type_issue(f"{section}.{key}", "boolean", part[key]))
+    user = _user(state, user_id)
+    for section, keys in allowed.items():
         part = body.get(section)
         if part is None:
             continue
-        if not isinstance(part, dict) or any(
-            not isinstance(v, bool) for k, v in part.items() if k in keys
-        ):
-            raise invalid_input(f"{section}: Expected object of booleans")
         current = user["logtoConfig"].setdefault(section, {})
         current.update({k: v for k, v in part.items() if k in keys})
     _touch(user)
@@ -483,10 +455,8 @@ def update_logto_configs(state: EmulatorState, request: Request, user_id: str) -
 
 @route("PATCH", r"/api/users/([^/]+)/is-suspended")
 def set_suspended(state: EmulatorState, request: Request, user_id: str) -> Response:
+    value = check_type(request.json_object(), "isSuspended", "boolean")
     user = _user(state, user_id)
-    value = request.json_object().get("isSuspended")
-    if not isinstance(value, bool):
-        raise invalid_input("isSuspended: Expected boolean")
     user["isSuspended"] = value
     if value:
         state.end_sessions_of(user_id)  # a suspended user is signed out
@@ -566,6 +536,9 @@ def _code_target(body: dict[str, Any]) -> tuple[str, str]:
 @route("POST", r"/api/verification-codes")
 def send_code(state: EmulatorState, request: Request) -> Response:
     kind, value = _code_target(request.json_object())
+    if ("email" if kind == "email" else "sms") not in state.connectors:
+        # A tenant without an email (or SMS) connector cannot send: Logto's 501.
+        raise HttpError(501, "connector.not_found", type="email" if kind == "email" else "sms")
     state.issue_code(kind, value)
     return empty()
 
@@ -595,25 +568,35 @@ def verify_code(state: EmulatorState, request: Request) -> Response:
 
 
 # -- connectors and social identities ---------------------------------------------------------
+def _connector_kind(state: EmulatorState, connector_id: str) -> str:
+    kind = kind_of(connector_id)
+    if kind is None or kind not in state.connectors:
+        raise not_found()
+    return kind
+
+
 @route("GET", r"/api/connectors")
 def list_connectors(state: EmulatorState, request: Request) -> Response:
-    return json_response([_mock_social_connector()])
+    return json_response([connector_json(kind) for kind in sorted(state.connectors)])
 
 
 @route("GET", r"/api/connectors/([^/]+)")
 def get_connector(state: EmulatorState, request: Request, connector_id: str) -> Response:
-    if connector_id != MOCK_SOCIAL_CONNECTOR_ID:
-        raise not_found("connector", connector_id)
-    return json_response(_mock_social_connector())
+    return json_response(connector_json(_connector_kind(state, connector_id)))
 
 
 @route("POST", r"/api/connectors/([^/]+)/authorization-uri")
 def authorization_uri(state: EmulatorState, request: Request, connector_id: str) -> Response:
-    if connector_id != MOCK_SOCIAL_CONNECTOR_ID:
-        raise not_found("connector", connector_id)
     body = request.json_object()
-    if not isinstance(body.get("state"), str) or not isinstance(body.get("redirectUri"), str):
-        raise invalid_input("state, redirectUri: Required")
+    issues = [
+        type_issue(key, "string", body[key] if key in body else ABSENT)
+        for key in ("state", "redirectUri")
+        if not isinstance(body.get(key), str)
+    ]
+    if issues:
+        raise guard_error(*issues)
+    if _connector_kind(state, connector_id) != "social":
+        raise HttpError(400, "connector.unexpected_type")
     return json_response(
         {
             "redirectTo": with_query(
@@ -632,14 +615,18 @@ def authorization_uri(state: EmulatorState, request: Request, connector_id: str)
 def link_identity(state: EmulatorState, request: Request, user_id: str) -> Response:
     user = _user(state, user_id)
     body = request.json_object()
-    connector_id, data = body.get("connectorId"), body.get("connectorData")
-    if not isinstance(connector_id, str) or not isinstance(data, dict):
-        raise invalid_input("connectorId, connectorData: Required")
-    if connector_id != MOCK_SOCIAL_CONNECTOR_ID:
-        raise not_found("connector", connector_id)
+    connector_id = check_type(body, "connectorId", "string")
+    data = check_type(body, "connectorData", "object")
+    if _connector_kind(state, connector_id) != "social":
+        raise HttpError(422, "session.invalid_connector_id", connectorId=connector_id)
     if not isinstance(data.get("code"), str):
-        # The mock connector's data guard needs a `code`; its connector error surfaces as 400.
-        raise HttpError(400, "connector.invalid_response")
+        # The mock connector's data guard needs a `code`; its connector error surfaces as 400,
+        # with the guard's words in data.message.
+        raise HttpError(
+            400,
+            "connector.invalid_response",
+            {"message": "code: Required"},
+        )
     issued = state.social_codes.pop(data["code"], {})
     social_id = (
         data.get("userId") or issued.get("userId") or f"mock-social-sub-{secrets.token_hex(8)}"
@@ -694,26 +681,37 @@ def list_mfa(state: EmulatorState, request: Request, user_id: str) -> Response:
     return json_response(result)
 
 
+# Logto's rule (libraries/verification-helpers/totp-validation.ts): 16 to 32 characters of
+# RFC 4648 base32, padding included, in whole 8-character blocks.
+_BASE32 = re.compile(
+    r"(?:[2-7A-Z]{8})*(?:[2-7A-Z]{2}={6}|[2-7A-Z]{4}={4}|[2-7A-Z]{5}={3}|[2-7A-Z]{7}=)?"
+)
+
+
 def _valid_totp_secret(secret: str) -> bool:
-    # Logto accepts base32 secrets of 16 to 32 characters.
-    return bool(re.fullmatch(r"[A-Z2-7]{16,32}", secret))
+    return 16 <= len(secret) <= 32 and bool(_BASE32.fullmatch(secret))
 
 
 @route("POST", r"/api/users/([^/]+)/mfa-verifications")
 def create_mfa(state: EmulatorState, request: Request, user_id: str) -> Response:
-    user = _user(state, user_id)
     body = request.json_object()
     kind = body.get("type")
     if kind == "Totp":
+        secret = check_type(body, "secret", "string", optional=True)
+    elif kind == "BackupCode":
+        codes = check_type(body, "codes", "array", optional=True)
+        for index, code in enumerate(codes or ()):
+            if not isinstance(code, str):
+                raise guard_error(type_issue(f"codes.{index}", "string", code))
+    user = _user(state, user_id)
+    if kind == "Totp":
         if any(f["type"] == "Totp" for f in user["_mfa"]):
             raise HttpError(422, "user.totp_already_in_use")
-        secret = body.get("secret")
-        if secret is not None and (not isinstance(secret, str) or not _valid_totp_secret(secret)):
+        # Only a non-empty secret is checked: Logto stores an empty one as given.
+        if secret and not _valid_totp_secret(secret):
             raise HttpError(422, "user.totp_secret_invalid")
-        secret = secret or pyotp.random_base32()
-        user["_mfa"].append(
-            {"id": generate_id(21), "type": "Totp", "secret": secret, "createdAt": _iso_now()}
-        )
+        if secret is None:
+            secret = base64.b32encode(secrets.token_bytes(20)).decode()  # 160 bits, as Logto
         label = (
             user["username"]
             or user["primaryEmail"]
@@ -721,11 +719,14 @@ def create_mfa(state: EmulatorState, request: Request, user_id: str) -> Response
             or user["name"]
             or "Unnamed User"
         )
-        key_uri = pyotp.TOTP(secret).provisioning_uri(
-            name=label, issuer_name=request.base_url.split("//")[-1].split("/")[0].split(":")[0]
+        key_uri = totp.key_uri(
+            secret, label, request.base_url.split("//")[-1].split("/")[0].split(":")[0]
         )
         # Logto answers a PNG data URL; the emulator has no image library, so it carries the URI.
         qr = "data:text/plain;base64," + base64.b64encode(key_uri.encode()).decode()
+        user["_mfa"].append(
+            {"id": generate_id(21), "type": "Totp", "secret": secret, "createdAt": _iso_now()}
+        )
         _touch(user)
         return json_response({"type": "Totp", "secret": secret, "secretQrCode": qr})
     if kind == "BackupCode":
@@ -736,11 +737,9 @@ def create_mfa(state: EmulatorState, request: Request, user_id: str) -> Response
             raise HttpError(422, "user.backup_code_already_in_use")
         if not any(f["type"] != "BackupCode" for f in user["_mfa"]):
             raise HttpError(422, "session.mfa.backup_code_can_not_be_alone")
-        codes = body.get("codes")
+        # Logto's rule: exactly 10 codes of 10 hex digits, in either case.
         if codes is not None and (
-            not isinstance(codes, list)
-            or not codes
-            or any(not isinstance(c, str) or not re.fullmatch(r"[0-9a-f]{10}", c) for c in codes)
+            len(codes) != 10 or any(not re.fullmatch(r"[0-9a-fA-F]{10}", c) for c in codes)
         ):
             raise HttpError(422, "user.wrong_backup_code_format")
         codes = codes or [secrets.token_hex(5) for _ in range(10)]
@@ -783,8 +782,10 @@ def list_pats(state: EmulatorState, request: Request, user_id: str) -> Response:
 
 @route("POST", r"/api/users/([^/]+)/personal-access-tokens")
 def create_pat(state: EmulatorState, request: Request, user_id: str) -> Response:
-    _user(state, user_id)
     body = request.json_object()
+    if user_id not in state.users:
+        # Logto inserts without looking the user up: its database refuses the foreign key.
+        raise HttpError(404, "entity.relation_foreign_key_not_found")
     name, expires_at = body.get("name"), body.get("expiresAt")
     if not isinstance(name, str) or not name or len(name) > 256:
         raise invalid_input("name: Invalid")
@@ -812,13 +813,13 @@ def create_pat(state: EmulatorState, request: Request, user_id: str) -> Response
 
 
 def _rename_pat(state: EmulatorState, user_id: str, current: str, name: Any) -> Response:
-    _user(state, user_id)
     if not isinstance(name, str) or not name:
-        raise invalid_input("name: Required")
+        raise guard_error(type_issue("name", "string", name if name is not None else ABSENT))
     tokens = _tokens_of(state, user_id)
     token = next((t for t in tokens if t["name"] == current), None)
     if token is None:
-        raise HttpError(404, "entity.not_found")
+        # The update query finds no row (no user lookup first): Logto's generic "not exists".
+        raise HttpError(404, "entity.not_exists", name="personal_access_token")
     if name != current and any(t["name"] == name for t in tokens):
         raise HttpError(422, "user.personal_access_token_name_exists")
     token["name"] = name
@@ -840,7 +841,6 @@ def rename_pat_legacy(state: EmulatorState, request: Request, user_id: str, name
 
 
 def _delete_pat(state: EmulatorState, user_id: str, name: Any) -> Response:
-    _user(state, user_id)
     token = next((t for t in _tokens_of(state, user_id) if t["name"] == name), None)
     if token is None:
         raise HttpError(404, "entity.not_found")
@@ -850,7 +850,7 @@ def _delete_pat(state: EmulatorState, user_id: str, name: Any) -> Response:
 
 @route("POST", r"/api/users/([^/]+)/personal-access-tokens/delete")
 def delete_pat(state: EmulatorState, request: Request, user_id: str) -> Response:
-    return _delete_pat(state, user_id, request.json_object().get("name"))
+    return _delete_pat(state, user_id, check_type(request.json_object(), "name", "string"))
 
 
 @route("DELETE", r"/api/users/([^/]+)/personal-access-tokens/([^/]+)")
@@ -883,7 +883,7 @@ def session_json(session: dict[str, Any]) -> dict[str, Any]:
 
 @route("GET", r"/api/users/([^/]+)/sessions")
 def list_sessions(state: EmulatorState, request: Request, user_id: str) -> Response:
-    _user(state, user_id)
+    # No user lookup, as in Logto: an unknown or deleted user simply has no sessions.
     return json_response({"sessions": [session_json(s) for s in state.active_sessions(user_id)]})
 
 
@@ -921,3 +921,92 @@ def revoke_session(state: EmulatorState, request: Request, user_id: str, uid: st
             del state.tokens[token]
     del state.sessions[uid]
     return empty()
+
+
+# -- identities, read one by one ----------------------------------------------------------------
+@route("GET", r"/api/users/([^/]+)/all-identities")
+def all_identities(state: EmulatorState, request: Request, user_id: str) -> Response:
+    user = _user(state, user_id)
+    return json_response(
+        {
+            "socialIdentities": [
+                {"target": target, "identity": identity}
+                for target, identity in user["identities"].items()
+            ],
+            "ssoIdentities": [
+                {"ssoConnectorId": sso["ssoConnectorId"], "ssoIdentity": sso}
+                for sso in user["_sso"]
+            ],
+        }
+    )
+
+
+@route("GET", r"/api/users/([^/]+)/identities/([^/]+)")
+def get_identity(state: EmulatorState, request: Request, user_id: str, target: str) -> Response:
+    identity = _user(state, user_id)["identities"].get(target)
+    if identity is None:
+        raise HttpError(404, "user.identity_not_exist")
+    return json_response({"identity": identity})
+
+
+@route("GET", r"/api/users/([^/]+)/sso-identities/([^/]+)")
+def get_sso_identity(
+    state: EmulatorState, request: Request, user_id: str, connector_id: str
+) -> Response:
+    found = [s for s in _user(state, user_id)["_sso"] if s["ssoConnectorId"] == connector_id]
+    if not found:
+        raise HttpError(404, "user.enterprise_sso_identity_not_exists", ssoConnectorId=connector_id)
+    return json_response({"ssoIdentity": found[0]})
+
+
+# -- grants: one per application a session signed in to ------------------------------------------
+def _grants_of(
+    state: EmulatorState, user_id: str
+) -> list[tuple[dict[str, Any], str, dict[str, Any]]]:
+    return [
+        (session, client_id, authorization)
+        for session in state.active_sessions(user_id)
+        for client_id, authorization in session["authorizations"].items()
+    ]
+
+
+@route("GET", r"/api/users/([^/]+)/grants")
+def list_grants(state: EmulatorState, request: Request, user_id: str) -> Response:
+    grants = []
+    for session, client_id, authorization in _grants_of(state, user_id):
+        app = state.applications.get(client_id)
+        grants.append(
+            {
+                "id": authorization["grantId"],
+                "expiresAt": session["exp"] * 1000,
+                "application": {"id": client_id, "name": app.name if app else client_id},
+                "payload": {
+                    "accountId": user_id,
+                    "clientId": client_id,
+                    "exp": session["exp"],
+                    "iat": session["iat"],
+                    "jti": authorization["grantId"],
+                    "kind": "Grant",
+                    "openid": {"scope": "openid"},
+                },
+            }
+        )
+    return json_response({"grants": grants})
+
+
+@route("DELETE", r"/api/users/([^/]+)/grants/([^/]+)")
+def revoke_grant(state: EmulatorState, request: Request, user_id: str, grant_id: str) -> Response:
+    for session, client_id, authorization in _grants_of(state, user_id):
+        if authorization["grantId"] == grant_id:
+            del session["authorizations"][client_id]
+            for token in [
+                t
+                for t, i in state.tokens.items()
+                if i.get("sub") == user_id and i.get("client_id") == client_id
+            ]:
+                del state.tokens[token]
+            return empty()
+    raise HttpError(404, "oidc.invalid_grant")
+
+
+from logto_emulator import sign_in_experience  # noqa: E402,F401  (registers its route)

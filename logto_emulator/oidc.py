@@ -10,8 +10,8 @@ import time
 from typing import Any
 
 import jwt
-import pyotp
 
+from logto_emulator import totp
 from logto_emulator.http import (
     Request,
     Response,
@@ -357,18 +357,17 @@ def _identifier_of(user: dict[str, Any], typed: str) -> dict[str, str]:
 def _verify_second_factor(state: EmulatorState, user: dict[str, Any], code: str) -> bool:
     code = code.strip().replace(" ", "")
     for factor in user["_mfa"]:
-        if factor["type"] == "Totp" and pyotp.TOTP(factor["secret"]).verify(code, valid_window=1):
-            factor["lastUsedAt"] = _iso_now()
+        # Logto records no lastUsedAt on TOTP or backup-code factors.
+        if factor["type"] == "Totp" and factor["secret"] and totp.verify(factor["secret"], code):
             return True
     for factor in user["_mfa"]:
         # A backup code works once, as in Logto's sign-in.
         if factor["type"] == "BackupCode":
             for backup in factor["codes"]:
                 if backup["usedAt"] is None and secrets.compare_digest(
-                    backup["code"], code.lower()
+                    backup["code"].lower(), code.lower()
                 ):
                     backup["usedAt"] = now_ms()
-                    factor["lastUsedAt"] = _iso_now()
                     return True
     return False
 
@@ -391,7 +390,7 @@ def _complete(
     with state.lock:
         if session is None or session["accountId"] != user_id:
             session = {
-                "uid": generate_id(21),
+                "uid": generate_id(43),  # oidc-provider's session uids are 43 characters
                 "jti": generate_id(21),
                 "accountId": user_id,
                 "loginTs": int(now),
@@ -407,6 +406,11 @@ def _complete(
             session["lastSubmission"] = {
                 "interactionEvent": "SignIn",
                 "userId": user_id,
+                # What the sessions page shows: where the sign-in came from.
+                "signInContext": {
+                    "ip": request.environ.get("REMOTE_ADDR", ""),
+                    "userAgent": request.headers.get("user-agent", ""),
+                },
                 "verificationRecords": [
                     {
                         "id": generate_id(21),
@@ -419,9 +423,10 @@ def _complete(
             user = state.users.get(user_id)
             if user is not None:
                 user["lastSignInAt"] = now_ms()
+                user["applicationId"] = grant["client_id"]  # the app signed in to, as Logto
         authorization = session["authorizations"].setdefault(
             grant["client_id"],
-            {"sid": generate_id(21), "grantId": generate_id(21), "persistsLogout": False},
+            {"sid": generate_id(21), "grantId": generate_id(21)},
         )
         code = secrets.token_urlsafe(32)
         state.authorization_codes[code] = {

@@ -75,6 +75,15 @@ def reset_json(state: EmulatorState, request: Request) -> Response:
     return Response(204)
 
 
+def connectors_json(state: EmulatorState, request: Request) -> Response:
+    """``POST {"on": false, "kinds": ["email"]}``: switch mock connectors off (or on), e.g. to
+    try the app's "sending codes is not set up" path; no kinds means all three."""
+    body = request.json_object()
+    kinds = [k for k in body.get("kinds") or () if k in ("email", "sms", "social")]
+    state.set_connectors(bool(body.get("on")), *kinds)
+    return json_response({"connectors": sorted(state.connectors)})
+
+
 def mock_social_authorize(state: EmulatorState, request: Request) -> Response:
     """Stands in for a social provider's consent page: a person types the social identity to link
     and is sent back to the app with ``code`` and ``state``, like the mock social connector."""

@@ -122,8 +122,21 @@ class EmulatorState:
         self.authorization_codes: dict[str, dict[str, Any]] = {}
         self.tokens: dict[str, dict[str, Any]] = {}  # access token -> grant info
         self.social_codes: dict[str, dict[str, Any]] = {}  # mock-social code -> identity
+        # The tenant's connectors by kind ("email", "sms", "social"): all three mock ones.
+        self.connectors: set[str] = {"email", "sms", "social"}
         self.management_api_calls = 0
         self.m2m_tokens_issued = 0
+
+    def set_connectors(self, on: bool, *kinds: str) -> None:
+        """Switch the mock connectors of ``kinds`` (default: all) on or off."""
+        with self.lock:
+            chosen = set(kinds or ("email", "sms", "social"))
+            self.connectors = self.connectors | chosen if on else self.connectors - chosen
+
+    def connector_id(self, kind: str) -> str:
+        from logto_emulator.connectors import CONNECTOR_IDS
+
+        return CONNECTOR_IDS[kind]
 
     def reset(self) -> None:
         """Forget users, codes, sessions and tokens; keep applications and the signing key."""

@@ -185,27 +185,38 @@ def confirm_totp(request: HttpRequest, code: str) -> MfaVerification | None:
     replaced = old is not None
     if old is not None:
         # Logto keeps one authenticator app: the old one goes only now the new one is proven.
-        try:
-            client.delete_mfa_verification(sub, old.id)
-        except LogtoNotFound:
-            pass
+        _delete_if_there(sub, old.id)
     try:
         client.create_totp(sub, secret)
     except LogtoAPIError as error:
         audit.record(request, "totp_add", audit.FAILURE, reason=error.code)
         raise
     cancel_totp(request)
-    audit.record(request, "totp_add", audit.SUCCESS, replaced=replaced)
-    get_adapter().on_credentials_changed(request, "totp")
+    _added(request, sub, "totp_add", "totp", TOTP, replaced)
+    return factors_of(sub).totp
+
+
+def _delete_if_there(sub: str, verification_id: str) -> None:
+    try:
+        get_client().delete_mfa_verification(sub, verification_id)
+    except LogtoNotFound:
+        pass  # already gone: what was wanted
+
+
+def _added(
+    request: HttpRequest, sub: str, action: str, change: str, factor: str, replaced: bool
+) -> None:
+    """After a factor was added at Logto: the audit, the adapter's hook and the signal."""
+    audit.record(request, action, audit.SUCCESS, replaced=replaced)
+    get_adapter().on_credentials_changed(request, change)
     signals.mfa_factor_added.send(
         sender=__name__,
         request=request,
         user=request.user,
         logto_user_id=sub,
-        factor=TOTP,
+        factor=factor,
         replaced=replaced,
     )
-    return factors_of(sub).totp
 
 
 # ---------------------------------------------------------------------- backup codes
@@ -222,25 +233,13 @@ def generate_backup_codes(request: HttpRequest) -> list[str]:
         raise FlowError(BACKUP_ALONE, code="session.mfa.backup_code_can_not_be_alone")
     replaced = current.backup_codes is not None
     if current.backup_codes is not None:
-        try:
-            client.delete_mfa_verification(sub, current.backup_codes.id)
-        except LogtoNotFound:
-            pass
+        _delete_if_there(sub, current.backup_codes.id)
     try:
         codes = client.create_backup_codes(sub)
     except LogtoAPIError as error:
         audit.record(request, "backup_codes_generate", audit.FAILURE, reason=error.code)
         raise
-    audit.record(request, "backup_codes_generate", audit.SUCCESS, replaced=replaced)
-    get_adapter().on_credentials_changed(request, "backup_codes")
-    signals.mfa_factor_added.send(
-        sender=__name__,
-        request=request,
-        user=request.user,
-        logto_user_id=sub,
-        factor=BACKUP_CODE,
-        replaced=replaced,
-    )
+    _added(request, sub, "backup_codes_generate", "backup_codes", BACKUP_CODE, replaced)
     return codes
 
 

@@ -26,3 +26,9 @@ def menu_pages(page, demo: str) -> list[str]:
     """The paths the account menu links to (every section, whoever added it)."""
     page.goto(f"{demo}/account/")
     return page.locator(".ac-nav a").evaluate_all("links => links.map(a => a.pathname)")
+
+
+def confirm_with_password(scope, password: str) -> None:
+    """Step up with the current password, in the dialog or on the no-JavaScript page (``scope``)."""
+    scope.get_by_label("Current password").fill(password)
+    scope.get_by_role("button", name="Confirm with password").click()

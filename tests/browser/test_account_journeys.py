@@ -8,7 +8,7 @@ from django.contrib.sessions.models import Session
 from account_center.flows import stepup
 from logto_emulator.state import check_password
 
-from .helpers import sign_in
+from .helpers import confirm_with_password, sign_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -41,8 +41,7 @@ def test_set_then_change_password_with_step_up_then_expiry(
     assert page.get_by_label("New password", exact=True).input_value() == "Br4nd-new-secret!"
     assert dialog.evaluate("d => d.open && d.contains(document.activeElement)")
     assert "Br4nd-new-secret!" not in _session_store()
-    dialog.get_by_label("Current password").fill(demo_user.password)
-    dialog.get_by_role("button", name="Confirm with password").click()
+    confirm_with_password(dialog, demo_user.password)
     # ...then the browser submits that form again: no retyping, and the dialog is gone.
     page.locator("#ac-password").get_by_text("Saved.").wait_for()
     assert not dialog.is_visible()
@@ -80,8 +79,7 @@ def test_remove_username_with_step_up_keeps_the_clicked_action(
     page.locator("#ac-username").get_by_role("link", name="Change username").click()
     page.get_by_role("button", name="Remove username").click()
     dialog = page.locator("dialog#ac-step-up")
-    dialog.get_by_label("Current password").fill(demo_user.password)
-    dialog.get_by_role("button", name="Confirm with password").click()
+    confirm_with_password(dialog, demo_user.password)
     page.locator("#ac-username").get_by_text("Saved.").wait_for()
     assert page.locator("#ac-username").get_by_text("No username yet.").is_visible()
     user = logto_emulator.state.find_user_by("primaryEmail", demo_user.primary_email)
@@ -98,8 +96,7 @@ def test_email_already_used_by_another_account_is_refused_before_a_code(
     page.get_by_label("New email address").fill("Taken@example.com")
     page.get_by_role("button", name="Send a code").click()
     dialog = page.locator("dialog#ac-step-up")
-    dialog.get_by_label("Current password").fill(demo_user.password)
-    dialog.get_by_role("button", name="Confirm with password").click()
+    confirm_with_password(dialog, demo_user.password)
     page.get_by_text("This email address is already used by another account.").wait_for()
     assert logto_emulator.state.last_code(email="taken@example.com") is None
 
@@ -120,8 +117,7 @@ def test_change_email_with_code_from_emulator(page, demo, demo_user, logto_emula
     page.locator("#ac-email").get_by_role("link", name="Change email").click()
     page.get_by_label("New email address").fill("moved@example.com")
     page.get_by_role("button", name="Send a code").click()
-    page.get_by_label("Current password").fill(demo_user.password)
-    page.get_by_role("button", name="Confirm with password").click()
+    confirm_with_password(page, demo_user.password)
     page.get_by_label("Verification code").wait_for()
     code = logto_emulator.state.last_code(email="moved@example.com")
     assert code

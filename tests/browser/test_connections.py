@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from .helpers import sign_in
+from .helpers import confirm_with_password, sign_in
 from .test_accessibility import assert_no_violations
 
 
@@ -19,8 +19,7 @@ def test_link_and_unlink_a_social_account(page, demo, demo_user, logto_emulator)
     page.goto(f"{demo}/account/connections/")
     page.get_by_role("button", name="Link Mock Social").click()
     dialog = page.locator("dialog#ac-step-up")
-    dialog.get_by_label("Current password").fill(demo_user.password)
-    dialog.get_by_role("button", name="Confirm with password").click()
+    confirm_with_password(dialog, demo_user.password)
     # The provider's page: a person picks the account to link.
     page.get_by_label("Social account id").wait_for()
     assert_no_violations(page)
@@ -42,8 +41,7 @@ def test_a_replayed_callback_links_nothing(page, demo, demo_user, logto_emulator
     page.goto(f"{demo}/account/connections/")
     page.get_by_role("button", name="Link Mock Social").click()
     dialog = page.locator("dialog#ac-step-up")
-    dialog.get_by_label("Current password").fill(demo_user.password)
-    dialog.get_by_role("button", name="Confirm with password").click()
+    confirm_with_password(dialog, demo_user.password)
     with page.expect_request(re.compile(r".*/account/connections/callback/.*")) as sent:
         page.get_by_role("button", name="Continue").click()
     callback = sent.value.url
@@ -63,8 +61,7 @@ def test_link_without_javascript(browser, demo, demo_user, logto_emulator):
     page.goto(f"{demo}/account/connections/")
     page.get_by_role("button", name="Link Mock Social").click()
     page.wait_for_url(re.compile(r".*/account/verify/.*"))
-    page.get_by_label("Current password").fill(demo_user.password)
-    page.get_by_role("button", name="Confirm with password").click()
+    confirm_with_password(page, demo_user.password)
     page.wait_for_url(re.compile(r".*/account/connections/$"))
     page.get_by_role("button", name="Link Mock Social").click()
     page.get_by_role("button", name="Continue").click()

@@ -8,7 +8,7 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 
-from .helpers import fill_logto_sign_in_form, sign_in
+from .helpers import confirm_with_password, fill_logto_sign_in_form, sign_in
 from .test_accessibility import assert_no_violations
 
 
@@ -24,8 +24,7 @@ def test_delete_my_account(browser, demo, demo_user, logto_emulator, javascript)
     page.get_by_label("Type the words shown above").fill(phrase)
     page.get_by_role("button", name="Delete my account").click()
     page.wait_for_url(re.compile(r".*/account/verify/.*"))
-    page.get_by_label("Current password").fill(demo_user.password)
-    page.get_by_role("button", name="Confirm with password").click()
+    confirm_with_password(page, demo_user.password)
     page.wait_for_url(re.compile(r".*/account/delete/$"))
     page.get_by_label("Type the words shown above").fill(phrase)
     page.get_by_role("button", name="Delete my account").click()

@@ -9,7 +9,7 @@ import pytest
 
 from logto_emulator.seed import DemoUser
 
-from .helpers import fill_logto_sign_in_form, menu_pages, sign_in
+from .helpers import confirm_with_password, fill_logto_sign_in_form, menu_pages, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -99,8 +99,7 @@ def test_typed_address_comes_back_after_no_js_step_up(browser, demo, demo_user) 
     page.get_by_label("New email address").fill("kept@example.com")
     page.get_by_role("button", name="Send a code").click()
     page.wait_for_url(re.compile(r".*/account/verify/.*"))
-    page.get_by_label("Current password").fill(demo_user.password)
-    page.get_by_role("button", name="Confirm with password").click()
+    confirm_with_password(page, demo_user.password)
     page.wait_for_url(re.compile(r".*/account/security/email/\?email=kept%40example.com$"))
     assert page.get_by_label("New email address").input_value() == "kept@example.com"
     assert "Confirmed." in page.locator(".ac-messages").inner_text()
@@ -156,8 +155,7 @@ def test_old_saved_notice_leaves_when_another_section_changes(page, demo, demo_u
     page.get_by_role("textbox", name="Username").fill("notice_user")
     page.get_by_role("button", name="Save username").click()
     dialog = page.locator("dialog#ac-step-up")
-    dialog.get_by_label("Current password").fill(demo_user.password)
-    dialog.get_by_role("button", name="Confirm with password").click()
+    confirm_with_password(dialog, demo_user.password)
     page.locator("#ac-username").get_by_text("Saved.").wait_for()
     page.locator("#ac-password").get_by_role("link").click()
     page.get_by_label("New password", exact=True).wait_for()
@@ -244,6 +242,5 @@ def test_second_demo_user_makes_taken_address_visible(page, demo, demo_user, set
     page.get_by_label("New email address").fill(DEMO_USER_2.primary_email)
     page.get_by_role("button", name="Send a code").click()
     dialog = page.locator("dialog#ac-step-up")
-    dialog.get_by_label("Current password").fill(demo_user.password)
-    dialog.get_by_role("button", name="Confirm with password").click()
+    confirm_with_password(dialog, demo_user.password)
     page.get_by_text("already used by another account").wait_for()

@@ -3,7 +3,7 @@ cannot sign in with used to count as one)."""
 
 from __future__ import annotations
 
-from .helpers import sign_in
+from .helpers import confirm_with_password, sign_in
 
 
 def test_the_demo_user_keeps_a_way_to_sign_in(page, demo, demo_user, logto_emulator):
@@ -12,8 +12,7 @@ def test_the_demo_user_keeps_a_way_to_sign_in(page, demo, demo_user, logto_emula
     page.locator("#ac-username").get_by_role("link", name="Change username").click()
     page.get_by_role("button", name="Remove username").click()
     dialog = page.locator("dialog#ac-step-up")
-    dialog.get_by_label("Current password").fill(demo_user.password)
-    dialog.get_by_role("button", name="Confirm with password").click()
+    confirm_with_password(dialog, demo_user.password)
     page.locator("#ac-username").get_by_text("Saved.").wait_for()
 
     page.locator("#ac-email").get_by_role("link", name="Change email").click()

@@ -9,7 +9,7 @@ import pyotp
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from .helpers import fill_logto_sign_in_form, sign_in
+from .helpers import confirm_with_password, fill_logto_sign_in_form, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -26,10 +26,9 @@ def factors(emulator, username: str) -> list[str]:
     return sorted(f["type"] for f in user["_mfa"])
 
 
-def confirm_with_password(page, password: str) -> None:
+def step_up_in_dialog(page, password: str) -> None:
     dialog = page.locator("dialog#ac-step-up")
-    dialog.get_by_label("Current password").fill(password)
-    dialog.get_by_role("button", name="Confirm with password").click()
+    confirm_with_password(dialog, password)
 
 
 def sign_out(page) -> None:
@@ -50,7 +49,7 @@ def enrol_app(page, demo, user) -> str:
     page.goto(f"{demo}/account/two-step/")
     page.wait_for_load_state("networkidle")
     page.get_by_role("button", name="Set up an authenticator app").click()
-    confirm_with_password(page, user.password)
+    step_up_in_dialog(page, user.password)
     key = page.locator(".ac-secret")
     key.wait_for()
     return key.inner_text().replace(" ", "")
@@ -81,7 +80,7 @@ def test_authenticator_app_backup_codes_and_removal(page, demo, demo_user, logto
     page.goto(f"{demo}/account/two-step/")
     page.wait_for_load_state("networkidle")
     page.get_by_role("button", name="Make backup codes").click()
-    confirm_with_password(page, demo_user.password)
+    step_up_in_dialog(page, demo_user.password)
     page.get_by_text("shown only this once").wait_for()
     codes = page.locator(".ac-codes code").all_inner_texts()
     assert len(codes) == 10
@@ -103,7 +102,7 @@ def test_authenticator_app_backup_codes_and_removal(page, demo, demo_user, logto
     # The user's switch: off means Logto no longer asks for the second step at sign-in.
     page.wait_for_load_state("networkidle")
     page.get_by_role("button", name="Turn off the second step").click()
-    confirm_with_password(page, demo_user.password)
+    step_up_in_dialog(page, demo_user.password)
     page.locator("#ac-two-step-settings").get_by_text("Saved.").wait_for()
     user = logto_emulator.state.find_user_by_identifier(demo_user.username)
     assert user["logtoConfig"]["mfa"]["enabled"] is False
@@ -114,7 +113,7 @@ def test_authenticator_app_backup_codes_and_removal(page, demo, demo_user, logto
     # Remove the app (step-up is asked again: the sign-in above started a new session).
     page.wait_for_load_state("networkidle")
     page.get_by_role("button", name="Remove authenticator app").click()
-    confirm_with_password(page, demo_user.password)
+    step_up_in_dialog(page, demo_user.password)
     page.locator("#ac-two-step-app").get_by_text("Removed.").wait_for()
     assert "Totp" not in factors(logto_emulator, demo_user.username)
 
@@ -126,7 +125,7 @@ def test_tokens_create_rename_delete(page, demo, demo_user, logto_emulator):
     page.get_by_label("Name", exact=True).fill("ci script")
     page.get_by_label("Expires").select_option("30")
     page.get_by_role("button", name="Create token").click()
-    confirm_with_password(page, demo_user.password)
+    step_up_in_dialog(page, demo_user.password)
     value_box = page.locator("#ac-token-value")
     value_box.wait_for()
     value = value_box.input_value()
@@ -152,8 +151,7 @@ def test_enrol_and_tokens_without_javascript(browser, demo, demo_user, logto_emu
     page.goto(f"{demo}/account/two-step/")
     page.get_by_role("button", name="Set up an authenticator app").click()
     page.wait_for_url(re.compile(r".*/account/verify/.*"))
-    page.get_by_label("Current password").fill(demo_user.password)
-    page.get_by_role("button", name="Confirm with password").click()
+    confirm_with_password(page, demo_user.password)
     page.wait_for_url(re.compile(r".*/account/two-step/app/$"))
     page.get_by_role("button", name="Set up an authenticator app").click()
     secret = page.locator(".ac-secret").inner_text().replace(" ", "")
@@ -195,7 +193,7 @@ def test_revoke_another_browsers_session(browser, page, demo, demo_user):
     entries = page.locator("#ac-sessions .ac-list > li")
     assert entries.count() == 2
     entries.filter(has_not=page.locator(".ac-badge")).get_by_role("button").click()
-    confirm_with_password(page, demo_user.password)
+    step_up_in_dialog(page, demo_user.password)
     page.get_by_text("Session signed out.").wait_for()
     assert page.locator("#ac-sessions .ac-list > li").count() == 1
 

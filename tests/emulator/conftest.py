@@ -12,7 +12,7 @@ import requests
 # The plugin's fixture, imported so these tests also run when the package is not installed
 # (then the pytest11 entry point is not registered).
 from logto_emulator.pytest_plugin import logto_emulator  # noqa: F401
-from logto_emulator.seed import DEMO_CLIENTS
+from logto_emulator.seed import demo_management_token
 from logto_emulator.server import EmulatorServer
 
 MANAGEMENT_RESOURCE = "https://default.logto.app/api"
@@ -31,14 +31,7 @@ class Api:
 
 
 def m2m_token(url: str) -> str:
-    response = requests.post(
-        url + "/oidc/token",
-        auth=(DEMO_CLIENTS.m2m_app_id, DEMO_CLIENTS.m2m_app_secret),
-        data={"grant_type": "client_credentials", "resource": MANAGEMENT_RESOURCE, "scope": "all"},
-        timeout=5,
-    )
-    assert response.status_code == 200, response.text
-    return str(response.json()["access_token"])
+    return demo_management_token(url)
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ from urllib.parse import urljoin
 import pytest
 import requests
 
-from logto_emulator.seed import DEMO_CLIENTS
+from logto_emulator.seed import DEMO_CLIENTS, demo_management_token
 
 ROOT = Path(__file__).resolve().parents[2]
 NEEDED = ("ACCOUNT_CENTER_TEST_PG_HOST", "ACCOUNT_CENTER_TEST_REDIS_URL")
@@ -90,16 +90,7 @@ class Cluster:
 
     def management(self) -> requests.Session:
         """A Management API session at the emulator (the M2M demo app)."""
-        token = requests.post(
-            f"{self.emulator}/oidc/token",
-            auth=(DEMO_CLIENTS.m2m_app_id, DEMO_CLIENTS.m2m_app_secret),
-            data={
-                "grant_type": "client_credentials",
-                "resource": "https://default.logto.app/api",
-                "scope": "all",
-            },
-            timeout=10,
-        ).json()["access_token"]
+        token = demo_management_token(self.emulator)
         api = requests.Session()
         api.headers["Authorization"] = f"Bearer {token}"
         return api

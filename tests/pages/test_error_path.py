@@ -15,7 +15,7 @@ from account_center.views import base
 
 from .conftest import ENDPOINT, USER_URL, USERS_URL, calls, logto_user
 
-GONE = {"code": "entity.not_exists_with_id", "message": "The user does not exist."}
+GONE = {"code": "entity.not_found", "message": "The resource does not exist."}
 
 
 def test_deleted_user_is_signed_out_and_told_the_account_no_longer_exists(

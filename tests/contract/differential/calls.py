@@ -1,0 +1,484 @@
+"""One sequence of Management API calls, sent as-is to a Logto, and what each answer looked like.
+
+The same steps run against the emulator and against a real Logto; an answer is reduced to what
+must match (status, Logto's error ``code``, the JSON's shape, a few named facts), never to values
+that differ by nature (ids, times, messages). Steps are plain data so the recorded answers of a
+real Logto (``recorded/*.json``) can be checked against the emulator without a real Logto.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import requests
+
+# JSON whose inner keys depend on configuration, not on Logto's behaviour: compared by type only.
+OPAQUE = {"config", "configTemplate", "rawData", "customData", "details.rawData", "formItems"}
+# Objects keyed by an id (a client id): their keys are compared as one "<id>".
+ID_KEYED = {"payload.authorizations", "sessions.payload.authorizations"}
+MISSING = "nonexistent0000"  # an id no Logto has
+CALLBACK = "http://127.0.0.1:8000/account/connections/callback/"
+TOTP_SECRET = "JBSWY3DPEHPK3PXP"  # 16 base32 characters: 80 bits
+BACKUP_CODES = [f"{i:010x}".upper() for i in range(10, 20)]
+
+
+def shape(value: Any, path: str = "") -> Any:
+    """The JSON's skeleton: key sets and value types; a list is the set of its items' shapes."""
+    if isinstance(value, dict):
+        if path in OPAQUE:
+            return "object"
+        if path in ID_KEYED:
+            items = {json.dumps(shape(v, f"{path}.*"), sort_keys=True) for v in value.values()}
+            return {"<id>": [json.loads(item) for item in sorted(items)]}
+        return {k: shape(v, f"{path}.{k}".lstrip(".")) for k, v in sorted(value.items())}
+    if isinstance(value, list):
+        items = {json.dumps(shape(item, path), sort_keys=True) for item in value}
+        return [json.loads(item) for item in sorted(items)]
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return "null"
+
+
+@dataclass
+class Step:
+    name: str
+    method: str
+    path: str
+    body: Any = None
+    # Values the later steps need (an id Logto chose), taken from this answer's JSON.
+    save: dict[str, Callable[[Any], Any]] = field(default_factory=dict)
+    # Facts beyond the shape that must match (a length, a value), computed from the JSON.
+    facts: dict[str, Callable[[Any], Any]] = field(default_factory=dict)
+
+
+@dataclass
+class Hook:
+    """A change of the Logto's setup between steps, done per target: ``connectors`` or
+    ``sign_in``; not compared."""
+
+    name: str
+    argument: Any = None
+
+
+class Target(Protocol):
+    """What the sequence needs from a Logto beyond its Management API."""
+
+    endpoint: str
+    api: requests.Session
+
+    def connectors(self, on: bool) -> dict[str, str]: ...
+
+    def sign_in(self, username: str, password: str) -> None: ...
+
+
+def record(response: requests.Response, step: Step) -> dict[str, Any]:
+    """What of an answer is compared."""
+    kind = response.headers.get("content-type", "").split(";")[0]
+    answer: dict[str, Any] = {"status": response.status_code}
+    if not response.content:
+        answer["body"] = "empty"
+        return answer
+    if kind != "application/json":
+        answer["body"] = "text"
+        answer["text"] = response.text.strip()
+        if response.status_code == 405:
+            answer["allow"] = sorted(
+                m.strip() for m in response.headers.get("allow", "").split(",") if m.strip()
+            )
+        return answer
+    data = response.json()
+    answer["body"] = "json"
+    if response.status_code >= 400 and isinstance(data, dict):
+        answer["code"] = data.get("code")
+        answer["shape"] = shape({k: v for k, v in data.items() if k != "message"})
+    else:
+        answer["shape"] = shape(data)
+    for name, fact in step.facts.items():
+        try:
+            answer.setdefault("facts", {})[name] = fact(data)
+        except (KeyError, IndexError, TypeError):
+            answer.setdefault("facts", {})[name] = None
+    return answer
+
+
+def _fill(value: Any, context: dict[str, Any]) -> Any:
+    if isinstance(value, str):
+        return value.format_map(context)
+    if isinstance(value, list):
+        return [_fill(v, context) for v in value]
+    if isinstance(value, dict):
+        return {k: _fill(v, context) for k, v in value.items()}
+    return value
+
+
+def run(target: Target, steps: list[Step | Hook] | None = None) -> dict[str, dict[str, Any]]:
+    """Send every step to ``target``; the answers by step name."""
+    suffix = secrets.token_hex(4)
+    context: dict[str, Any] = {"missing": MISSING, "suffix": suffix, "callback": CALLBACK}
+    for user in USERS:
+        body = {
+            "username": f"diff_{user}_{suffix}",
+            "password": PASSWORD,
+            "primaryEmail": f"diff-{user}-{suffix}@example.com",
+        }
+        answer = target.api.post(f"{target.endpoint}/api/users", json=body, timeout=20)
+        answer.raise_for_status()
+        context[user] = answer.json()["id"]
+        context[f"{user}_username"] = body["username"]
+        context[f"{user}_email"] = body["primaryEmail"]
+    answers: dict[str, dict[str, Any]] = {}
+    try:
+        for step in SEQUENCE if steps is None else steps:
+            if isinstance(step, Hook):
+                if step.name == "connectors":
+                    context.update(target.connectors(step.argument))
+                else:
+                    user = step.argument
+                    target.sign_in(context[f"{user}_username"], PASSWORD)
+                continue
+            response = target.api.request(
+                step.method,
+                f"{target.endpoint}{_fill(step.path, context)}",
+                json=_fill(step.body, context),
+                timeout=20,
+            )
+            answers[step.name] = record(response, step)
+            if response.ok and step.save:
+                data = response.json()
+                context.update({key: pick(data) for key, pick in step.save.items()})
+    finally:
+        for user in USERS:
+            target.api.delete(f"{target.endpoint}/api/users/{context[user]}", timeout=20)
+        target.connectors(False)
+    return answers
+
+
+PASSWORD = "Diff-" + secrets.token_urlsafe(12)
+USERS = ("a", "b", "t1", "t2", "t3", "t4", "t5", "gone")
+
+
+def _first_id_of(kind: str) -> Callable[[Any], Any]:
+    return lambda items: next(item["id"] for item in items if item["type"] == kind)
+
+
+SEQUENCE: list[Step | Hook] = [
+    # -- no connector ---------------------------------------------------------------------------
+    Hook("connectors", False),
+    Step("connectors: none", "GET", "/api/connectors"),
+    Step("code by email: no connector", "POST", "/api/verification-codes", {"email": "{a_email}"}),
+    Step(
+        "code by phone: no connector", "POST", "/api/verification-codes", {"phone": "15555550123"}
+    ),
+    # -- mock email, SMS and social connectors ----------------------------------------------------
+    Hook("connectors", True),
+    Step(
+        "connectors: list",
+        "GET",
+        "/api/connectors",
+        facts={"types": lambda items: sorted(item["type"] for item in items)},
+    ),
+    Step("connector: social", "GET", "/api/connectors/{social}"),
+    Step("connector: unknown", "GET", "/api/connectors/{missing}"),
+    Step(
+        "authorization uri: email connector",
+        "POST",
+        "/api/connectors/{email}/authorization-uri",
+        {"state": "diff-state", "redirectUri": "{callback}"},
+    ),
+    Step(
+        "authorization uri: unknown connector",
+        "POST",
+        "/api/connectors/{missing}/authorization-uri",
+        {"state": "diff-state", "redirectUri": "{callback}"},
+    ),
+    Step(
+        "authorization uri: no body",
+        "POST",
+        "/api/connectors/{social}/authorization-uri",
+        {},
+    ),
+    Step(
+        "authorization uri: social",
+        "POST",
+        "/api/connectors/{social}/authorization-uri",
+        {"state": "diff-state", "redirectUri": "{callback}"},
+    ),
+    Step(
+        "link: email connector",
+        "POST",
+        "/api/users/{a}/identities",
+        {"connectorId": "{email}", "connectorData": {"code": "c"}},
+    ),
+    Step(
+        "link: unknown connector",
+        "POST",
+        "/api/users/{a}/identities",
+        {"connectorId": "{missing}", "connectorData": {"code": "c"}},
+    ),
+    Step(
+        "link: unknown user",
+        "POST",
+        "/api/users/{missing}/identities",
+        {"connectorId": "{social}", "connectorData": {"code": "c"}},
+    ),
+    Step(
+        "link: no code",
+        "POST",
+        "/api/users/{a}/identities",
+        {"connectorId": "{social}", "connectorData": {"userId": "diff-social-{suffix}"}},
+    ),
+    Step(
+        "link: social",
+        "POST",
+        "/api/users/{a}/identities",
+        {
+            "connectorId": "{social}",
+            "connectorData": {
+                "code": "c",
+                "userId": "diff-social-{suffix}",
+                "email": "social-{suffix}@example.com",
+                "name": "Social Name",
+            },
+        },
+        facts={"targets": lambda data: sorted(data)},
+    ),
+    Step(
+        "link: same social account to another user",
+        "POST",
+        "/api/users/{b}/identities",
+        {
+            "connectorId": "{social}",
+            "connectorData": {"code": "c", "userId": "diff-social-{suffix}"},
+        },
+    ),
+    Step("user: after linking", "GET", "/api/users/{a}"),
+    Step("user: with sso identities", "GET", "/api/users/{a}?includeSsoIdentities=true"),
+    Step("all identities", "GET", "/api/users/{a}/all-identities"),
+    Step("identity: get", "GET", "/api/users/{a}/identities/mock-social"),
+    Step("sso identity: unknown", "GET", "/api/users/{a}/sso-identities/{missing}"),
+    Step("unlink: social", "DELETE", "/api/users/{a}/identities/mock-social"),
+    Step("unlink: again", "DELETE", "/api/users/{a}/identities/mock-social"),
+    Step("code by email: sent", "POST", "/api/verification-codes", {"email": "{a_email}"}),
+    Step(
+        "code by email: wrong code",
+        "POST",
+        "/api/verification-codes/verify",
+        {"email": "{a_email}", "verificationCode": "000000"},
+    ),
+    Step(
+        "code by email: none sent",
+        "POST",
+        "/api/verification-codes/verify",
+        {"email": "{b_email}", "verificationCode": "000000"},
+    ),
+    # -- unknown ids, routes and methods ----------------------------------------------------------
+    Step("user: unknown", "GET", "/api/users/{missing}"),
+    Step("user: delete unknown", "DELETE", "/api/users/{missing}"),
+    Step("user: patch unknown", "PATCH", "/api/users/{missing}", {"name": "x"}),
+    Step("mfa: unknown user", "GET", "/api/users/{missing}/mfa-verifications"),
+    Step("logto-configs: unknown user", "GET", "/api/users/{missing}/logto-configs"),
+    Step("tokens: unknown user", "GET", "/api/users/{missing}/personal-access-tokens"),
+    Step(
+        "suspend: unknown user",
+        "PATCH",
+        "/api/users/{missing}/is-suspended",
+        {"isSuspended": True},
+    ),
+    Step("sessions: unknown user", "GET", "/api/users/{missing}/sessions"),
+    Step("route: missing", "GET", "/api/no-such-route"),
+    Step("method: not allowed", "PUT", "/api/verification-codes", {}),
+    Step("validation: username not a string", "PATCH", "/api/users/{a}", {"username": 123}),
+    Step("sign-in experience", "GET", "/api/sign-in-exp"),
+    Step(
+        "user: clear username with null",
+        "PATCH",
+        "/api/users/{t3}",
+        {"username": None},
+        facts={"username": lambda data: data["username"]},
+    ),
+    Step("user: clear email with empty", "PATCH", "/api/users/{t3}", {"primaryEmail": ""}),
+    Step("user: invalid email", "PATCH", "/api/users/{t3}", {"primaryEmail": "not-an-email"}),
+    # -- profile, password ------------------------------------------------------------------------
+    Step("user: patch name", "PATCH", "/api/users/{a}", {"name": "Diff User"}),
+    Step("profile: patch", "PATCH", "/api/users/{a}/profile", {"profile": {"nickname": "d"}}),
+    Step("custom data: patch", "PATCH", "/api/users/{a}/custom-data", {"customData": {"k": 1}}),
+    Step("has password", "GET", "/api/users/{a}/has-password"),
+    Step(
+        "password: wrong",
+        "POST",
+        "/api/users/{a}/password/verify",
+        {"password": "not-the-password"},
+    ),
+    Step(
+        "password policy: weak",
+        "POST",
+        "/api/sign-in-exp/default/check-password",
+        {"password": "a", "userId": "{a}"},
+    ),
+    # -- logto-configs ----------------------------------------------------------------------------
+    Step("logto-configs: fresh", "GET", "/api/users/{a}/logto-configs"),
+    Step("logto-configs: mfa null", "PATCH", "/api/users/{a}/logto-configs", {"mfa": None}),
+    Step(
+        "logto-configs: enable",
+        "PATCH",
+        "/api/users/{a}/logto-configs",
+        {"mfa": {"enabled": True}},
+        facts={"enabled": lambda data: data["mfa"].get("enabled")},
+    ),
+    # -- MFA ---------------------------------------------------------------------------------------
+    Step(
+        "totp: 16-character secret",
+        "POST",
+        "/api/users/{t1}/mfa-verifications",
+        {"type": "Totp", "secret": TOTP_SECRET},
+    ),
+    Step("totp: again", "POST", "/api/users/{t1}/mfa-verifications", {"type": "Totp"}),
+    Step(
+        "totp: 20-character secret",
+        "POST",
+        "/api/users/{t2}/mfa-verifications",
+        {"type": "Totp", "secret": "JBSWY3DPEHPK3PXPJBSW"},
+    ),
+    Step("mfa: after refused secret", "GET", "/api/users/{t2}/mfa-verifications"),
+    Step(
+        "totp: padded secret",
+        "POST",
+        "/api/users/{t3}/mfa-verifications",
+        {"type": "Totp", "secret": "JBSWY3DPEHPK3PXPJB======"},
+    ),
+    Step(
+        "totp: empty secret",
+        "POST",
+        "/api/users/{t4}/mfa-verifications",
+        {"type": "Totp", "secret": ""},
+        facts={"secret": lambda data: data["secret"]},
+    ),
+    Step(
+        "totp: too long secret",
+        "POST",
+        "/api/users/{t2}/mfa-verifications",
+        {"type": "Totp", "secret": "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXPJBSWY3DP"},
+    ),
+    Step(
+        "totp: number secret",
+        "POST",
+        "/api/users/{t5}/mfa-verifications",
+        {"type": "Totp", "secret": 123},
+    ),
+    Step("totp: generated", "POST", "/api/users/{t5}/mfa-verifications", {"type": "Totp"}),
+    Step(
+        "backup codes: alone",
+        "POST",
+        "/api/users/{b}/mfa-verifications",
+        {"type": "BackupCode"},
+    ),
+    Step(
+        "backup codes: three",
+        "POST",
+        "/api/users/{t1}/mfa-verifications",
+        {"type": "BackupCode", "codes": BACKUP_CODES[:3]},
+    ),
+    Step(
+        "backup codes: ten uppercase",
+        "POST",
+        "/api/users/{t1}/mfa-verifications",
+        {"type": "BackupCode", "codes": BACKUP_CODES},
+    ),
+    Step(
+        "backup codes: generated",
+        "POST",
+        "/api/users/{t5}/mfa-verifications",
+        {"type": "BackupCode"},
+        facts={"count": lambda data: len(data["codes"])},
+    ),
+    Step(
+        "backup codes: again",
+        "POST",
+        "/api/users/{t5}/mfa-verifications",
+        {"type": "BackupCode"},
+    ),
+    Step(
+        "mfa: list",
+        "GET",
+        "/api/users/{t1}/mfa-verifications",
+        save={"totp_id": _first_id_of("Totp")},
+        facts={"types": lambda items: sorted(item["type"] for item in items)},
+    ),
+    Step("mfa: remove unknown", "DELETE", "/api/users/{t1}/mfa-verifications/{missing}"),
+    Step("mfa: remove totp", "DELETE", "/api/users/{t1}/mfa-verifications/{totp_id}"),
+    # -- personal access tokens -------------------------------------------------------------------
+    Step("token: create", "POST", "/api/users/{a}/personal-access-tokens", {"name": "ci"}),
+    Step("token: create again", "POST", "/api/users/{a}/personal-access-tokens", {"name": "ci"}),
+    Step(
+        "token: create for unknown user",
+        "POST",
+        "/api/users/{missing}/personal-access-tokens",
+        {"name": "ci"},
+    ),
+    Step("token: list", "GET", "/api/users/{a}/personal-access-tokens"),
+    Step(
+        "token: rename unknown",
+        "PATCH",
+        "/api/users/{a}/personal-access-tokens/nope",
+        {"name": "other"},
+    ),
+    Step(
+        "token: rename unknown (body)",
+        "PATCH",
+        "/api/users/{a}/personal-access-tokens",
+        {"currentName": "nope", "name": "other"},
+    ),
+    Step(
+        "token: rename",
+        "PATCH",
+        "/api/users/{a}/personal-access-tokens",
+        {"currentName": "ci", "name": "ci2"},
+    ),
+    Step("token: delete without name", "POST", "/api/users/{a}/personal-access-tokens/delete", {}),
+    Step(
+        "token: delete unknown",
+        "POST",
+        "/api/users/{a}/personal-access-tokens/delete",
+        {"name": "nope"},
+    ),
+    Step("token: delete unknown (path)", "DELETE", "/api/users/{a}/personal-access-tokens/nope"),
+    Step("token: delete", "POST", "/api/users/{a}/personal-access-tokens/delete", {"name": "ci2"}),
+    # -- sessions (after a real sign-in to the web app) -------------------------------------------
+    Hook("sign_in", "b"),
+    Step(
+        "user: after sign-in",
+        "GET",
+        "/api/users/{b}",
+        facts={"applicationId set": lambda data: data["applicationId"] is not None},
+    ),
+    Step(
+        "sessions: list",
+        "GET",
+        "/api/users/{b}/sessions",
+        save={"uid": lambda data: data["sessions"][0]["payload"]["uid"]},
+        facts={
+            "count": lambda data: len(data["sessions"]),
+            "uid length": lambda data: len(data["sessions"][0]["payload"]["uid"]),
+        },
+    ),
+    Step("session: get", "GET", "/api/users/{b}/sessions/{uid}"),
+    Step("grants: list", "GET", "/api/users/{b}/grants"),
+    Step("grants: revoke unknown", "DELETE", "/api/users/{b}/grants/{missing}"),
+    Step("session: revoke as another user", "DELETE", "/api/users/{a}/sessions/{uid}"),
+    Step("session: revoke", "DELETE", "/api/users/{b}/sessions/{uid}"),
+    Step("session: revoke again", "DELETE", "/api/users/{b}/sessions/{uid}"),
+    # -- suspension and deletion ------------------------------------------------------------------
+    Step("suspend: not a boolean", "PATCH", "/api/users/{b}/is-suspended", {"isSuspended": "y"}),
+    Step("suspend", "PATCH", "/api/users/{b}/is-suspended", {"isSuspended": True}),
+    Step("delete", "DELETE", "/api/users/{gone}"),
+    Step("user: deleted", "GET", "/api/users/{gone}"),
+    Step("sessions: deleted user", "GET", "/api/users/{gone}/sessions"),
+]
