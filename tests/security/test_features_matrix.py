@@ -195,3 +195,13 @@ def test_the_provider_callback_is_a_write(settings, stepped_up, logto_writes):
 
     assert answer.status_code == 403
     assert logto_writes == []
+
+
+def test_the_overview_leaves_out_what_is_off(settings, stepped_up, logto_writes):
+    _set(settings, ["username", "mfa", "passkeys"], "off")
+
+    html = stepped_up.get(reverse("account_center:overview")).content.decode()
+
+    assert "<dt>Username</dt>" not in html and "<dt>Email</dt>" in html
+    assert "ac-ov-two-step" not in html
+    assert PATHS["two_step"] not in html
