@@ -187,3 +187,14 @@ def test_step_up_window_from_the_page_applies_to_the_next_change(stepped_up, clo
 
     assert logto_writes == []
     assert AuditEvent.objects.filter(action="step_up_required").exists()
+
+
+@pytest.mark.django_db
+def test_the_page_wins_over_the_setting_and_a_field_over_its_group(settings):
+    settings.ACCOUNT_CENTER_FEATURES = {"tokens": "off", "profile": "readonly"}
+    SiteSettings(features={"tokens": "edit", "profile.website": "edit"}).save()
+
+    assert features.level("tokens") == features.EDIT
+    assert features.level("profile.website") == features.EDIT
+    assert features.level("profile.nickname") == features.READ_ONLY
+    assert features.default_level("tokens") == features.OFF
