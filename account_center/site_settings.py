@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,6 +38,19 @@ class Overrides:
 
 DEFAULTS = Overrides()
 _last: tuple[str, Overrides] = ("", DEFAULTS)
+# The overrides one request reads once: a page asks for levels dozens of times (every button),
+# and one request sees one version even if a save lands while it runs.
+_pinned: ContextVar[Overrides | None] = ContextVar("account_center_site_settings", default=None)
+
+
+@contextmanager
+def pinned() -> Iterator[None]:
+    """Within the block (a request), :func:`current` answers from one read."""
+    token = _pinned.set(current())
+    try:
+        yield
+    finally:
+        _pinned.reset(token)
 
 
 def _data_key(version: str) -> str:
@@ -72,6 +88,9 @@ def _load() -> tuple[str, Overrides]:
 def current() -> Overrides:
     """The overrides in force now."""
     global _last
+    in_request = _pinned.get()
+    if in_request is not None:
+        return in_request
     version = cache.get(VERSION_KEY)
     if version is not None and version == _last[0]:
         return _last[1]

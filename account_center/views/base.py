@@ -21,7 +21,7 @@ from django.views import View
 from django.views.generic import TemplateView
 from django_htmx.http import HttpResponseClientRedirect
 
-from .. import features
+from .. import features, site_settings
 from ..adapter import get_adapter
 from ..app_settings import app_settings
 from ..flows import audit
@@ -146,6 +146,12 @@ class AccountView(LoginRequiredMixin, View):
         raise NotImplementedError
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        with site_settings.pinned():
+            return self.dispatch_with_settings(request, *args, **kwargs)
+
+    def dispatch_with_settings(
+        self, request: HttpRequest, *args: Any, **kwargs: Any
+    ) -> HttpResponseBase:
         # Off, ReadOnly or Edit (account_center.features), decided here for every view alike.
         names = self.features_for(request)
         if names and features.best(names) == features.OFF:

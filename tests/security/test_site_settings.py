@@ -198,3 +198,19 @@ def test_the_page_wins_over_the_setting_and_a_field_over_its_group(settings):
     assert features.level("profile.website") == features.EDIT
     assert features.level("profile.nickname") == features.READ_ONLY
     assert features.default_level("tokens") == features.OFF
+
+
+def test_a_page_reads_the_settings_version_once(stepped_up, logto_writes, monkeypatch):
+    """Levels are asked for at every button; the shared cache is asked once per request."""
+    reads = []
+    real_get = cache.get
+
+    def counting_get(key, *args, **kwargs):
+        if key == site_settings.VERSION_KEY:
+            reads.append(key)
+        return real_get(key, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get", counting_get)
+
+    assert stepped_up.get(reverse("account_center:security")).status_code == 200
+    assert len(reads) == 1
