@@ -44,6 +44,7 @@ R = TypeVar("R", bound=HttpResponseBase)
 
 # Session key: when this session last asked Logto whether its user still exists and may sign in.
 ACCOUNT_CHECKED_KEY = "account_center_account_checked_at"
+REFUSED_HEADER = "X-Account-Center-Refused"
 READ_ONLY_REFUSED = _("This can only be viewed here, not changed. Nothing was changed.")
 OUTCOME_UNKNOWN = _(
     "We could not confirm that your change was saved. Check it before trying again."
@@ -140,7 +141,13 @@ class AccountView(LoginRequiredMixin, View):
             features=list(names),
             path=self.request.path,
         )
-        return self.problem(READ_ONLY_REFUSED, status=403)
+        # A form left open before the change swaps these words in its place (account_center.js
+        # swaps a 403 only with this header: Django's own 403 pages are no partials).
+        target = getattr(getattr(self.request, "htmx", None), "target", None)
+        extra = {"target_id": target} if target else {}
+        response = self.problem(READ_ONLY_REFUSED, status=403, **extra)
+        response[REFUSED_HEADER] = "read-only"
+        return response
 
     def show_read_only(self) -> HttpResponse:  # pragma: no cover - views with edit_form_on_get
         raise NotImplementedError
@@ -210,12 +217,13 @@ class AccountView(LoginRequiredMixin, View):
         logger.warning("Logto unavailable on %s: %s", self.request.path, error)
         return self.problem(UNAVAILABLE, status=503)
 
-    def problem(self, message: Any, *, status: int) -> HttpResponse:
+    def problem(self, message: Any, *, status: int, **extra: Any) -> HttpResponse:
         return self.respond(
             "account_center/partials/problem.html",
             status=status,
             message=message,
             hl=not is_htmx(self.request),
+            **extra,
         )
 
     # --- the account itself: deleted or suspended at Logto ---------------------------------

@@ -166,7 +166,7 @@ class IdentifierView(SensitiveView):
         return (EmailForm if self.kind == "email" else PhoneForm)(*args, **kwargs)
 
     def context(self, **extra: Any) -> dict[str, Any]:
-        return super().context(kind=self.kind, target_id=self.target_id, **extra)
+        return super().context(**{"kind": self.kind, "target_id": self.target_id, **extra})
 
     def display_extra(self) -> dict[str, Any]:
         return {"pending": identifiers.pending(self.request, self.kind)}

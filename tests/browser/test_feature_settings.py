@@ -1,6 +1,7 @@
 """Issue 9, Off / ReadOnly / Edit in the browser: a superuser turns "Username" to read-only on
-the Django admin settings page; the user's next page shows the username without any button,
-and a forged POST (the old form, sent by hand) is refused by the server with 403."""
+the Django admin settings page; a username form the user left open is refused in place with
+words, the next page shows the username without any button, and a forged POST is refused by
+the server with 403."""
 
 from __future__ import annotations
 
@@ -38,13 +39,18 @@ def test_admin_turns_username_read_only_and_the_server_refuses_a_forged_post(
 
     sign_in(page, demo, demo_user)
     page.goto(f"{demo}/account/security/")
-    assert page.get_by_role("link", name="Change username").is_visible()
+    # The user opens the form before the admin's change, and sends it after.
+    page.get_by_role("link", name="Change username").click()
+    page.locator("#ac-username input[name=username]").fill("too_late_name")
 
     admin.locator("#id_feature__username").select_option("readonly")
     admin.get_by_role("button", name="Save", exact=True).click()
     admin.wait_for_url(re.compile(r".*/admin/.*"))
     assert "was added successfully" in admin.content()
     admin_context.close()
+
+    page.locator("#ac-username").get_by_role("button", name=re.compile("Save")).click()
+    page.get_by_role("alert").filter(has_text="can only be viewed here, not changed").wait_for()
 
     page.goto(f"{demo}/account/security/")
     section = page.locator("#ac-username")
@@ -56,5 +62,7 @@ def test_admin_turns_username_read_only_and_the_server_refuses_a_forged_post(
 
     assert status == 403
     assert "can only be viewed here, not changed" in text
-    stored = logto_emulator.state.find_user_by("username", demo_user.username)
-    assert stored is not None
+    # Neither the form left open nor the forged POST changed the username at Logto.
+    assert logto_emulator.state.find_user_by("username", demo_user.username) is not None
+    assert logto_emulator.state.find_user_by("username", "forged_name") is None
+    assert logto_emulator.state.find_user_by("username", "too_late_name") is None

@@ -205,3 +205,17 @@ def test_the_overview_leaves_out_what_is_off(settings, stepped_up, logto_writes)
     assert "<dt>Username</dt>" not in html and "<dt>Email</dt>" in html
     assert "ac-ov-two-step" not in html
     assert PATHS["two_step"] not in html
+
+
+@pytest.mark.parametrize("name", ["username", "email", "password", "tokens"])
+def test_a_form_left_open_gets_the_refusal_in_its_place(name, settings, stepped_up, logto_writes):
+    """htmx swaps a 403 only when it is ours (the header), into the section that sent it."""
+    _set(settings, GOVERNED[name], "readonly")
+
+    answer = stepped_up.post(
+        PATHS[name], FILLED, HTTP_HX_REQUEST="true", HTTP_HX_TARGET=f"ac-{name}"
+    )
+
+    assert answer.status_code == 403
+    assert answer.headers["X-Account-Center-Refused"] == "read-only"
+    assert answer.content.decode().startswith(f'<section id="ac-{name}"')
