@@ -14,8 +14,8 @@ from django.core.checks import CheckMessage, Error, Warning, register
 from . import features
 
 
-def _suggested(name: str) -> str:
-    """``ACCOUNT_CENTER_FEATURES`` equivalent to the deprecated setting, to paste."""
+def _suggested() -> str:
+    """``ACCOUNT_CENTER_FEATURES`` equivalent to the deprecated settings, to paste."""
     levels = {
         key: value for key, value in features.configured_defaults().items() if value == features.OFF
     }
@@ -30,7 +30,7 @@ def _deprecations() -> list[CheckMessage]:
                 Warning(
                     f"{name} is deprecated; it is still honoured, as Off for what it leaves out.",
                     hint=f"Remove {name} and set the same with "
-                    f"{_suggested(name)} (values 'off', 'readonly' or 'edit' per feature; "
+                    f"{_suggested()} (values 'off', 'readonly' or 'edit' per feature; "
                     "see the README, 'Off, ReadOnly or Edit').",
                     id="account_center.W101",
                 )

@@ -39,6 +39,7 @@ SECTIONS = tuple(SECTION_FEATURES)
 FIXED_LABELS: dict[str, Any] = {
     "name": _("Name"),
     "avatar": _("Profile picture"),
+    "address": _("Address"),  # the profile form labels its parts, not the whole
     "username": _("Username"),
     "email": _("Email address"),
     "phone": _("Phone number"),
@@ -83,14 +84,19 @@ def all_features() -> list[tuple[str, Any]]:
         ("name", FIXED_LABELS["name"]),
         ("avatar", FIXED_LABELS["avatar"]),
     ]
-    found += [(f"profile.{name}", PROFILE_LABELS.get(name, name)) for name in profile_field_names()]
+    found += [
+        (f"profile.{name}", PROFILE_LABELS.get(name) or FIXED_LABELS.get(name, name))
+        for name in profile_field_names()
+    ]
     labels = {
         str(spec["key"]): spec.get("label") or spec["key"]
         for spec in getattr(settings, "ACCOUNT_CENTER_CUSTOM_DATA_FIELDS", [])
     }
     found += [(f"custom_data.{key}", labels[key]) for key in custom_data_keys()]
     found += [
-        (name, label) for name, label in FIXED_LABELS.items() if name not in ("name", "avatar")
+        (name, label)
+        for name, label in FIXED_LABELS.items()
+        if name not in ("name", "avatar", "address")
     ]
     return found
 

@@ -219,3 +219,24 @@ def test_a_form_left_open_gets_the_refusal_in_its_place(name, settings, stepped_
     assert answer.status_code == 403
     assert answer.headers["X-Account-Center-Refused"] == "read-only"
     assert answer.content.decode().startswith(f'<section id="ac-{name}"')
+
+
+def test_custom_data_fields_are_editable_apart(settings, stepped_up, logto_writes, monkeypatch):
+    """One custom-data field read-only: the form leaves it out and never sends it."""
+    from account_center.flows import profile as profile_flow
+
+    settings.ACCOUNT_CENTER_CUSTOM_DATA_FIELDS = [
+        *CUSTOM_DATA,
+        {"key": "newsletter", "label": "Newsletter", "type": "boolean"},
+    ]
+    settings.ACCOUNT_CENTER_FEATURES = {"custom_data.plan": "readonly"}
+    sent: list[dict[str, Any]] = []
+    monkeypatch.setattr(
+        profile_flow, "update_custom_data", lambda request, values: sent.append(values) or values
+    )
+
+    form = stepped_up.get(PATHS["custom_data"]).content.decode()
+    stepped_up.post(PATHS["custom_data"], {"cd_plan": "free", "cd_newsletter": "on"})
+
+    assert 'name="cd_newsletter"' in form and 'name="cd_plan"' not in form
+    assert sent == [{"newsletter": True}]

@@ -214,3 +214,13 @@ def test_a_page_reads_the_settings_version_once(stepped_up, logto_writes, monkey
 
     assert stepped_up.get(reverse("account_center:security")).status_code == 200
     assert len(reads) == 1
+
+
+def test_every_feature_on_the_page_has_words_not_a_key(settings):
+    settings.ACCOUNT_CENTER_CUSTOM_DATA_FIELDS = [{"key": "plan", "label": "Plan"}]
+
+    labels = dict(features.all_features())
+
+    assert str(labels["profile.address"]) == "Address"
+    assert str(labels["custom_data.plan"]) == "Plan"
+    assert all(str(label) != name.rpartition(".")[2] for name, label in labels.items())
