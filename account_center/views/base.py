@@ -11,17 +11,15 @@ from typing import Any, TypeVar
 from django.contrib import auth
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import connections
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext_lazy as _
-from django.views import View
 from django.views.generic import TemplateView
 from django_htmx.http import HttpResponseClientRedirect
 
-from .. import features, site_settings
 from ..adapter import get_adapter
 from ..app_settings import app_settings
 from ..flows import audit
@@ -38,14 +36,13 @@ from ..logto.errors import (
     LogtoNotFound,
     LogtoOutcomeUnknown,
 )
+from .feature_rule import FeatureRule
 
 logger = logging.getLogger(__name__)
 R = TypeVar("R", bound=HttpResponseBase)
 
 # Session key: when this session last asked Logto whether its user still exists and may sign in.
 ACCOUNT_CHECKED_KEY = "account_center_account_checked_at"
-REFUSED_HEADER = "X-Account-Center-Refused"
-READ_ONLY_REFUSED = _("This can only be viewed here, not changed. Nothing was changed.")
 OUTCOME_UNKNOWN = _(
     "We could not confirm that your change was saved. Check it before trying again."
 )
@@ -103,7 +100,7 @@ def is_htmx(request: HttpRequest) -> bool:
     return not htmx.boosted
 
 
-class AccountView(LoginRequiredMixin, View):
+class AccountView(LoginRequiredMixin, FeatureRule):
     """Base of every page: signed in, linked to Logto, section switched on."""
 
     section: str = ""
@@ -112,58 +109,8 @@ class AccountView(LoginRequiredMixin, View):
     page_title: Any = ""
     page_template = "account_center/section_page.html"
     form_partial = ""
-    # The features (account_center.features) this view shows and changes; empty: those of its
-    # section. Off for every one: 404. Not all editable: writes refused (403), forms hidden.
-    feature_names: tuple[str, ...] = ()
-    # POST actions that change nothing (downloading one's data): allowed while read-only.
-    read_actions: frozenset[str] = frozenset()
-    # A GET that changes something (the provider's callback finishing a link).
-    writes_on_get = False
-    # GET answers with an edit form; while read-only it answers with show_read_only() instead.
-    edit_form_on_get = False
-    read_only = False
-
-    def features_for(self, request: HttpRequest) -> tuple[str, ...]:
-        """The features this request touches; views acting on one of several say which."""
-        return self.feature_names or features.SECTION_FEATURES.get(self.section, ())
-
-    def is_write(self, request: HttpRequest) -> bool:
-        if request.method in ("GET", "HEAD", "OPTIONS"):
-            return self.writes_on_get
-        return request.POST.get("action", "") not in self.read_actions
-
-    def read_only_refused(self, names: tuple[str, ...]) -> HttpResponse:
-        """A change to a read-only feature reached the server (a forged or stale form)."""
-        audit.record(
-            self.request,
-            "feature_read_only",
-            audit.DENIED,
-            features=list(names),
-            path=self.request.path,
-        )
-        # A form left open before the change swaps these words in its place (account_center.js
-        # swaps a 403 only with this header: Django's own 403 pages are no partials).
-        target = getattr(getattr(self.request, "htmx", None), "target", None)
-        extra = {"target_id": target} if target else {}
-        response = self.problem(READ_ONLY_REFUSED, status=403, **extra)
-        response[REFUSED_HEADER] = "read-only"
-        return response
-
-    def show_read_only(self) -> HttpResponse:  # pragma: no cover - views with edit_form_on_get
-        raise NotImplementedError
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        with site_settings.pinned():
-            return self.dispatch_with_settings(request, *args, **kwargs)
-
-    def dispatch_with_settings(
-        self, request: HttpRequest, *args: Any, **kwargs: Any
-    ) -> HttpResponseBase:
-        # Off, ReadOnly or Edit (account_center.features), decided here for every view alike.
-        names = self.features_for(request)
-        if names and features.best(names) == features.OFF:
-            raise Http404
-        self.read_only = bool(names) and not all(features.editable(name) for name in names)
         if request.user.is_authenticated and sessions_flow.is_revoked_here(request):
             # Its Logto session was signed out from another session: this one ends too.
             auth.logout(request)
@@ -172,20 +119,11 @@ class AccountView(LoginRequiredMixin, View):
             ended = self.check_account()
             if ended is not None:
                 return ended
-            if self.read_only and self.is_write(request):
-                return private(self.read_only_refused(names))
         response: HttpResponseBase
         try:
             with budget.request_budget(app_settings.LOGTO_REQUEST_BUDGET_SECONDS):
-                if self.read_only and self.edit_form_on_get and request.method == "GET":
-                    # The edit form's own URL shows the section as it is, without actions.
-                    response = (
-                        self.show_read_only()
-                        if request.user.is_authenticated
-                        else super().dispatch(request, *args, **kwargs)
-                    )
-                else:
-                    response = super().dispatch(request, *args, **kwargs)
+                # Signed in (LoginRequiredMixin), then Off / ReadOnly / Edit (FeatureRule).
+                response = super().dispatch(request, *args, **kwargs)
         except StepUpRequired:
             response = self.step_up_refused()
         except LogtoError as error:
