@@ -66,3 +66,30 @@ def test_admin_turns_username_read_only_and_the_server_refuses_a_forged_post(
     assert logto_emulator.state.find_user_by("username", demo_user.username) is not None
     assert logto_emulator.state.find_user_by("username", "forged_name") is None
     assert logto_emulator.state.find_user_by("username", "too_late_name") is None
+
+
+def test_read_only_pages_and_the_refusal_have_no_axe_violations(
+    page, demo, demo_user, settings
+) -> None:
+    """Every page with every feature read-only (sections without their buttons), at a phone's
+    width, and the refusal swapped in place of a form left open."""
+    from account_center.features import SECTION_FEATURES
+
+    from .helpers import menu_pages
+    from .test_accessibility import assert_no_violations
+
+    page.set_viewport_size({"width": 320, "height": 800})
+    sign_in(page, demo, demo_user)
+    page.goto(f"{demo}/account/security/")
+    page.get_by_role("link", name="Change username").click()
+    page.locator("#ac-username input[name=username]").fill("too_late_name")
+    every = [name for names in SECTION_FEATURES.values() for name in names]
+    settings.ACCOUNT_CENTER_FEATURES = dict.fromkeys(every, "readonly")
+
+    page.locator("#ac-username").get_by_role("button", name=re.compile("Save")).click()
+    page.get_by_role("alert").filter(has_text="can only be viewed here").wait_for()
+    assert_no_violations(page)
+    for path in menu_pages(page, demo):
+        page.goto(f"{demo}{path}")
+        assert page.locator("main form[method=post]:not(:has([value=download]))").count() == 0
+        assert_no_violations(page)
