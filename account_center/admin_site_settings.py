@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from . import features, ratelimit
 from .app_settings import STEP_UP_METHODS, _setting
 from .flows.identity import client_ip
-from .models import AuditEvent, SiteSettings
+from .models import DELETED_USER_ACTIONS, AuditEvent, SiteSettings
 
 VIEW_ONLY_FIELDS = (
     "features_in_force",
@@ -64,7 +64,12 @@ class SiteSettingsForm(forms.ModelForm):
         defaults = {
             "step_up_seconds": _setting("ACCOUNT_CENTER_STEP_UP_SECONDS", 600),
             "code_resend_seconds": _setting("ACCOUNT_CENTER_CODE_RESEND_SECONDS", 60),
-            "deleted_user_action": _setting("ACCOUNT_CENTER_DELETED_USER_ACTION", "delete"),
+            # The choice's words ("deleted"), not the setting's value.
+            "deleted_user_action": DELETED_USER_ACTIONS[
+                "deactivate"
+                if _setting("ACCOUNT_CENTER_DELETED_USER_ACTION", "delete") == "deactivate"
+                else "delete"
+            ],
         }
         for name, default in defaults.items():
             if name in self.fields:  # not in the view-only form

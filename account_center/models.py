@@ -63,6 +63,9 @@ class AuditEvent(models.Model):
         return f"{self.action} {self.outcome} {self.sub}"
 
 
+DELETED_USER_ACTIONS = {"delete": _("deleted"), "deactivate": _("deactivated")}
+
+
 class SiteSettings(models.Model):
     """The one row of settings a superuser changes in Django admin; an empty field means the
     Django setting's default. Read through :mod:`account_center.site_settings` (cached)."""
@@ -80,7 +83,7 @@ class SiteSettings(models.Model):
         _("on account deletion, the local user is"),
         max_length=16,
         blank=True,
-        choices=[("delete", _("deleted")), ("deactivate", _("deactivated"))],
+        choices=list(DELETED_USER_ACTIONS.items()),
     )
     # A fresh value at every save: the cache key of the settings, so every worker sees a save
     # at its next read (values never repeat, even after a database restore).
