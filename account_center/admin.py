@@ -100,3 +100,4 @@ def _add_inline_to_user_admin() -> None:
 
 
 _add_inline_to_user_admin()
+from . import admin_site_settings  # noqa: E402,F401  (the settings page)

@@ -25,11 +25,17 @@ Behaviour (``ACCOUNT_CENTER_*``):
 
 ``ACCOUNT_CENTER_STEP_UP_SECONDS``
     How long a step-up verification holds. Default 600 (Logto's own verification records).
-``ACCOUNT_CENTER_SECTIONS``
-    Sections shown, in order. Default: all of ``profile``, ``security``, ``two_step``, ``connections``,
-    ``tokens``, ``sessions``, ``danger``.
-``ACCOUNT_CENTER_PROFILE_FIELDS``
-    Profile fields shown and editable. Default: all of :data:`PROFILE_FIELDS`.
+``ACCOUNT_CENTER_STEP_UP_METHODS``
+    The ways offered to confirm it's you before a sensitive change, any of ``"password"``,
+    ``"email"``, ``"phone"``, ``"reauthentication"`` (signing in again). Default: all four.
+``ACCOUNT_CENTER_FEATURES``
+    ``"off"``, ``"readonly"`` or ``"edit"`` per feature, e.g. ``{"username": "readonly",
+    "tokens": "off"}``; features not named are ``"edit"``. See :mod:`account_center.features`
+    for the names. A superuser overrides them in Django admin ("Account center settings"), as
+    the step-up window and methods, attempt limits, resend cooldown and deleted-user action.
+``ACCOUNT_CENTER_SECTIONS`` / ``ACCOUNT_CENTER_PROFILE_FIELDS``
+    Deprecated (a system check says how to move to ``ACCOUNT_CENTER_FEATURES``), still honoured:
+    a section or profile field not listed is Off.
 ``ACCOUNT_CENTER_CUSTOM_DATA_FIELDS``
     Extra fields kept in Logto custom data: a list of dicts ``{"key", "label", "type"}`` with
     ``type`` one of ``text``, ``boolean``, ``integer``, ``date``, ``url``. Default ``[]``.
@@ -105,8 +111,19 @@ PROFILE_FIELDS = (
 SECTIONS = ("profile", "security", "two_step", "connections", "tokens", "sessions", "danger")
 
 
+# The ways to confirm it's you before a sensitive change (flows.verification).
+STEP_UP_METHODS = ("password", "email", "phone", "reauthentication")
+
+
 def _setting(name: str, default: Any) -> Any:
     return getattr(settings, name, default)
+
+
+def _overrides() -> Any:
+    """What a superuser set on the admin settings page (cached; see site_settings)."""
+    from .site_settings import current
+
+    return current()
 
 
 class AppSettings:
@@ -153,15 +170,31 @@ class AppSettings:
     # Behaviour
     @property
     def STEP_UP_SECONDS(self) -> int:
+        overridden = _overrides().step_up_seconds
+        if overridden is not None:
+            return int(overridden)
         return int(_setting("ACCOUNT_CENTER_STEP_UP_SECONDS", 600))
 
     @property
+    def STEP_UP_METHODS(self) -> tuple[str, ...]:
+        overridden = _overrides().step_up_methods
+        if overridden is not None:
+            return tuple(overridden)
+        return tuple(_setting("ACCOUNT_CENTER_STEP_UP_METHODS", STEP_UP_METHODS))
+
+    @property
     def SECTIONS(self) -> tuple[str, ...]:
-        return tuple(_setting("ACCOUNT_CENTER_SECTIONS", SECTIONS))
+        """The sections shown: those with a feature not Off (see :mod:`account_center.features`)."""
+        from .features import shown_sections
+
+        return shown_sections()
 
     @property
     def PROFILE_FIELDS(self) -> tuple[str, ...]:
-        return tuple(_setting("ACCOUNT_CENTER_PROFILE_FIELDS", PROFILE_FIELDS))
+        """The profile fields shown (not Off); :func:`features.profile_fields` for the editable."""
+        from .features import profile_fields
+
+        return profile_fields()
 
     @property
     def CUSTOM_DATA_FIELDS(self) -> list[dict[str, Any]]:
@@ -169,11 +202,15 @@ class AppSettings:
 
     @property
     def CODE_RESEND_SECONDS(self) -> int:
+        overridden = _overrides().code_resend_seconds
+        if overridden is not None:
+            return int(overridden)
         return int(_setting("ACCOUNT_CENTER_CODE_RESEND_SECONDS", 60))
 
     @property
     def RATE_LIMITS(self) -> dict[str, str]:
-        return dict(_setting("ACCOUNT_CENTER_RATE_LIMITS", {}))
+        # The admin's limits are laid over the setting's, action by action.
+        return {**_setting("ACCOUNT_CENTER_RATE_LIMITS", {}), **(_overrides().rate_limits or {})}
 
     @property
     def ATTEMPT_LIMIT(self) -> int | None:
@@ -220,7 +257,9 @@ class AppSettings:
 
     @property
     def DELETED_USER_ACTION(self) -> str:
-        value = str(_setting("ACCOUNT_CENTER_DELETED_USER_ACTION", "delete"))
+        value = _overrides().deleted_user_action or str(
+            _setting("ACCOUNT_CENTER_DELETED_USER_ACTION", "delete")
+        )
         return value if value in ("delete", "deactivate") else "delete"
 
     @property

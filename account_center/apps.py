@@ -10,7 +10,10 @@ class AccountCenterConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
-        from . import checks  # noqa: F401  (registers the system checks)
+        from . import (
+            checks,  # noqa: F401  (registers the system checks)
+            checks_features,  # noqa: F401  (and those of Off / ReadOnly / Edit)
+        )
         from .views.base import mark_account_checked
 
         # Signing in just proved the account exists and may sign in: the next check can wait.

@@ -11,6 +11,7 @@ from django import forms
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from . import features
 from .app_settings import app_settings
 from .flows.identifiers import USERNAME_RE, normalise_phone
 from .profile_choices import GENDERS, OTHER, locales, normalise_locale, time_zones
@@ -99,15 +100,15 @@ class DatalistInput(forms.TextInput):
 
 
 class ProfileForm(AccessibleForm):
-    """The profile fields ``ACCOUNT_CENTER_PROFILE_FIELDS`` allows (``address`` = its parts),
-    in groups (:data:`PROFILE_GROUPS`)."""
+    """The editable profile fields (``address`` = its parts), in groups (:data:`PROFILE_GROUPS`).
+    A field that is not editable is not in the form, so a posted value for it is never sent."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         initial = kwargs.get("initial")
         if initial and "gender" in initial:
             kwargs["initial"] = {**initial, **_split_gender(initial.get("gender") or "")}
         super().__init__(*args, **kwargs)
-        for name in app_settings.PROFILE_FIELDS:
+        for name in features.profile_fields(edit=True):
             for field_name in ADDRESS_FIELDS if name == "address" else (name,):
                 if field_name in PROFILE_LABELS:
                     self.fields[field_name] = self._field(field_name)
@@ -236,11 +237,11 @@ def _split_gender(value: str) -> dict[str, str]:
 
 
 class CustomDataForm(AccessibleForm):
-    """Built from ``ACCOUNT_CENTER_CUSTOM_DATA_FIELDS`` (key, label, type)."""
+    """The editable fields of ``ACCOUNT_CENTER_CUSTOM_DATA_FIELDS`` (key, label, type)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for spec in app_settings.CUSTOM_DATA_FIELDS:
+        for spec in features.custom_data_fields(edit=True):
             self.fields[f"cd_{spec['key']}"] = self._field(spec)
 
     @staticmethod
@@ -269,7 +270,7 @@ class CustomDataForm(AccessibleForm):
     def values(self) -> dict[str, Any]:
         """The declared keys only, JSON-ready; other custom data keys are never sent."""
         out: dict[str, Any] = {}
-        for spec in app_settings.CUSTOM_DATA_FIELDS:
+        for spec in features.custom_data_fields(edit=True):
             value = self.cleaned_data.get(f"cd_{spec['key']}")
             if isinstance(value, date):
                 value = value.isoformat()

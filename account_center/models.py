@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -59,3 +61,48 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.outcome} {self.sub}"
+
+
+DELETED_USER_ACTIONS = {"delete": _("deleted"), "deactivate": _("deactivated")}
+
+
+class SiteSettings(models.Model):
+    """The one row of settings a superuser changes in Django admin; an empty field means the
+    Django setting's default. Read through :mod:`account_center.site_settings` (cached)."""
+
+    features = models.JSONField(_("features"), default=dict, blank=True)
+    step_up_seconds = models.PositiveIntegerField(
+        _("step-up window (seconds)"), null=True, blank=True
+    )
+    step_up_methods = models.JSONField(_("step-up methods offered"), null=True, blank=True)
+    rate_limits = models.JSONField(_("attempt limits"), null=True, blank=True)
+    code_resend_seconds = models.PositiveIntegerField(
+        _("code resend cooldown (seconds)"), null=True, blank=True
+    )
+    deleted_user_action = models.CharField(
+        _("on account deletion, the local user is"),
+        max_length=16,
+        blank=True,
+        choices=list(DELETED_USER_ACTIONS.items()),
+    )
+    # A fresh value at every save: the cache key of the settings, so every worker sees a save
+    # at its next read (values never repeat, even after a database restore).
+    revision = models.CharField(max_length=32, editable=False, default="")
+    updated_at = models.DateTimeField(_("changed at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("account center settings")
+        verbose_name_plural = _("account center settings")
+
+    def __str__(self) -> str:
+        return str(_("Account center settings"))
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        from . import site_settings
+
+        self.pk = 1  # one row: a second one would never be read
+        self.revision = site_settings.new_revision()
+        super().save(*args, **kwargs)
+        # Published at once rather than on commit: the admin saves in a transaction that
+        # commits right after, and tests run inside one that never does.
+        site_settings.publish(self)

@@ -7,6 +7,7 @@ import pytest
 import responses
 from django.core.cache import cache
 
+from account_center import site_settings
 from account_center.logto.client import reset_client
 
 # The emulator's fixture is opted into, never loaded into a project's tests behind its back;
@@ -19,6 +20,9 @@ def _fresh_cache():
     """Tokens, discovery documents and rate-limit counters live in the cache: no test may see
     another's."""
     cache.clear()
+    # The admin's settings page overrides nothing until a test saves it (site_settings.publish),
+    # so tests without database access read no settings row.
+    site_settings.assume_defaults()
     yield
     cache.clear()
 

@@ -246,12 +246,18 @@ def generate_backup_codes(request: HttpRequest) -> list[str]:
 # ---------------------------------------------------------------------- removing a factor
 
 
-def remove_factor(request: HttpRequest, verification_id: str) -> str:
-    """Remove one of the user's own factors; answers its type. Unknown ids are refused."""
+def remove_factor(
+    request: HttpRequest, verification_id: str, *, passkey: bool | None = None
+) -> str:
+    """Remove one of the user's own factors; answers its type. Unknown ids are refused, and so
+    is, when ``passkey`` is given, a factor that is (False) or is not (True) a passkey: passkeys
+    and the other factors are switched Off or ReadOnly apart, and the caller checked one."""
     stepup.require(request, "mfa_factor_removed")
     sub = logto_user_id(request)
     client = get_client()
     factor = next((f for f in client.list_mfa_verifications(sub) if f.id == verification_id), None)
+    if factor is not None and passkey is not None and (factor.type == "WebAuthn") != passkey:
+        factor = None
     if factor is None:
         raise FlowError(_("This way to confirm it's you was already removed."), code="not_found")
     try:

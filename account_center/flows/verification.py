@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from .. import ratelimit
+from ..app_settings import app_settings
 from ..logto.client import get_client
 from ..logto.errors import LogtoAPIError
 from ..logto.models import LogtoUser
@@ -21,7 +22,9 @@ CODE_SENT_KEY = "account_center_step_up_code_sent"
 
 
 def available_methods(user: LogtoUser) -> list[str]:
-    """Only the methods this user has; signing in again at Logto is always possible."""
+    """The methods the site offers (``ACCOUNT_CENTER_STEP_UP_METHODS`` or the admin's page) that
+    this user has. Signing in again at Logto is kept when nothing else is left, so a user is
+    never without a way to confirm it's you."""
     methods = []
     if user.has_password:
         methods.append("password")
@@ -30,18 +33,27 @@ def available_methods(user: LogtoUser) -> list[str]:
     if user.primary_phone:
         methods.append("phone")
     methods.append("reauthentication")
-    return methods
+    offered = [method for method in methods if method in app_settings.STEP_UP_METHODS]
+    return offered or ["reauthentication"]
+
+
+def _require_offered(method: str) -> None:
+    """Checked on the server: a method the site switched off is refused even if posted."""
+    if method not in app_settings.STEP_UP_METHODS:
+        raise FlowError(_("This way of verifying is not offered on this site."))
 
 
 def _target(user: LogtoUser, method: str) -> str:
     target = user.primary_email if method == "email" else user.primary_phone
     if method not in ("email", "phone") or not target:
         raise FlowError(_("This way of verifying is not available for your account."))
+    _require_offered(method)
     return target
 
 
 def verify_password(request: HttpRequest, password: str) -> None:
     sub = logto_user_id(request)
+    _require_offered("password")
     # Counted before Logto is asked: parallel guesses cannot slip past the limit.
     ratelimit.consume(request, PASSWORD_SCOPE, sub, field="password")
     if not get_client().verify_password(sub, password):

@@ -103,3 +103,20 @@ def profile_facts(account: Any) -> list[tuple[Any, list[tuple[Any, str]]]]:
         if rows:
             groups.append((legend, rows))
     return groups
+
+
+@register.filter
+def feature_editable(names: str) -> bool:
+    """``{% if "username"|feature_editable %}``: actions are offered only for what is Edit;
+    ``"name,avatar"`` is true when any of them is (the server refuses the rest anyway)."""
+    from .. import features
+
+    return any(features.editable(name.strip()) for name in str(names).split(","))
+
+
+@register.filter
+def feature_shown(names: str) -> bool:
+    """``{% if "passkeys"|feature_shown %}``: hidden when Off (any of ``"a,b"`` not Off)."""
+    from .. import features
+
+    return any(features.shown(name.strip()) for name in str(names).split(","))

@@ -14,13 +14,12 @@ from django.contrib import auth
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import connections
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext_lazy as _
-from django.views import View
 from django.views.generic import TemplateView
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -40,6 +39,7 @@ from ..logto.errors import (
     LogtoNotFound,
     LogtoOutcomeUnknown,
 )
+from .feature_rule import FeatureRule
 
 logger = logging.getLogger(__name__)
 R = TypeVar("R", bound=HttpResponseBase)
@@ -111,7 +111,7 @@ def is_htmx(request: HttpRequest) -> bool:
     return not htmx.boosted
 
 
-class AccountView(LoginRequiredMixin, View):
+class AccountView(LoginRequiredMixin, FeatureRule):
     """Base of every page: signed in, linked to Logto, section switched on."""
 
     section: str = ""
@@ -122,8 +122,6 @@ class AccountView(LoginRequiredMixin, View):
     form_partial = ""
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if self.section and self.section not in app_settings.SECTIONS:
-            raise Http404
         if request.user.is_authenticated and sessions_flow.is_revoked_here(request):
             # Its Logto session was signed out from another session: this one ends too.
             auth.logout(request)
@@ -135,6 +133,7 @@ class AccountView(LoginRequiredMixin, View):
         response: HttpResponseBase
         try:
             with budget.request_budget(app_settings.LOGTO_REQUEST_BUDGET_SECONDS):
+                # Signed in (LoginRequiredMixin), then Off / ReadOnly / Edit (FeatureRule).
                 response = super().dispatch(request, *args, **kwargs)
         except Answered as answered:
             response = answered.response
@@ -169,12 +168,13 @@ class AccountView(LoginRequiredMixin, View):
         logger.warning("Logto unavailable on %s: %s", self.request.path, error)
         return self.problem(UNAVAILABLE, status=503)
 
-    def problem(self, message: Any, *, status: int) -> HttpResponse:
+    def problem(self, message: Any, *, status: int, **extra: Any) -> HttpResponse:
         return self.respond(
             "account_center/partials/problem.html",
             status=status,
             message=message,
             hl=not is_htmx(self.request),
+            **extra,
         )
 
     @staticmethod

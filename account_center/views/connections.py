@@ -30,6 +30,10 @@ class ConnectionsView(AccountView):
     section = "connections"
     page_title = _("Connections")
 
+    def features_for(self, request: HttpRequest) -> tuple[str, ...]:
+        # Organisation sign-in is shown, never changed: a POST links or unlinks a social account.
+        return ("social",) if request.method == "POST" else ("social", "enterprise_sso")
+
     def show(self, status: int = 200, **extra: Any) -> HttpResponse:
         sub = self.sub
         account, connectors = concurrently(
@@ -80,6 +84,8 @@ class ConnectionsCallbackView(AccountView):
 
     section = "connections"
     page_title = _("Connections")
+    feature_names = ("social",)
+    writes_on_get = True  # it finishes the link the provider approved
 
     def get(self, request: HttpRequest) -> HttpResponse:
         try:

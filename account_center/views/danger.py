@@ -33,6 +33,8 @@ class DeleteAccountForm(AccessibleForm):
 class DangerView(AccountView):
     section = "danger"
     page_title = _("Danger zone")
+    # Downloading one's data changes nothing: it stays offered while deletion is read-only.
+    read_actions = frozenset({"download"})
 
     def show(self, form: DeleteAccountForm | None = None, status: int = 200) -> HttpResponse:
         account = get_client().get_user(self.sub)

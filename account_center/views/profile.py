@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from .. import features
 from ..app_settings import app_settings
 from ..flows import mfa
 from ..flows import profile as profile_flow
@@ -80,7 +81,12 @@ class ProfileView(AccountView):
 
 def _custom_fields(custom_data: dict[str, Any]) -> list[dict[str, Any]]:
     return [
-        {**spec, "value": custom_data.get(spec["key"])} for spec in app_settings.CUSTOM_DATA_FIELDS
+        {
+            **spec,
+            "value": custom_data.get(spec["key"]),
+            "editable": features.editable(f"custom_data.{spec['key']}"),
+        }
+        for spec in features.custom_data_fields()
     ]
 
 
@@ -90,6 +96,17 @@ class ProfileEditView(AccountView):
     section = "profile"
     page_title = _("Edit profile")
     form_partial = "account_center/partials/profile_form.html"
+    feature_names = ("name", "avatar", "profile")
+    edit_form_on_get = True
+
+    def features_for(self, request: HttpRequest) -> tuple[str, ...]:
+        # The form holds only the editable fields, so those are the ones a POST can change.
+        open_ones = tuple(name for name in self.feature_names if features.editable(name))
+        return open_ones or self.feature_names
+
+    def show_read_only(self) -> HttpResponse:
+        account = get_client().get_user(self.sub)
+        return self.respond("account_center/partials/profile.html", account=account)
 
     def get(self, request: HttpRequest) -> HttpResponse:
         account = get_client().get_user(self.sub)
@@ -128,6 +145,14 @@ class CustomDataEditView(AccountView):
     section = "profile"
     page_title = _("Edit more about you")
     form_partial = "account_center/partials/custom_data_form.html"
+    feature_names = ("custom_data",)
+    edit_form_on_get = True
+
+    def show_read_only(self) -> HttpResponse:
+        data = get_client().get_custom_data(self.sub)
+        return self.respond(
+            "account_center/partials/custom_data.html", custom_fields=_custom_fields(data)
+        )
 
     def get(self, request: HttpRequest) -> HttpResponse:
         data = get_client().get_custom_data(self.sub)

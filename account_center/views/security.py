@@ -51,6 +51,10 @@ class SensitiveView(AccountView):
 
     section = "security"
     display_partial = ""
+    edit_form_on_get = True
+
+    def show_read_only(self) -> HttpResponse:
+        return self.show_display()
 
     def post(self, request: HttpRequest) -> HttpResponse:
         # The input is validated first: a request refused anyway must not open "Confirm it's
@@ -107,6 +111,7 @@ class SensitiveView(AccountView):
 
 class UsernameView(SensitiveView):
     page_title = _("Username")
+    feature_names = ("username",)
     display_partial = "account_center/partials/username.html"
     form_partial = "account_center/partials/username_form.html"
     target_id = "ac-username"
@@ -143,6 +148,9 @@ class IdentifierView(SensitiveView):
     def target_id(self) -> str:  # type: ignore[override]
         return f"ac-{self.kind}"
 
+    def features_for(self, request: HttpRequest) -> tuple[str, ...]:
+        return (self.kind,)
+
     @property
     def page_title(self) -> Any:
         return _("Email address") if self.kind == "email" else _("Phone number")
@@ -151,7 +159,7 @@ class IdentifierView(SensitiveView):
         return (EmailForm if self.kind == "email" else PhoneForm)(*args, **kwargs)
 
     def context(self, **extra: Any) -> dict[str, Any]:
-        return super().context(kind=self.kind, target_id=self.target_id, **extra)
+        return super().context(**{"kind": self.kind, "target_id": self.target_id, **extra})
 
     def display_extra(self) -> dict[str, Any]:
         return {"pending": identifiers.pending(self.request, self.kind)}
@@ -252,6 +260,7 @@ class PhoneView(IdentifierView):
 
 class PasswordView(SensitiveView):
     page_title = _("Password")
+    feature_names = ("password",)
     display_partial = "account_center/partials/password.html"
     form_partial = "account_center/partials/password_form.html"
     target_id = "ac-password"

@@ -54,6 +54,8 @@ class TwoStepView(AccountView):
     section = "two_step"
     page_title = _("Two-step verification")
     partial = ""
+    # An authenticator app and backup codes are "mfa"; passkeys are their own feature.
+    feature_names: tuple[str, ...] = ("mfa", "passkeys")
 
     def _page_context(self, **overrides: Any) -> dict[str, Any]:
         client = get_client()
@@ -163,6 +165,7 @@ def _message_for(code: str) -> Any:
 
 class AuthenticatorAppView(TwoStepView):
     partial = APP
+    feature_names = ("mfa",)
 
     def handle(self, request: HttpRequest) -> HttpResponse:
         action = request.POST.get("action", "")
@@ -203,6 +206,7 @@ class AuthenticatorAppView(TwoStepView):
 
 class BackupCodesView(TwoStepView):
     partial = BACKUP
+    feature_names = ("mfa",)
 
     def handle(self, request: HttpRequest) -> HttpResponse:
         try:
@@ -222,6 +226,12 @@ class BackupCodesView(TwoStepView):
 class RemoveFactorView(TwoStepView):
     """Remove the authenticator app, the backup codes, or one passkey (by Logto's factor id)."""
 
+    def features_for(self, request: HttpRequest) -> tuple[str, ...]:
+        if request.method != "POST":
+            return self.feature_names
+        # The flow removes the factor only when it is of this kind, so the posted kind decides.
+        return ("passkeys",) if request.POST.get("kind") == "WebAuthn" else ("mfa",)
+
     def handle(self, request: HttpRequest) -> HttpResponse:
         factor_id = request.POST.get("factor", "")
         kind = request.POST.get("kind", "")
@@ -229,7 +239,7 @@ class RemoveFactorView(TwoStepView):
         if not factor_id or len(factor_id) > 128:
             return self.section_answer(partial)
         try:
-            mfa.remove_factor(request, factor_id)
+            mfa.remove_factor(request, factor_id, passkey=kind == "WebAuthn")
         except (FlowError, LogtoError) as error:
             return self.failed(partial, error)
         return self.after_change(partial, removed=True)
@@ -237,6 +247,11 @@ class RemoveFactorView(TwoStepView):
 
 class TwoStepSettingsView(TwoStepView):
     partial = SETTINGS
+
+    def features_for(self, request: HttpRequest) -> tuple[str, ...]:
+        touched: tuple[str, ...] = ("mfa",) if request.POST.get("mfa_enabled") else ()
+        touched += ("passkeys",) if request.POST.get("passkey_skipped") else ()
+        return touched if request.method == "POST" and touched else self.feature_names
 
     def handle(self, request: HttpRequest) -> HttpResponse:
         choices = {"on": True, "off": False}

@@ -83,9 +83,11 @@ document.addEventListener("htmx:afterSwap", function (event) {
     target.focus();
   }
 });
-// htmx does not swap error answers by default; our 503 partials say "Logto is unavailable".
+// htmx does not swap error answers by default; our 503 partials say "Logto is unavailable",
+// and a 403 marked as ours says a change was refused (a form left open after it went read-only).
 document.addEventListener("htmx:beforeSwap", function (event) {
-  if (event.detail.xhr.status === 503) {
+  var xhr = event.detail.xhr;
+  if (xhr.status === 503 || (xhr.status === 403 && xhr.getResponseHeader("X-Account-Center-Refused"))) {
     event.detail.shouldSwap = true;
     event.detail.isError = false;
   }
