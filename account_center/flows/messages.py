@@ -42,6 +42,21 @@ MESSAGES: dict[str, tuple[str | None, Any]] = {
         None,
         _("You need at least one other way to sign in before removing this one."),
     ),
+    "user.totp_already_in_use": (
+        None,
+        _("An authenticator app is already set up. Remove it first, or replace it."),
+    ),
+    "user.backup_code_already_in_use": (
+        None,
+        _("Backup codes already exist. Generate a new set to replace them."),
+    ),
+    "session.mfa.backup_code_can_not_be_alone": (
+        None,
+        _(
+            "Backup codes only work next to another way to confirm it's you. "
+            "Add an authenticator app (or a passkey) first."
+        ),
+    ),
     "guard.invalid_input": (None, _("Some of the values were not accepted.")),
     "request.invalid_input": (None, _("Some of the values were not accepted.")),
 }

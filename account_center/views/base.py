@@ -58,6 +58,7 @@ class Answered(Exception):
         super().__init__("answered")
         self.response = response
 
+
 # Independent Logto reads of one page run side by side, so a slow Logto costs one round trip.
 _pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="account-center")
 
@@ -261,6 +262,7 @@ class AccountView(LoginRequiredMixin, FeatureRule):
         *,
         form: Any = None,
         field: str | None = None,
+        form_name: str = "form",
         **extra: Any,
     ) -> Iterator[None]:
         """Within this block a refused or failed change is answered by ``show`` (see
@@ -268,7 +270,9 @@ class AccountView(LoginRequiredMixin, FeatureRule):
         try:
             yield
         except (FlowError, LogtoError) as error:
-            raise Answered(self.failed(error, show, form=form, field=field, **extra)) from None
+            raise Answered(
+                self.failed(error, show, form=form, field=field, form_name=form_name, **extra)
+            ) from None
 
     def failed(
         self,
@@ -277,6 +281,7 @@ class AccountView(LoginRequiredMixin, FeatureRule):
         *,
         form: Any = None,
         field: str | None = None,
+        form_name: str = "form",
         **extra: Any,
     ) -> HttpResponse:
         """The one mapping from a failed change to what the user sees, input kept.
@@ -291,7 +296,7 @@ class AccountView(LoginRequiredMixin, FeatureRule):
         if isinstance(error, LogtoNotFound) and self.own_account_gone():
             return self.end_session("deleted")
         if form is not None:
-            extra.setdefault("form", form)
+            extra.setdefault(form_name, form)  # the name the template knows it by
         if isinstance(error, LogtoOutcomeUnknown):
             audit.record(self.request, "logto_write", audit.UNKNOWN, path=self.request.path)
             return show(status=503, unavailable=OUTCOME_UNKNOWN, **extra)
@@ -313,7 +318,6 @@ class AccountView(LoginRequiredMixin, FeatureRule):
     def show_form(self, **extra: Any) -> HttpResponse:
         """The section's form partial again (``form_partial``)."""
         return self.respond(self.form_partial, **extra)
-
 
 
 def now() -> float:

@@ -11,7 +11,6 @@ from typing import Any
 
 import segno
 from django.contrib import messages
-from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -22,12 +21,10 @@ from ..app_settings import app_settings
 from ..credential_forms import TotpCodeForm
 from ..flows import mfa
 from ..flows.errors import FlowError
-from ..flows.messages import UNAVAILABLE, for_code
+from ..flows.messages import UNAVAILABLE
 from ..logto.client import get_client
-from ..logto.errors import LogtoAPIError, LogtoError
 from ..secret_text import SecretText
 from .base import AccountView, concurrently, is_htmx
-from .outcome import not_confirmed
 
 PAGE = "account_center/two_step.html"
 APP = "account_center/partials/two_step_app.html"
@@ -96,9 +93,8 @@ class TwoStepView(AccountView):
         return str(getattr(user, "email", "") or user.get_username())
 
     def page(self, status: int = 200, **overrides: Any) -> HttpResponse:
-        try:
-            context = self._page_context(**overrides)
-        except LogtoError:
+        context = self.or_none(lambda: self._page_context(**overrides))
+        if context is None:
             return render(self.request, PAGE, self.context(unavailable=UNAVAILABLE), status=503)
         return render(self.request, PAGE, self.context(**context), status=status)
 
@@ -106,9 +102,8 @@ class TwoStepView(AccountView):
         """The section alone (htmx) or the whole page with it, both from fresh Logto reads."""
         if not is_htmx(self.request):
             return self.page(status=status, **overrides)
-        try:
-            context = self._page_context(**overrides)
-        except LogtoError:
+        context = self.or_none(lambda: self._page_context(**overrides))
+        if context is None:
             return render(
                 self.request,
                 "account_center/partials/unavailable.html",
@@ -145,22 +140,9 @@ class TwoStepView(AccountView):
             return HttpResponseRedirect(reverse("account_center:two_step"))
         return self.section_answer(partial, **extra)
 
-    def failed(self, partial: str, error: FlowError | LogtoError, **extra: Any) -> HttpResponse:
-        if isinstance(error, FlowError):
-            return self.section_answer(partial, error=error.message, **extra)
-        if isinstance(error, LogtoAPIError):
-            return self.section_answer(partial, error=_message_for(error.code), **extra)
-        return self.section_answer(partial, status=503, unavailable=not_confirmed(error), **extra)
-
-
-def _message_for(code: str) -> Any:
-    if code == "session.mfa.backup_code_can_not_be_alone":
-        return mfa.BACKUP_ALONE
-    if code == "user.totp_already_in_use":
-        return _("An authenticator app is already set up. Remove it first, or replace it.")
-    if code in ("user.backup_code_already_in_use",):
-        return _("Backup codes already exist. Generate a new set to replace them.")
-    return for_code(code)[1]
+    def in_section(self, partial: str) -> Any:
+        """A ``show`` for :meth:`on_failure`: the section ``partial`` again, fresh."""
+        return lambda **extra: self.section_answer(partial, **extra)
 
 
 class AuthenticatorAppView(TwoStepView):
@@ -183,21 +165,14 @@ class AuthenticatorAppView(TwoStepView):
         form = TotpCodeForm(request.POST)
         if not form.is_valid():
             return self.section_answer(APP, totp_form=form)
-        try:
-            mfa.confirm_totp(request, form.cleaned_data["code"])
-        except FlowError as error:
-            if error.code == "totp_expired":
-                # The QR step is gone: say so above the "Set up" button.
+        with self.on_failure(self.in_section(APP), form=form, form_name="totp_form", field="code"):
+            try:
+                mfa.confirm_totp(request, form.cleaned_data["code"])
+            except FlowError as error:
+                if error.code != "totp_expired":
+                    raise
+                # The QR step is gone: say so above the "Set up" button, not at the code.
                 return self.section_answer(APP, error=error.message)
-            form.add_error("code", str(error.message))
-            return self.section_answer(APP, totp_form=form)
-        except LogtoAPIError as error:
-            form.add_error(NON_FIELD_ERRORS, str(_message_for(error.code)))
-            return self.section_answer(APP, totp_form=form)
-        except LogtoError as error:
-            return self.section_answer(
-                APP, status=503, totp_form=form, unavailable=not_confirmed(error)
-            )
         if not is_htmx(request):
             messages.success(request, _("Your authenticator app is set up."), fail_silently=True)
             return HttpResponseRedirect(reverse("account_center:two_step"))
@@ -209,10 +184,8 @@ class BackupCodesView(TwoStepView):
     feature_names = ("mfa",)
 
     def handle(self, request: HttpRequest) -> HttpResponse:
-        try:
+        with self.on_failure(self.in_section(BACKUP)):
             codes = mfa.generate_backup_codes(request)
-        except (FlowError, LogtoError) as error:
-            return self.failed(BACKUP, error)
         # The one answer that carries the codes: shown here, kept nowhere, never cached.
         response = self.section_answer(
             BACKUP,
@@ -238,10 +211,8 @@ class RemoveFactorView(TwoStepView):
         partial = {"Totp": APP, "BackupCode": BACKUP}.get(kind, PASSKEYS)
         if not factor_id or len(factor_id) > 128:
             return self.section_answer(partial)
-        try:
+        with self.on_failure(self.in_section(partial)):
             mfa.remove_factor(request, factor_id, passkey=kind == "WebAuthn")
-        except (FlowError, LogtoError) as error:
-            return self.failed(partial, error)
         return self.after_change(partial, removed=True)
 
 
@@ -259,8 +230,6 @@ class TwoStepSettingsView(TwoStepView):
         passkey = choices.get(request.POST.get("passkey_skipped", ""))
         if mfa_enabled is None and passkey is None:
             return self.section_answer(SETTINGS)
-        try:
+        with self.on_failure(self.in_section(SETTINGS)):
             mfa.change_settings(request, mfa_enabled=mfa_enabled, passkey_skipped=passkey)
-        except (FlowError, LogtoError) as error:
-            return self.failed(SETTINGS, error)
         return self.after_change(SETTINGS, saved_settings=True)
