@@ -12,7 +12,6 @@ from typing import Any, TypeVar
 
 from django.contrib import auth
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import connections
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
@@ -308,11 +307,12 @@ class AccountView(LoginRequiredMixin, FeatureRule):
         else:
             logger.warning("Logto unavailable on %s: %s", self.request.path, error)
             return show(status=503, unavailable=UNAVAILABLE, **extra)
-        if form is None:
-            return show(error=said[0], **extra)
         concerns = field or concerns
+        if form is None or concerns not in form.fields:
+            # About the whole change: said above the form (form_errors.html shows ``error``).
+            return show(error=" ".join(str(m) for m in said), **extra)
         for message in said:
-            form.add_error(concerns if concerns in form.fields else NON_FIELD_ERRORS, str(message))
+            form.add_error(concerns, str(message))
         return show(**extra)
 
     def show_form(self, **extra: Any) -> HttpResponse:

@@ -14,10 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django_htmx.http import HttpResponseClientRedirect
 
 from ..flows import social
-from ..flows.errors import FlowError
-from ..flows.messages import for_code
 from ..logto.client import get_client
-from ..logto.errors import LogtoAPIError
 from .base import AccountView, concurrently, is_htmx
 
 PAGE = "account_center/connections.html"
@@ -56,7 +53,7 @@ class ConnectionsView(AccountView):
 
     def post(self, request: HttpRequest) -> HttpResponse:
         action = request.POST.get("action", "")
-        try:
+        with self.on_failure(self.show):
             if action == "link":
                 url = social.start_link(request, request.POST.get("connector", ""))
                 # The provider's page, in the whole window (htmx cannot follow it in place).
@@ -66,10 +63,6 @@ class ConnectionsView(AccountView):
             if action == "unlink":
                 social.unlink(request, request.POST.get("target", ""))
                 return self.done(UNLINKED)
-        except FlowError as error:
-            return self.show(error=error.message)
-        except LogtoAPIError as error:
-            return self.show(error=for_code(error.code)[1])
         return self.show()
 
     def done(self, message: Any) -> HttpResponse:
@@ -88,15 +81,16 @@ class ConnectionsCallbackView(AccountView):
     writes_on_get = True  # it finishes the link the provider approved
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        try:
+        with self.on_failure(self.refused_link):
             social.finish_link(request, request.GET.dict())
-        except FlowError as error:
-            return self.refused_link(error.message)
-        except LogtoAPIError as error:
-            return self.refused_link(for_code(error.code)[1])
         messages.success(request, LINKED, fail_silently=True)
         return HttpResponseRedirect(reverse("account_center:connections"))
 
-    def refused_link(self, message: Any) -> HttpResponse:
-        context = self.context(message=message)
-        return render(self.request, "account_center/connections_refused.html", context, status=400)
+    def refused_link(
+        self, status: int = 400, error: Any = None, unavailable: Any = None
+    ) -> HttpResponse:
+        """Nothing was linked: the provider, the state or Logto refused (400), or Logto failed."""
+        context = self.context(message=unavailable or error)
+        return render(
+            self.request, "account_center/connections_refused.html", context, status=status
+        )

@@ -17,11 +17,8 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from ..app_settings import app_settings
 from ..flows import sessions
-from ..flows.errors import FlowError
-from ..flows.messages import UNAVAILABLE, for_code
-from ..logto.errors import LogtoAPIError, LogtoError
+from ..flows.messages import UNAVAILABLE
 from .base import AccountView, is_htmx
-from .outcome import not_confirmed
 
 PAGE = "account_center/sessions.html"
 SECTION = "account_center/partials/sessions.html"
@@ -33,11 +30,12 @@ class SessionsView(AccountView):
 
     def show(self, status: int = 200, **extra: Any) -> HttpResponse:
         try:
-            rows = sessions.list_sessions(self.request)
+            rows = self.or_none(sessions.list_sessions, self.request)
         except sessions.SessionsUnsupported:
             rows, extra["unsupported"] = [], True
-        except LogtoError:
-            rows, extra["unavailable"], status = [], UNAVAILABLE, 503
+        if rows is None:
+            rows, status = [], 503
+            extra.setdefault("unavailable", UNAVAILABLE)
         context = self.context(
             sessions=rows,
             others=[r for r in rows if not r.current],
@@ -54,9 +52,15 @@ class SessionsView(AccountView):
         return self.handle(request)
 
     def handle(self, request: HttpRequest) -> HttpResponse:
+        try:
+            return self._change(request)
+        except sessions.SessionsUnsupported:
+            return self.show()  # this Logto has no sessions API: the page says so
+
+    def _change(self, request: HttpRequest) -> HttpResponse:
         action = request.POST.get("action", "")
         uid = request.POST.get("session", "")
-        try:
+        with self.on_failure(self.show):
             if action == "revoke_others":
                 ended = sessions.revoke_others(request)
                 message = ngettext(
@@ -70,14 +74,6 @@ class SessionsView(AccountView):
                 message = str(_("Session signed out."))
             else:
                 return self.show()
-        except sessions.SessionsUnsupported:
-            return self.show()
-        except FlowError as error:
-            return self.show(error=error.message)
-        except LogtoAPIError as error:
-            return self.show(error=for_code(error.code)[1])
-        except LogtoError as error:
-            return self.show(status=503, unavailable=not_confirmed(error))
         if not is_htmx(request):
             messages.success(request, message, fail_silently=True)
             return HttpResponseRedirect(reverse("account_center:sessions"))

@@ -27,13 +27,10 @@ from django_htmx.http import (
 )
 
 from ..flows import stepup, verification
-from ..flows.errors import FlowError
 from ..flows.identity import logto_user_id
-from ..flows.messages import UNAVAILABLE, for_code
 from ..formatting import international_phone
 from ..forms import StepUpCodeForm, StepUpPasswordForm
 from ..logto.client import get_client
-from ..logto.errors import LogtoAPIError, LogtoError
 from .base import AccountView, is_htmx
 
 # Only ids we could have written ourselves go back into the page and the event.
@@ -104,11 +101,12 @@ def refuse(request: HttpRequest) -> HttpResponse:
         typed = with_typed_values(request, request.path)
         again = _reauthenticate_url(stepup.safe_next(request, typed, _overview()))
         extra = {"reauthenticate_url": again} if typed != request.path else {}
-        try:
-            context = _dialog_context(
+        context = AccountView.or_none(
+            lambda: _dialog_context(
                 request, next_url=_current_page(request), form_id=form_id, **extra
             )
-        except LogtoError:
+        )
+        if context is None:
             response = render(
                 request,
                 "account_center/partials/unavailable.html",
@@ -137,9 +135,10 @@ class StepUpView(AccountView):
     def _show(self, status: int = 200, **extra: Any) -> HttpResponse:
         request = self.request
         form_id = _form_id(request.POST.get("form_id") or request.GET.get("form_id"))
-        try:
-            context = _dialog_context(request, next_url=self._next(), form_id=form_id, **extra)
-        except LogtoError:
+        context = self.or_none(
+            lambda: _dialog_context(request, next_url=self._next(), form_id=form_id, **extra)
+        )
+        if context is None:
             return self.respond(
                 "account_center/partials/unavailable.html", status=503, target_id=PANEL_ID
             )
@@ -150,10 +149,18 @@ class StepUpView(AccountView):
 
     def post(self, request: HttpRequest) -> HttpResponse:
         action = request.POST.get("action", "")
-        password_form = code_form = None
-        try:
-            if action == "password":
-                password_form = StepUpPasswordForm(request.POST)
+        password_form = StepUpPasswordForm(request.POST) if action == "password" else None
+        verifying = action in ("verify_email", "verify_phone")
+        code_form = StepUpCodeForm(request.POST) if verifying else None
+        # A refusal goes next to the field it concerns, else above the dialog's forms; Logto
+        # refusing (e.g. no email connector) is said and the dialog stays usable.
+        with self.on_failure(
+            self._show,
+            form=code_form or password_form,
+            form_name="code_form" if verifying else "password_form",
+            password_form=password_form,
+        ):
+            if password_form is not None:
                 if not password_form.is_valid():
                     return self._show(password_form=password_form)
                 verification.verify_password(request, password_form.cleaned_data["password"])
@@ -167,8 +174,7 @@ class StepUpView(AccountView):
                     else international_phone(user.primary_phone)
                 )
                 return self._show(notice=_("We sent a code to %(target)s.") % {"target": target})
-            elif action in ("verify_email", "verify_phone"):
-                code_form = StepUpCodeForm(request.POST)
+            elif code_form is not None:
                 if not code_form.is_valid():
                     return self._show(code_form=code_form)
                 user = get_client().get_user(self.sub)
@@ -177,17 +183,6 @@ class StepUpView(AccountView):
                 )
             else:
                 return self._show()
-        except FlowError as error:
-            form = code_form if code_form is not None else password_form
-            if form is not None and error.field in form.fields:
-                form.add_error(error.field, str(error.message))
-                return self._show(password_form=password_form, code_form=code_form)
-            return self._show(error=error.message, password_form=password_form)
-        except LogtoAPIError as error:
-            # Logto refused (e.g. no email connector): say why; the dialog stays usable.
-            return self._show(error=for_code(error.code)[1], password_form=password_form)
-        except LogtoError:
-            return self._show(status=503, unavailable=UNAVAILABLE)
         return self._succeeded()
 
     def _succeeded(self) -> HttpResponse:

@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
@@ -15,12 +14,9 @@ from django.utils.translation import gettext_lazy as _
 
 from ..credential_forms import RenameTokenForm, TokenForm
 from ..flows import tokens
-from ..flows.errors import FlowError
-from ..flows.messages import UNAVAILABLE, for_code
-from ..logto.errors import LogtoAPIError, LogtoError
+from ..flows.messages import UNAVAILABLE
 from ..secret_text import SecretText
 from .base import AccountView, is_htmx
-from .outcome import not_confirmed
 
 PAGE = "account_center/tokens.html"
 SECTION = "account_center/partials/tokens.html"
@@ -33,10 +29,10 @@ class TokensView(AccountView):
     def show(self, status: int = 200, **extra: Any) -> HttpResponse:
         """The list (fresh from Logto) with ``extra``; the section alone for htmx."""
         extra.setdefault("form", TokenForm())
-        try:
-            rows = tokens.list_tokens(self.sub)
-        except LogtoError:
-            rows, extra["unavailable"], status = [], UNAVAILABLE, 503
+        rows = self.or_none(tokens.list_tokens, self.sub)
+        if rows is None:
+            rows, status = [], 503
+            extra.setdefault("unavailable", UNAVAILABLE)
         context = self.context(tokens=rows, **extra)
         return self.page_or_section(PAGE, SECTION, context, status)
 
@@ -52,23 +48,11 @@ class TokensView(AccountView):
         if not form.is_valid():
             return self.show(form=form)
         name = form.cleaned_data["name"]
-        try:
+        with self.on_failure(self.show, form=form):
             created = tokens.create(request, name, form.cleaned_data["expires_at"])
-        except (FlowError, LogtoError) as error:
-            return self._refused(form, error)
         response = self.show(created=created.token, created_value=SecretText(created.value))
         add_never_cache_headers(response)
         return response
-
-    def _refused(self, form: Any, error: FlowError | LogtoError, **extra: Any) -> HttpResponse:
-        if isinstance(error, FlowError):
-            field = error.field if error.field in form.fields else NON_FIELD_ERRORS
-            form.add_error(field, str(error.message))
-        elif isinstance(error, LogtoAPIError):
-            form.add_error(NON_FIELD_ERRORS, str(for_code(error.code)[1]))
-        else:
-            return self.show(status=503, form=form, unavailable=not_confirmed(error), **extra)
-        return self.show(form=form, **extra)
 
     def done(self, message: Any) -> HttpResponse:
         if not is_htmx(self.request):
@@ -86,20 +70,8 @@ class RenameTokenView(TokensView):
         name = form.cleaned_data["name"]
         if name == current:
             return self.done(_("Nothing to change."))
-        try:
+        with self.on_failure(self.show, form=form, form_name="rename_form", rename_of=current):
             tokens.rename(request, current, name)
-        except FlowError as error:
-            form.add_error(
-                "name" if error.field == "name" else NON_FIELD_ERRORS, str(error.message)
-            )
-            return self.show(rename_form=form, rename_of=current)
-        except LogtoAPIError as error:
-            form.add_error(NON_FIELD_ERRORS, str(for_code(error.code)[1]))
-            return self.show(rename_form=form, rename_of=current)
-        except LogtoError as error:
-            return self.show(
-                status=503, rename_form=form, rename_of=current, unavailable=not_confirmed(error)
-            )
         return self.done(_("Renamed to “%(name)s”.") % {"name": name})
 
 
@@ -108,13 +80,8 @@ class DeleteTokenView(TokensView):
         name = request.POST.get("name", "")
         if not name:
             return self.show()
-        try:
+        with self.on_failure(self.show):
             tokens.delete(request, name)
-        except (FlowError, LogtoAPIError) as error:
-            message = error.message if isinstance(error, FlowError) else for_code(error.code)[1]
-            return self.show(error=message)
-        except LogtoError as error:
-            return self.show(status=503, unavailable=not_confirmed(error))
         return self.done(
             _("Token “%(name)s” deleted. Scripts using it stop working.") % {"name": name}
         )

@@ -218,7 +218,7 @@ def test_create_whose_answer_is_lost_says_so(stepped_up, pats, htmx_headers) -> 
     )
     html = response.content.decode()
     assert response.status_code == 503
-    assert "may or may not have been made" in html
+    assert "could not confirm that your change was saved" in html
     assert 'value="ci"' in html  # input kept
 
 
