@@ -92,8 +92,22 @@ def concurrently(*calls: tuple[Any, ...]) -> list[Any]:
     futures = [
         _pool.submit(contextvars.copy_context().run, in_language, *call) for call in calls[1:]
     ]
-    first = calls[0][0](*calls[0][1:]) if calls else None
-    return [first, *(future.result() for future in futures)][: len(calls)]
+    results: list[Any] = []
+    failure: BaseException | None = None
+    try:
+        results.append(calls[0][0](*calls[0][1:]) if calls else None)
+    except BaseException as error:  # noqa: BLE001 - re-raised below, once every call ended
+        failure = error
+    # Every call ends before the request goes on: a read still running would outlive the
+    # request (and reach Logto for a page already answered).
+    for future in futures:
+        try:
+            results.append(future.result())
+        except BaseException as error:  # noqa: BLE001 - the first one is re-raised
+            failure = failure or error
+    if failure is not None:
+        raise failure
+    return results[: len(calls)]
 
 
 def nav_items() -> list[tuple[str, Any, str]]:
