@@ -84,6 +84,15 @@ Behaviour (``ACCOUNT_CENTER_*``):
 ``ACCOUNT_CENTER_PHONE_REGION``
     Region (ISO 3166 alpha-2, e.g. ``"DE"``) assumed for phone numbers typed without a
     country code. Default ``None``: numbers must carry their country code (``+49…`` or ``0049…``).
+``ACCOUNT_CENTER_READ_CACHE_SECONDS``
+    How long the signed-in user's Logto reads (the user, second factors, tokens, sessions,
+    connectors) are kept in Django's cache. Default 60; 0 turns the cache off. The app's own
+    changes, the Logto webhooks and a sign-in drop them at once; a change made in Logto with no
+    webhook shows after at most this long. See :mod:`account_center.logto.read_cache`.
+``ACCOUNT_CENTER_LOGTO_CONSOLE_URL``
+    The Logto console, for the link to each user in Django admin: ``<console>/users/<id>``, e.g.
+    ``https://cloud.logto.io/<tenant-id>`` or ``http://localhost:3002/console``. Default ``""``
+    (no link).
 """
 
 from __future__ import annotations
@@ -261,6 +270,14 @@ class AppSettings:
             _setting("ACCOUNT_CENTER_DELETED_USER_ACTION", "delete")
         )
         return value if value in ("delete", "deactivate") else "delete"
+
+    @property
+    def READ_CACHE_SECONDS(self) -> int:
+        return int(_setting("ACCOUNT_CENTER_READ_CACHE_SECONDS", 60))
+
+    @property
+    def CONSOLE_URL(self) -> str:
+        return str(_setting("ACCOUNT_CENTER_LOGTO_CONSOLE_URL", "")).rstrip("/")
 
     @property
     def WEBHOOK_SIGNING_KEY(self) -> str:

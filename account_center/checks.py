@@ -167,8 +167,9 @@ def _deployment_messages() -> list[CheckMessage]:
         messages.append(
             Warning(
                 "The default cache is per-process (LocMemCache): with several workers each has "
-                "its own attempt limits, its own M2M token and its own copy of the admin's "
-                "account center settings (a save would reach one worker only).",
+                "its own attempt limits, its own M2M token, its own copy of the admin's "
+                "account center settings (a save would reach one worker only) and its own kept "
+                "Logto reads (a change made through one worker would show late on another).",
                 hint="Use a cache every worker shares (Redis) when you run more than one "
                 "process; silence account_center.W002 if you run exactly one.",
                 id="account_center.W002",

@@ -17,20 +17,22 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from .adapter import get_adapter
 from .app_settings import app_settings
 from .flows import audit
+from .flows.local_user import apply_details, sign_out_here
+from .logto import read_cache
 from .models import LogtoIdentity
 
 logger = logging.getLogger(__name__)
 
 SIGNATURE_HEADER = "HTTP_LOGTO_SIGNATURE_SHA_256"
+# The events this site acts on: the hook in Logto should send these three.
+EVENTS = ("User.Deleted", "User.Data.Updated", "User.SuspensionStatus.Updated")
 _SEEN_PREFIX = "account_center:webhook:seen:"
 
 
@@ -61,17 +63,17 @@ def _first_delivery(body: bytes) -> bool:
     return bool(cache.add(key, 1, timeout=2 * app_settings.WEBHOOK_MAX_AGE_SECONDS))
 
 
-def _identity(payload: dict[str, Any]) -> LogtoIdentity | None:
+def _sub(payload: dict[str, Any]) -> str | None:
     data = payload.get("data")
     sub = data.get("id") if isinstance(data, dict) else None
-    if not isinstance(sub, str) or not sub:
+    return sub if isinstance(sub, str) and sub else None
+
+
+def _identity(payload: dict[str, Any]) -> LogtoIdentity | None:
+    sub = _sub(payload)
+    if sub is None:
         return None
     return LogtoIdentity.objects.select_related("user").filter(sub=sub).first()
-
-
-def sign_out_here(identity: LogtoIdentity) -> None:
-    """Every Django session of the user ends at its next request (the session epoch)."""
-    LogtoIdentity.objects.filter(pk=identity.pk).update(session_epoch=F("session_epoch") + 1)
 
 
 def _user_deleted(request: HttpRequest, identity: LogtoIdentity) -> None:
@@ -83,21 +85,7 @@ def _user_deleted(request: HttpRequest, identity: LogtoIdentity) -> None:
 
 
 def _user_updated(request: HttpRequest, identity: LogtoIdentity, data: dict[str, Any]) -> None:
-    claims = {
-        "sub": identity.sub,
-        "email": data.get("primaryEmail") or "",
-        "name": data.get("name"),
-    }
-    user = identity.user
-    fields = get_adapter().user_fields(claims)
-    username = data.get("username")
-    if username and hasattr(user, "username"):
-        fields.setdefault("username", str(username)[:150])
-    changed = [name for name, value in fields.items() if getattr(user, name, value) != value]
-    for name in changed:
-        setattr(user, name, fields[name])
-    if changed:
-        user.save(update_fields=changed)
+    changed = apply_details(identity, data)
     audit.record(request, "webhook_user_updated", audit.SUCCESS, sub=identity.sub, fields=changed)
 
 
@@ -137,6 +125,8 @@ def logto_webhook(request: HttpRequest) -> HttpResponse:
     if handler is None:
         return HttpResponse(status=204)
     identity = _identity(payload)
+    # Whatever the event, the kept Logto reads of that user are no longer current.
+    read_cache.forget(_sub(payload))
     if identity is not None:
         handler(identity, payload["data"])
     else:

@@ -200,6 +200,8 @@ class Request:
     body: bytes
     base_url: str
     cookies: dict[str, str] = field(default_factory=dict)
+    # Every value of each query key, in order (Logto's search takes ``search.id`` many times).
+    query_all: dict[str, list[str]] = field(default_factory=dict)
 
     @classmethod
     def from_environ(cls, environ: dict[str, Any], configured_base: str | None) -> Request:
@@ -228,17 +230,14 @@ class Request:
         except Exception:  # a malformed cookie header is ignored, as browsers' servers do
             pass
         raw_path = environ.get("PATH_INFO", "") or "/"
+        query_all = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
         return cls(
             environ=environ,
             method=environ.get("REQUEST_METHOD", "GET").upper(),
             path=raw_path,
             script_name=script_name,
-            query={
-                k: v[-1]
-                for k, v in parse_qs(
-                    environ.get("QUERY_STRING", ""), keep_blank_values=True
-                ).items()
-            },
+            query={k: v[-1] for k, v in query_all.items()},
+            query_all=query_all,
             headers=headers,
             body=body,
             base_url=base,

@@ -259,11 +259,13 @@ def _like_pattern(value: str) -> str:
     return "".join(parts)
 
 
-def _user_search(query: dict[str, str]) -> Callable[[dict[str, Any]], bool] | None:
-    """A predicate for Logto's user search parameters in ``query``; ``None`` when none given."""
+def _user_search(query_all: dict[str, list[str]]) -> Callable[[dict[str, Any]], bool] | None:
+    """A predicate for Logto's user search parameters; ``None`` when none given. A field may be
+    searched for several values only in ``exact`` mode (any of them matches), as in Logto."""
+    query = {key: values[-1] for key, values in query_all.items()}
     modes: dict[str | None, str] = {}
-    values: dict[str | None, str] = {}
-    for key, value in query.items():
+    values: dict[str | None, list[str]] = {}
+    for key, given in query_all.items():
         prefix, _, field = key.partition(".")
         if prefix not in ("search", "mode"):
             continue
@@ -272,6 +274,7 @@ def _user_search(query: dict[str, str]) -> Callable[[dict[str, Any]], bool] | No
                 400, "request.invalid_input", {"details": f"Search field `{field}` is not allowed."}
             )
         if prefix == "mode":
+            value = given[-1]
             if value not in ("like", "exact"):  # similar_to and posix are not emulated
                 raise HttpError(
                     400,
@@ -279,14 +282,22 @@ def _user_search(query: dict[str, str]) -> Callable[[dict[str, Any]], bool] | No
                     {"details": f"Search match mode `{value}` is not valid."},
                 )
             modes[field or None] = value
-        elif not value:
+        else:
+            values[field or None] = list(given)
+    if not values:
+        return None
+    for field, wanted_values in values.items():
+        mode = modes.get(field) or modes.get(None) or "like"
+        if mode != "exact" and len(wanted_values) != 1:
+            raise HttpError(
+                400,
+                "request.invalid_input",
+                {"details": "Only one search value is allowed when search mode is not `exact`."},
+            )
+        if not all(wanted_values):
             raise HttpError(
                 400, "request.invalid_input", {"details": "Search value cannot be empty."}
             )
-        else:
-            values[field or None] = value
-    if not values:
-        return None
     joint_and = (query.get("joint") or query.get("jointMode") or "or") == "and"
     case_sensitive = query.get("isCaseSensitive", "false").lower() == "true"
 
@@ -306,7 +317,10 @@ def _user_search(query: dict[str, str]) -> Callable[[dict[str, Any]], bool] | No
         return False
 
     def predicate(user: dict[str, Any]) -> bool:
-        results = (matches(user, field, wanted) for field, wanted in values.items())
+        results = (
+            any(matches(user, field, wanted) for wanted in wanted_values)
+            for field, wanted_values in values.items()
+        )
         return all(results) if joint_and else any(results)
 
     return predicate
@@ -315,7 +329,7 @@ def _user_search(query: dict[str, str]) -> Callable[[dict[str, Any]], bool] | No
 @route("GET", r"/api/users")
 def list_users(state: EmulatorState, request: Request) -> Response:
     users = sorted(state.users.values(), key=lambda u: u["createdAt"], reverse=True)
-    predicate = _user_search(request.query)
+    predicate = _user_search(request.query_all)
     if predicate is not None:
         users = [u for u in users if predicate(u)]
     try:
@@ -1009,4 +1023,4 @@ def revoke_grant(state: EmulatorState, request: Request, user_id: str, grant_id:
     raise HttpError(404, "oidc.invalid_grant")
 
 
-from logto_emulator import sign_in_experience  # noqa: E402,F401  (registers its route)
+from logto_emulator import hooks, sign_in_experience  # noqa: E402,F401  (register their routes)

@@ -114,6 +114,7 @@ class EmulatorState:
 
     def _clear(self) -> None:
         self.users: dict[str, dict[str, Any]] = {}
+        self.hooks: list[dict[str, Any]] = []  # POST /api/hooks; never delivered
         self.codes: list[VerificationCode] = []
         self.outbox: list[dict[str, Any]] = []
         self.personal_access_tokens: list[dict[str, Any]] = []

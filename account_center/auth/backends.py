@@ -24,6 +24,7 @@ from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.utils import absolutify
 
 from ..adapter import get_adapter
+from ..logto import read_cache
 from ..logto.client import get_client
 from ..logto.errors import LogtoUnavailable
 from . import oidc_settings
@@ -253,6 +254,9 @@ class LogtoBackend(OIDCAuthenticationBackend):
             }
         )
         setattr(self.request, REQUEST_ATTR, stash)
+        # A sign-in starts from Logto's current data: a new Logto session, and whatever changed
+        # while the user was away.
+        read_cache.forget(payload["sub"])
 
         users = self.filter_users_by_claims(user_info)
         if len(users) == 1:

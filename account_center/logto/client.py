@@ -29,6 +29,7 @@ from django.dispatch import receiver
 
 from account_center.app_settings import app_settings
 from account_center.logto.errors import LogtoConfigurationError
+from account_center.logto.hooks import Hooks
 from account_center.logto.identities import Identities
 from account_center.logto.mfa import Mfa
 from account_center.logto.oidc import OidcDocuments
@@ -39,7 +40,14 @@ from account_center.logto.verification_codes import VerificationCodes
 
 
 class LogtoClient(
-    Users, VerificationCodes, Identities, Mfa, PersonalAccessTokens, Sessions, OidcDocuments
+    Users,
+    VerificationCodes,
+    Identities,
+    Mfa,
+    PersonalAccessTokens,
+    Sessions,
+    Hooks,
+    OidcDocuments,
 ):
     """A Logto Management API client. Build it with :func:`get_client`, not directly, in app code.
 

@@ -114,6 +114,34 @@ class LogtoUser:
 
 
 @dataclass(frozen=True)
+class Hook:
+    """A webhook from ``GET /api/hooks``. The signing key is kept only to be compared, never
+    shown (``repr`` leaves it out)."""
+
+    id: str
+    name: str
+    url: str
+    events: tuple[str, ...]
+    enabled: bool
+    signing_key: str = field(default="", repr=False)
+
+    @classmethod
+    def from_api(cls, data: dict[str, Any]) -> Hook:
+        config = data.get("config") or {}
+        events = list(data.get("events") or ())
+        if data.get("event"):  # Logto's older one-event field
+            events.append(data["event"])
+        return cls(
+            id=str(data["id"]),
+            name=str(data.get("name") or ""),
+            url=str(config.get("url") or ""),
+            events=tuple(str(event) for event in events),
+            enabled=bool(data.get("enabled", True)),
+            signing_key=str(data.get("signingKey") or ""),
+        )
+
+
+@dataclass(frozen=True)
 class Connector:
     """A connector from ``GET /api/connectors`` (social ones have ``type == "Social"``)."""
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -17,7 +17,7 @@ from urllib.parse import quote
 import requests
 from django.utils.translation import get_language
 
-from account_center.logto import budget, token_cache
+from account_center.logto import budget, read_cache, token_cache
 from account_center.logto.errors import (
     LogtoAPIError,
     LogtoAuthenticationError,
@@ -27,6 +27,9 @@ from account_center.logto.errors import (
     LogtoRateLimited,
     LogtoUnavailable,
 )
+
+# Query parameters: a mapping, or pairs when a key repeats (Logto's ``search.id`` for many ids).
+Params = Mapping[str, str] | Sequence[tuple[str, str]] | None
 
 logger = logging.getLogger("account_center.logto.client")
 
@@ -286,9 +289,27 @@ class Transport:
         path: str,
         *,
         json: Any = None,
-        params: Mapping[str, str] | None = None,
+        params: Params = None,
     ) -> requests.Response:
         """Call the Management API; returns the response whatever its status (401 handled)."""
+        if method == "GET":
+            return self._call_once(method, path, json=json, params=params)
+        try:
+            return self._call_once(method, path, json=json, params=params)
+        finally:
+            # The one place kept reads are dropped: after every request that may change a user
+            # (a check such as a password verification too: simpler than telling them apart),
+            # whatever its outcome, since a timed-out change may have been applied.
+            read_cache.forget_path(path)
+
+    def _call_once(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: Params = None,
+    ) -> requests.Response:
         url = f"{self.endpoint}{path}"
         token = self.get_access_token()
         for attempt in (1, 2):
@@ -359,7 +380,7 @@ class Transport:
         path: str,
         *,
         json: Any = None,
-        params: Mapping[str, str] | None = None,
+        params: Params = None,
         shape: str = "none",
         changes: bool | None = None,
     ) -> Any:
@@ -372,6 +393,18 @@ class Transport:
         to "not a GET"; POSTs that only check something (a password, a code) pass ``False``.
         """
         changes = method != "GET" if changes is None else changes
+        if changes:
+            return self._exchange(method, path, json, params, shape, changes=True)
+        key, kept = read_cache.lookup(path, params) if method == "GET" else (None, read_cache.MISS)
+        if kept is not read_cache.MISS:
+            return kept
+        answer = self._exchange(method, path, json, params, shape, changes=False)
+        read_cache.store(key, answer)
+        return answer
+
+    def _exchange(
+        self, method: str, path: str, json: Any, params: Params, shape: str, *, changes: bool
+    ) -> Any:
         try:
             response = self._call(method, path, json=json, params=params)
         except LogtoOutcomeUnknown:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from account_center.logto.errors import LogtoAPIError, LogtoOutcomeUnknown, LogtoUnavailable
@@ -14,6 +15,9 @@ from account_center.logto.transport import (
     _json_or_none,
     _typed,
 )
+
+# The most users Logto answers in one page.
+_PAGE_SIZE = 100
 
 
 class Users(Transport):
@@ -103,6 +107,24 @@ class Users(Transport):
     def delete_user(self, user_id: str) -> None:
         """Delete the user: Logto signs them out everywhere. :class:`LogtoNotFound` if gone."""
         self._request("DELETE", self._user_path(user_id))
+
+    def get_users(self, user_ids: Iterable[str]) -> dict[str, LogtoUser]:
+        """The users with these ids, by id, in one read per 100 (Logto's largest page): Logto's
+        exact search takes ``search.id`` once per id. Ids Logto does not know are left out."""
+        wanted = sorted({str(user_id) for user_id in user_ids if user_id})
+        found: dict[str, LogtoUser] = {}
+        for start in range(0, len(wanted), _PAGE_SIZE):
+            chunk = wanted[start : start + _PAGE_SIZE]
+            params = [("search.id", user_id) for user_id in chunk]
+            params += [
+                ("mode.id", "exact"),
+                ("isCaseSensitive", "true"),
+                ("page_size", str(len(chunk))),
+            ]
+            data = self._request("GET", "/api/users", params=params, shape="list")
+            users = _typed(lambda data=data: [LogtoUser.from_api(item) for item in data])
+            found.update((user.id, user) for user in users if user.id in chunk)
+        return found
 
     def find_user_ids(
         self,

@@ -7,7 +7,7 @@ import logging
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Any, TypeVar
 
 from django.contrib import auth
@@ -30,7 +30,7 @@ from ..flows.errors import FlowError
 from ..flows.identity import logto_user_id
 from ..flows.messages import UNAVAILABLE
 from ..flows.stepup import StepUpRequired
-from ..logto import budget
+from ..logto import budget, read_cache
 from ..logto.client import get_client
 from ..logto.errors import (
     LogtoAPIError,
@@ -145,8 +145,11 @@ class AccountView(LoginRequiredMixin, FeatureRule):
             if ended is not None:
                 return ended
         response: HttpResponseBase
+        # A change is decided on Logto's current data: a POST reads past the kept reads (and
+        # refreshes them); page views are answered from them.
+        reads = read_cache.fresh() if request.method not in ("GET", "HEAD") else nullcontext()
         try:
-            with budget.request_budget(app_settings.LOGTO_REQUEST_BUDGET_SECONDS):
+            with reads, budget.request_budget(app_settings.LOGTO_REQUEST_BUDGET_SECONDS):
                 # Signed in (LoginRequiredMixin), then Off / ReadOnly / Edit (FeatureRule).
                 response = super().dispatch(request, *args, **kwargs)
         except Answered as answered:
@@ -204,7 +207,8 @@ class AccountView(LoginRequiredMixin, FeatureRule):
     def own_account_gone(self) -> bool:
         """After a 404: is it the signed-in user's own Logto account that no longer exists?"""
         try:
-            get_client().get_user(self.sub)
+            with read_cache.fresh():
+                get_client().get_user(self.sub)
         except LogtoNotFound:
             return True
         except LogtoError:
@@ -220,7 +224,10 @@ class AccountView(LoginRequiredMixin, FeatureRule):
         if checked is not None and current - float(checked) < app_settings.ACCOUNT_CHECK_SECONDS:
             return None
         try:
-            account = get_client().get_user(self.sub)
+            # Past the kept reads: this check is how a change made in Logto without a webhook
+            # (a suspension, a deletion) reaches a signed-in session.
+            with read_cache.fresh():
+                account = get_client().get_user(self.sub)
         except LogtoNotFound:
             return self.end_session("deleted")
         except LogtoError:

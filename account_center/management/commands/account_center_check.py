@@ -5,12 +5,16 @@
    ``LogtoClient.probe_client_credentials``: no token is issued either way).
 3. M2M token: ``LOGTO_M2M_APP_ID``/``LOGTO_M2M_APP_SECRET`` obtain a Management API token.
 4. Management API: one read (the connector list) succeeds with that token.
+5. webhooks: a hook in Logto signs with ``ACCOUNT_CENTER_WEBHOOK_SIGNING_KEY``, is enabled and
+   sends the three user events the site acts on (``GET /api/hooks``). Webhooks are optional: with
+   no signing key set this line is a note, not a failure.
 
 Prints ``OK``/``FAIL`` and a reason, never a secret or token; exits 1 if anything failed.
 """
 
 from __future__ import annotations
 
+import hmac
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
@@ -18,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from ...app_settings import app_settings
 from ...logto.errors import LogtoAuthenticationError, LogtoError
+from ...webhooks import EVENTS as WEBHOOK_EVENTS
 
 # OAuth errors that prove the client authenticated and only the grant was refused.
 _AUTHENTICATED_ERRORS = frozenset(
@@ -52,19 +57,24 @@ class Command(BaseCommand):
         else:
             self._line(False, "web app", _("skipped: no discovery document"))
         m2m_ok = self._m2m(client)
-        if m2m_ok:
-            self._management_api(client)
-        else:
+        if m2m_ok and self._management_api(client):
+            self._webhooks(client)
+        elif not m2m_ok:
             self._line(False, "management API", _("skipped: no M2M token"))
         client.session.close()
         if self.failures:
             raise CommandError(_("%(count)d check(s) failed.") % {"count": self.failures})
         self.stdout.write(_("All checks passed."))
 
-    def _line(self, ok: bool, name: str, reason: str) -> None:
-        if not ok:
+    def _line(self, ok: bool | None, name: str, reason: str) -> None:
+        """``ok`` None: a note (something optional is not set up), not a failure."""
+        if ok is False:
             self.failures += 1
-        status = self.style.SUCCESS("OK  ") if ok else self.style.ERROR("FAIL")
+        status = {
+            True: self.style.SUCCESS("OK  "),
+            False: self.style.ERROR("FAIL"),
+            None: self.style.WARNING("NOTE"),
+        }[ok]
         self.stdout.write(f"{status} {name}: {reason}")
 
     def _discovery(self, client: Any) -> dict[str, Any] | None:
@@ -165,7 +175,7 @@ class Command(BaseCommand):
         )
         return True
 
-    def _management_api(self, client: Any) -> None:
+    def _management_api(self, client: Any) -> bool:
         try:
             connectors = client.list_connectors()
         except LogtoError as exc:
@@ -178,7 +188,57 @@ class Command(BaseCommand):
                 )
                 % {"error": exc},
             )
-            return
+            return False
         self._line(
             True, "management API", _("%(count)d connector(s) listed") % {"count": len(connectors)}
         )
+        return True
+
+    def _webhooks(self, client: Any) -> None:
+        key = app_settings.WEBHOOK_SIGNING_KEY
+        if not key:
+            self._line(
+                None,
+                "webhooks",
+                _(
+                    "ACCOUNT_CENTER_WEBHOOK_SIGNING_KEY is not set: changes made in Logto itself "
+                    "reach this site only when its cached reads expire"
+                ),
+            )
+            return
+        try:
+            hooks = client.list_hooks()
+        except LogtoError as exc:
+            self._line(False, "webhooks", _("GET /api/hooks failed: %(error)s") % {"error": exc})
+            return
+        # Compared in constant time, and never printed: the key is a secret.
+        ours = [hook for hook in hooks if hmac.compare_digest(hook.signing_key, key)]
+        if not ours:
+            self._line(
+                False,
+                "webhooks",
+                _(
+                    "none of the %(count)d webhook(s) in Logto signs with "
+                    "ACCOUNT_CENTER_WEBHOOK_SIGNING_KEY: create one (see the README)"
+                )
+                % {"count": len(hooks)},
+            )
+            return
+        hook = next((hook for hook in ours if hook.enabled), ours[0])
+        missing = [event for event in WEBHOOK_EVENTS if event not in hook.events]
+        if not hook.enabled:
+            self._line(False, "webhooks", _("%(name)s is disabled") % {"name": hook.name})
+        elif missing:
+            self._line(
+                False,
+                "webhooks",
+                _("%(name)s does not send %(events)s")
+                % {"name": hook.name, "events": ", ".join(missing)},
+            )
+        else:
+            self._line(
+                True,
+                "webhooks",
+                _("%(name)s sends the user events to %(url)s")
+                % {"name": hook.name, "url": hook.url},
+            )

@@ -1,0 +1,132 @@
+"""The read cache in the transport: a user's reads are kept, and every change to that user, in
+any form and whatever its outcome, drops them."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+import responses
+
+from account_center.logto import read_cache
+from account_center.logto.errors import LogtoOutcomeUnknown
+
+from .conftest import ENDPOINT, management_calls
+
+USER = f"{ENDPOINT}/api/users/u1"
+OTHER = f"{ENDPOINT}/api/users/u2"
+
+
+def user(**fields):
+    return {"id": "u1", "username": "alice", **fields}
+
+
+def test_a_second_read_is_kept(client, api) -> None:
+    api.get(USER, json=user())
+    assert client.get_user("u1").username == "alice"
+    assert client.get_user("u1").username == "alice"
+    assert management_calls(api) == 1
+
+
+def test_kept_per_user_and_per_query(client, api) -> None:
+    api.get(USER, json=user())
+    api.get(OTHER, json={"id": "u2"})
+    client.get_user("u1")
+    client.get_user("u2")
+    client.get_user("u1", include_sso_identities=True)  # other parameters: another read
+    assert management_calls(api) == 3
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda c: c.update_user("u1", name="B"),
+        lambda c: c.set_suspended("u1", True),
+        lambda c: c.delete_mfa_verification("u1", "f1"),
+        lambda c: c.rename_personal_access_token("u1", "a", "b"),  # through _call, not _request
+    ],
+)
+def test_every_change_to_the_user_drops_their_reads(client, api, change) -> None:
+    api.get(USER, json=user())
+    api.patch(USER, json=user(name="B"))
+    api.patch(f"{USER}/is-suspended", json=user(isSuspended=True))
+    api.delete(f"{USER}/mfa-verifications/f1", status=204)
+    api.patch(f"{USER}/personal-access-tokens", status=204)
+    client.get_user("u1")
+    change(client)
+    client.get_user("u1")
+    assert len([c for c in api.calls if c.request.method == "GET"]) == 2
+
+
+def test_a_change_that_timed_out_drops_the_reads_too(client, api) -> None:
+    """It may have been applied."""
+    api.get(USER, json=user())
+    api.patch(USER, body=requests.ReadTimeout())
+    client.get_user("u1")
+    with pytest.raises(LogtoOutcomeUnknown):
+        client.update_user("u1", name="B")
+    client.get_user("u1")
+    assert len([c for c in api.calls if c.request.method == "GET"]) == 2
+
+
+def test_a_change_to_another_user_keeps_these_reads(client, api) -> None:
+    api.get(USER, json=user())
+    api.patch(OTHER, json={"id": "u2"})
+    client.get_user("u1")
+    client.update_user("u2", name="B")
+    client.get_user("u1")
+    assert len([c for c in api.calls if c.request.method == "GET"]) == 1
+
+
+def test_fresh_reads_go_to_logto_and_refresh_what_is_kept(client, api) -> None:
+    api.get(USER, json=user())
+    client.get_user("u1")
+    api.replace(responses.GET, USER, json=user(username="alice2"))
+    with read_cache.fresh():
+        assert client.get_user("u1").username == "alice2"
+    assert client.get_user("u1").username == "alice2"  # kept from the fresh read
+    assert management_calls(api) == 2
+
+
+def test_forget_drops_one_user(client, api) -> None:
+    api.get(USER, json=user())
+    api.get(OTHER, json={"id": "u2"})
+    client.get_user("u1")
+    client.get_user("u2")
+    read_cache.forget("u1")
+    client.get_user("u1")
+    client.get_user("u2")
+    assert management_calls(api) == 3
+
+
+def test_failed_reads_are_not_kept(client, api) -> None:
+    api.get(USER, status=503)
+    api.get(USER, json=user())
+    with pytest.raises(Exception):
+        client.get_user("u1")
+    assert client.get_user("u1").username == "alice"
+
+
+def test_zero_seconds_turns_it_off(client, api, settings) -> None:
+    settings.ACCOUNT_CENTER_READ_CACHE_SECONDS = 0
+    api.get(USER, json=user())
+    client.get_user("u1")
+    client.get_user("u1")
+    assert management_calls(api) == 2
+
+
+def test_the_connector_list_is_kept_and_searches_are_not(client, api) -> None:
+    api.get(f"{ENDPOINT}/api/connectors", json=[])
+    api.get(f"{ENDPOINT}/api/users", json=[])
+    client.list_connectors()
+    client.list_connectors()
+    client.find_user_ids(email="a@example.com")
+    client.find_user_ids(email="a@example.com")  # a collision check must see Logto now
+    assert management_calls(api) == 3
+
+
+def test_a_user_id_is_one_path_segment() -> None:
+    assert read_cache.scope_of("/api/users/u1/mfa-verifications") == "u1"
+    assert read_cache.scope_of("/api/users/u1") == "u1"
+    assert read_cache.scope_of("/api/users") is None
+    assert read_cache.scope_of("/api/users?search=x") is None
+    assert read_cache.scope_of("/api/hooks") is None
