@@ -36,7 +36,9 @@ from mozilla_django_oidc.middleware import SessionRefresh
 from .auth import oidc_settings
 from .auth.views import annotate_state, safe_next
 from .flows import sign_out_elsewhere
-from .logto.errors import LogtoError
+from .logto import read_cache
+from .logto.client import get_client
+from .logto.errors import LogtoError, LogtoNotFound
 
 logger = logging.getLogger(__name__)
 
@@ -174,7 +176,15 @@ class LogtoSessionRefresh(SessionRefresh):
         )
 
     def _signed_out_elsewhere(self, request: HttpRequest) -> HttpResponse:
-        """This session predates a change of the user's credentials: it ends here."""
+        """This session predates a change of the user's credentials, a suspension or a deletion
+        (an admin action, a webhook): it ends here, saying which."""
+        ended = self._account_ended(request)
+        if ended is not None:
+            auth.logout(request)
+            url = reverse("account_center:account_ended") + f"?reason={ended}"
+            if getattr(request, "htmx", None):
+                return HttpResponseClientRedirect(url)
+            return HttpResponseRedirect(url)
         login = self._sign_in_again_url(request)
         auth.logout(request)
         messages.info(
@@ -192,6 +202,22 @@ class LogtoSessionRefresh(SessionRefresh):
                 status=401,
             )
         return HttpResponseRedirect(login)
+
+    @staticmethod
+    def _account_ended(request: HttpRequest) -> str | None:
+        """ "suspended" or "deleted" when that is why the session ended (one fresh read, once
+        per ended session); None for a credentials change, or when Logto cannot say."""
+        sub = getattr(getattr(request.user, "logto_identity", None), "sub", None)
+        if not sub:
+            return None
+        try:
+            with read_cache.fresh():
+                account = get_client().get_user(sub)
+        except LogtoNotFound:
+            return "deleted"
+        except LogtoError:
+            return None
+        return "suspended" if account.is_suspended else None
 
 
 def _now() -> float:

@@ -26,6 +26,12 @@ class LogtoIdentity(models.Model):
     class Meta:
         verbose_name = _("Logto identity")
         verbose_name_plural = _("Logto identities")
+        permissions = [
+            (
+                "manage_logto_users",
+                _("Can suspend, restore, sign out and reset MFA of Logto users"),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.sub

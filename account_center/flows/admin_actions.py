@@ -25,7 +25,7 @@ def record(
     AuditEvent.objects.create(
         user=identity.user,
         sub=identity.sub,
-        action=f"admin_{action}",
+        action=action,
         outcome=outcome,
         detail={"by": request.user.get_username(), **detail},
         ip_address=client_ip(request),

@@ -70,7 +70,9 @@ def _generation(scope: str) -> str:
     return str(current)
 
 
-def _key(scope: str, path: str, params: Mapping[str, str] | Sequence[tuple[str, str]] | None) -> str:
+def _key(
+    scope: str, path: str, params: Mapping[str, str] | Sequence[tuple[str, str]] | None
+) -> str:
     pairs = sorted(params.items() if isinstance(params, Mapping) else (params or ()))
     digest = hashlib.sha256(repr((path, pairs)).encode()).hexdigest()[:32]
     return f"{_PREFIX}{scope}:{_generation(scope)}:{digest}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 from typing import Any
 
 from account_center.logto.errors import LogtoAPIError, LogtoOutcomeUnknown, LogtoUnavailable
@@ -15,6 +16,11 @@ from account_center.logto.transport import (
     _json_or_none,
     _typed,
 )
+
+
+def _users_from(data: list[dict[str, Any]]) -> list[LogtoUser]:
+    return [LogtoUser.from_api(item) for item in data]
+
 
 # The most users Logto answers in one page.
 _PAGE_SIZE = 100
@@ -122,9 +128,18 @@ class Users(Transport):
                 ("page_size", str(len(chunk))),
             ]
             data = self._request("GET", "/api/users", params=params, shape="list")
-            users = _typed(lambda data=data: [LogtoUser.from_api(item) for item in data])
+            users: list[LogtoUser] = _typed(partial(_users_from, data))
             found.update((user.id, user) for user in users if user.id in chunk)
         return found
+
+    def search_user_ids(self, text: str) -> list[str]:
+        """Ids of the users (at most 100) whose id, email, phone, username or name contains
+        ``text``, as the Logto console searches: ``search=%text%`` in Logto's "like" mode, with
+        ``%``, ``_`` and ``\\`` in ``text`` taken literally."""
+        literal = "".join("\\" + char if char in "%_\\" else char for char in text)
+        params = {"search": f"%{literal}%", "page_size": str(_PAGE_SIZE)}
+        data = self._request("GET", "/api/users", params=params, shape="list")
+        return [str(user["id"]) for user in data if isinstance(user, dict) and user.get("id")]
 
     def find_user_ids(
         self,

@@ -74,3 +74,57 @@ def test_check_fails_when_logto_is_unreachable(settings: Any) -> None:
     output, error = run()
     assert error is not None
     assert output.startswith("FAIL discovery")
+
+
+def add_hook(emulator: EmulatorServer, **fields: Any) -> dict[str, Any]:
+    """A webhook made as in the Logto console (through the emulator's Management API)."""
+    import requests
+
+    from logto_emulator.seed import demo_management_token
+
+    body = {
+        "name": "account center",
+        "events": ["User.Deleted", "User.Data.Updated", "User.SuspensionStatus.Updated"],
+        "config": {"url": "https://site.example/account/webhooks/logto/"},
+        **fields,
+    }
+    answer = requests.post(
+        f"{emulator.url}/api/hooks",
+        json=body,
+        headers={"Authorization": f"Bearer {demo_management_token(emulator.url)}"},
+        timeout=5,
+    )
+    assert answer.status_code == 201, answer.text
+    return answer.json()
+
+
+def test_no_signing_key_is_a_note_not_a_failure(emulator_settings: Any) -> None:
+    output, error = run()
+    assert error is None
+    assert "NOTE webhooks: ACCOUNT_CENTER_WEBHOOK_SIGNING_KEY is not set" in output
+
+
+def test_the_hook_signing_with_our_key_is_found(emulator_settings: Any, emulator) -> None:
+    hook = add_hook(emulator)
+    emulator_settings.ACCOUNT_CENTER_WEBHOOK_SIGNING_KEY = hook["signingKey"]
+    output, error = run()
+    assert error is None, output
+    assert "OK   webhooks: account center sends the user events to https://site.example" in output
+    assert hook["signingKey"] not in output
+
+
+def test_no_hook_with_our_key_fails(emulator_settings: Any, emulator) -> None:
+    add_hook(emulator)
+    emulator_settings.ACCOUNT_CENTER_WEBHOOK_SIGNING_KEY = "not-the-key"
+    output, error = run()
+    assert error is not None
+    assert "FAIL webhooks: none of the 1 webhook(s) in Logto signs with" in output
+    assert "not-the-key" not in output
+
+
+def test_a_hook_missing_an_event_fails(emulator_settings: Any, emulator) -> None:
+    hook = add_hook(emulator, events=["User.Deleted"])
+    emulator_settings.ACCOUNT_CENTER_WEBHOOK_SIGNING_KEY = hook["signingKey"]
+    output, error = run()
+    assert error is not None
+    assert "does not send User.Data.Updated, User.SuspensionStatus.Updated" in output

@@ -8,7 +8,7 @@ import requests
 import responses
 
 from account_center.logto import read_cache
-from account_center.logto.errors import LogtoOutcomeUnknown
+from account_center.logto.errors import LogtoOutcomeUnknown, LogtoUnavailable
 
 from .conftest import ENDPOINT, management_calls
 
@@ -101,7 +101,7 @@ def test_forget_drops_one_user(client, api) -> None:
 def test_failed_reads_are_not_kept(client, api) -> None:
     api.get(USER, status=503)
     api.get(USER, json=user())
-    with pytest.raises(Exception):
+    with pytest.raises(LogtoUnavailable):
         client.get_user("u1")
     assert client.get_user("u1").username == "alice"
 

@@ -197,9 +197,7 @@ def test_replace_removes_old_app_only_after_new_one_is_confirmed(
     assert order.index("DELETE") < order.index("POST")
 
 
-def test_backup_codes_are_shown_once(
-    stepped_up, two_step, htmx_headers, caplog, settings
-) -> None:
+def test_backup_codes_are_shown_once(stepped_up, two_step, htmx_headers, caplog, settings) -> None:
     settings.ACCOUNT_CENTER_READ_CACHE_SECONDS = 0  # Logto's answer changes between the views
     caplog.set_level(logging.DEBUG)
     two_step.replace("GET", MFA_URL, json=[TOTP_FACTOR])

@@ -135,3 +135,14 @@ def test_an_unknown_event_is_acknowledged_and_ignored(user):
 def test_an_event_for_a_user_not_linked_here_changes_nothing(user):
     assert deliver(payload("User.Deleted", id="someone-else")).status_code == 204
     assert get_user_model().objects.filter(pk=user.pk).exists()
+
+
+def test_a_suspension_says_so_at_the_next_page_view(user, logto):
+    """The session epoch ends the session; one fresh read tells the user why."""
+    other = signed_in(Client(), user)
+    deliver(payload("User.SuspensionStatus.Updated", isSuspended=True))
+    logto.get(f"https://logto.test/api/users/{SUB}", json=logto_user(isSuspended=True))
+    later = other.get(reverse("account_center:profile"))
+    assert later.status_code == 302
+    assert later["Location"].endswith("?reason=suspended")
+    assert "_auth_user_id" not in other.session

@@ -1,0 +1,341 @@
+"""Django admin over the users linked to Logto: their Logto details on every row, and the
+actions an operator needs (suspend, restore, sign out everywhere, refresh, reset MFA).
+
+Details come from Logto in one batched read per page (``GET /api/users`` with the page's ids).
+Logto's user list carries no second factors (``userInfoSelectFields`` in Logto's schemas), so
+the MFA column is the one read per row: made side by side and kept by the read cache.
+
+Links are made only by signing in with Logto, never by hand: whoever can link a ``sub`` to a user
+can sign in as that user (a staff member could link a fresh Logto account to a superuser). So no
+adding, the link itself is read-only, and only superusers remove one (audited): the user then
+gets a new link at their next sign-in. The actions need the ``manage_logto_users`` permission.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, cast
+from urllib.parse import quote
+
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.views.main import ChangeList
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .adapter import get_adapter
+from .app_settings import app_settings
+from .flows import admin_actions
+from .flows.audit import FAILURE, SUCCESS, UNKNOWN
+from .flows.messages import UNAVAILABLE
+from .logto import read_cache
+from .logto.client import get_client
+from .logto.errors import (
+    LogtoAPIError,
+    LogtoError,
+    LogtoNotFound,
+    LogtoOutcomeUnknown,
+)
+from .logto.models import LogtoUser
+from .models import LogtoIdentity
+
+_NOT_READ = object()  # Logto could not be read for this page
+# What Logto answered, kept on each row's object for the columns of this one page.
+_USER, _MFA = "_logto_user", "_logto_mfa"
+
+
+class LogtoChangeList(ChangeList):
+    """The changelist that reads the page's users from Logto once, after paging."""
+
+    def get_results(self, request: HttpRequest) -> None:
+        super().get_results(request)
+        admin_page = cast(LogtoIdentityAdmin, self.model_admin)
+        admin_page.load_from_logto(request, list(self.result_list))
+
+
+def _mfa_of(sub: str) -> bool | None:
+    try:
+        return bool(get_client().list_mfa_verifications(sub))
+    except LogtoError:
+        return None
+
+
+@admin.register(LogtoIdentity)
+class LogtoIdentityAdmin(admin.ModelAdmin):
+    list_display = (
+        "sub",
+        "user",
+        "logto_username",
+        "logto_email",
+        "logto_phone",
+        "logto_last_sign_in",
+        "logto_suspended",
+        "logto_mfa",
+        "in_logto_console",
+    )
+    list_per_page = 25
+    search_fields = ("sub", "user__username", "user__email", "user__first_name")
+    list_select_related = ("user",)
+    date_hierarchy = "created_at"
+    readonly_fields = (
+        "sub",
+        "user",
+        "created_at",
+        "last_sign_in_at",
+        "logto_username",
+        "logto_email",
+        "logto_phone",
+        "logto_last_sign_in",
+        "logto_suspended",
+        "logto_mfa",
+        "in_logto_console",
+    )
+    actions = ("suspend", "restore", "sign_out_everywhere", "refresh_details", "reset_mfa")
+
+    # --- permissions -------------------------------------------------------------------------
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # nothing on a link is editable; viewing needs only the view permission
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.is_superuser)
+
+    def has_manage_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.has_perm("account_center.manage_logto_users"))
+
+    # --- Logto's details, one read per page ----------------------------------------------------
+
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
+        return LogtoChangeList
+
+    def load_from_logto(self, request: HttpRequest, identities: list[LogtoIdentity]) -> None:
+        if not identities:
+            return
+        try:
+            users: dict[str, LogtoUser] | None = get_client().get_users(i.sub for i in identities)
+        except LogtoError:
+            users = None
+            messages.warning(
+                request, _("Logto could not be read: its columns are blank on this page.")
+            )
+        from .views.base import concurrently  # the account pages' pool, bounded
+
+        factors = concurrently(*[(_mfa_of, identity.sub) for identity in identities])
+        for identity, has_mfa in zip(identities, factors, strict=True):
+            setattr(identity, _USER, _NOT_READ if users is None else users.get(identity.sub))
+            setattr(identity, _MFA, has_mfa)
+
+    def _logto(self, obj: LogtoIdentity) -> Any:
+        if not hasattr(obj, _USER):  # the change page: one object, read here
+            self.load_from_logto_one(obj)
+        return getattr(obj, _USER)
+
+    def load_from_logto_one(self, obj: LogtoIdentity) -> None:
+        account: Any
+        try:
+            with read_cache.fresh():
+                account = get_client().get_user(obj.sub)
+        except LogtoNotFound:
+            account = None
+        except LogtoError:
+            account = _NOT_READ
+        setattr(obj, _USER, account)
+        setattr(obj, _MFA, _mfa_of(obj.sub))
+
+    def _field(self, obj: LogtoIdentity, read: Callable[[LogtoUser], Any]) -> Any:
+        account = self._logto(obj)
+        if account is _NOT_READ:
+            return "?"
+        if account is None:
+            return _("not in Logto")
+        return read(account) or "-"
+
+    @admin.display(description=gettext_lazy("username"))
+    def logto_username(self, obj: LogtoIdentity) -> Any:
+        return self._field(obj, lambda a: a.username)
+
+    @admin.display(description=gettext_lazy("email"))
+    def logto_email(self, obj: LogtoIdentity) -> Any:
+        return self._field(obj, lambda a: a.primary_email)
+
+    @admin.display(description=gettext_lazy("phone"))
+    def logto_phone(self, obj: LogtoIdentity) -> Any:
+        return self._field(obj, lambda a: a.primary_phone)
+
+    @admin.display(description=gettext_lazy("last sign-in (Logto)"))
+    def logto_last_sign_in(self, obj: LogtoIdentity) -> Any:
+        return self._field(obj, lambda a: a.last_sign_in_at)
+
+    @admin.display(description=gettext_lazy("suspended"))
+    def logto_suspended(self, obj: LogtoIdentity) -> Any:
+        return self._field(obj, lambda a: _("yes") if a.is_suspended else _("no"))
+
+    @admin.display(description=gettext_lazy("MFA"))
+    def logto_mfa(self, obj: LogtoIdentity) -> Any:
+        self._logto(obj)
+        return {True: _("on"), False: _("off"), None: "?"}[getattr(obj, _MFA)]
+
+    @admin.display(description=gettext_lazy("Logto console"))
+    def in_logto_console(self, obj: LogtoIdentity) -> Any:
+        console = app_settings.CONSOLE_URL
+        if not console:
+            return "-"
+        return format_html(
+            '<a href="{}/users/{}" target="_blank" rel="noopener noreferrer">{}</a>',
+            console,
+            quote(obj.sub, safe=""),
+            _("Open in Logto"),
+        )
+
+    # --- search: the local fields, and Logto's (username, email, phone, name) ------------------
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Any], search_term: str
+    ) -> tuple[QuerySet[Any], bool]:
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        if not term:
+            return found, may_have_duplicates
+        try:
+            ids = get_client().search_user_ids(term)
+        except LogtoError:
+            messages.warning(request, _("Logto could not be searched: local fields only."))
+            return found, may_have_duplicates
+        return queryset.filter(Q(pk__in=found.values("pk")) | Q(sub__in=ids)), may_have_duplicates
+
+    # --- actions, each user reported and audited on its own ------------------------------------
+
+    def _each(
+        self,
+        request: HttpRequest,
+        queryset: QuerySet[Any],
+        action: str,
+        do: Callable[[LogtoIdentity], dict[str, Any] | None],
+        done: str,
+    ) -> None:
+        for identity in queryset.select_related("user"):
+            label = str(identity.user)
+            try:
+                detail = do(identity) or {}
+            except LogtoError as error:
+                outcome, words = self._failure(error)
+                admin_actions.record(
+                    request, identity, f"admin_{action}", outcome, code=getattr(error, "code", "")
+                )
+                self.message_user(request, f"{label}: {words}", messages.ERROR)
+                continue
+            admin_actions.record(request, identity, f"admin_{action}", SUCCESS, **detail)
+            self.message_user(request, f"{label}: {done % detail}", messages.SUCCESS)
+
+    @staticmethod
+    def _failure(error: LogtoError) -> tuple[str, str]:
+        if isinstance(error, LogtoNotFound):
+            return FAILURE, _("not found in Logto; nothing changed.")
+        if isinstance(error, LogtoOutcomeUnknown):
+            return UNKNOWN, _("Logto did not confirm the change: check this user in Logto.")
+        if isinstance(error, LogtoAPIError):
+            _field, message = get_adapter().message_for(error.code)
+            refused = message or _("Logto refused (%(code)s).") % {"code": error.code or "-"}
+            return FAILURE, str(refused)
+        return FAILURE, str(UNAVAILABLE)
+
+    @admin.action(description=gettext_lazy("Suspend in Logto"), permissions=["manage"])
+    def suspend(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        self._each(
+            request,
+            queryset,
+            "suspend",
+            lambda identity: admin_actions.set_suspended(identity, True),
+            _("suspended; signed out here at the next request."),
+        )
+
+    @admin.action(description=gettext_lazy("Restore in Logto"), permissions=["manage"])
+    def restore(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        self._each(
+            request,
+            queryset,
+            "restore",
+            lambda identity: admin_actions.set_suspended(identity, False),
+            _("restored."),
+        )
+
+    @admin.action(
+        description=gettext_lazy("Sign out of all Logto sessions"), permissions=["manage"]
+    )
+    def sign_out_everywhere(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        self._each(
+            request,
+            queryset,
+            "sign_out_everywhere",
+            lambda identity: {"sessions": admin_actions.sign_out_everywhere(identity)},
+            _("%(sessions)d Logto session(s) ended; signed out here at the next request."),
+        )
+
+    @admin.action(description=gettext_lazy("Refresh details from Logto"), permissions=["manage"])
+    def refresh_details(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        identities = list(queryset.select_related("user"))
+        try:
+            with read_cache.fresh():
+                users = get_client().get_users(i.sub for i in identities)
+        except LogtoError as error:
+            self.message_user(request, self._failure(error)[1], messages.ERROR)
+            return
+
+        def refresh(identity: LogtoIdentity) -> dict[str, Any]:
+            read_cache.forget(identity.sub)  # the account pages read Logto anew too
+            account = users.get(identity.sub)
+            if account is None:
+                raise LogtoNotFound(404, "entity.not_found", "")
+            changed = admin_actions.refresh(identity, account)
+            return {"fields": ", ".join(changed) or "-"}
+
+        self._each(
+            request,
+            queryset.filter(pk__in=[i.pk for i in identities]),
+            "refresh",
+            refresh,
+            _("refreshed (changed: %(fields)s)."),
+        )
+
+    @admin.action(
+        description=gettext_lazy("Reset MFA (remove all factors)"), permissions=["manage"]
+    )
+    def reset_mfa(self, request: HttpRequest, queryset: QuerySet[Any]) -> HttpResponse | None:
+        if request.POST.get("confirmed") == "yes":
+            self._each(
+                request,
+                queryset,
+                "reset_mfa",
+                lambda identity: {"removed": admin_actions.reset_mfa(identity)},
+                _("%(removed)d factor(s) removed."),
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Reset MFA?"),
+            "opts": self.model._meta,
+            "identities": queryset.select_related("user"),
+            "selected": request.POST.getlist(ACTION_CHECKBOX_NAME),
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(
+            request, "admin/account_center/logtoidentity/reset_mfa_confirmation.html", context
+        )
+
+    # --- removing a link (superusers), audited ----------------------------------------------------
+
+    def delete_model(self, request: HttpRequest, obj: LogtoIdentity) -> None:
+        admin_actions.record(request, obj, "identity_link_deleted", SUCCESS)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        for link in queryset:
+            admin_actions.record(request, link, "identity_link_deleted", SUCCESS)
+        super().delete_queryset(request, queryset)

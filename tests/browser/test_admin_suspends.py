@@ -1,0 +1,47 @@
+"""Issue 9 in the browser: an admin suspends a user from the linked-users list in Django admin;
+Logto has the user suspended, and the user's next page view signs them out with words."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from .helpers import sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_admin_suspends_a_user_and_their_next_page_view_signs_them_out(
+    page, browser, demo, demo_user, logto_emulator
+) -> None:
+    sign_in(page, demo, demo_user)
+    page.goto(f"{demo}/account/")
+    page.get_by_role("heading", level=1).wait_for()
+
+    get_user_model().objects.create_superuser("boss", password="a-long-admin-passw0rd")
+    admin_context = browser.new_context()
+    admin = admin_context.new_page()
+    admin.goto(f"{demo}/admin/login/?next=/admin/account_center/logtoidentity/")
+    admin.get_by_label("Username").fill("boss")
+    admin.get_by_label("Password").fill("a-long-admin-passw0rd")
+    admin.get_by_role("button", name="Log in").click()
+    admin.wait_for_url(re.compile(r".*/admin/account_center/logtoidentity/$"))
+    # The row shows Logto's details (one batched read): the demo user's username.
+    row = admin.locator("#result_list tbody tr").filter(has_text=demo_user.username)
+    row.locator("input[name=_selected_action]").check()
+    admin.locator("select[name=action]").select_option("suspend")
+    admin.get_by_role("button", name="Go").click()
+    admin.locator(".messagelist").get_by_text(re.compile("suspended")).wait_for()
+    admin_context.close()
+
+    stored = logto_emulator.state.find_user_by("username", demo_user.username)
+    assert stored is not None and stored["isSuspended"] is True
+
+    page.goto(f"{demo}/account/profile/")
+    page.get_by_role("heading", name="You were signed out").wait_for()
+    page.get_by_role("alert").get_by_text("Your account is suspended.").wait_for()
+    # Signed out here: the account pages ask for a sign-in again.
+    answer = page.request.get(f"{demo}/account/", max_redirects=0)
+    assert answer.status == 302 and "/account/login/" in answer.headers["location"]
