@@ -87,7 +87,8 @@ class SiteSettingsForm(forms.ModelForm):
         configured = _setting("ACCOUNT_CENTER_RATE_LIMITS", {})
         for action, spec in ratelimit.DEFAULT_LIMITS.items():
             self.fields[LIMIT_PREFIX + action] = forms.CharField(
-                label=_("Attempt limit: %(action)s") % {"action": action},
+                label=_("Attempt limit: %(action)s")
+                % {"action": ratelimit.LABELS.get(action, action)},
                 required=False,
                 initial=(row.rate_limits or {}).get(action, ""),
                 help_text=_default_words(configured.get(action, spec) or _("no limit"))

@@ -18,6 +18,7 @@ from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 OFF, READ_ONLY, EDIT = "off", "readonly", "edit"
 LEVELS = (OFF, READ_ONLY, EDIT)
@@ -49,7 +50,7 @@ FIXED_LABELS: dict[str, Any] = {
     "mfa": _("Two-step verification"),
     "passkeys": _("Passkeys"),
     "tokens": _("Developer tokens"),
-    "sessions": _("Sessions"),
+    "sessions": pgettext_lazy("account center", "Sessions"),
     "deletion": _("Account deletion"),
 }
 # Enterprise SSO identities belong to the organisation: Logto offers no change to them, so

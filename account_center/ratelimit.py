@@ -33,9 +33,11 @@ import re
 import secrets
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.cache import cache
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .app_settings import app_settings
@@ -55,6 +57,15 @@ DEFAULT_LIMITS: dict[str, str] = {
     "address_check": "10/15m/user,30/15m/ip",
     # Authenticator-app codes typed while setting one up.
     "totp_confirm": "5/15m/user,20/15m/ip",
+}
+
+# The limits' names on the admin settings page.
+LABELS: dict[str, Any] = {
+    "step_up_password": _("Passwords typed to confirm it's you"),
+    "code_send": _("Verification codes sent"),
+    "code_verify": _("Verification codes checked"),
+    "address_check": _("“Is this address used by another account?” lookups"),
+    "totp_confirm": _("Authenticator-app codes typed while setting one up"),
 }
 
 _PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}

@@ -159,6 +159,45 @@ def first_view_bytes(site: str, cookies: dict[str, str]) -> tuple[int, int]:
     return sum(answer.wire_size for answer in answers), len(answers)
 
 
+def after_a_webhook(site: str, emulator: str, cookies: dict[str, str], key: str) -> list[float]:
+    """Logto calls of the overview's next two views after a signed ``User.Data.Updated`` webhook
+    for the user: the first reads Logto afresh, the next is answered from the kept reads."""
+    import hashlib
+    import hmac
+    from datetime import UTC, datetime
+
+    from logto_emulator.seed import DEMO_USER, demo_management_token
+
+    token = demo_management_token(emulator)
+    found = requests.get(
+        f"{emulator}/api/users",
+        params={"search.username": DEMO_USER.username, "mode.username": "exact"},
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=10,
+    ).json()
+    body = json.dumps(
+        {
+            "event": "User.Data.Updated",
+            "createdAt": datetime.now(UTC).isoformat(),
+            "data": found[0],
+        }
+    ).encode()
+    signature = hmac.new(key.encode(), body, hashlib.sha256).hexdigest()
+    delivered = requests.post(
+        f"{site}/account/webhooks/logto/",
+        data=body,
+        headers={"Content-Type": "application/json", "logto-signature-sha-256": signature},
+        timeout=10,
+    )
+    delivered.raise_for_status()
+    calls = []
+    for _ in range(2):
+        before = stats(emulator)["management_api_calls"]
+        requests.get(f"{site}/account/", cookies=cookies, timeout=10).raise_for_status()
+        calls.append(stats(emulator)["management_api_calls"] - before)
+    return calls
+
+
 def stats(emulator: str) -> dict:
     return requests.get(f"{emulator}/_emulator/stats", timeout=10).json()
 
@@ -194,6 +233,7 @@ def run(args: argparse.Namespace) -> None:
     site, emulator = f"http://127.0.0.1:{site_port}", f"http://127.0.0.1:{emulator_port}"
     workdir = Path(tempfile.mkdtemp(prefix="account-center-bench-"))
     database = f"account_center_bench_{os.getpid()}_{args.delay_ms}"
+    webhook_key = os.urandom(16).hex()
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "benchmarks.settings",
@@ -205,6 +245,8 @@ def run(args: argparse.Namespace) -> None:
         "LOGTO_APP_SECRET": DEMO_CLIENTS.web_app_secret,
         "LOGTO_M2M_APP_ID": DEMO_CLIENTS.m2m_app_id,
         "LOGTO_M2M_APP_SECRET": DEMO_CLIENTS.m2m_app_secret,
+        # Webhooks on: the run delivers one, signed with this key, to show what it costs.
+        "BENCH_WEBHOOK_KEY": webhook_key,
     }
     processes = []
     try:
@@ -302,6 +344,11 @@ def run(args: argparse.Namespace) -> None:
         print(
             "Memory per worker (RSS after the run): "
             + ", ".join(f"{size:.0f} MiB" for size in memory)
+        )
+        first, next_one = after_a_webhook(site, emulator, cookies, webhook_key)
+        print(
+            f"Overview after a User.Data.Updated webhook for the user: {first:.0f} Logto calls "
+            f"on the next view (its reads dropped), {next_one:.0f} on the one after"
         )
         total, files = first_view_bytes(site, cookies)
         print(f"First view of the overview: {total / 1024:.1f} KB in {files} responses (gzip)")

@@ -12,3 +12,4 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+ACCOUNT_CENTER_WEBHOOK_SIGNING_KEY = os.environ.get("BENCH_WEBHOOK_KEY", "")

@@ -78,7 +78,9 @@ LOGIN_REDIRECT_URL = "account_center:overview"
 LOGOUT_REDIRECT_URL = "/"
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English")]
+# The languages the account center ships; LocaleMiddleware picks one from the browser's
+# Accept-Language (or Django's language cookie).
+LANGUAGES = [("en", "English"), ("zh-hant", "繁體中文")]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

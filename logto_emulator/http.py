@@ -325,10 +325,16 @@ def esc(value: Any) -> str:
 
 
 def html_page(
-    title: str, body_html: str, status: int = 200, headers: list[tuple[str, str]] | None = None
+    title: str,
+    body_html: str,
+    status: int = 200,
+    headers: list[tuple[str, str]] | None = None,
+    lang: str = "en",
 ) -> Response:
+    from logto_emulator.phrases import say  # the pages' own words
+
     page = f"""<!doctype html>
-<html lang="en">
+<html lang="{esc(lang)}">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{esc(title)} · Logto emulator</title>
 <style>
@@ -339,7 +345,7 @@ button{{margin-top:1.25rem;padding:.5rem 1rem;font-size:1rem}} .error{{color:#a4
 </style></head>
 <body><main>
 {body_html}
-<p class="note">This is the Logto emulator, a development tool. It is not Logto.</p>
+<p class="note">{esc(say(lang, "This is the Logto emulator, a development tool. It is not Logto."))}</p>
 </main></body></html>"""
     return Response(
         status,

@@ -7,11 +7,12 @@ import base64
 import hashlib
 import secrets
 import time
+from functools import partial
 from typing import Any
 
 import jwt
 
-from logto_emulator import totp
+from logto_emulator import phrases, totp
 from logto_emulator.http import (
     Request,
     Response,
@@ -222,6 +223,7 @@ def authorize(state: EmulatorState, request: Request) -> Response:
         "scope": " ".join(s for s in scopes if s in SCOPES_SUPPORTED),
         "state": state_param,
         "nonce": params.get("nonce"),
+        "ui_locales": params.get("ui_locales"),
         "code_challenge": challenge,
         "issuer": issuer(request),
     }
@@ -242,37 +244,46 @@ def authorize(state: EmulatorState, request: Request) -> Response:
     return redirect(f"{request.base_url}/oidc/interaction/{uid}")
 
 
+def _lang(pending: dict[str, Any], request: Request) -> str:
+    return phrases.language(pending.get("ui_locales"), request.headers.get("accept-language"))
+
+
 def _sign_in_form(
-    uid: str, request: Request, error: str | None = None, identifier: str = ""
+    uid: str, request: Request, lang: str, error: str | None = None, identifier: str = ""
 ) -> Response:
-    alert = f"<p class='error' role='alert' id='form-error'>{esc(error)}</p>" if error else ""
+    t = partial(phrases.say, lang)
+    alert = f"<p class='error' role='alert' id='form-error'>{esc(t(error))}</p>" if error else ""
     described = " aria-describedby='form-error' aria-invalid='true'" if error else ""
     return html_page(
-        "Sign in",
-        f"""<h1>Sign in</h1>{alert}
+        t("Sign in"),
+        f"""<h1>{esc(t("Sign in"))}</h1>{alert}
 <form method="post" action="{esc(request.base_url)}/oidc/interaction/{esc(uid)}">
-<label for="identifier">Username, email or phone</label>
+<label for="identifier">{esc(t("Username, email or phone"))}</label>
 <input id="identifier" name="identifier" autocomplete="username" required value="{esc(identifier)}"{described}>
-<label for="password">Password</label>
+<label for="password">{esc(t("Password"))}</label>
 <input id="password" name="password" type="password" autocomplete="current-password" required{described}>
-<button type="submit" name="action" value="sign_in">Sign in</button>
-<button type="submit" name="action" value="cancel" formnovalidate>Cancel</button>
+<button type="submit" name="action" value="sign_in">{esc(t("Sign in"))}</button>
+<button type="submit" name="action" value="cancel" formnovalidate>{esc(t("Cancel"))}</button>
 </form>""",
+        lang=lang,
     )
 
 
-def _totp_form(uid: str, request: Request, error: str | None = None) -> Response:
-    alert = f"<p class='error' role='alert' id='form-error'>{esc(error)}</p>" if error else ""
+def _totp_form(uid: str, request: Request, lang: str, error: str | None = None) -> Response:
+    t = partial(phrases.say, lang)
+    alert = f"<p class='error' role='alert' id='form-error'>{esc(t(error))}</p>" if error else ""
     described = " aria-describedby='form-error' aria-invalid='true'" if error else ""
+    label = t("6-digit code from your authenticator app, or a backup code")
     return html_page(
-        "2-step verification",
-        f"""<h1>2-step verification</h1>{alert}
+        t("2-step verification"),
+        f"""<h1>{esc(t("2-step verification"))}</h1>{alert}
 <form method="post" action="{esc(request.base_url)}/oidc/interaction/{esc(uid)}">
-<label for="totp">6-digit code from your authenticator app, or a backup code</label>
+<label for="totp">{esc(label)}</label>
 <input id="totp" name="totp" autocomplete="one-time-code" maxlength="10" required{described}>
-<button type="submit" name="action" value="verify_totp">Continue</button>
-<button type="submit" name="action" value="cancel" formnovalidate>Cancel</button>
+<button type="submit" name="action" value="verify_totp">{esc(t("Continue"))}</button>
+<button type="submit" name="action" value="cancel" formnovalidate>{esc(t("Cancel"))}</button>
 </form>""",
+        lang=lang,
     )
 
 
@@ -285,8 +296,8 @@ def interaction(state: EmulatorState, request: Request, uid: str) -> Response:
         )
     if request.method == "GET":
         if pending["pending_user"]:
-            return _totp_form(uid, request)
-        return _sign_in_form(uid, request)
+            return _totp_form(uid, request, _lang(pending, request))
+        return _sign_in_form(uid, request, _lang(pending, request))
     form = request.form()
     if form.get("action") == "cancel":
         with state.lock:
@@ -307,7 +318,9 @@ def interaction(state: EmulatorState, request: Request, uid: str) -> Response:
         if user is None:
             return _error_page("session_not_found: interaction session not found or expired")
         if not _verify_second_factor(state, user, form.get("totp", "")):
-            return _totp_form(uid, request, error="Invalid verification code.")
+            return _totp_form(
+                uid, request, _lang(pending, request), error="Invalid verification code."
+            )
         with state.lock:
             state.interactions.pop(uid, None)
         return _complete(
@@ -324,12 +337,17 @@ def interaction(state: EmulatorState, request: Request, uid: str) -> Response:
         return _sign_in_form(
             uid,
             request,
+            _lang(pending, request),
             error="Incorrect account or password. Please check your input.",
             identifier=identifier,
         )
     if user["isSuspended"]:
         return _sign_in_form(
-            uid, request, error="This account is suspended.", identifier=identifier
+            uid,
+            request,
+            _lang(pending, request),
+            error="This account is suspended.",
+            identifier=identifier,
         )
     ident = _identifier_of(user, identifier)
     mfa_config = user["logtoConfig"].get("mfa", {})
@@ -340,7 +358,7 @@ def interaction(state: EmulatorState, request: Request, uid: str) -> Response:
         with state.lock:
             pending["pending_user"] = user["id"]
             pending["identifier"] = ident
-        return _totp_form(uid, request)
+        return _totp_form(uid, request, _lang(pending, request))
     with state.lock:
         state.interactions.pop(uid, None)
     return _complete(state, request, pending, user["id"], authenticated=True, identifier=ident)

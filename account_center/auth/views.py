@@ -19,6 +19,7 @@ from django.contrib import auth, messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render, resolve_url
 from django.urls import reverse
+from django.utils import translation
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
@@ -126,6 +127,28 @@ class LoginView(OIDCAuthenticationRequestView):
 
     def state_fields(self, request: HttpRequest, next_url: str | None) -> dict[str, Any]:
         return {"purpose": self.purpose, "next": next_url}
+
+    def get_extra_params(self, request: HttpRequest) -> dict[str, Any]:
+        # Logto's sign-in page in the site's language (OIDC ``ui_locales``).
+        params = dict(super().get_extra_params(request))
+        locales = ui_locales(translation.get_language())
+        if locales:
+            params["ui_locales"] = locales
+        return params
+
+
+def ui_locales(language: str | None) -> str:
+    """Django's language as Logto's language tags, best first: Logto names Traditional Chinese
+    ``zh-TW`` and Simplified ``zh-CN``; other codes are BCP 47 already (``en``, ``pt-BR``)."""
+    if not language:
+        return ""
+    code = language.lower()
+    if code in ("zh-hant", "zh-tw", "zh-hk"):
+        return "zh-TW zh-Hant"
+    if code in ("zh-hans", "zh-cn"):
+        return "zh-CN zh-Hans"
+    base, _, region = code.partition("-")
+    return f"{base}-{region.upper()}" if region and len(region) == 2 else code
 
 
 class ReauthenticateView(LoginView):

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.generic import TemplateView
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -67,7 +68,7 @@ NAV = (
     ("two_step", _("Two-step verification"), "account_center:two_step"),
     ("connections", _("Connections"), "account_center:connections"),
     ("tokens", _("Developer tokens"), "account_center:tokens"),
-    ("sessions", _("Sessions"), "account_center:sessions"),
+    ("sessions", pgettext_lazy("account center", "Sessions"), "account_center:sessions"),
     ("danger", _("Danger zone"), "account_center:danger"),
 )
 

@@ -32,10 +32,12 @@ class OverviewView(AccountView):
         client = get_client()
         sections = app_settings.SECTIONS
         # Logto's failures go to the one error path (AccountView.dispatch).
+        two_step_shown = "two_step" in sections
         account, factors, configs, token_count, session_count = concurrently(
             (lambda: client.get_user(self.sub, include_sso_identities=True),),
-            (client.list_mfa_verifications, self.sub),
-            (self.or_none, client.get_logto_configs, self.sub),
+            # Two-step Off: its card is not shown, so neither is read.
+            (client.list_mfa_verifications, self.sub) if two_step_shown else (list,),
+            (self.or_none, client.get_logto_configs, self.sub) if two_step_shown else (_none,),
             (self.or_none, _count_tokens, self.sub) if "tokens" in sections else (_none,),
             (self.or_none, sessions_flow.count, self.sub) if "sessions" in sections else (_none,),
         )

@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import resolve_url
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 from django_htmx.http import HttpResponseClientRedirect
 
 from ..app_settings import app_settings
@@ -26,7 +26,8 @@ SECTION = "account_center/partials/sessions.html"
 
 class SessionsView(AccountView):
     section = "sessions"
-    page_title = _("Sessions")
+    # Its own context: Django's contrib.sessions translates "Sessions" as a model name.
+    page_title = pgettext_lazy("account center", "Sessions")
 
     def show(self, status: int = 200, **extra: Any) -> HttpResponse:
         try:

@@ -112,3 +112,14 @@ def test_sign_in_drops_the_kept_reads(client, logto, user) -> None:
     read_cache.forget(SUB)  # what the backend does at sign-in (tested on the emulator below)
     get_client().get_user(SUB)
     assert len(api_calls(logto)) == 2
+
+
+def test_overview_with_two_step_off_reads_no_factors(auth_client, logto, settings) -> None:
+    settings.ACCOUNT_CENTER_FEATURES = {"mfa": "off", "passkeys": "off"}
+    logto.get(USER_URL, json=logto_user())
+    logto.get(f"{USER_URL}/personal-access-tokens", json=[])
+    logto.get(f"{USER_URL}/sessions", json={"sessions": []})
+    assert auth_client.get(reverse("account_center:overview")).status_code == 200
+    paths = {c.request.url.split("?")[0] for c in api_calls(logto)}
+    assert f"{USER_URL}/mfa-verifications" not in paths
+    assert f"{USER_URL}/logto-configs" not in paths
