@@ -292,24 +292,16 @@ class Transport:
         params: Params = None,
     ) -> requests.Response:
         """Call the Management API; returns the response whatever its status (401 handled)."""
-        if method == "GET":
-            return self._call_once(method, path, json=json, params=params)
         try:
-            return self._call_once(method, path, json=json, params=params)
+            return self._authorized(method, path, json, params)
         finally:
-            # The one place kept reads are dropped: after every request that may change a user
-            # (a check such as a password verification too: simpler than telling them apart),
-            # whatever its outcome, since a timed-out change may have been applied.
-            read_cache.forget_path(path)
+            if method != "GET":
+                # The one place kept reads are dropped: after every request that may change a
+                # user (a check such as a password verification too: simpler than telling them
+                # apart), whatever its outcome, since a timed-out change may have been applied.
+                read_cache.forget_path(path)
 
-    def _call_once(
-        self,
-        method: str,
-        path: str,
-        *,
-        json: Any = None,
-        params: Params = None,
-    ) -> requests.Response:
+    def _authorized(self, method: str, path: str, json: Any, params: Params) -> requests.Response:
         url = f"{self.endpoint}{path}"
         token = self.get_access_token()
         for attempt in (1, 2):

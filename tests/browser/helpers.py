@@ -32,3 +32,17 @@ def confirm_with_password(scope, password: str) -> None:
     """Step up with the current password, in the dialog or on the no-JavaScript page (``scope``)."""
     scope.get_by_label("Current password").fill(password)
     scope.get_by_role("button", name="Confirm with password").click()
+
+
+def admin_signed_in(browser, demo: str, next_path: str):
+    """A second browser context with a superuser signed in to Django admin at ``next_path``
+    (the account center's users are someone else); close it with ``page.context.close()``."""
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.create_superuser("boss", password="a-long-admin-passw0rd")
+    admin = browser.new_context().new_page()
+    admin.goto(f"{demo}/admin/login/?next={next_path}")
+    admin.get_by_label("Username").fill("boss")
+    admin.get_by_label("Password").fill("a-long-admin-passw0rd")
+    admin.get_by_role("button", name="Log in").click()
+    return admin

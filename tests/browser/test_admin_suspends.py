@@ -6,9 +6,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.contrib.auth import get_user_model
 
-from .helpers import sign_in
+from .helpers import admin_signed_in, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -20,13 +19,7 @@ def test_admin_suspends_a_user_and_their_next_page_view_signs_them_out(
     page.goto(f"{demo}/account/")
     page.get_by_role("heading", level=1).wait_for()
 
-    get_user_model().objects.create_superuser("boss", password="a-long-admin-passw0rd")
-    admin_context = browser.new_context()
-    admin = admin_context.new_page()
-    admin.goto(f"{demo}/admin/login/?next=/admin/account_center/logtoidentity/")
-    admin.get_by_label("Username").fill("boss")
-    admin.get_by_label("Password").fill("a-long-admin-passw0rd")
-    admin.get_by_role("button", name="Log in").click()
+    admin = admin_signed_in(browser, demo, "/admin/account_center/logtoidentity/")
     admin.wait_for_url(re.compile(r".*/admin/account_center/logtoidentity/$"))
     # The row shows Logto's details (one batched read): the demo user's username.
     row = admin.locator("#result_list tbody tr").filter(has_text=demo_user.username)
@@ -34,7 +27,7 @@ def test_admin_suspends_a_user_and_their_next_page_view_signs_them_out(
     admin.locator("select[name=action]").select_option("suspend")
     admin.get_by_role("button", name="Go").click()
     admin.locator(".messagelist").get_by_text(re.compile("suspended")).wait_for()
-    admin_context.close()
+    admin.context.close()
 
     stored = logto_emulator.state.find_user_by("username", demo_user.username)
     assert stored is not None and stored["isSuspended"] is True

@@ -8,9 +8,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.contrib.auth import get_user_model
 
-from .helpers import sign_in
+from .helpers import admin_signed_in, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,13 +27,7 @@ FORGED_POST = """async () => {
 def test_admin_turns_username_read_only_and_the_server_refuses_a_forged_post(
     page, browser, demo, demo_user, logto_emulator
 ) -> None:
-    get_user_model().objects.create_superuser("boss", password="a-long-admin-passw0rd")
-    admin_context = browser.new_context()
-    admin = admin_context.new_page()
-    admin.goto(f"{demo}/admin/login/?next=/admin/account_center/sitesettings/")
-    admin.get_by_label("Username").fill("boss")
-    admin.get_by_label("Password").fill("a-long-admin-passw0rd")
-    admin.get_by_role("button", name="Log in").click()
+    admin = admin_signed_in(browser, demo, "/admin/account_center/sitesettings/")
     admin.wait_for_url(re.compile(r".*/admin/account_center/sitesettings/add/$"))
 
     sign_in(page, demo, demo_user)
@@ -47,7 +40,7 @@ def test_admin_turns_username_read_only_and_the_server_refuses_a_forged_post(
     admin.get_by_role("button", name="Save", exact=True).click()
     admin.wait_for_url(re.compile(r".*/admin/.*"))
     assert "was added successfully" in admin.content()
-    admin_context.close()
+    admin.context.close()
 
     page.locator("#ac-username").get_by_role("button", name=re.compile("Save")).click()
     page.get_by_role("alert").filter(has_text="can only be viewed here, not changed").wait_for()
