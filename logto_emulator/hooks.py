@@ -8,7 +8,15 @@ import secrets
 import string
 from typing import Any
 
-from logto_emulator.http import HttpError, Request, Response, invalid_input, json_response
+from logto_emulator.http import (
+    HttpError,
+    Request,
+    Response,
+    empty,
+    invalid_input,
+    json_response,
+    not_found,
+)
 from logto_emulator.management import TENANT_ID, route
 from logto_emulator.state import EmulatorState, now_ms
 
@@ -53,3 +61,13 @@ def create_hook(state: EmulatorState, request: Request) -> Response:
     with state.lock:
         state.hooks.append(hook)
     return json_response(_hook_json(hook), status=201)
+
+
+@route("DELETE", r"/api/hooks/([^/]+)")
+def delete_hook(state: EmulatorState, request: Request, hook_id: str) -> Response:
+    with state.lock:
+        kept = [hook for hook in state.hooks if hook["id"] != hook_id]
+        if len(kept) == len(state.hooks):
+            raise not_found("hook", hook_id)
+        state.hooks = kept
+    return empty()

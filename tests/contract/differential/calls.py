@@ -481,4 +481,49 @@ SEQUENCE: list[Step | Hook] = [
     Step("delete", "DELETE", "/api/users/{gone}"),
     Step("user: deleted", "GET", "/api/users/{gone}"),
     Step("sessions: deleted user", "GET", "/api/users/{gone}/sessions"),
+    # -- what the Django admin reads and does ---------------------------------------------------
+    Step(
+        "users: many ids, exact",
+        "GET",
+        "/api/users?search.id={a}&search.id={t3}&search.id={missing}&mode.id=exact"
+        "&isCaseSensitive=true",
+        facts={"count": len},
+    ),
+    Step("users: many ids, like", "GET", "/api/users?search.id={a}&search.id={t3}"),
+    Step(
+        "users: like search, escaped",
+        "GET",
+        "/api/users?search=%25diff%5C_a%5C_{suffix}%25",
+        facts={"count": len},
+    ),
+    Step(
+        "session: revoke unknown with grants",
+        "DELETE",
+        "/api/users/{a}/sessions/{missing}?revokeGrantsTarget=all",
+    ),
+    Step(
+        "hooks: create",
+        "POST",
+        "/api/hooks",
+        {
+            "name": "diff {suffix}",
+            "events": ["User.Deleted", "User.Data.Updated", "User.SuspensionStatus.Updated"],
+            "config": {"url": "https://example.com/account/webhooks/logto/"},
+        },
+        save={"hook": lambda data: data["id"]},
+        facts={"signing key length": lambda data: len(data["signingKey"])},
+    ),
+    Step(
+        "hooks: no events",
+        "POST",
+        "/api/hooks",
+        {"name": "diff", "config": {"url": "https://example.com/x"}},
+    ),
+    Step(
+        "hooks: list",
+        "GET",
+        "/api/hooks",
+        facts={"ours listed": lambda data: any(h["name"].startswith("diff ") for h in data)},
+    ),
+    Step("hooks: delete", "DELETE", "/api/hooks/{hook}"),
 ]
