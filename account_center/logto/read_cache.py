@@ -91,9 +91,20 @@ def lookup(path: str, params: Any) -> tuple[str | None, Any]:
     return key, cache.get(key, MISS)
 
 
-def store(key: str | None, value: Any) -> None:
+def store(key: str | None, value: Any, path: str = "") -> None:
     if key is not None:
-        cache.set(key, value, timeout=app_settings.READ_CACHE_SECONDS)
+        cache.set(key, _without_secrets(path, value), timeout=app_settings.READ_CACHE_SECONDS)
+
+
+def _without_secrets(path: str, value: Any) -> Any:
+    """Logto lists each personal access token with its secret ``value``, which nothing here
+    reads: it never reaches the cache (a shared Redis is no place for a credential)."""
+    if path.endswith("/personal-access-tokens") and isinstance(value, list):
+        return [
+            {k: v for k, v in item.items() if k != "value"} if isinstance(item, dict) else item
+            for item in value
+        ]
+    return value
 
 
 def forget(scope: str | None) -> None:

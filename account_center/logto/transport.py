@@ -391,7 +391,7 @@ class Transport:
         if kept is not read_cache.MISS:
             return kept
         answer = self._exchange(method, path, json, params, shape, changes=False)
-        read_cache.store(key, answer)
+        read_cache.store(key, answer, path)
         return answer
 
     def _exchange(
