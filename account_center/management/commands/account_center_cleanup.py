@@ -9,6 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from account_center.flows.deletion import clean_up_deleted
+from account_center.logto import read_cache
 from account_center.logto.errors import LogtoError
 
 
@@ -20,7 +21,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, dry_run: bool = False, **options: Any) -> None:
         try:
-            gone = clean_up_deleted(dry_run=dry_run)
+            # Logto's answer now, not one kept for the account pages a minute ago.
+            with read_cache.fresh():
+                gone = clean_up_deleted(dry_run=dry_run)
         except LogtoError as error:
             raise CommandError(
                 f"Logto did not answer ({type(error).__name__}); nothing more was changed."
