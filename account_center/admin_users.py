@@ -64,6 +64,16 @@ def _mfa_of(sub: str) -> bool | None:
         return None
 
 
+def _column(description: Any, read: Callable[[LogtoUser], Any]) -> Any:
+    """A changelist column of one detail of the row's Logto user."""
+
+    @admin.display(description=description)
+    def column(model_admin: LogtoIdentityAdmin, obj: LogtoIdentity) -> Any:
+        return model_admin._field(obj, read)
+
+    return column
+
+
 @admin.register(LogtoIdentity)
 class LogtoIdentityAdmin(admin.ModelAdmin):
     list_display = (
@@ -157,25 +167,13 @@ class LogtoIdentityAdmin(admin.ModelAdmin):
             return _("not in Logto")
         return read(account) or "-"
 
-    @admin.display(description=gettext_lazy("username"))
-    def logto_username(self, obj: LogtoIdentity) -> Any:
-        return self._field(obj, lambda a: a.username)
-
-    @admin.display(description=gettext_lazy("email"))
-    def logto_email(self, obj: LogtoIdentity) -> Any:
-        return self._field(obj, lambda a: a.primary_email)
-
-    @admin.display(description=gettext_lazy("phone"))
-    def logto_phone(self, obj: LogtoIdentity) -> Any:
-        return self._field(obj, lambda a: a.primary_phone)
-
-    @admin.display(description=gettext_lazy("last sign-in (Logto)"))
-    def logto_last_sign_in(self, obj: LogtoIdentity) -> Any:
-        return self._field(obj, lambda a: a.last_sign_in_at)
-
-    @admin.display(description=gettext_lazy("suspended"))
-    def logto_suspended(self, obj: LogtoIdentity) -> Any:
-        return self._field(obj, lambda a: _("yes") if a.is_suspended else _("no"))
+    logto_username = _column(gettext_lazy("username"), lambda a: a.username)
+    logto_email = _column(gettext_lazy("email"), lambda a: a.primary_email)
+    logto_phone = _column(gettext_lazy("phone"), lambda a: a.primary_phone)
+    logto_last_sign_in = _column(gettext_lazy("last sign-in (Logto)"), lambda a: a.last_sign_in_at)
+    logto_suspended = _column(
+        gettext_lazy("suspended"), lambda a: _("yes") if a.is_suspended else _("no")
+    )
 
     @admin.display(description=gettext_lazy("MFA"))
     def logto_mfa(self, obj: LogtoIdentity) -> Any:
