@@ -6,6 +6,7 @@ from collections.abc import Iterator
 import pytest
 import responses
 from django.core.cache import cache
+from django.utils import translation
 
 from account_center import site_settings
 from account_center.logto.client import reset_client
@@ -25,6 +26,15 @@ def _fresh_cache():
     site_settings.assume_defaults()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """A request in another language (LocaleMiddleware) leaves it active on the thread: every
+    test starts, and leaves, in the default one."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
