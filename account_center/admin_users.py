@@ -13,7 +13,7 @@ gets a new link at their next sign-in. The actions need the ``manage_logto_users
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, cast
 from urllib.parse import quote
 
@@ -74,36 +74,26 @@ def _column(description: Any, read: Callable[[LogtoUser], Any]) -> Any:
     return column
 
 
+# What Logto says of each linked user, on the list and on each user's page.
+_LOGTO_COLUMNS = (
+    "logto_username",
+    "logto_email",
+    "logto_phone",
+    "logto_last_sign_in",
+    "logto_suspended",
+    "logto_mfa",
+    "in_logto_console",
+)
+
+
 @admin.register(LogtoIdentity)
 class LogtoIdentityAdmin(admin.ModelAdmin):
-    list_display = (
-        "sub",
-        "user",
-        "logto_username",
-        "logto_email",
-        "logto_phone",
-        "logto_last_sign_in",
-        "logto_suspended",
-        "logto_mfa",
-        "in_logto_console",
-    )
+    list_display = ("sub", "user", *_LOGTO_COLUMNS)
     list_per_page = 25
     search_fields = ("sub", "user__username", "user__email", "user__first_name")
     list_select_related = ("user",)
     date_hierarchy = "created_at"
-    readonly_fields = (
-        "sub",
-        "user",
-        "created_at",
-        "last_sign_in_at",
-        "logto_username",
-        "logto_email",
-        "logto_phone",
-        "logto_last_sign_in",
-        "logto_suspended",
-        "logto_mfa",
-        "in_logto_console",
-    )
+    readonly_fields = ("sub", "user", "created_at", "last_sign_in_at", *_LOGTO_COLUMNS)
     actions = ("suspend", "restore", "sign_out_everywhere", "refresh_details", "reset_mfa")
 
     # --- permissions -------------------------------------------------------------------------
@@ -213,12 +203,12 @@ class LogtoIdentityAdmin(admin.ModelAdmin):
     def _each(
         self,
         request: HttpRequest,
-        queryset: QuerySet[Any],
+        identities: Iterable[LogtoIdentity],
         action: str,
         do: Callable[[LogtoIdentity], dict[str, Any] | None],
         done: str,
     ) -> None:
-        for identity in queryset.select_related("user"):
+        for identity in identities:
             label = str(identity.user)
             try:
                 detail = do(identity) or {}
@@ -248,7 +238,7 @@ class LogtoIdentityAdmin(admin.ModelAdmin):
     def suspend(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         self._each(
             request,
-            queryset,
+            queryset.select_related("user"),
             "suspend",
             lambda identity: admin_actions.set_suspended(identity, True),
             _("suspended; signed out here at the next request."),
@@ -258,7 +248,7 @@ class LogtoIdentityAdmin(admin.ModelAdmin):
     def restore(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         self._each(
             request,
-            queryset,
+            queryset.select_related("user"),
             "restore",
             lambda identity: admin_actions.set_suspended(identity, False),
             _("restored."),
@@ -270,7 +260,7 @@ class LogtoIdentityAdmin(admin.ModelAdmin):
     def sign_out_everywhere(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         self._each(
             request,
-            queryset,
+            queryset.select_related("user"),
             "sign_out_everywhere",
             lambda identity: {"sessions": admin_actions.sign_out_everywhere(identity)},
             _("%(sessions)d Logto session(s) ended; signed out here at the next request."),
@@ -280,8 +270,7 @@ class LogtoIdentityAdmin(admin.ModelAdmin):
     def refresh_details(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         identities = list(queryset.select_related("user"))
         try:
-            with read_cache.fresh():
-                users = get_client().get_users(i.sub for i in identities)
+            users = get_client().get_users(i.sub for i in identities)  # a search: never kept
         except LogtoError as error:
             self.message_user(request, self._failure(error)[1], messages.ERROR)
             return
@@ -296,7 +285,7 @@ class LogtoIdentityAdmin(admin.ModelAdmin):
 
         self._each(
             request,
-            queryset.filter(pk__in=[i.pk for i in identities]),
+            identities,
             "refresh",
             refresh,
             _("refreshed (changed: %(fields)s)."),
@@ -309,7 +298,7 @@ class LogtoIdentityAdmin(admin.ModelAdmin):
         if request.POST.get("confirmed") == "yes":
             self._each(
                 request,
-                queryset,
+                queryset.select_related("user"),
                 "reset_mfa",
                 lambda identity: {"removed": admin_actions.reset_mfa(identity)},
                 _("%(removed)d factor(s) removed."),

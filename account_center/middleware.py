@@ -36,9 +36,8 @@ from mozilla_django_oidc.middleware import SessionRefresh
 from .auth import oidc_settings
 from .auth.views import annotate_state, safe_next
 from .flows import sign_out_elsewhere
-from .logto import read_cache
-from .logto.client import get_client
-from .logto.errors import LogtoError, LogtoNotFound
+from .flows.identity import DELETED, SUSPENDED, account_status
+from .logto.errors import LogtoError
 
 logger = logging.getLogger(__name__)
 
@@ -205,19 +204,13 @@ class LogtoSessionRefresh(SessionRefresh):
 
     @staticmethod
     def _account_ended(request: HttpRequest) -> str | None:
-        """ "suspended" or "deleted" when that is why the session ended (one fresh read, once
+        """ "suspended" or "deleted" when that is why the session ended (one read of Logto, once
         per ended session); None for a credentials change, or when Logto cannot say."""
         sub = getattr(getattr(request.user, "logto_identity", None), "sub", None)
         if not sub:
             return None
-        try:
-            with read_cache.fresh():
-                account = get_client().get_user(sub)
-        except LogtoNotFound:
-            return "deleted"
-        except LogtoError:
-            return None
-        return "suspended" if account.is_suspended else None
+        status = account_status(sub)
+        return status if status in (DELETED, SUSPENDED) else None
 
 
 def _now() -> float:

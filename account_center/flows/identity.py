@@ -5,6 +5,12 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
+from ..logto import read_cache
+from ..logto.client import get_client
+from ..logto.errors import LogtoError, LogtoNotFound
+
+ACTIVE, DELETED, SUSPENDED = "active", "deleted", "suspended"
+
 
 def logto_user_id(request: HttpRequest) -> str:
     """The signed-in user's Logto id (``sub``), from the local link, never from the request."""
@@ -21,3 +27,17 @@ def client_ip(request: HttpRequest) -> str | None:
     from ..adapter import get_adapter
 
     return get_adapter().get_client_ip(request)
+
+
+def account_status(sub: str) -> str | None:
+    """Logto's word now (past the kept reads) on the user's account: :data:`ACTIVE`,
+    :data:`DELETED` or :data:`SUSPENDED`; None when Logto cannot say (down, or an answer that is
+    not Logto's), which is never taken as an answer."""
+    try:
+        with read_cache.fresh():
+            account = get_client().get_user(sub)
+    except LogtoNotFound:
+        return DELETED
+    except LogtoError:
+        return None
+    return SUSPENDED if account.is_suspended else ACTIVE

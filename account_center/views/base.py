@@ -28,11 +28,10 @@ from ..app_settings import app_settings
 from ..flows import audit
 from ..flows import sessions as sessions_flow
 from ..flows.errors import FlowError
-from ..flows.identity import logto_user_id
+from ..flows.identity import ACTIVE, DELETED, SUSPENDED, account_status, logto_user_id
 from ..flows.messages import UNAVAILABLE
 from ..flows.stepup import StepUpRequired
 from ..logto import budget, read_cache
-from ..logto.client import get_client
 from ..logto.errors import (
     LogtoAPIError,
     LogtoError,
@@ -207,14 +206,7 @@ class AccountView(LoginRequiredMixin, FeatureRule):
 
     def own_account_gone(self) -> bool:
         """After a 404: is it the signed-in user's own Logto account that no longer exists?"""
-        try:
-            with read_cache.fresh():
-                get_client().get_user(self.sub)
-        except LogtoNotFound:
-            return True
-        except LogtoError:
-            return False
-        return False
+        return account_status(self.sub) == DELETED
 
     def check_account(self) -> HttpResponse | None:
         """Every ``ACCOUNT_CENTER_ACCOUNT_CHECK_SECONDS``, ask Logto whether the user still exists
@@ -224,18 +216,13 @@ class AccountView(LoginRequiredMixin, FeatureRule):
         current = now()
         if checked is not None and current - float(checked) < app_settings.ACCOUNT_CHECK_SECONDS:
             return None
-        try:
-            # Past the kept reads: this check is how a change made in Logto without a webhook
-            # (a suspension, a deletion) reaches a signed-in session.
-            with read_cache.fresh():
-                account = get_client().get_user(self.sub)
-        except LogtoNotFound:
-            return self.end_session("deleted")
-        except LogtoError:
-            return None
-        if account.is_suspended:
-            return self.end_session("suspended")
-        session[ACCOUNT_CHECKED_KEY] = current
+        # Logto's answer now: this check is how a change made in Logto without a webhook (a
+        # suspension, a deletion) reaches a signed-in session.
+        status = account_status(self.sub)
+        if status in (DELETED, SUSPENDED):
+            return self.end_session(status)
+        if status == ACTIVE:
+            session[ACCOUNT_CHECKED_KEY] = current
         return None
 
     def end_session(self, reason: str) -> HttpResponse:

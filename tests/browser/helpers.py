@@ -22,6 +22,20 @@ def sign_in(page, demo: str, user, *, check=None) -> None:
     page.wait_for_url(re.compile(r".*/account/$"))
 
 
+# The overview, and the pages whose forms have no JavaScript-free twin elsewhere: the journeys
+# that walk pages start with these, then add their own.
+FORM_PAGES = [
+    "/account/",
+    "/account/profile/",
+    "/account/profile/edit/",
+    "/account/security/",
+    "/account/security/username/",
+    "/account/security/email/",
+    "/account/security/phone/",
+    "/account/security/password/",
+]
+
+
 def menu_pages(page, demo: str) -> list[str]:
     """The paths the account menu links to (every section, whoever added it)."""
     page.goto(f"{demo}/account/")

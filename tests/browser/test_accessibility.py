@@ -11,14 +11,7 @@ from . import helpers
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PAGES = [
-    "/account/",
-    "/account/profile/",
-    "/account/profile/edit/",
-    "/account/security/",
-    "/account/security/username/",
-    "/account/security/email/",
-    "/account/security/phone/",
-    "/account/security/password/",
+    *helpers.FORM_PAGES,
     "/account/verify/",
 ]
 

@@ -9,19 +9,18 @@ import pytest
 
 from logto_emulator.seed import DemoUser
 
-from .helpers import confirm_with_password, fill_logto_sign_in_form, menu_pages, sign_in
+from .helpers import (
+    FORM_PAGES,
+    confirm_with_password,
+    fill_logto_sign_in_form,
+    menu_pages,
+    sign_in,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PAGES = [
-    "/account/",
-    "/account/profile/",
-    "/account/profile/edit/",
-    "/account/security/",
-    "/account/security/username/",
-    "/account/security/email/",
-    "/account/security/phone/",
-    "/account/security/password/",
+    *FORM_PAGES,
     "/account/verify/?next=/account/",
 ]
 LONG = "W" * 128  # no spaces: nothing to break at

@@ -10,17 +10,12 @@ import re
 
 import pytest
 
+from .helpers import FORM_PAGES
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PAGES = [
-    "/account/",
-    "/account/profile/",
-    "/account/profile/edit/",
-    "/account/security/",
-    "/account/security/username/",
-    "/account/security/email/",
-    "/account/security/phone/",
-    "/account/security/password/",
+    *FORM_PAGES,
     "/account/verify/?next=/account/security/",
     "/account/two-step/",
     "/account/connections/",
