@@ -15,7 +15,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -116,6 +116,20 @@ class Visitor:
 
     def get(self, path: str, **kwargs) -> requests.Response:
         return self._record(self.http.get(urljoin(self.site, path), timeout=30, **kwargs))
+
+    def over_workers(
+        self, request: Callable[[int], requests.Response], *, workers: int, limit: int = 200
+    ) -> list[requests.Response]:
+        """The answers to ``request(n)`` for n = 0, 1, ... made until ``workers`` different workers
+        have answered (at least 12 requests): which idle worker accepts a new connection is the
+        kernel's choice, and a dozen in a row have all landed on two of the four. The caller
+        checks every answer."""
+        self.served_by.clear()
+        answers: list[requests.Response] = []
+        while len(answers) < 12 or len(set(self.served_by)) < workers:
+            assert len(answers) < limit, f"{limit} requests reached only {set(self.served_by)}"
+            answers.append(request(len(answers)))
+        return answers
 
     def post(self, path: str, data: dict[str, str], *, htmx: bool = False) -> requests.Response:
         headers = {"X-CSRFToken": self.http.cookies.get("csrftoken", ""), "Referer": self.site}

@@ -30,13 +30,11 @@ def test_attempt_limit_reached_through_several_workers_holds_on_all(cluster, vis
         assert "Confirm it" in answer.text
     assert refused_at is not None and refused_at <= 21, "no attempt limit across workers"
 
-    person.served_by.clear()
-    later = [
-        person.post("/account/verify/", {"action": "password", "password": "wrong-pw"})
-        for _ in range(12)
-    ]
+    later = person.over_workers(
+        lambda _: person.post("/account/verify/", {"action": "password", "password": "wrong-pw"}),
+        workers=3,
+    )
     assert all(TOO_MANY.search(answer.text) for answer in later)
-    assert len(set(person.served_by)) >= 2
 
 
 def test_step_up_made_through_one_worker_is_honoured_by_the_others(cluster, visitor):
@@ -44,25 +42,27 @@ def test_step_up_made_through_one_worker_is_honoured_by_the_others(cluster, visi
     verified = person.post("/account/verify/", {"action": "password", "password": password})
     assert verified.status_code == 302, verified.text[:500]
 
-    person.served_by.clear()
-    for number in range(12):
-        answer = person.post("/account/security/username/", {"username": f"{username}_{number}"})
-        assert answer.status_code == 302
-        assert "/verify/" not in answer.headers["Location"], "step-up not honoured by a worker"
-    assert len(set(person.served_by)) >= 2
+    answers = person.over_workers(
+        lambda number: person.post(
+            "/account/security/username/", {"username": f"{username}_{number}"}
+        ),
+        workers=3,
+    )
+    assert all(answer.status_code == 302 for answer in answers)
+    assert not [answer for answer in answers if "/verify/" in answer.headers["Location"]], (
+        "step-up not honoured by a worker"
+    )
 
     user = cluster.management().get(f"{cluster.emulator}/api/users/{user_id}", timeout=10).json()
-    assert user["username"] == f"{username}_11"
+    assert user["username"] == f"{username}_{len(answers) - 1}"
 
 
 def test_a_session_made_by_one_worker_is_signed_in_on_every_worker(cluster, visitor):
     person, *_ = visitor
-    person.served_by.clear()
-    pages = [person.get("/account/security/") for _ in range(20)]
+    pages = person.over_workers(lambda _: person.get("/account/security/"), workers=3)
     assert all(
         page.status_code == 200 and page.url.endswith("/account/security/") for page in pages
     )
-    assert len(set(person.served_by)) >= 2
     other = Visitor(cluster.site)
     assert "/account/security/" not in other.get("/account/security/").url
 
