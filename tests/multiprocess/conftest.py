@@ -118,15 +118,20 @@ class Visitor:
         return self._record(self.http.get(urljoin(self.site, path), timeout=30, **kwargs))
 
     def over_workers(
-        self, request: Callable[[int], requests.Response], *, workers: int, limit: int = 200
+        self,
+        request: Callable[[int], requests.Response],
+        *,
+        workers: int,
+        least: int = 12,
+        limit: int = 400,
     ) -> list[requests.Response]:
         """The answers to ``request(n)`` for n = 0, 1, ... made until ``workers`` different workers
-        have answered (at least 12 requests): which idle worker accepts a new connection is the
+        have answered (at least ``least`` requests): which idle worker accepts a new connection is the
         kernel's choice, and a dozen in a row have all landed on two of the four. The caller
         checks every answer."""
         self.served_by.clear()
         answers: list[requests.Response] = []
-        while len(answers) < 12 or len(set(self.served_by)) < workers:
+        while len(answers) < least or len(set(self.served_by)) < workers:
             assert len(answers) < limit, f"{limit} requests reached only {set(self.served_by)}"
             answers.append(request(len(answers)))
         return answers
