@@ -21,13 +21,13 @@ from tests.emulator.conftest import REDIRECT_URI
 WEB_AUTH = (DEMO_CLIENTS.web_app_id, DEMO_CLIENTS.web_app_secret)
 
 
-
 def _age_sign_ins(emulator: EmulatorServer, *, seconds: int) -> None:
     """Moves every sign-in the emulator remembers ``seconds`` into the past: what a wait would do,
     without one (its login times have a one-second resolution)."""
     with emulator.state.lock:
         for session in emulator.state.sessions.values():
             session["loginTs"] -= seconds
+
 
 def _query(url: str) -> dict[str, str]:
     return {k: v[-1] for k, v in parse_qs(urlsplit(url).query).items()}

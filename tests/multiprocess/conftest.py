@@ -117,25 +117,6 @@ class Visitor:
     def get(self, path: str, **kwargs) -> requests.Response:
         return self._record(self.http.get(urljoin(self.site, path), timeout=30, **kwargs))
 
-    def over_workers(
-        self,
-        request: Callable[[int], requests.Response],
-        *,
-        workers: int,
-        least: int = 12,
-        limit: int = 400,
-    ) -> list[requests.Response]:
-        """The answers to ``request(n)`` for n = 0, 1, ... made until ``workers`` different workers
-        have answered (at least ``least`` requests): which idle worker accepts a new connection is the
-        kernel's choice, and a dozen in a row have all landed on two of the four. The caller
-        checks every answer."""
-        self.served_by.clear()
-        answers: list[requests.Response] = []
-        while len(answers) < least or len(set(self.served_by)) < workers:
-            assert len(answers) < limit, f"{limit} requests reached only {set(self.served_by)}"
-            answers.append(request(len(answers)))
-        return answers
-
     def post(self, path: str, data: dict[str, str], *, htmx: bool = False) -> requests.Response:
         headers = {"X-CSRFToken": self.http.cookies.get("csrftoken", ""), "Referer": self.site}
         if htmx:
@@ -149,6 +130,25 @@ class Visitor:
                 allow_redirects=False,
             )
         )
+
+    def over_workers(
+        self,
+        request: Callable[[int], requests.Response],
+        *,
+        workers: int,
+        least: int = 12,
+        limit: int = 400,
+    ) -> list[requests.Response]:
+        """The answers to ``request(n)`` for n = 0, 1, ... made until ``workers`` different
+        workers have answered (at least ``least`` requests): which idle worker accepts a new
+        connection is the kernel's choice, and a dozen in a row have all landed on two of the four.
+        The caller checks every answer."""
+        self.served_by.clear()
+        answers: list[requests.Response] = []
+        while len(answers) < least or len(set(self.served_by)) < workers:
+            assert len(answers) < limit, f"{limit} requests reached only {set(self.served_by)}"
+            answers.append(request(len(answers)))
+        return answers
 
     def sign_in(self, username: str, password: str) -> None:
         page = self.get("/account/login/")

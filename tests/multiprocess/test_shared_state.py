@@ -47,7 +47,7 @@ def test_step_up_made_through_one_worker_is_honoured_by_the_others(cluster, visi
         workers=3,
     )
     assert all(answer.status_code == 302 for answer in answers)
-    assert not [answer for answer in answers if "/verify/" in answer.headers["Location"]], (
+    assert all("/verify/" not in answer.headers["Location"] for answer in answers), (
         "step-up not honoured by a worker"
     )
 
