@@ -28,6 +28,7 @@ from django.views.decorators.csrf import csrf_protect
 from mozilla_django_oidc.views import OIDCAuthenticationRequestView
 
 from ..flows.sign_out_elsewhere import EPOCH_KEY
+from ..flows.verification import reauthentication_offered
 from ..logto.errors import LogtoError
 from ..redirects import safe_redirect_url
 from . import oidc_settings
@@ -160,7 +161,10 @@ class ReauthenticateView(LoginView):
         if not request.user.is_authenticated:
             login = reverse("account_center:login")
             return HttpResponseRedirect(f"{login}?{urlencode({'next': request.get_full_path()})}")
-        return super().get(request)
+        # Not sent to Logto for a sign-in that would not count (the callback checks again).
+        next_url = safe_next(request, request.GET.get("next"))
+        refused = refuse_unless_offered(request, next_url, retry_url=request.get_full_path())
+        return refused or super().get(request)
 
     def get_extra_params(self, request: HttpRequest) -> dict[str, Any]:
         # prompt=login makes Logto ask again even with a live Logto session; max_age=0 makes
@@ -174,6 +178,34 @@ class ReauthenticateView(LoginView):
             "sub": _signed_in_sub(request),
             "started_at": time.time(),
         }
+
+
+def refuse_unless_offered(
+    request: HttpRequest, next_url: str | None, *, retry_url: str
+) -> HttpResponse | None:
+    """``None`` when signing in again passes step-up for the signed-in user (the site offers it,
+    or it is their last way left); else, audited as denied, the step-up page with the ways that
+    do count and why. Logto unreachable: the friendly page, offering ``retry_url``."""
+    sub = _signed_in_sub(request)
+    if sub is None:
+        return None  # the callback refuses a signed-out or unlinked browser in its own words
+    try:
+        offered = reauthentication_offered(sub)
+    except LogtoError as exc:
+        logger.warning("Cannot tell whether signing in again is offered: %s", exc)
+        return render_failure(request, "unavailable", retry_url=retry_url)
+    if offered:
+        return None
+    _audit(request, "reauthentication", "denied", reason="not_offered")
+    messages.error(
+        request,
+        _("Signing in again is not a way to confirm it's you on this site. Use one shown here."),
+        fail_silently=True,
+    )
+    step_up = reverse("account_center:step_up")
+    if next_url:
+        step_up += "?" + urlencode({"next": next_url})
+    return HttpResponseRedirect(step_up)
 
 
 def _signed_in_sub(request: HttpRequest) -> str | None:
@@ -301,6 +333,12 @@ class CallbackView(View):
         oldest = max(float(entry.get("started_at") or 0), time.time() - REAUTH_MAX_AGE)
         if not isinstance(auth_time, (int, float)) or auth_time < oldest - CLOCK_LEEWAY:
             return render_failure(request, "reauth_stale", retry_url=retry)
+        # The check that counts: the method may have been switched off since the user left.
+        refused = refuse_unless_offered(
+            request, safe_next(request, entry.get("next")), retry_url=retry
+        )
+        if refused is not None:
+            return refused
 
         request.session.update(
             {

@@ -1,4 +1,5 @@
-"""The ways to pass step-up: current password, a code to the current email or phone."""
+"""The ways to pass step-up: current password, a code to the current email or phone, and whether
+signing in again at Logto counts (the sign-in views ask :func:`reauthentication_offered`)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from ..app_settings import app_settings
 from ..logto.client import get_client
 from ..logto.errors import LogtoAPIError
 from ..logto.models import LogtoUser
+from ..logto.read_cache import fresh
 from . import audit, stepup
 from .errors import FlowError
 from .identity import logto_user_id
@@ -35,6 +37,18 @@ def available_methods(user: LogtoUser) -> list[str]:
     methods.append("reauthentication")
     offered = [method for method in methods if method in app_settings.STEP_UP_METHODS]
     return offered or ["reauthentication"]
+
+
+def reauthentication_offered(sub: str) -> bool:
+    """Whether signing in again at Logto passes step-up for Logto user ``sub``: where the site
+    offers it, or as the last way left to a user who has none of the methods the site offers
+    (as :func:`available_methods` says). Logto is asked, for its current data, only in that
+    second case; its errors reach the caller."""
+    if "reauthentication" in app_settings.STEP_UP_METHODS:
+        return True
+    with fresh():
+        user = get_client().get_user(sub)
+    return "reauthentication" in available_methods(user)
 
 
 def _require_offered(method: str) -> None:
