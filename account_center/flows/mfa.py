@@ -1,10 +1,11 @@
 """Two-step verification: the user's factors, an authenticator app, backup codes, the switches.
 
 Logto saves a TOTP secret without checking any code, so the app makes the secret, keeps it in the
-Django session (never in a log) for at most :data:`PENDING_SECONDS`, and saves it to Logto only
-after the user typed a current code from their app. Backup codes are handed to the caller once,
-straight from Logto's answer, and kept nowhere. Every change passes step-up here again, so the rule
-holds wherever a flow is called from.
+Django session (sealed as the M2M token is: never in a log, never plain in the session store) for
+at most :data:`PENDING_SECONDS` and never past the step-up window it was made in, and saves it to
+Logto only after the user typed a current code from their app. Backup codes are handed to the
+caller once, straight from Logto's answer, and kept nowhere. Every change passes step-up here
+again, so the rule holds wherever a flow is called from.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from ..adapter import get_adapter
 from ..logto.client import get_client
 from ..logto.errors import LogtoAPIError, LogtoNotFound
 from ..logto.models import MfaVerification
+from ..sealing import seal, unseal
 from . import audit, stepup
 from .errors import FlowError
 from .identity import logto_user_id
@@ -30,6 +32,7 @@ BACKUP_CODE = "BackupCode"
 WEBAUTHN = "WebAuthn"
 PENDING_KEY = "account_center_pending_totp"
 PENDING_SECONDS = 600  # as Logto's own verification records
+SEALED_AS = "pending-totp"  # the purpose the pending secret is sealed for (see sealing.py)
 CODE_SCOPE = "totp_confirm"
 
 EXPIRED = _("This setup has expired. Start again to get a new QR code.")
@@ -116,33 +119,41 @@ def start_totp(request: HttpRequest) -> str:
     """Make a new secret for the user to scan; kept in the session until confirmed or expired."""
     stepup.require(request, "totp")
     secret = new_secret()
+    # The setup ends with the step-up window it was made in: whoever finds the browser after the
+    # window must not read the secret (nor would signing in again bring an old setup back). Only
+    # where the adapter asks no step-up for it is there no window, and PENDING_SECONDS alone holds.
+    window = stepup.remaining_seconds(request)
+    lifetime = min(PENDING_SECONDS, window) if window else PENDING_SECONDS
     request.session[PENDING_KEY] = {
-        "secret": secret,
-        "at": stepup.now(),
+        "sealed": seal(secret, SEALED_AS),
+        "until": stepup.now() + lifetime,
         "sub": logto_user_id(request),
     }
     return secret
 
 
 def pending_totp(request: HttpRequest) -> str | None:
-    """The secret waiting for its first code, or ``None`` (none, another user's, or expired)."""
+    """The secret waiting for its first code, or ``None`` (none, another user's, or expired:
+    by its own age, or because step-up is needed again)."""
     record = request.session.get(PENDING_KEY)
     if not isinstance(record, dict):
         return None
     if record.get("sub") != logto_user_id(request):
         return None
-    if stepup.now() - float(record.get("at", 0)) > PENDING_SECONDS:
+    over = stepup.now() > float(record.get("until", 0))
+    # Step-up needed again before the setup's own end: the window was cut short (step-up cleared,
+    # or the admin shortened ACCOUNT_CENTER_STEP_UP_SECONDS), and the setup ends with it.
+    if over or get_adapter().is_step_up_required(request, "totp"):
         request.session.pop(PENDING_KEY, None)
         return None
-    secret = record.get("secret")
-    return secret if isinstance(secret, str) else None
+    return unseal(record.get("sealed"), SEALED_AS)
 
 
 def pending_seconds_left(request: HttpRequest) -> int:
     record = request.session.get(PENDING_KEY)
     if not isinstance(record, dict) or pending_totp(request) is None:
         return 0
-    return max(0, int(float(record["at"]) + PENDING_SECONDS - stepup.now()))
+    return max(0, int(float(record["until"]) - stepup.now()))
 
 
 def cancel_totp(request: HttpRequest) -> None:

@@ -6,11 +6,9 @@ a key derived from the endpoint, the M2M app id and the resource: two deployment
 never see each other's token, and the key itself reveals nothing.
 
 The token can do anything in the Logto tenant (scope ``all``), and caches are often less guarded
-than databases (a Redis without a password, a dump left on a disk). So it is stored encrypted
-(Fernet) with a key derived from ``SECRET_KEY``: a dump of the cache alone hands out nothing. The
-trade-off: whoever has both the cache and ``SECRET_KEY`` has the token, as they would have every
-session anyway; rotating ``SECRET_KEY`` makes the stored token unreadable, and the next call simply
-fetches a new one.
+than databases. So it is stored sealed (:mod:`account_center.sealing`: Fernet, a key derived from
+``SECRET_KEY``): a dump of the cache alone hands out nothing; rotating ``SECRET_KEY`` makes the
+stored token unreadable, and the next call simply fetches a new one.
 
 When the token is missing or refused, one worker of the deployment fetches a new one while the
 others wait for it (:func:`refresh_lock`), so a 401 seen by many workers at once costs Logto one
@@ -19,7 +17,6 @@ token request, not one per worker.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import secrets
 import time
@@ -27,9 +24,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from cryptography.fernet import Fernet, InvalidToken
-from django.conf import settings
 from django.core.cache import cache
+
+from account_center.sealing import seal, unseal
 
 # Refresh this long before Logto's expiry: a token that expires in flight costs a 401 and a retry.
 EXPIRY_MARGIN_SECONDS = 60
@@ -56,9 +53,8 @@ WAIT_SECONDS = 10.0
 _POLL_SECONDS = 0.05
 
 
-def _fernet() -> Fernet:
-    digest = hashlib.sha256(f"account_center.m2m-token\n{settings.SECRET_KEY}".encode()).digest()
-    return Fernet(base64.urlsafe_b64encode(digest))
+# The purpose the token is sealed for (see account_center.sealing).
+SEALED_AS = "m2m-token"
 
 
 def _read(key: str) -> CachedToken | None:
@@ -67,11 +63,10 @@ def _read(key: str) -> CachedToken | None:
         return None
     sealed = value.get("token")
     expires_at = value.get("expires_at")
-    if not isinstance(sealed, str) or not isinstance(expires_at, (int, float)):
+    if not isinstance(expires_at, (int, float)):
         return None
-    try:
-        token = _fernet().decrypt(sealed.encode()).decode()
-    except InvalidToken:  # another SECRET_KEY sealed it: fetch a new one
+    token = unseal(sealed, SEALED_AS)
+    if token is None:  # another SECRET_KEY sealed it: fetch a new one
         return None
     return CachedToken(token, float(expires_at))
 
@@ -86,7 +81,7 @@ def store(key: str, access_token: str, expires_in: float) -> CachedToken:
     cached = CachedToken(access_token, now + expires_in)
     # The cache drops the entry once it is no longer fresh; is_fresh() guards clock skew anyway.
     timeout = max(1, int(expires_in - EXPIRY_MARGIN_SECONDS))
-    sealed = _fernet().encrypt(access_token.encode()).decode()
+    sealed = seal(access_token, SEALED_AS)
     cache.set(key, {"token": sealed, "expires_at": cached.expires_at}, timeout)
     return cached
 

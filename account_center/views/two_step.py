@@ -164,6 +164,9 @@ class AuthenticatorAppView(TwoStepView):
     def _confirm(self, request: HttpRequest) -> HttpResponse:
         form = TotpCodeForm(request.POST)
         if not form.is_valid():
+            if mfa.pending_totp(request) is None:
+                # The setup ended (with the step-up window, say): its field is gone, say why.
+                return self.section_answer(APP, error=mfa.EXPIRED)
             return self.section_answer(APP, totp_form=form)
         with self.on_failure(self.in_section(APP), form=form, form_name="totp_form", field="code"):
             try:

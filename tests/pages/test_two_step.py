@@ -1,18 +1,25 @@
 from __future__ import annotations
 
+import json
 import logging
+import re
+from importlib import import_module
 
 import pyotp
 import pytest
+from django.conf import settings as django_settings
 from django.urls import reverse
 
 from account_center import signals
 from account_center.flows import mfa
 from account_center.models import AuditEvent
+from account_center.sealing import unseal
+from account_center.views.two_step import grouped
 
 from .conftest import USER_URL, body, calls, logto_user
 
 pytestmark = pytest.mark.django_db
+SessionStore = import_module(django_settings.SESSION_ENGINE).SessionStore
 
 MFA_URL = f"{USER_URL}/mfa-verifications"
 CONFIGS_URL = f"{USER_URL}/logto-configs"
@@ -30,7 +37,10 @@ CODES = [f"c0dea{i:03x}" for i in range(10)]
 
 
 def pending_secret(client) -> str:
-    return client.session[mfa.PENDING_KEY]["secret"]
+    """The pending secret, unsealed as the flow does (the session holds it sealed only)."""
+    secret = unseal(client.session[mfa.PENDING_KEY]["sealed"], mfa.SEALED_AS)
+    assert secret is not None
+    return secret
 
 
 @pytest.fixture
@@ -141,15 +151,15 @@ def test_one_step_of_drift_is_accepted_two_are_not(stepped_up, two_step, htmx_he
     assert len(calls(two_step, "POST", MFA_URL)) == 1
 
 
-def test_expired_pending_secret_is_refused(stepped_up, two_step, htmx_headers, clock) -> None:
+def test_expired_pending_secret_is_refused(
+    stepped_up, two_step, htmx_headers, clock, settings
+) -> None:
+    # Step-up is still fresh for this test: only the setup itself expired.
+    settings.ACCOUNT_CENTER_STEP_UP_SECONDS = 3 * mfa.PENDING_SECONDS
     url = reverse("account_center:two_step_app")
     stepped_up.post(url, {"action": "start"}, **htmx_headers)
     secret = pending_secret(stepped_up)
     clock[0] += mfa.PENDING_SECONDS + 1
-    # Step-up is still fresh for this test: only the setup itself expired.
-    session = stepped_up.session
-    session["account_center_step_up"]["at"] = clock[0]
-    session.save()
     code = pyotp.TOTP(secret).at(int(clock[0]))
     response = stepped_up.post(url, {"action": "confirm", "code": code}, **htmx_headers)
     assert "This setup has expired" in response.content.decode()
@@ -161,11 +171,14 @@ def test_bad_code_format_is_a_field_error_before_step_up(
 ) -> None:
     url = reverse("account_center:two_step_app")
     stepped_up.post(url, {"action": "start"}, **htmx_headers)
-    session = stepped_up.session  # step-up over, setup still pending: input is checked first
+    response = stepped_up.post(url, {"action": "confirm", "code": "12ab"}, **htmx_headers)
+    assert "Enter the 6 digits" in response.content.decode()
+    # Step-up over: the setup ended with it, and the input is still checked first.
+    session = stepped_up.session
     session["account_center_step_up"]["at"] = clock[0] - 601
     session.save()
     response = stepped_up.post(url, {"action": "confirm", "code": "12ab"}, **htmx_headers)
-    assert "Enter the 6 digits" in response.content.decode()
+    assert "This setup has expired" in response.content.decode()
     assert "HX-Retarget" not in response.headers
 
 
@@ -355,3 +368,46 @@ def test_wrong_codes_are_limited_counted_before_the_check(
     )
     assert "Too many code attempts. Try again in" in right.content.decode()
     assert not calls(two_step, "POST", MFA_URL)
+
+
+def _shown_secret(html: str) -> str:
+    match = re.search(r'<code class="ac-secret"[^>]*>([^<]+)</code>', html)
+    assert match, "no setup key on the page"
+    return match.group(1).replace(" ", "")
+
+
+def test_pending_setup_ends_with_the_step_up_window(
+    stepped_up, two_step, htmx_headers, clock
+) -> None:
+    """Started 100 s into a 600 s window: gone at 650 s, though younger than PENDING_SECONDS,
+    and not brought back by confirming it's you again."""
+    url = reverse("account_center:two_step_app")
+    page = reverse("account_center:two_step")
+    clock[0] += 100
+    stepped_up.post(url, {"action": "start"}, **htmx_headers)
+    html = stepped_up.get(page).content.decode()
+    secret = _shown_secret(html)
+    assert "This setup expires in 8 minutes." in html  # the window's 500 s, not the setup's 600
+
+    clock[0] += 550
+    html = stepped_up.get(page).content.decode()
+    assert 'class="ac-secret"' not in html and grouped(secret) not in html
+    assert mfa.PENDING_KEY not in stepped_up.session
+
+    session = stepped_up.session
+    session["account_center_step_up"]["at"] = clock[0]  # confirmed it's them again
+    session.save()
+    assert 'class="ac-secret"' not in stepped_up.get(page).content.decode()
+    code = pyotp.TOTP(secret).at(int(clock[0]))
+    response = stepped_up.post(url, {"action": "confirm", "code": code}, **htmx_headers)
+    assert "This setup has expired" in response.content.decode()
+    assert not calls(two_step, "POST", MFA_URL)
+
+
+def test_pending_secret_is_sealed_in_the_session(stepped_up, two_step, htmx_headers) -> None:
+    stepped_up.post(reverse("account_center:two_step_app"), {"action": "start"}, **htmx_headers)
+    secret = _shown_secret(stepped_up.get(reverse("account_center:two_step")).content.decode())
+    stored = SessionStore(session_key=stepped_up.session.session_key).load()
+    assert mfa.PENDING_KEY in stored
+    assert secret not in json.dumps(stored) and secret.lower() not in json.dumps(stored).lower()
+    assert unseal(stored[mfa.PENDING_KEY]["sealed"], "m2m-token") is None  # its own key
