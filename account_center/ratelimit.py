@@ -4,8 +4,10 @@ Every limited action (a step-up password, a code sent, a code checked, an addres
 :func:`consume` **before** it asks Logto: the attempt is counted first, atomically (``cache.add``
 then ``cache.incr``, atomic in Redis and Memcached, under a lock in LocMem), and only an attempt
 within every limit goes on. Forty parallel wrong passwords with a limit of five therefore reach
-Logto five times, not forty. After a success :func:`clear` forgets the user's count (the
-address's count stays, so one address cannot guess across many accounts).
+Logto five times, not forty. After a success :func:`succeeded` forgets the user's count and gives
+the attempt's slot back to the address's count: an address counts failures only (so one address
+cannot guess across many accounts, while an office behind one NAT address is not locked out by
+its people confirming it's them), yet every attempt in flight holds a slot until its check ended.
 
 Limits are one setting, ``ACCOUNT_CENTER_RATE_LIMITS``, one string per action, e.g.
 ``"5/15m/user,20/15m/ip"`` (count/period/key). A counter's window opens at its first attempt
@@ -44,9 +46,10 @@ from .app_settings import app_settings
 from .flows.errors import FlowError
 from .flows.identity import client_ip
 
-# The actions the account center limits, with their defaults.
+# The actions the account center limits, with their defaults. Per user every attempt counts; per
+# address, for the checks (passwords, codes), only the failed ones (see succeeded()).
 DEFAULT_LIMITS: dict[str, str] = {
-    # Wrong (and right) current passwords typed to pass step-up.
+    # Current passwords typed to pass step-up.
     "step_up_password": "5/15m/user,20/15m/ip",
     # Verification codes sent, to a new address or for step-up.
     "code_send": "5/15m/user,20/15m/ip",
@@ -184,8 +187,8 @@ def _read_window(value: object) -> tuple[float, str] | None:
     return None
 
 
-def _incr(base: str, rule: Rule, at: float) -> tuple[int, int]:
-    """Count one attempt; ``(count in this window, seconds left in it)``.
+def _incr(base: str, rule: Rule, at: float) -> tuple[str, int, int]:
+    """Count one attempt; ``(counter key, count in this window, seconds left in it)``.
 
     ``add()`` creates the counter only when missing and ``incr()`` is atomic, so no two attempts
     read the same count. A counter evicted between the two is created again.
@@ -195,28 +198,65 @@ def _incr(base: str, rule: Rule, at: float) -> tuple[int, int]:
     for _attempt in range(2):
         cache.add(key, 0, timeout=left + 5)
         try:
-            return int(cache.incr(key)), left
+            return key, int(cache.incr(key)), left
         except ValueError:
             continue
-    return rule.limit + 1, left  # the cache keeps losing the counter: refuse rather than not count
+    # The cache keeps losing the counter: refuse rather than not count.
+    return key, rule.limit + 1, left
 
 
-def consume(request: HttpRequest, action: str, key: str, *, field: str | None = None) -> None:
+@dataclass(frozen=True)
+class Attempt:
+    """One attempt :func:`consume` counted: what :func:`succeeded` needs to give its slot back."""
+
+    action: str
+    key: str
+    # The counters of the address rules this attempt took a slot in (the window's own key).
+    address_counters: tuple[str, ...] = ()
+
+
+def consume(
+    request: HttpRequest, action: str, key: str, *, field: str | None = None
+) -> Attempt:
     """Count one attempt at ``action`` by user ``key`` (the Logto ``sub``) from this client.
 
-    Call it before the check it limits. Raises :class:`RateLimited` (a :class:`FlowError` for
-    ``field``) when the attempt is over a limit; rules are counted in order and a refused attempt
-    is not counted against the rules after it, so a locked-out user does not use up their
-    address's allowance for others behind it.
+    Call it before the check it limits; after a check that passed, hand the answer to
+    :func:`succeeded`. Raises :class:`RateLimited` (a :class:`FlowError` for ``field``) when the
+    attempt is over a limit; rules are counted in order and a refused attempt is not counted
+    against the rules after it, so a locked-out user does not use up their address's allowance
+    for others behind it.
     """
     current = now()
+    counters: list[str] = []
     for rule in rules_for(action):
         identity = _identity(request, rule, key)
         if identity is None:
             continue
-        count, left = _incr(_cache_key(action, rule, identity), rule, current)
+        counter, count, left = _incr(_cache_key(action, rule, identity), rule, current)
         if count > rule.limit:
             raise RateLimited(action, left, field=field)
+        if rule.key == "ip":
+            counters.append(counter)
+    return Attempt(action, key, tuple(counters))
+
+
+def succeeded(request: HttpRequest, attempt: Attempt) -> None:
+    """The check ``attempt`` was counted for passed: forget the user's count (:func:`clear`) and
+    give the attempt's slot back to the address's count, which thus counts failures only.
+
+    Why a slot taken first and given back, rather than counting failures once they failed: the
+    count must be taken before the check, atomically, or parallel wrong guesses from one address
+    would all pass a limit that had not yet seen any of them. Taken first, at most ``limit``
+    checks from an address are ever in flight or failed; a success returns its slot. The slot
+    goes back to the very counter it was taken from (the window's own key): if that window
+    ended meanwhile, the new window is not credited with a slot it never gave.
+    """
+    clear(request, attempt.action, attempt.key)
+    for counter in attempt.address_counters:
+        try:
+            cache.decr(counter)
+        except ValueError:
+            pass  # the window ended (or the cache dropped it): nothing left to give back
 
 
 def retry_after(request: HttpRequest, action: str, key: str) -> int:
@@ -237,7 +277,8 @@ def retry_after(request: HttpRequest, action: str, key: str) -> int:
 
 
 def clear(request: HttpRequest, action: str, key: str) -> None:
-    """Forget user ``key``'s attempts at ``action`` after a success (the address's count stays)."""
+    """Forget user ``key``'s attempts at ``action`` (the address's count stays; after a check
+    that passed, call :func:`succeeded`, which also gives the address its slot back)."""
     for rule in rules_for(action):
         if rule.key == "user" and key:
             # The next attempt opens a new window; the old counter expires on its own.

@@ -182,14 +182,14 @@ def confirm_change(request: HttpRequest, kind: str, code: str) -> LogtoUser:
     target = pending(request, kind)
     if not target:
         raise FlowError(_("No code is waiting. Ask for a new one."), field="code")
-    ratelimit.consume(request, CODE_SCOPE, sub, field="code")
+    attempt = ratelimit.consume(request, CODE_SCOPE, sub, field="code")
     client = get_client()
     try:
         client.verify_verification_code(code=code, **{kind: target})
     except LogtoAPIError as error:
         audit.record(request, f"{kind}_change", audit.FAILURE, sub=sub, error=error.code)
         raise
-    ratelimit.clear(request, CODE_SCOPE, sub)
+    ratelimit.succeeded(request, attempt)
     try:
         changes: dict[str, Any] = {_FIELDS[kind]: target}
         user = client.update_user(sub, **changes)

@@ -183,14 +183,14 @@ def confirm_totp(request: HttpRequest, code: str) -> MfaVerification | None:
         raise FlowError(EXPIRED, field="code", code="totp_expired")
     # Counted before the check, so parallel guesses cannot slip past the limit.
     try:
-        ratelimit.consume(request, CODE_SCOPE, sub, field="code")
+        attempt = ratelimit.consume(request, CODE_SCOPE, sub, field="code")
     except ratelimit.RateLimited:
         audit.record(request, "totp_add", audit.DENIED, reason="rate_limited")
         raise
     if not code_matches(secret, code):
         audit.record(request, "totp_add", audit.FAILURE, reason="wrong_code")
         raise FlowError(WRONG_CODE, field="code", code="totp_code_mismatch")
-    ratelimit.clear(request, CODE_SCOPE, sub)
+    ratelimit.succeeded(request, attempt)
     client = get_client()
     old = factors_of(sub).totp
     replaced = old is not None

@@ -69,11 +69,11 @@ def verify_password(request: HttpRequest, password: str) -> None:
     sub = logto_user_id(request)
     _require_offered("password")
     # Counted before Logto is asked: parallel guesses cannot slip past the limit.
-    ratelimit.consume(request, PASSWORD_SCOPE, sub, field="password")
+    attempt = ratelimit.consume(request, PASSWORD_SCOPE, sub, field="password")
     if not get_client().verify_password(sub, password):
         audit.record(request, "step_up", audit.FAILURE, sub=sub, method="password")
         raise FlowError(_("This password is not correct."), field="password")
-    ratelimit.clear(request, PASSWORD_SCOPE, sub)
+    ratelimit.succeeded(request, attempt)
     stepup.record_verification(request, "password")
 
 
@@ -98,13 +98,13 @@ def verify_code(request: HttpRequest, user: LogtoUser, method: str, code: str) -
     if request.session.get(CODE_SENT_KEY) != method:
         raise FlowError(_("No code is waiting. Ask for a new one."), field="code")
     target = _target(user, method)
-    ratelimit.consume(request, CODE_SCOPE, sub, field="code")
+    attempt = ratelimit.consume(request, CODE_SCOPE, sub, field="code")
     try:
         get_client().verify_verification_code(code=code, **{method: target})
     except LogtoAPIError as error:
         audit.record(request, "step_up", audit.FAILURE, sub=sub, method=method, error=error.code)
         field, message = for_code(error.code)
         raise FlowError(message, field="code", code=error.code) from None
-    ratelimit.clear(request, CODE_SCOPE, sub)
+    ratelimit.succeeded(request, attempt)
     request.session.pop(CODE_SENT_KEY, None)
     stepup.record_verification(request, method)

@@ -26,17 +26,27 @@ CODES = f"{ENDPOINT}/api/verification-codes"
 STEP_UP = "account_center:step_up"
 
 
-def test_parallel_wrong_passwords_reach_logto_at_most_the_limit(logto, settings, monkeypatch):
+@pytest.mark.parametrize(
+    "limits",
+    [
+        "5/15m/user,100/15m/ip",
+        # The address rule, though it keeps failures only, takes its slot before the check too.
+        "100/15m/user,5/15m/ip",
+    ],
+)
+def test_parallel_wrong_passwords_reach_logto_at_most_the_limit(
+    logto, settings, monkeypatch, limits
+):
     """40 threads at once, limit 5: Logto sees 5 password checks, the others are refused."""
-    settings.ACCOUNT_CENTER_RATE_LIMITS = {"step_up_password": "5/15m/user,100/15m/ip"}
+    settings.ACCOUNT_CENTER_RATE_LIMITS = {"step_up_password": limits}
     threads = 40
     start = threading.Barrier(threads)
     lock, through, all_through = threading.Lock(), [0], threading.Event()
     consume = ratelimit.consume
 
-    def counted_consume(*args: Any, **kwargs: Any) -> None:
+    def counted_consume(*args: Any, **kwargs: Any) -> ratelimit.Attempt:
         try:
-            consume(*args, **kwargs)
+            return consume(*args, **kwargs)
         finally:
             with lock:
                 through[0] += 1
@@ -225,6 +235,95 @@ def test_code_send_limit_says_codes(stepped_up, logto, htmx_headers, clock, sett
     response = stepped_up.post(url, {"action": "send", "email": "n9@example.com"}, **htmx_headers)
     assert "You asked for too many codes. Try again in 15 minutes." in response.content.decode()
     assert len(calls(logto, "POST", CODES)) == 2
+
+
+def test_right_passwords_from_one_address_never_lock_it_out(user, logto, clock, settings) -> None:
+    """An office behind one NAT address: its people confirming it's them use up nothing of the
+    address's allowance, which counts wrong passwords only."""
+    settings.ACCOUNT_CENTER_RATE_LIMITS = {"step_up_password": "5/15m/user,3/15m/ip"}
+    logto.get(USER_URL, json=logto_user())
+    logto.get(f"{USERS_URL}/u2", json=logto_user(id="u2"))
+    for sub in (SUB, "u2"):
+        logto.post(f"{USERS_URL}/{sub}/password/verify", status=204)
+    alice, bob = signed_in(Client(), user), signed_in(Client(), _second_user())
+    url = reverse(STEP_UP)
+    office = {"REMOTE_ADDR": "192.0.2.50"}
+    for n in range(10):
+        colleague = (alice, bob)[n % 2]
+        response = colleague.post(url, {"action": "password", "password": "right"}, **office)
+        assert response.status_code == 302, response.content.decode()
+    assert len(calls(logto, "POST", VERIFY_URL)) == 5
+
+    _wrong_passwords(logto)
+    for _ in range(3):
+        wrong = alice.post(url, {"action": "password", "password": "x"}, **office)
+        assert "This password is not correct" in wrong.content.decode()
+    refused = bob.post(url, {"action": "password", "password": "x"}, **office)
+    assert "Too many password attempts. Try again in 15 minutes." in refused.content.decode()
+
+
+def test_right_codes_from_one_address_never_lock_it_out(auth_client, logto, clock, settings):
+    """Step-up codes: as passwords, the address counts the wrong ones only."""
+    settings.ACCOUNT_CENTER_RATE_LIMITS = {"code_verify": "50/15m/user,2/15m/ip"}
+    logto.get(USER_URL, json=logto_user())
+    logto.post(CODES, status=204)
+    logto.post(f"{CODES}/verify", status=204)
+    url = reverse(STEP_UP)
+    for _ in range(4):
+        auth_client.post(url, {"action": "send_email"})
+        done = auth_client.post(url, {"action": "verify_email", "code": "123456"})
+        assert done.status_code == 302, done.content.decode()
+    logto.replace(
+        responses.POST,
+        f"{CODES}/verify",
+        status=400,
+        json={"code": "verification_code.code_mismatch", "message": "x"},
+    )
+    auth_client.post(url, {"action": "send_email"})
+    for _ in range(2):
+        wrong = auth_client.post(url, {"action": "verify_email", "code": "000000"})
+        assert "Too many code attempts" not in wrong.content.decode()
+    refused = auth_client.post(url, {"action": "verify_email", "code": "000000"})
+    assert "Too many code attempts. Try again in 15 minutes." in refused.content.decode()
+
+
+def test_right_codes_for_a_new_address_do_not_use_up_the_addresss_allowance(
+    stepped_up, logto, htmx_headers, clock, settings
+) -> None:
+    settings.ACCOUNT_CENTER_RATE_LIMITS = {"code_verify": "50/15m/user,1/15m/ip"}
+    logto.get(USER_URL, json=logto_user())
+    logto.post(CODES, status=204)
+    logto.post(f"{CODES}/verify", status=204)
+    logto.patch(USER_URL, json=logto_user())
+    url = reverse("account_center:email")
+    for n in range(3):
+        stepped_up.post(url, {"action": "send", "email": f"n{n}@example.com"}, **htmx_headers)
+        done = stepped_up.post(url, {"action": "verify", "code": "123456"}, **htmx_headers)
+        assert "Too many code attempts" not in done.content.decode()
+    assert len(calls(logto, "PATCH", USER_URL)) == 3
+
+
+def test_a_success_gives_its_slot_back_to_the_address_only(clock, settings) -> None:
+    settings.ACCOUNT_CENTER_RATE_LIMITS = {"step_up_password": "3/15m/user,2/15m/ip"}
+    request = RequestFactory().post("/", REMOTE_ADDR="192.0.2.1")
+    for _ in range(5):
+        ratelimit.succeeded(request, ratelimit.consume(request, "step_up_password", SUB))
+    ratelimit.consume(request, "step_up_password", SUB)
+    ratelimit.consume(request, "step_up_password", "u2")
+    with pytest.raises(ratelimit.RateLimited):
+        ratelimit.consume(request, "step_up_password", "u3")
+
+
+def test_a_slot_is_given_back_only_to_the_window_it_was_taken_from(clock, settings) -> None:
+    settings.ACCOUNT_CENTER_RATE_LIMITS = {"step_up_password": "100/15m/user,2/15m/ip"}
+    request = RequestFactory().post("/", REMOTE_ADDR="192.0.2.1")
+    slow = ratelimit.consume(request, "step_up_password", SUB)
+    clock[0] += 15 * 60 + 1  # the check outlived the window
+    ratelimit.consume(request, "step_up_password", SUB)
+    ratelimit.succeeded(request, slow)  # must not credit the new window
+    ratelimit.consume(request, "step_up_password", SUB)
+    with pytest.raises(ratelimit.RateLimited):
+        ratelimit.consume(request, "step_up_password", SUB)
 
 
 def test_success_forgets_the_users_count_but_not_the_addresss(clock, settings) -> None:

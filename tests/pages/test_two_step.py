@@ -370,6 +370,28 @@ def test_wrong_codes_are_limited_counted_before_the_check(
     assert not calls(two_step, "POST", MFA_URL)
 
 
+def test_right_codes_do_not_use_up_the_addresss_allowance(
+    stepped_up, two_step, htmx_headers, clock, settings
+) -> None:
+    """As for passwords: the address counts wrong codes only, each before its check."""
+    settings.ACCOUNT_CENTER_RATE_LIMITS = {"totp_confirm": "50/15m/user,1/15m/ip"}
+    two_step.post(MFA_URL, json={"type": "Totp"})
+    url = reverse("account_center:two_step_app")
+    for _ in range(3):
+        stepped_up.post(url, {"action": "start"}, **htmx_headers)
+        code = pyotp.TOTP(pending_secret(stepped_up)).at(int(clock[0]))
+        done = stepped_up.post(url, {"action": "confirm", "code": code}, **htmx_headers)
+        assert "Your authenticator app is set up" in done.content.decode()
+    stepped_up.post(url, {"action": "start"}, **htmx_headers)
+    totp = pyotp.TOTP(pending_secret(stepped_up))
+    valid = {totp.at(int(clock[0]) + d) for d in (-30, 0, 30)}
+    wrong = next(c for c in ("000000", "111111", "222222") if c not in valid)
+    first = stepped_up.post(url, {"action": "confirm", "code": wrong}, **htmx_headers)
+    assert "This code is not correct" in first.content.decode()
+    second = stepped_up.post(url, {"action": "confirm", "code": wrong}, **htmx_headers)
+    assert "Too many code attempts" in second.content.decode()
+
+
 def _shown_secret(html: str) -> str:
     match = re.search(r'<code class="ac-secret"[^>]*>([^<]+)</code>', html)
     assert match, "no setup key on the page"
