@@ -49,15 +49,15 @@ OUTCOME_NAMES = {
 @dataclass(frozen=True)
 class Writer:
     """One way a function writes an audit event: the action is ``prefix + <parameter> + suffix``
-    (or fixed, ``actions``), the outcome a parameter (or fixed, ``outcomes``)."""
+    (or fixed, ``fixed_actions``), the outcome a parameter (or fixed, ``fixed_outcomes``)."""
 
     params: tuple[str, ...]
     action_param: str | None = None
     prefix: str = ""
     suffix: str = ""
-    actions: tuple[str, ...] = ()
+    fixed_actions: tuple[str, ...] = ()
     outcome_param: str | None = None
-    outcomes: tuple[str, ...] = ()
+    fixed_outcomes: tuple[str, ...] = ()
 
 
 CREATE = Writer(("action", "outcome"), action_param="action", outcome_param="outcome")
@@ -183,7 +183,7 @@ class Walk:
         params = _params(function)
         key = (where.rsplit(".", 1)[0], function.name)
         # What the call writes as the outcome: fixed values, or this function's parameter.
-        outcomes, outcome_param = writer.outcomes, None
+        outcomes, outcome_param = writer.fixed_outcomes, None
         outcome_expr = _argument(call, writer, writer.outcome_param)
         if outcome_expr is not None:
             if isinstance(outcome_expr, ast.Name) and outcome_expr.id in params:
@@ -193,7 +193,7 @@ class Walk:
         elif writer.outcome_param is not None:
             self.problems.append(f"{where}: writes no outcome")
         # What it writes as the action: fixed values, or built from this function's parameter.
-        fixed: tuple[str, ...] = writer.actions
+        fixed: tuple[str, ...] = writer.fixed_actions
         forward: tuple[str, str, str] | None = None
         expr = _argument(call, writer, writer.action_param)
         if expr is not None:
@@ -243,6 +243,8 @@ class Walk:
 def recorded() -> dict[str, set[str]]:
     walk = Walk()
     walk.run()
+    # Pass the action as a literal, or build it from a parameter whose callers pass literals
+    # (a placeholder that is neither belongs in EXPANSIONS).
     assert not walk.problems, walk.problems
     return walk.recorded
 
