@@ -152,6 +152,18 @@ class DefaultAccountCenterAdapter:
         except Exception:  # noqa: BLE001 - any mail backend failure; the change stands
             logger.exception("The %s notification could not be sent.", kind)
 
+    # --- "Download my data" -----------------------------------------------------------------
+
+    def export_custom_data(
+        self, request: HttpRequest, custom_data: dict[str, Any]
+    ) -> dict[str, Any]:
+        """The Logto custom data "Download my data" holds. The default: the fields declared in
+        ``ACCOUNT_CENTER_CUSTOM_DATA_FIELDS`` (shown or not), never the keys the site keeps
+        in custom data for itself (a fraud flag, a plan id). Override it to add (or keep back)
+        keys; ``custom_data`` is all of the user's custom data as Logto has it now."""
+        declared = [spec["key"] for spec in app_settings.CUSTOM_DATA_FIELDS]
+        return {key: custom_data[key] for key in declared if key in custom_data}
+
     # --- words -----------------------------------------------------------------------------
 
     def message_for(self, logto_code: str) -> tuple[str | None, Any]:

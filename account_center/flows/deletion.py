@@ -28,12 +28,13 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from .. import signals
+from ..adapter import get_adapter
 from ..app_settings import app_settings
 from ..logto.client import get_client
 from ..logto.errors import LogtoNotFound
 from ..logto.models import LogtoUser
-from ..models import AuditEvent, LogtoIdentity
-from . import audit, stepup
+from ..models import LogtoIdentity
+from . import activity, audit, stepup
 from .errors import FlowError
 from .identity import logto_user_id
 
@@ -115,18 +116,55 @@ def _plain(value: Any) -> Any:
     return value
 
 
+# Keys of a provider's answer that belong to the linking exchange rather than describe the person
+# (the callback's code and state, tokens): never in the download. ``code`` and ``state`` only at
+# the top of an identity's details and of its ``rawData`` (an address further in has a "state").
+_EXCHANGE_KEYS = frozenset(
+    {"code", "state", "authcode", "authorizationcode", "redirecturi", "codeverifier", "nonce"}
+)
+_SECRET_PARTS = ("token", "secret", "password", "assertion", "ticket", "credential")
+
+
+def _describing(value: Any, depth: int = 0) -> Any:
+    """A provider's identity details without codes, state, tokens or other secrets."""
+    if isinstance(value, dict):
+        kept = {}
+        for key, item in value.items():
+            plain = "".join(ch for ch in str(key).lower() if ch.isalnum())
+            if any(part in plain for part in _SECRET_PARTS):
+                continue
+            if depth <= 1 and plain in _EXCHANGE_KEYS:
+                continue
+            kept[key] = _describing(item, depth + 1)
+        return kept
+    if isinstance(value, list | tuple):
+        return [_describing(item, depth + 1) for item in value]
+    return value
+
+
+def _account(request: HttpRequest, account: LogtoUser) -> dict[str, Any]:
+    data = asdict(account)
+    data["custom_data"] = get_adapter().export_custom_data(request, account.custom_data)
+    for target, identity in data["identities"].items():
+        identity["details"] = _describing(account.identities[target].details)
+    for exported, identity in zip(data["sso_identities"], account.sso_identities, strict=True):
+        exported["detail"] = _describing(identity.detail)
+    return data
+
+
 def export_data(request: HttpRequest) -> dict[str, Any]:
     """Everything the account center can read about the signed-in user, as JSON-ready data:
-    the Logto account, second factors (kinds and names, never secrets), token names (never
-    values), the user's own audit trail, and what the host project adds (``collect_user_data``).
-    Generated on request, stored nowhere."""
+    the Logto account (custom data as the adapter's ``export_custom_data`` chooses, linked
+    accounts without the provider's codes or tokens), second factors (kinds and names, never
+    secrets), token names (never values), the user's own security activity in words (without
+    where from for what the site's administrators or Logto did), and what the host project adds
+    (``collect_user_data``). Generated on request, stored nowhere."""
     stepup.require(request, "download_data")
     sub = logto_user_id(request)
     client = get_client()
     account = client.get_user(sub, include_sso_identities=True)
     factors = client.list_mfa_verifications(sub)
     tokens = client.list_personal_access_tokens(sub)
-    events = AuditEvent.objects.filter(sub=sub).order_by("-created_at")
     site: dict[str, Any] = {}
     for receiver, answer in signals.collect_user_data.send(
         sender=__name__, request=request, user=request.user, logto_user_id=sub
@@ -137,7 +175,7 @@ def export_data(request: HttpRequest) -> dict[str, Any]:
     return _plain(
         {
             "exported_at": datetime.now().astimezone(),
-            "account": asdict(account),
+            "account": _account(request, account),
             "second_factors": [
                 {"type": f.type, "name": f.name, "created_at": f.created_at} for f in factors
             ],
@@ -145,15 +183,7 @@ def export_data(request: HttpRequest) -> dict[str, Any]:
                 {"name": t.name, "created_at": t.created_at, "expires_at": t.expires_at}
                 for t in tokens
             ],
-            "security_activity": [
-                {
-                    "when": e.created_at,
-                    "action": e.action,
-                    "outcome": e.outcome,
-                    "ip_address": e.ip_address,
-                }
-                for e in events
-            ],
+            "security_activity": activity.for_download(sub),
             "local_user": {"username": request.user.get_username()},
             "site": site,
         }

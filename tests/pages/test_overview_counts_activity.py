@@ -90,7 +90,7 @@ def test_activity_lists_own_events_in_words(auth_client, user, rf) -> None:
     AuditEvent.objects.create(sub="someone-else", action="password_change", outcome="success")
     html = auth_client.get(reverse("account_center:activity")).content.decode()
     assert "Password changed" in html and "Developer token “ci” created" in html
-    assert "Confirmed it&#x27;s you with your password" in html and "Failed" in html
+    assert "Wrong password entered while confirming it&#x27;s you" in html and "Failed" in html
     assert "Firefox on Linux" in html and "203.0.113.9" in html
     assert html.count("Password changed") == 1  # not the other user's
 

@@ -1,0 +1,403 @@
+"""Every action the account center records in its audit trail, named once, with its words.
+
+The recent-activity page and "Download my data" read what an event says from this table, in the
+user's language. tests/pages/test_actions.py walks every place the app writes an audit event and
+fails on an action this table does not name, or on a failure, refusal or unknown outcome that has
+no words of its own (so a wrong code never reads "Authenticator app added — Failed").
+
+Actions done to the user's account rather than by the user (the site's administrators in Django
+admin, Logto's webhooks) have ``by_you=False``: the user sees what happened and when, never the
+address or browser it came from (those are staff's, or Logto's servers').
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Union
+
+from django.utils.translation import gettext_lazy as _
+
+from ..models import AuditEvent
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+# A sentence (formatted with the event's detail: ``%(name)s``), or a function of the detail that
+# answers the finished sentence.
+Words = Union["StrOrPromise", Callable[[Mapping[str, Any]], str]]
+
+SUCCESS = str(AuditEvent.Outcome.SUCCESS)
+FAILURE = str(AuditEvent.Outcome.FAILURE)
+DENIED = str(AuditEvent.Outcome.DENIED)
+UNKNOWN = "unknown"  # flows.audit.UNKNOWN: a change sent whose answer never came
+
+
+class _Filled(dict[str, Any]):
+    """An event's detail for ``%`` formatting: a key an older event lacks reads "?", not a crash."""
+
+    def __missing__(self, key: str) -> str:
+        return "?"
+
+
+@dataclass(frozen=True)
+class Action:
+    """One action: its audit key and what the user reads for each outcome.
+
+    ``failed``, ``refused`` and ``unknown`` fall back to ``done`` (the page's outcome badge then
+    says "Failed"...); the tests require them wherever the app records that outcome.
+    """
+
+    key: str
+    done: Words
+    failed: Words | None = None
+    refused: Words | None = None
+    unknown: Words | None = None
+    # False: done to the account by the site (its administrators, Logto's webhooks), not by the
+    # user: no IP address or device is shown or exported.
+    by_you: bool = True
+    # False: bookkeeping, left off the activity page (the download still holds it).
+    shown: bool = True
+
+    def words_for(self, outcome: str) -> Words | None:
+        """The outcome's own words, or ``None`` when it has none (``done`` is used then)."""
+        return {
+            SUCCESS: self.done,
+            FAILURE: self.failed,
+            DENIED: self.refused,
+            UNKNOWN: self.unknown,
+        }.get(str(outcome))
+
+    def describe(self, outcome: str, detail: Mapping[str, Any]) -> str:
+        """The event in words, in the active language."""
+        words = self.words_for(outcome) or self.done
+        if callable(words):
+            return words(detail)
+        return str(words) % _Filled(detail)
+
+
+def _problem(detail: Mapping[str, Any]) -> str:
+    # Flows name the failure ``error`` or ``reason``; either may carry Logto's code.
+    return str(detail.get("error") or detail.get("reason") or "")
+
+
+def _factor(detail: Mapping[str, Any]) -> str:
+    return str(
+        {
+            "Totp": _("authenticator app"),
+            "BackupCode": _("backup codes"),
+            "WebAuthn": _("passkey"),
+        }.get(str(detail.get("factor", "")), _("a way to confirm it's you"))
+    )
+
+
+def _step_up_done(detail: Mapping[str, Any]) -> str:
+    return str(
+        {
+            "password": _("Confirmed it's you with your password"),
+            "email": _("Confirmed it's you with a code sent to your email"),
+            "phone": _("Confirmed it's you with a code sent to your phone"),
+            "reauthentication": _("Signed in again to confirm it's you"),
+        }.get(str(detail.get("method", "")), _("Confirmed it's you"))
+    )
+
+
+def _step_up_failed(detail: Mapping[str, Any]) -> str:
+    method = str(detail.get("method", ""))
+    if method == "password":
+        return str(_("Wrong password entered while confirming it's you"))
+    if method in ("email", "phone"):
+        return str(_("Wrong or expired code entered while confirming it's you"))
+    return str(_("Confirming it's you failed"))
+
+
+def _changed(
+    changed: StrOrPromise, changed_to: StrOrPromise | None, removed: StrOrPromise
+) -> Callable[[Mapping[str, Any]], str]:
+    def words(detail: Mapping[str, Any]) -> str:
+        if detail.get("removed"):
+            return str(removed)
+        if detail.get("to") and changed_to is not None:
+            return str(changed_to) % {"to": detail["to"]}
+        return str(changed)
+
+    return words
+
+
+def _change_failed(
+    wrong_code: StrOrPromise, other: StrOrPromise
+) -> Callable[[Mapping[str, Any]], str]:
+    def words(detail: Mapping[str, Any]) -> str:
+        return str(wrong_code if _problem(detail).startswith("verification_code.") else other)
+
+    return words
+
+
+def _mfa_settings(detail: Mapping[str, Any]) -> str:
+    if "mfa_enabled" in detail:
+        if detail["mfa_enabled"]:
+            return str(_("Two-step verification turned on"))
+        return str(_("Two-step verification turned off"))
+    return str(_("Passkey suggestion changed"))
+
+
+def _session_ended(detail: Mapping[str, Any]) -> str:
+    return str(
+        {
+            "suspended": _("Signed out: your account is suspended"),
+            "deleted": _("Signed out: your account no longer exists"),
+        }.get(str(detail.get("reason", "")), _("Signed out: your sign-in had ended"))
+    )
+
+
+def _suspension(detail: Mapping[str, Any]) -> str:
+    if detail.get("suspended"):
+        return str(_("Your account was suspended by the site's administrators"))
+    return str(_("Your account was restored by the site's administrators"))
+
+
+ACTIONS: tuple[Action, ...] = (
+    # --- signing in and confirming it's you -------------------------------------------------
+    Action("sign_in", _("Signed in")),
+    Action(
+        "step_up",
+        _step_up_done,
+        failed=_step_up_failed,
+        refused=_("Confirming it's you was refused"),
+    ),
+    Action("step_up_code_sent", _("Code sent to confirm it's you")),
+    Action(
+        "step_up_required",
+        _("Asked to confirm it's you before a change"),
+        refused=_("Asked to confirm it's you before a change"),
+        shown=False,
+    ),
+    Action(
+        "reauthentication",
+        _("Signed in again to confirm it's you"),
+        refused=_("Signing in again to confirm it's you was refused"),
+    ),
+    Action(
+        "session_ended",
+        _("Signed out: your sign-in had ended"),
+        refused=_session_ended,
+    ),
+    Action(
+        "signed_out_elsewhere",
+        _("Signed out of your other sessions"),
+    ),
+    # --- sign-in details --------------------------------------------------------------------
+    Action(
+        "password_change",
+        lambda detail: str(_("Password set") if detail.get("created") else _("Password changed")),
+        failed=_("New password not accepted"),
+    ),
+    Action(
+        "username_change",
+        _changed(_("Username changed"), None, _("Username removed")),
+        failed=_("Username not changed"),
+    ),
+    Action(
+        "email_change",
+        _changed(_("Email changed"), _("Email changed to %(to)s"), _("Email removed")),
+        failed=_change_failed(
+            _("Wrong or expired code entered for a new email address"), _("Email not changed")
+        ),
+    ),
+    Action(
+        "phone_change",
+        _changed(
+            _("Phone number changed"),
+            _("Phone number changed to %(to)s"),
+            _("Phone number removed"),
+        ),
+        failed=_change_failed(
+            _("Wrong or expired code entered for a new phone number"),
+            _("Phone number not changed"),
+        ),
+    ),
+    Action(
+        "email_code_sent",
+        _("Code sent to a new email address"),
+        refused=_("No code sent: that email address belongs to another account"),
+    ),
+    Action(
+        "phone_code_sent",
+        _("Code sent to a new phone number"),
+        refused=_("No code sent: that phone number belongs to another account"),
+    ),
+    # --- profile ----------------------------------------------------------------------------
+    Action("profile_update", _("Profile changed"), failed=_("Profile not changed")),
+    Action(
+        "custom_data_update",
+        _("Profile details changed"),
+        failed=_("Profile details not changed"),
+    ),
+    # --- two-step verification --------------------------------------------------------------
+    Action(
+        "totp_add",
+        lambda detail: str(
+            _("Authenticator app replaced")
+            if detail.get("replaced")
+            else _("Authenticator app added")
+        ),
+        failed=lambda detail: str(
+            _("Wrong authenticator code entered")
+            if _problem(detail) == "wrong_code"
+            else _("Authenticator app not added")
+        ),
+        refused=_("Authenticator app not added: too many wrong codes"),
+    ),
+    Action(
+        "backup_codes_generate",
+        _("New backup codes made"),
+        failed=_("Backup codes not made"),
+        refused=_("Backup codes not made: they need another way to confirm it's you first"),
+    ),
+    Action(
+        "mfa_remove",
+        lambda detail: str(_("Removed %(factor)s")) % {"factor": _factor(detail)},
+        failed=lambda detail: str(_("Could not remove %(factor)s")) % {"factor": _factor(detail)},
+    ),
+    Action(
+        "mfa_settings",
+        _mfa_settings,
+        failed=_("Two-step verification settings not changed"),
+    ),
+    # --- developer tokens and sessions ------------------------------------------------------
+    Action(
+        "token_create",
+        _("Developer token “%(name)s” created"),
+        failed=_("Developer token “%(name)s” not created"),
+    ),
+    Action(
+        "token_rename",
+        _("Developer token “%(name)s” renamed to “%(new_name)s”"),
+        failed=_("Developer token “%(name)s” not renamed"),
+    ),
+    Action(
+        "token_delete",
+        _("Developer token “%(name)s” deleted"),
+        failed=_("Developer token “%(name)s” not deleted"),
+    ),
+    Action(
+        "session_revoke",
+        _("Session on %(device)s signed out"),
+        failed=_("Session on %(device)s not signed out"),
+    ),
+    # --- linked accounts --------------------------------------------------------------------
+    Action("social_link_started", _("Started linking a %(target)s account")),
+    Action(
+        "social_link",
+        _("Linked a %(target)s account"),
+        failed=_("A social account was not linked"),
+        refused=_("Linking a social account was refused: it was not started here, or too long ago"),
+    ),
+    Action(
+        "social_unlink",
+        _("Unlinked a %(target)s account"),
+        failed=_("A social account was not unlinked"),
+    ),
+    # --- your data and your account ---------------------------------------------------------
+    Action("data_download", _("Downloaded your data")),
+    Action(
+        "account_delete",
+        _("Account deleted"),
+        failed=_("Account not deleted: the site could not prepare for it"),
+    ),
+    # --- refusals and unknown outcomes on any page ------------------------------------------
+    Action(
+        "feature_read_only",
+        _("A change was refused: that part of your account cannot be changed here now"),
+        refused=_("A change was refused: that part of your account cannot be changed here now"),
+    ),
+    Action(
+        "logto_write",
+        _("A change was sent but not confirmed: check whether it was made"),
+        unknown=_("A change was sent but not confirmed: check whether it was made"),
+    ),
+    # --- done to the account by the site's administrators (Django admin) --------------------
+    Action(
+        "admin_suspend",
+        _("Your account was suspended by the site's administrators"),
+        failed=_("The site's administrators tried to suspend your account; it did not happen"),
+        unknown=_(
+            "The site's administrators tried to suspend your account; it may not have happened"
+        ),
+        by_you=False,
+    ),
+    Action(
+        "admin_restore",
+        _("Your account was restored by the site's administrators"),
+        failed=_("The site's administrators tried to restore your account; it did not happen"),
+        unknown=_(
+            "The site's administrators tried to restore your account; it may not have happened"
+        ),
+        by_you=False,
+    ),
+    Action(
+        "admin_sign_out_everywhere",
+        _("You were signed out everywhere by the site's administrators"),
+        failed=_("The site's administrators tried to sign you out everywhere; it did not happen"),
+        unknown=_(
+            "The site's administrators tried to sign you out everywhere; it may not have happened"
+        ),
+        by_you=False,
+    ),
+    Action(
+        "admin_refresh",
+        _("Your details on this site were refreshed by the site's administrators"),
+        failed=_(
+            "The site's administrators tried to refresh your details on this site; "
+            "it did not happen"
+        ),
+        unknown=_(
+            "The site's administrators tried to refresh your details on this site; "
+            "it may not have happened"
+        ),
+        by_you=False,
+    ),
+    Action(
+        "admin_reset_mfa",
+        _("Your two-step verification was reset by the site's administrators"),
+        failed=_(
+            "The site's administrators tried to reset your two-step verification; "
+            "it did not happen"
+        ),
+        unknown=_(
+            "The site's administrators tried to reset your two-step verification; "
+            "it may not have happened"
+        ),
+        by_you=False,
+    ),
+    Action(
+        "identity_link_deleted",
+        _("The site's administrators removed your account's link to this site"),
+        by_you=False,
+    ),
+    Action(
+        "site_settings_changed",
+        _("The site's account settings were changed by its administrators"),
+        by_you=False,
+    ),
+    # --- told by Logto (webhooks) -----------------------------------------------------------
+    Action("webhook_user_deleted", _("Your account was deleted"), by_you=False),
+    Action(
+        "webhook_user_updated",
+        _("Your details on this site were updated from your account"),
+        by_you=False,
+    ),
+    Action("webhook_user_suspension", _suspension, by_you=False),
+)
+
+BY_KEY: dict[str, Action] = {action.key: action for action in ACTIONS}
+
+# An action the table does not name (an event written by an older version, or by the host
+# project itself): words in the user's language rather than a raw key, and, as nobody here knows
+# who did it, no address or device (it may be staff's).
+OTHER = Action("other", _("Other account activity"), by_you=False)
+
+
+def get(key: str) -> Action:
+    """The action recorded as ``key``, or :data:`OTHER`."""
+    return BY_KEY.get(key, OTHER)
