@@ -58,14 +58,7 @@ def sign_out_everywhere(identity: LogtoIdentity) -> int:
 
 def refresh(identity: LogtoIdentity, account: LogtoUser) -> list[str]:
     """Copy the user's Logto details (from the admin's batched read) to the local user."""
-    return apply_details(
-        identity,
-        {
-            "primaryEmail": account.primary_email,
-            "name": account.name,
-            "username": account.username,
-        },
-    )
+    return apply_details(identity, {"primaryEmail": account.primary_email, "name": account.name})
 
 
 def reset_mfa(identity: LogtoIdentity) -> int:
