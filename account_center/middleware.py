@@ -35,8 +35,8 @@ from mozilla_django_oidc.middleware import SessionRefresh
 
 from .auth import oidc_settings
 from .auth.views import annotate_state, safe_next
-from .flows import sign_out_elsewhere
-from .flows.identity import DELETED, SUSPENDED, account_status
+from .flows import audit, sign_out_elsewhere
+from .flows.identity import DELETED, SIGNED_IN_SUB_KEY, SUSPENDED, account_status, link_removed
 from .logto.errors import LogtoError
 
 logger = logging.getLogger(__name__)
@@ -91,6 +91,8 @@ class LogtoSessionRefresh(SessionRefresh):
     def process_request(self, request: HttpRequest) -> HttpResponse | None:
         if not hasattr(request, "session"):
             return None
+        if link_removed(request):
+            return self._link_removed(request)
         if sign_out_elsewhere.is_stale(request):
             return self._signed_out_elsewhere(request)
         # The cheap test first: on most requests the ID token is still fresh, and working out
@@ -201,6 +203,23 @@ class LogtoSessionRefresh(SessionRefresh):
                 status=401,
             )
         return HttpResponseRedirect(login)
+
+    @staticmethod
+    def _link_removed(request: HttpRequest) -> HttpResponse:
+        """An admin removed the user's Logto link: the session ends with words, whatever the
+        page (the user's next sign-in links the same local user again)."""
+        audit.record(
+            request,
+            "session_ended",
+            audit.DENIED,
+            sub=str(request.session.get(SIGNED_IN_SUB_KEY)),
+            reason="unlinked",
+        )
+        auth.logout(request)
+        url = reverse("account_center:account_ended") + "?reason=unlinked"
+        if getattr(request, "htmx", None):
+            return HttpResponseClientRedirect(url)
+        return HttpResponseRedirect(url)
 
     @staticmethod
     def _account_ended(request: HttpRequest) -> str | None:
