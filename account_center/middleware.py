@@ -35,8 +35,8 @@ from mozilla_django_oidc.middleware import SessionRefresh
 
 from .auth import oidc_settings
 from .auth.views import annotate_state, safe_next
-from .flows import audit, sign_out_elsewhere
-from .flows.identity import DELETED, SIGNED_IN_SUB_KEY, SUSPENDED, account_status, link_removed
+from .flows import audit, identity, sign_out_elsewhere
+from .flows.identity import DELETED, SUSPENDED, account_status
 from .logto.errors import LogtoError
 
 logger = logging.getLogger(__name__)
@@ -91,7 +91,7 @@ class LogtoSessionRefresh(SessionRefresh):
     def process_request(self, request: HttpRequest) -> HttpResponse | None:
         if not hasattr(request, "session"):
             return None
-        if link_removed(request):
+        if identity.link_removed(request):
             return self._link_removed(request)
         if sign_out_elsewhere.is_stale(request):
             return self._signed_out_elsewhere(request)
@@ -206,17 +206,13 @@ class LogtoSessionRefresh(SessionRefresh):
 
     @staticmethod
     def _link_removed(request: HttpRequest) -> HttpResponse:
-        """An admin removed the user's Logto link: the session ends with words, whatever the
-        page (the user's next sign-in links the same local user again)."""
-        audit.record(
-            request,
-            "session_ended",
-            audit.DENIED,
-            sub=str(request.session.get(SIGNED_IN_SUB_KEY)),
-            reason="unlinked",
-        )
+        """The user's Logto link is gone (an admin removed it; a deactivation drops it too): the
+        session ends with words, whatever the page."""
+        sub = str(request.session.get(identity.SIGNED_IN_SUB_KEY))
+        reason = identity.why_unlinked(sub)
+        audit.record(request, "session_ended", audit.DENIED, sub=sub, reason=reason)
         auth.logout(request)
-        url = reverse("account_center:account_ended") + "?reason=unlinked"
+        url = reverse("account_center:account_ended") + f"?reason={reason}"
         if getattr(request, "htmx", None):
             return HttpResponseClientRedirect(url)
         return HttpResponseRedirect(url)

@@ -39,6 +39,19 @@ def link_removed(request: HttpRequest) -> bool:
     return identity is None or identity.sub != signed_in_as
 
 
+def why_unlinked(sub: str) -> str:
+    """Why a signed-in user's link to ``sub`` is gone, in the words of the "signed out" page:
+    "unlinked" when an admin removed it, else what Logto says now of the account ("deleted": a
+    deactivated local user loses its link too), else "ended"."""
+    from ..adapter import LINK_REMOVED_ACTION  # the adapter imports the flows: import late
+    from ..models import AuditEvent
+
+    if AuditEvent.objects.filter(sub=sub, action=LINK_REMOVED_ACTION).exists():
+        return "unlinked"
+    status = account_status(sub)
+    return status if status in (DELETED, SUSPENDED) else "ended"
+
+
 def client_ip(request: HttpRequest) -> str | None:
     """The client's address as the adapter decides (``REMOTE_ADDR`` unless proxies are trusted)."""
     from ..adapter import get_adapter

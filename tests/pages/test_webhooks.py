@@ -104,6 +104,21 @@ def test_user_deleted_can_deactivate_instead(user, settings):
     assert not LogtoIdentity.objects.filter(sub=SUB).exists()
 
 
+def test_a_deactivated_users_other_session_ends_saying_the_account_is_gone(user, logto, settings):
+    """Deactivation drops the link: a session still open elsewhere ends at its next request with
+    the reason Logto gives (the account no longer exists), not as a removed link."""
+    settings.ACCOUNT_CENTER_DELETED_USER_ACTION = "deactivate"
+    other = signed_in(Client(), user)
+    session = other.session
+    session["account_center_sub"] = SUB  # as a sign-in through Logto leaves it
+    session.save()
+    assert deliver(payload("User.Deleted")).status_code == 204
+    logto.get(f"https://logto.test/api/users/{SUB}", status=404, json={"code": "entity.not_found"})
+    later = other.get("/")
+    assert later.status_code == 302 and later["Location"].endswith("?reason=deleted")
+    assert "_auth_user_id" not in other.session
+
+
 def test_data_updated_refreshes_local_details(user):
     body = payload("User.Data.Updated", username="alice2", primaryEmail="new@example.com")
     assert deliver(body).status_code == 204
