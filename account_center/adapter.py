@@ -46,6 +46,8 @@ logger = logging.getLogger(__name__)
 # Notifications the account center sends (templates ``account_center/email/<kind>_subject.txt``
 # and ``<kind>_message.txt``).
 NOTIFICATIONS = ("password_changed",)
+# The audit action of an admin removing a user's Logto link: what a later sign-in re-links by.
+LINK_REMOVED_ACTION = "identity_link_deleted"
 
 
 def _ip_or_none(value: str | None) -> str | None:
@@ -186,9 +188,11 @@ class DefaultAccountCenterAdapter:
         return username
 
     def user_fields(self, claims: dict[str, Any]) -> dict[str, str]:
-        """Local copies of the name and email (for the admin and mails), never an identity."""
+        """Local copies of the name and email (for the admin and mails), never an identity: the
+        user model's ``USERNAME_FIELD`` (an ``email`` one too) stays what :meth:`get_username`
+        made, whatever Logto later says."""
         model = get_user_model()
-        model_fields = {f.name for f in model._meta.get_fields()}
+        model_fields = {f.name for f in model._meta.get_fields()} - {_username_field()}
         given = claims.get("given_name") or ""
         family = claims.get("family_name") or ""
         if not given and not family:
@@ -207,7 +211,11 @@ class DefaultAccountCenterAdapter:
         model = get_user_model()
         username = self.get_username(claims)
         manager = model._default_manager
-        if manager.filter(**{_username_field(): username}).exists():
+        unlinked = manager.filter(**{_username_field(): username}).first()
+        if unlinked is not None:
+            relinked = self._relink(unlinked, claims)
+            if relinked is not None:
+                return relinked
             # A local account already has that name without being linked: never reuse it.
             username = f"{username[:140]}_{get_random_string(8)}"
         try:
@@ -226,6 +234,30 @@ class DefaultAccountCenterAdapter:
             return self.update_user_from_claims(identity.user, claims)
         logger.info("Created a local user for Logto user %s", claims["sub"])
         return user
+
+    def _relink(self, user: Any, claims: dict[str, Any]) -> Any:
+        """The local user whose link to this ``sub`` an admin removed, linked again (with
+        everything the site keeps for it); None for any other account holding the name.
+
+        The ``logto_<sub>`` username finds it; the audit trail's record of that removal is what
+        tells it from an account made by hand under that name, which must never be handed to
+        whoever signs in as ``sub``. An inactive user is linked too: the sign-in then refuses it.
+        """
+        from .models import AuditEvent, LogtoIdentity
+
+        sub = claims["sub"]
+        if LogtoIdentity.objects.filter(user=user).exists():
+            return None
+        removed = AuditEvent.objects.filter(user=user, sub=sub, action=LINK_REMOVED_ACTION)
+        if not removed.exists():
+            return None
+        try:
+            with transaction.atomic():
+                LogtoIdentity.objects.create(user=user, sub=sub, last_sign_in_at=timezone.now())
+        except IntegrityError:
+            return None  # linked meanwhile by a racing sign-in: the caller's create path decides
+        logger.info("Linked Logto user %s to its earlier local user again", sub)
+        return self.update_user_from_claims(user, claims)
 
     def update_user_from_claims(self, user: Any, claims: dict[str, Any]) -> Any:
         """Refresh the local copies from a new sign-in's claims."""

@@ -7,12 +7,16 @@ the MFA column is the one read per row: made side by side and kept by the read c
 
 Links are made only by signing in with Logto, never by hand: whoever can link a ``sub`` to a user
 can sign in as that user (a staff member could link a fresh Logto account to a superuser). So no
-adding, the link itself is read-only, and only superusers remove one (audited): the user then
-gets a new link at their next sign-in. The actions need the ``manage_logto_users`` permission.
+adding, the link itself is read-only, and only superusers remove one (audited): the user is
+signed out here at their next request, and their next sign-in links the same local user again
+(the adapter finds it by its ``logto_<sub>`` username and that audited removal). The actions
+need the ``manage_logto_users`` permission, and decide on Logto's current data (never the kept
+reads); their messages name each user as a person knows them (Logto's username, email or name).
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
 from typing import Any, cast
 from urllib.parse import quote
@@ -20,6 +24,7 @@ from urllib.parse import quote
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.views.main import ChangeList
+from django.db import DatabaseError, transaction
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
@@ -27,11 +32,12 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .adapter import get_adapter
+from .adapter import LINK_REMOVED_ACTION, get_adapter
 from .app_settings import app_settings
 from .flows import admin_actions
 from .flows.audit import FAILURE, SUCCESS, UNKNOWN
 from .flows.messages import UNAVAILABLE
+from .formatting import international_phone
 from .logto import read_cache
 from .logto.client import get_client
 from .logto.errors import (
@@ -42,6 +48,8 @@ from .logto.errors import (
 )
 from .logto.models import LogtoUser
 from .models import LogtoIdentity
+
+logger = logging.getLogger(__name__)
 
 _NOT_READ = object()  # Logto could not be read for this page
 # What Logto answered, kept on each row's object for the columns of this one page.
@@ -62,6 +70,25 @@ def _mfa_of(sub: str) -> bool | None:
         return bool(get_client().list_mfa_verifications(sub))
     except LogtoError:
         return None
+
+
+def _name_of(identity: LogtoIdentity, account: LogtoUser | None) -> str:
+    """How the admin's words name a user: as a person knows them (Logto's username, email or
+    name), else the Logto id; never the local ``logto_<sub>``, which means nothing to anyone."""
+    if account is not None:
+        for known_as in (account.username, account.primary_email, account.name):
+            if known_as:
+                return str(known_as)
+    return identity.sub
+
+
+def _accounts(identities: list[LogtoIdentity]) -> dict[str, LogtoUser]:
+    """The selected users as Logto has them now, for their names (a search: never kept); none
+    when Logto cannot be read (the actions then report that per user)."""
+    try:
+        return get_client().get_users(i.sub for i in identities)
+    except LogtoError:
+        return {}
 
 
 def _column(description: Any, read: Callable[[LogtoUser], Any]) -> Any:
@@ -127,10 +154,18 @@ class LogtoIdentityAdmin(admin.ModelAdmin):
             )
         from .views.base import concurrently  # the account pages' pool, bounded
 
-        factors = concurrently(*[(_mfa_of, identity.sub) for identity in identities])
-        for identity, has_mfa in zip(identities, factors, strict=True):
+        # A user Logto no longer has has no factors, whatever a kept read still says.
+        in_logto = [i for i in identities if users is None or i.sub in users]
+        factors = dict(
+            zip(
+                (i.sub for i in in_logto),
+                concurrently(*[(_mfa_of, identity.sub) for identity in in_logto]),
+                strict=True,
+            )
+        )
+        for identity in identities:
             setattr(identity, _USER, _NOT_READ if users is None else users.get(identity.sub))
-            setattr(identity, _MFA, has_mfa)
+            setattr(identity, _MFA, factors.get(identity.sub))
 
     def _logto(self, obj: LogtoIdentity) -> Any:
         if not hasattr(obj, _USER):  # the change page: one object, read here
@@ -147,7 +182,7 @@ class LogtoIdentityAdmin(admin.ModelAdmin):
         except LogtoError:
             account = _NOT_READ
         setattr(obj, _USER, account)
-        setattr(obj, _MFA, _mfa_of(obj.sub))
+        setattr(obj, _MFA, None if account is None else _mfa_of(obj.sub))
 
     def _field(self, obj: LogtoIdentity, read: Callable[[LogtoUser], Any]) -> Any:
         account = self._logto(obj)
@@ -159,7 +194,7 @@ class LogtoIdentityAdmin(admin.ModelAdmin):
 
     logto_username = _column(gettext_lazy("username"), lambda a: a.username)
     logto_email = _column(gettext_lazy("email"), lambda a: a.primary_email)
-    logto_phone = _column(gettext_lazy("phone"), lambda a: a.primary_phone)
+    logto_phone = _column(gettext_lazy("phone"), lambda a: international_phone(a.primary_phone))
     logto_last_sign_in = _column(gettext_lazy("last sign-in (Logto)"), lambda a: a.last_sign_in_at)
     logto_suspended = _column(
         gettext_lazy("suspended"), lambda a: _("yes") if a.is_suspended else _("no")
@@ -167,7 +202,8 @@ class LogtoIdentityAdmin(admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("MFA"))
     def logto_mfa(self, obj: LogtoIdentity) -> Any:
-        self._logto(obj)
+        if self._logto(obj) is None:
+            return _("not in Logto")
         return {True: _("on"), False: _("off"), None: "?"}[getattr(obj, _MFA)]
 
     @admin.display(description=gettext_lazy("Logto console"))
@@ -206,21 +242,50 @@ class LogtoIdentityAdmin(admin.ModelAdmin):
         identities: Iterable[LogtoIdentity],
         action: str,
         do: Callable[[LogtoIdentity], dict[str, Any] | None],
-        done: str,
+        done: str | Callable[[dict[str, Any]], tuple[str, int]],
+        *,
+        accounts: dict[str, LogtoUser] | None = None,
+        failed: str = "%(reason)s",
     ) -> None:
+        """Run ``do`` for each user on Logto's current data, each in its own transaction, and
+        say and audit each outcome: nothing one user's failure raises stops the others.
+        ``failed`` words a Logto failure (``%(reason)s``) when ``do`` changed something first."""
+        identities = list(identities)
+        if accounts is None:
+            accounts = _accounts(identities)
         for identity in identities:
-            label = str(identity.user)
+            name = _name_of(identity, accounts.get(identity.sub))
+            refused: LogtoError | None = None
             try:
-                detail = do(identity) or {}
-            except LogtoError as error:
-                outcome, words = self._failure(error)
+                with read_cache.fresh(), transaction.atomic():
+                    try:
+                        detail = do(identity) or {}
+                    except LogtoError as error:
+                        refused = error  # what was done here before it stands (a sign-out)
+            except DatabaseError:
+                # This site could not keep the outcome (a constraint, the database away): said,
+                # logged for the operator, and the other users go on.
+                logger.exception("Admin action %s failed on this site's database", action)
+                admin_actions.record(request, identity, f"admin_{action}", FAILURE, code="database")
+                words = _("this site could not save the change; try again.")
+                self._say(request, name, words, messages.ERROR)
+                continue
+            if refused is not None:
+                outcome, words = self._failure(refused)
                 admin_actions.record(
-                    request, identity, f"admin_{action}", outcome, code=getattr(error, "code", "")
+                    request, identity, f"admin_{action}", outcome, code=getattr(refused, "code", "")
                 )
-                self.message_user(request, f"{label}: {words}", messages.ERROR)
+                self._say(request, name, failed % {"reason": words}, messages.ERROR)
                 continue
             admin_actions.record(request, identity, f"admin_{action}", SUCCESS, **detail)
-            self.message_user(request, f"{label}: {done % detail}", messages.SUCCESS)
+            said, level = done(detail) if callable(done) else (done % detail, messages.SUCCESS)
+            self._say(request, name, said, level)
+
+    def _say(self, request: HttpRequest, name: str, words: str, level: int) -> None:
+        # Quoted as Django's own admin messages quote an object, which also keeps the admin's
+        # capitalisation of a message's first letter off the name.
+        text = _("“%(name)s”: %(outcome)s") % {"name": name, "outcome": words}
+        self.message_user(request, text, level)
 
     @staticmethod
     def _failure(error: LogtoError) -> tuple[str, str]:
@@ -258,12 +323,30 @@ class LogtoIdentityAdmin(admin.ModelAdmin):
         description=gettext_lazy("Sign out of all Logto sessions"), permissions=["manage"]
     )
     def sign_out_everywhere(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        def said(detail: dict[str, Any]) -> tuple[str, int]:
+            if detail.get("logto") == "unsupported":
+                words = _(
+                    "signed out here at the next request. This Logto has no sessions API (an "
+                    "older version), so their Logto sessions were not ended: they end when they "
+                    "expire, or suspend the user to end them now."
+                )
+                return words, messages.WARNING
+            if detail.get("logto") == "not_found":
+                words = _("signed out here at the next request; not found in Logto.")
+                return words, messages.WARNING
+            words = _("%(sessions)d Logto session(s) ended; signed out here at the next request.")
+            return words % detail, messages.SUCCESS
+
         self._each(
             request,
             queryset.select_related("user"),
             "sign_out_everywhere",
-            lambda identity: {"sessions": admin_actions.sign_out_everywhere(identity)},
-            _("%(sessions)d Logto session(s) ended; signed out here at the next request."),
+            admin_actions.sign_out_everywhere,
+            said,
+            failed=_(
+                "signed out here at the next request, but not every Logto session ended: "
+                "%(reason)s"
+            ),
         )
 
     @admin.action(description=gettext_lazy("Refresh details from Logto"), permissions=["manage"])
@@ -289,6 +372,7 @@ class LogtoIdentityAdmin(admin.ModelAdmin):
             "refresh",
             refresh,
             _("refreshed (changed: %(fields)s)."),
+            accounts=users,
         )
 
     @admin.action(
@@ -304,11 +388,13 @@ class LogtoIdentityAdmin(admin.ModelAdmin):
                 _("%(removed)d factor(s) removed."),
             )
             return None
+        identities = list(queryset.select_related("user"))
+        accounts = _accounts(identities)
         context = {
             **self.admin_site.each_context(request),
             "title": _("Reset MFA?"),
             "opts": self.model._meta,
-            "identities": queryset.select_related("user"),
+            "people": [(_name_of(i, accounts.get(i.sub)), i.sub) for i in identities],
             "selected": request.POST.getlist(ACTION_CHECKBOX_NAME),
             "action_checkbox_name": ACTION_CHECKBOX_NAME,
         }
@@ -318,11 +404,14 @@ class LogtoIdentityAdmin(admin.ModelAdmin):
 
     # --- removing a link (superusers), audited ----------------------------------------------------
 
+    # The record is also what lets the user's next sign-in link the same local user again
+    # (adapter.create_user): it is written with the deletion, in the admin's transaction.
+
     def delete_model(self, request: HttpRequest, obj: LogtoIdentity) -> None:
-        admin_actions.record(request, obj, "identity_link_deleted", SUCCESS)
+        admin_actions.record(request, obj, LINK_REMOVED_ACTION, SUCCESS)
         super().delete_model(request, obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
         for link in queryset:
-            admin_actions.record(request, link, "identity_link_deleted", SUCCESS)
+            admin_actions.record(request, link, LINK_REMOVED_ACTION, SUCCESS)
         super().delete_queryset(request, queryset)

@@ -35,7 +35,7 @@ from mozilla_django_oidc.middleware import SessionRefresh
 
 from .auth import oidc_settings
 from .auth.views import annotate_state, safe_next
-from .flows import sign_out_elsewhere
+from .flows import audit, identity, sign_out_elsewhere
 from .flows.identity import DELETED, SUSPENDED, account_status
 from .logto.errors import LogtoError
 
@@ -91,6 +91,8 @@ class LogtoSessionRefresh(SessionRefresh):
     def process_request(self, request: HttpRequest) -> HttpResponse | None:
         if not hasattr(request, "session"):
             return None
+        if identity.link_removed(request):
+            return self._link_removed(request)
         if sign_out_elsewhere.is_stale(request):
             return self._signed_out_elsewhere(request)
         # The cheap test first: on most requests the ID token is still fresh, and working out
@@ -201,6 +203,19 @@ class LogtoSessionRefresh(SessionRefresh):
                 status=401,
             )
         return HttpResponseRedirect(login)
+
+    @staticmethod
+    def _link_removed(request: HttpRequest) -> HttpResponse:
+        """The user's Logto link is gone (an admin removed it; a deactivation drops it too): the
+        session ends with words, whatever the page."""
+        sub = str(request.session.get(identity.SIGNED_IN_SUB_KEY))
+        reason = identity.why_unlinked(sub)
+        audit.record(request, "session_ended", audit.DENIED, sub=sub, reason=reason)
+        auth.logout(request)
+        url = reverse("account_center:account_ended") + f"?reason={reason}"
+        if getattr(request, "htmx", None):
+            return HttpResponseClientRedirect(url)
+        return HttpResponseRedirect(url)
 
     @staticmethod
     def _account_ended(request: HttpRequest) -> str | None:

@@ -5,6 +5,11 @@ under the hook's signing key (``packages/core/src/utils/sign.ts``). Logto's payl
 delivery id, and a retry resends the same body, so a delivery is remembered by the SHA-256 of its
 raw body; with ``createdAt`` inside the body, a replay after the age limit is refused by age and
 one within it by that memory.
+
+A delivery is remembered only once its handler succeeded, in one transaction: a failure undoes
+what it half did and is answered 500, so Logto's retry (the same body) is handled, not taken for
+a replay. While one delivery is being handled, the same body again is answered 503 (Logto tries
+it later) rather than handled twice.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
@@ -34,6 +40,9 @@ SIGNATURE_HEADER = "HTTP_LOGTO_SIGNATURE_SHA_256"
 # The events this site acts on: the hook in Logto should send these three.
 EVENTS = ("User.Deleted", "User.Data.Updated", "User.SuspensionStatus.Updated")
 _SEEN_PREFIX = "account_center:webhook:seen:"
+_HANDLING_PREFIX = "account_center:webhook:handling:"
+# Longer than any handler takes; a worker killed mid-delivery frees the body after this.
+_HANDLING_SECONDS = 60
 
 
 def signature_is_valid(body: bytes, given: str) -> bool:
@@ -56,11 +65,17 @@ def _is_stale(payload: dict[str, Any]) -> bool:
     return not (-limit <= timezone.now() - created <= limit)
 
 
-def _first_delivery(body: bytes) -> bool:
-    """Remember the delivery; False when it was seen before. ``add`` is atomic in the cache."""
-    key = _SEEN_PREFIX + hashlib.sha256(body).hexdigest()
+def _digest(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()
+
+
+def _seen(body: bytes) -> bool:
+    return cache.get(_SEEN_PREFIX + _digest(body)) is not None
+
+
+def _remember(body: bytes) -> None:
     # Kept twice the age limit: anything older is refused by age anyway.
-    return bool(cache.add(key, 1, timeout=2 * app_settings.WEBHOOK_MAX_AGE_SECONDS))
+    cache.set(_SEEN_PREFIX + _digest(body), 1, timeout=2 * app_settings.WEBHOOK_MAX_AGE_SECONDS)
 
 
 def _sub(payload: dict[str, Any]) -> str | None:
@@ -113,7 +128,7 @@ def logto_webhook(request: HttpRequest) -> HttpResponse:
     if not isinstance(payload, dict):
         return HttpResponse(status=400)
     # Acknowledged (2xx) so that Logto does not retry, and ignored.
-    if _is_stale(payload) or not _first_delivery(body):
+    if _is_stale(payload) or _seen(body):
         return HttpResponse(status=204)
     event = payload.get("event")
     handlers = {
@@ -124,11 +139,23 @@ def logto_webhook(request: HttpRequest) -> HttpResponse:
     handler = handlers.get(str(event))
     if handler is None:
         return HttpResponse(status=204)
-    identity = _identity(payload)
-    # Whatever the event, the kept Logto reads of that user are no longer current.
-    read_cache.forget(_sub(payload))
-    if identity is not None:
-        handler(identity, payload["data"])
+    handling = _HANDLING_PREFIX + _digest(body)
+    if not cache.add(handling, 1, timeout=_HANDLING_SECONDS):  # atomic in the cache
+        return HttpResponse(status=503, headers={"Retry-After": "10"})
+    try:
+        # Whatever the event, the kept Logto reads of that user are no longer current.
+        read_cache.forget(_sub(payload))
+        with transaction.atomic():
+            identity = _identity(payload)
+            if identity is not None:
+                handler(identity, payload["data"])
+            else:
+                logger.info("Logto webhook %s for a user not linked here: ignored", event)
+    except Exception:  # noqa: BLE001 - any failure: nothing is kept, and Logto retries
+        logger.exception("Logto webhook %s failed; answered 500 so that Logto retries", event)
+        return HttpResponse(status=500)
     else:
-        logger.info("Logto webhook %s for a user not linked here: ignored", event)
+        _remember(body)
+    finally:
+        cache.delete(handling)
     return HttpResponse(status=204)

@@ -24,6 +24,7 @@ from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.utils import absolutify
 
 from ..adapter import get_adapter
+from ..flows.identity import SIGNED_IN_SUB_KEY
 from ..logto import read_cache
 from ..logto.client import get_client
 from ..logto.errors import LogtoUnavailable
@@ -248,7 +249,7 @@ class LogtoBackend(OIDCAuthenticationBackend):
         stash = getattr(self.request, REQUEST_ATTR, None) or {}
         stash.update(
             {
-                "account_center_sub": payload["sub"],
+                SIGNED_IN_SUB_KEY: payload["sub"],
                 "account_center_sid": payload.get("sid"),
                 "account_center_auth_time": payload.get("auth_time"),
             }

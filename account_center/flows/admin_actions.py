@@ -2,6 +2,8 @@
 
 The admin module runs these for each selected user and reports each user's outcome; a Logto
 failure for one user never stops the others. The acting admin is recorded in every audit event.
+Each decides on Logto's current data: the admin runs them past the kept reads
+(:func:`account_center.logto.read_cache.fresh`), as every POST of the account pages is.
 """
 
 from __future__ import annotations
@@ -40,11 +42,20 @@ def set_suspended(identity: LogtoIdentity, suspended: bool) -> None:
         sign_out_here(identity)
 
 
-def sign_out_everywhere(identity: LogtoIdentity) -> int:
-    """End every Logto session of the user (with its grants, so no app keeps a refresh token)
-    and every session on this site; answer how many Logto sessions ended."""
+def sign_out_everywhere(identity: LogtoIdentity) -> dict[str, Any]:
+    """End every session of the user on this site (at their next request), then every Logto
+    session (with its grants, so no app keeps a refresh token).
+
+    This site's sign-out comes first and holds whatever Logto answers: a failure to end a Logto
+    session is raised after it. Answers ``{"sessions": n}``, or ``{"sessions": None, "logto":
+    "unsupported"}`` where this Logto has no sessions API (a plain 404, as older versions answer:
+    their sessions end when they expire), or ``"not_found"`` where Logto has no such user."""
+    sign_out_here(identity)
     client = get_client()
-    sessions = client.list_sessions(identity.sub)
+    try:
+        sessions = client.list_sessions(identity.sub)
+    except LogtoNotFound as error:
+        return {"sessions": None, "logto": "not_found" if error.code else "unsupported"}
     ended = 0
     for session in sessions:
         try:
@@ -52,20 +63,12 @@ def sign_out_everywhere(identity: LogtoIdentity) -> int:
         except LogtoNotFound:
             pass  # ended meanwhile
         ended += 1
-    sign_out_here(identity)
-    return ended
+    return {"sessions": ended}
 
 
 def refresh(identity: LogtoIdentity, account: LogtoUser) -> list[str]:
     """Copy the user's Logto details (from the admin's batched read) to the local user."""
-    return apply_details(
-        identity,
-        {
-            "primaryEmail": account.primary_email,
-            "name": account.name,
-            "username": account.username,
-        },
-    )
+    return apply_details(identity, {"primaryEmail": account.primary_email, "name": account.name})
 
 
 def reset_mfa(identity: LogtoIdentity) -> int:

@@ -10,6 +10,8 @@ from ..logto.client import get_client
 from ..logto.errors import LogtoError, LogtoNotFound
 
 ACTIVE, DELETED, SUSPENDED = "active", "deleted", "suspended"
+# The Logto user a session signed in as, kept in the session at sign-in (auth/backends.py).
+SIGNED_IN_SUB_KEY = "account_center_sub"
 
 
 def logto_user_id(request: HttpRequest) -> str:
@@ -20,6 +22,34 @@ def logto_user_id(request: HttpRequest) -> str:
         # A local-only user (e.g. a superuser made with createsuperuser) has no Logto account.
         raise PermissionDenied("No Logto account is linked to this user.")
     return identity.sub
+
+
+def link_removed(request: HttpRequest) -> bool:
+    """True when this session signed in with Logto but its user is no longer linked to that
+    Logto user (an admin removed the link): it must end, since every account page needs the link.
+    A user signed in otherwise (the admin's password form) never had one to lose."""
+    user = getattr(request, "user", None)
+    session = getattr(request, "session", None)
+    if user is None or session is None or not user.is_authenticated:
+        return False
+    signed_in_as = session.get(SIGNED_IN_SUB_KEY)
+    if not signed_in_as:
+        return False
+    identity = getattr(user, "logto_identity", None)
+    return identity is None or identity.sub != signed_in_as
+
+
+def why_unlinked(sub: str) -> str:
+    """Why a signed-in user's link to ``sub`` is gone, in the words of the "signed out" page:
+    "unlinked" when an admin removed it, else what Logto says now of the account ("deleted": a
+    deactivated local user loses its link too), else "ended"."""
+    from ..adapter import LINK_REMOVED_ACTION  # the adapter imports the flows: import late
+    from ..models import AuditEvent
+
+    if AuditEvent.objects.filter(sub=sub, action=LINK_REMOVED_ACTION).exists():
+        return "unlinked"
+    status = account_status(sub)
+    return status if status in (DELETED, SUSPENDED) else "ended"
 
 
 def client_ip(request: HttpRequest) -> str | None:

@@ -1,4 +1,11 @@
-"""The local copy of a user's Logto details (name, email, username), for the admin and mails."""
+"""The local copy of a user's Logto details (name, email), for the admin and mails.
+
+Logto's username is never copied to the Django ``username``: that stays the adapter's
+``logto_<sub>`` (unique, stable, and nothing a user chooses). A Logto user free to rename
+themselves ``admin``, or to a name a local account already holds, would otherwise pose as it
+in the admin, or fail every save of theirs with a unique-constraint error. The admin reads
+Logto's username from Logto.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +18,9 @@ from ..models import LogtoIdentity
 
 
 def apply_details(identity: LogtoIdentity, details: dict[str, Any]) -> list[str]:
-    """Copy Logto's ``primaryEmail``, ``name`` and ``username`` (Logto's JSON keys) onto the local
-    user; answer the fields that changed. Identity stays the ``sub``: none of these is one."""
+    """Copy Logto's ``primaryEmail`` and ``name`` (Logto's JSON keys) onto the local user; answer
+    the fields that changed. Identity stays the ``sub``: neither is one, nor is the username,
+    which is never copied (see the module's docstring)."""
     claims = {
         "sub": identity.sub,
         "email": details.get("primaryEmail") or "",
@@ -20,9 +28,6 @@ def apply_details(identity: LogtoIdentity, details: dict[str, Any]) -> list[str]
     }
     user = identity.user
     fields = get_adapter().user_fields(claims)
-    username = details.get("username")
-    if username and hasattr(user, "username"):
-        fields.setdefault("username", str(username)[:150])
     changed = [name for name, value in fields.items() if getattr(user, name, value) != value]
     for name in changed:
         setattr(user, name, fields[name])

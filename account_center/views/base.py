@@ -348,14 +348,16 @@ def private(response: R) -> R:
 
 
 class AccountEndedView(TemplateView):
-    """Shown once a session ended because the Logto account was deleted or suspended."""
+    """Shown once a session ended because the Logto account was deleted or suspended, or an
+    admin removed the user's link to it."""
 
     template_name = "account_center/auth/account_ended.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         reason = kwargs.get("reason") or self.request.GET.get("reason")
-        context["reason"] = reason if reason in ("deleted", "suspended", "closed") else "ended"
+        known = ("deleted", "suspended", "closed", "unlinked")
+        context["reason"] = reason if reason in known else "ended"
         return context
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:

@@ -82,3 +82,21 @@ def test_refresh_copies_the_email(boss, demo_link, emulator) -> None:
     act(boss, "refresh_details", demo_link)
     demo_link.user.refresh_from_db()
     assert demo_link.user.email == "changed@example.com"
+
+
+def test_reset_mfa_decides_on_logtos_current_factors_not_the_kept_reads(
+    boss, demo_link, emulator
+) -> None:
+    """The list kept the user's reads ("off"); an authenticator app added at Logto since (the
+    user's own Logto account center: nothing here knows) must be removed all the same."""
+    from account_center.logto.client import get_client
+
+    assert ">off<" in boss.get(CHANGELIST).content.decode()  # the MFA read is now kept
+    emulator.state.users[demo_link.sub]["_mfa"].append(
+        {"id": "added-at-logto", "type": "Totp", "secret": "JBSWY3DPEHPK3PXP", "createdAt": ""}
+    )
+    assert get_client().list_mfa_verifications(demo_link.sub) == []  # still the kept read
+    done = act(boss, "reset_mfa", demo_link, confirmed="yes")
+    assert emulator.state.users[demo_link.sub]["_mfa"] == []
+    assert f"“{DEMO_USER.username}”: 1 factor(s) removed." in done.content.decode()
+

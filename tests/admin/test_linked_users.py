@@ -7,6 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
+from django.db import IntegrityError
 import responses
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
@@ -92,17 +93,19 @@ def act(client, action, links, **extra):
 
 def test_a_page_is_one_batched_read_with_every_column(boss, links, logto, settings) -> None:
     settings.ACCOUNT_CENTER_LOGTO_CONSOLE_URL = "https://cloud.logto.io/tenant1/"
-    logto.get(USERS_URL, json=[person("a1"), person("b2", isSuspended=True, primaryPhone="4912")])
+    logto.get(
+        USERS_URL, json=[person("a1"), person("b2", isSuspended=True, primaryPhone="442079460958")]
+    )
     logto.get(f"{USERS_URL}/a1/mfa-verifications", json=[{"id": "f", "type": "Totp"}])
     no_factors(logto, "b2", "c3")
     html = boss.get(CHANGELIST).content.decode()
     assert len(list_reads(logto)) == 1
     query = parse_qs(urlsplit(list_reads(logto)[0].request.url).query)
     assert sorted(query["search.id"]) == ["a1", "b2", "c3"] and query["mode.id"] == ["exact"]
-    for text in ("name-a1", "a1@example.com", "4912", "not in Logto"):
+    for text in ("name-a1", "a1@example.com", "+44 20 7946 0958", "not in Logto"):
         assert text in html
     assert 'href="https://cloud.logto.io/tenant1/users/a1"' in html
-    assert html.count(">on<") == 1 and html.count(">off<") == 2  # MFA
+    assert html.count(">on<") == 1 and html.count(">off<") == 1  # MFA; c3 is not in Logto
     assert html.count(">yes<") == 1  # suspended
 
 
@@ -133,13 +136,13 @@ def test_suspend_reports_each_user_and_audits_it(boss, links, logto) -> None:
         status=404,
         json={"code": "entity.not_found", "message": "x"},
     )
-    logto.get(USERS_URL, json=[])
+    logto.get(USERS_URL, json=[person("a1")])
     no_factors(logto, "a1", "b2", "c3")
     response = act(boss, "suspend", [a1, b2])
     assert response.status_code == 200
     messages = said(response)
-    assert any(m.startswith("local-a1: suspended") for m in messages)
-    assert any(m.startswith("local-b2: not found in Logto") for m in messages)
+    assert "“name-a1”: suspended; signed out here at the next request." in messages
+    assert "“b2”: not found in Logto; nothing changed." in messages
     a1.refresh_from_db()
     b2.refresh_from_db()
     assert a1.session_epoch == 1 and b2.session_epoch == 0  # a1 is signed out here
@@ -177,7 +180,7 @@ def test_refresh_copies_logto_details_in_one_read(boss, links, logto) -> None:
     no_factors(logto, "a1", "b2", "c3")
     messages = said(act(boss, "refresh_details", links))
     assert links[0].user.__class__.objects.get(pk=links[0].user.pk).email == "new@example.com"
-    assert any(m.startswith("local-c3: not found in Logto") for m in messages)
+    assert "“c3”: not found in Logto; nothing changed." in messages
     assert AuditEvent.objects.filter(action="admin_refresh", outcome="success").count() == 2
 
 
@@ -193,7 +196,7 @@ def test_reset_mfa_asks_first_then_removes_every_factor(boss, links, logto) -> N
     logto.get(USERS_URL, json=[])
     no_factors(logto, "b2", "c3")
     asked = act(boss, "reset_mfa", links[:1])
-    assert "Reset MFA?" in asked.content.decode() and "local-a1" in asked.content.decode()
+    assert "Reset MFA?" in asked.content.decode() and "<li>a1</li>" in asked.content.decode()
     assert not [c for c in logto.calls if c.request.method == "DELETE"]
 
     done = act(boss, "reset_mfa", links[:1], confirmed="yes")
@@ -223,3 +226,110 @@ def test_the_change_page_reads_the_one_user(boss, links, logto) -> None:
     no_factors(logto, "a1")
     url = reverse("admin:account_center_logtoidentity_change", args=[links[0].pk])
     assert "only-one" in boss.get(url).content.decode()
+
+
+# --- what the admin reads and says -----------------------------------------------------------
+
+
+def test_messages_name_users_as_a_person_knows_them(boss, links, logto) -> None:
+    """Logto's username, else email, else name, else the Logto id; never ``Logto_<sub>``."""
+    for sub in ("a1", "b2", "c3"):
+        logto.patch(f"{USERS_URL}/{sub}/is-suspended", json=person(sub))
+    logto.get(
+        USERS_URL,
+        json=[
+            person("a1"),
+            person("b2", username=None),
+            person("c3", username=None, primaryEmail=None),
+        ],
+    )
+    no_factors(logto, "a1", "b2", "c3")
+    messages = said(act(boss, "restore", links))
+    expected = {"“name-a1”: restored.", "“b2@example.com”: restored.", "“Person c3”: restored."}
+    assert set(messages) == expected
+
+
+def test_the_phone_column_keeps_the_plus(boss, links, logto) -> None:
+    logto.get(USERS_URL, json=[person("a1", primaryPhone="442079460958")])
+    no_factors(logto, "a1", "b2", "c3")
+    assert ">+44 20 7946 0958<" in boss.get(CHANGELIST).content.decode()
+
+
+def test_a_user_deleted_in_logto_shows_no_mfa(boss, links, logto) -> None:
+    """The user list (a search, never kept) no longer has c3; its kept factor read must not
+    make the list say "on"."""
+    logto.get(USERS_URL, json=[person("a1"), person("b2")])
+    no_factors(logto, "a1", "b2")
+    logto.get(f"{USERS_URL}/c3/mfa-verifications", json=[{"id": "f", "type": "Totp"}])
+    html = boss.get(CHANGELIST).content.decode()
+    assert ">on<" not in html and html.count(">off<") == 2
+    assert not [c for c in logto.calls if c.request.url.startswith(f"{USERS_URL}/c3/")]
+
+
+def test_sign_out_everywhere_signs_out_here_when_logto_has_no_sessions_api(
+    boss, links, logto
+) -> None:
+    logto.get(f"{USERS_URL}/a1/sessions", status=404, body="Not Found")  # older Logto
+    logto.get(USERS_URL, json=[person("a1")])
+    no_factors(logto, "a1", "b2", "c3")
+    messages = said(act(boss, "sign_out_everywhere", links[:1]))
+    links[0].refresh_from_db()
+    assert links[0].session_epoch == 1
+    assert len(messages) == 1 and messages[0].startswith(
+        "“name-a1”: signed out here at the next request. This Logto has no sessions API"
+    )
+    event = AuditEvent.objects.get(action="admin_sign_out_everywhere")
+    assert event.outcome == "success" and event.detail["logto"] == "unsupported"
+
+
+def test_sign_out_everywhere_signs_out_here_when_a_revoke_fails(boss, links, logto) -> None:
+    sessions = [{"payload": {"uid": uid, "accountId": "a1"}} for uid in ("s1", "s2")]
+    logto.get(f"{USERS_URL}/a1/sessions", json={"sessions": sessions})
+    logto.delete(f"{USERS_URL}/a1/sessions/s1", status=204)
+    logto.delete(f"{USERS_URL}/a1/sessions/s2", body=requests.ConnectionError("down"))
+    logto.get(USERS_URL, json=[person("a1")])
+    no_factors(logto, "a1", "b2", "c3")
+    messages = said(act(boss, "sign_out_everywhere", links[:1]))
+    links[0].refresh_from_db()
+    assert links[0].session_epoch == 1  # signed out here all the same
+    assert len(messages) == 1 and messages[0].startswith(
+        "“name-a1”: signed out here at the next request, but not every Logto session ended: "
+    )
+    assert AuditEvent.objects.get(action="admin_sign_out_everywhere").outcome == "failure"
+
+
+def test_refresh_never_copies_a_logto_username_and_one_failure_stops_nobody(
+    boss, links, logto, monkeypatch
+) -> None:
+    """a1 renamed itself in Logto to the superuser's name: the batch is refreshed, the local
+    usernames stay. A database failure for one user (b2) is said, and c3 is refreshed still."""
+    from account_center.flows import local_user
+
+    real = local_user.apply_details
+
+    def fails_for_b2(identity, details):
+        if identity.sub == "b2":
+            raise IntegrityError("UNIQUE constraint failed: auth_user.username")
+        return real(identity, details)
+
+    monkeypatch.setattr("account_center.flows.admin_actions.apply_details", fails_for_b2)
+    logto.get(
+        USERS_URL,
+        json=[
+            person("a1", username="boss", primaryEmail="a1-new@example.com"),
+            person("b2"),
+            person("c3", username="Admin", primaryEmail="c3-new@example.com"),
+        ],
+    )
+    no_factors(logto, "a1", "b2", "c3")
+    response = act(boss, "refresh_details", links)
+    assert response.status_code == 200
+    users = {u.username: u for u in get_user_model().objects.all()}
+    assert set(users) == {"boss", "local-a1", "local-b2", "local-c3"}
+    assert users["local-a1"].email == "a1-new@example.com"
+    assert users["local-c3"].email == "c3-new@example.com"
+    messages = said(response)
+    assert "“name-b2”: this site could not save the change; try again." in messages
+    assert any(m.startswith("“Admin”: refreshed") for m in messages)
+    outcomes = dict(AuditEvent.objects.values_list("sub", "outcome"))
+    assert outcomes == {"a1": "success", "b2": "failure", "c3": "success"}

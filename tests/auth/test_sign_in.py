@@ -149,6 +149,29 @@ def test_local_username_taken_by_unlinked_account_is_not_reused(
     assert user.username.startswith(f"logto_{logto.sub}_")
 
 
+def test_a_logto_username_never_becomes_the_local_username(client: Any, logto: FakeLogto) -> None:
+    """Whatever Logto calls the user (``username``, ``preferred_username``), the local username
+    stays ``logto_<sub>``: a Logto user renamed ``admin`` is not ``admin`` here."""
+    sign_in(client, logto)
+    logto.userinfo = {"username": "admin", "preferred_username": "admin"}
+    sign_in(client, logto)
+    assert LogtoIdentity.objects.get(sub=logto.sub).user.username == f"logto_{logto.sub}"
+
+
+def test_a_username_field_of_email_is_not_overwritten_by_the_email_claim(
+    logto: FakeLogto, monkeypatch: Any
+) -> None:
+    """A user model whose ``USERNAME_FIELD`` is ``email``: the claim is a detail, the local
+    username (what the adapter made) is the identity and stays."""
+    from account_center.adapter import get_adapter
+
+    user = User.objects.create_user("ada", email="logto_u1@local.invalid")
+    monkeypatch.setattr(User, "USERNAME_FIELD", "email")
+    get_adapter().update_user_from_claims(user, {"sub": "u1", "email": "admin@example.com"})
+    user.refresh_from_db()
+    assert user.email == "logto_u1@local.invalid"
+
+
 def test_signing_in_as_another_user_replaces_the_session(client: Any, logto: FakeLogto) -> None:
     sign_in(client, logto)
     logto.sub = "another-sub"

@@ -104,13 +104,71 @@ def test_user_deleted_can_deactivate_instead(user, settings):
     assert not LogtoIdentity.objects.filter(sub=SUB).exists()
 
 
+def test_a_deactivated_users_other_session_ends_saying_the_account_is_gone(user, logto, settings):
+    """Deactivation drops the link: a session still open elsewhere ends at its next request with
+    the reason Logto gives (the account no longer exists), not as a removed link."""
+    settings.ACCOUNT_CENTER_DELETED_USER_ACTION = "deactivate"
+    other = signed_in(Client(), user)
+    session = other.session
+    session["account_center_sub"] = SUB  # as a sign-in through Logto leaves it
+    session.save()
+    assert deliver(payload("User.Deleted")).status_code == 204
+    logto.get(f"https://logto.test/api/users/{SUB}", status=404, json={"code": "entity.not_found"})
+    later = other.get("/")
+    assert later.status_code == 302 and later["Location"].endswith("?reason=deleted")
+    assert "_auth_user_id" not in other.session
+
+
 def test_data_updated_refreshes_local_details(user):
     body = payload("User.Data.Updated", username="alice2", primaryEmail="new@example.com")
     assert deliver(body).status_code == 204
     user.refresh_from_db()
     assert user.email == "new@example.com"
-    assert user.username == "alice2"
     assert epoch() == 0  # a detail change signs nobody out
+
+
+@pytest.mark.parametrize("chosen", ["admin", "boss"])
+def test_a_logto_username_never_becomes_the_local_username(user, chosen):
+    """Renamed in Logto to ``admin`` (or to the name a local superuser holds): the local username
+    stays (the adapter's, here the fixture's), and the delivery is handled, not a 500."""
+    get_user_model().objects.create_superuser("boss", password="x")
+    body = payload("User.Data.Updated", username=chosen, primaryEmail="new@example.com")
+    assert deliver(body).status_code == 204
+    user.refresh_from_db()
+    assert user.username == "alice-local" and user.email == "new@example.com"
+    event = AuditEvent.objects.get(action="webhook_user_updated")
+    assert event.outcome == "success" and "username" not in event.detail["fields"]
+
+
+def test_a_delivery_that_fails_is_answered_5xx_and_its_retry_is_handled(user, monkeypatch):
+    """Logto retries a delivery answered 5xx: the failed one must not count as received, and what
+    it half did is undone."""
+    from django.db import DatabaseError
+
+    from account_center import webhooks
+
+    real = webhooks.apply_details
+
+    def fails_after_saving(identity, data):
+        real(identity, data)
+        raise DatabaseError("the database went away")
+
+    monkeypatch.setattr(webhooks, "apply_details", fails_after_saving)
+    body = payload("User.Data.Updated", primaryEmail="new@example.com")
+    client = Client(raise_request_exception=False)
+    signature = {"HTTP_LOGTO_SIGNATURE_SHA_256": sign(body)}
+    failed = client.post(URL, body, content_type="application/json", **signature)
+    assert failed.status_code == 500
+    user.refresh_from_db()
+    assert user.email == "" and not AuditEvent.objects.exists()  # rolled back
+
+    monkeypatch.setattr(webhooks, "apply_details", real)
+    assert deliver(body).status_code == 204  # Logto's retry: handled, not taken for a replay
+    user.refresh_from_db()
+    assert user.email == "new@example.com"
+    assert AuditEvent.objects.filter(action="webhook_user_updated").count() == 1
+    assert deliver(body).status_code == 204  # and only now is it a replay
+    assert AuditEvent.objects.filter(action="webhook_user_updated").count() == 1
 
 
 def test_suspension_signs_the_user_out_here(user):
@@ -146,3 +204,21 @@ def test_a_suspension_says_so_at_the_next_page_view(user, logto):
     assert later.status_code == 302
     assert later["Location"].endswith("?reason=suspended")
     assert "_auth_user_id" not in other.session
+
+
+def test_the_same_delivery_while_it_is_being_handled_is_answered_503(user):
+    """Logto's retry may come while the first delivery is still being handled: it is neither
+    handled twice nor acknowledged before the first one is done."""
+    from django.core.cache import cache
+
+    from account_center import webhooks
+
+    body = payload("User.SuspensionStatus.Updated", isSuspended=True)
+    digest = hashlib.sha256(body).hexdigest()
+    cache.add(webhooks._HANDLING_PREFIX + digest, 1)
+    busy = deliver(body)
+    assert busy.status_code == 503 and busy["Retry-After"]
+    assert epoch() == 0
+    cache.delete(webhooks._HANDLING_PREFIX + digest)
+    assert deliver(body).status_code == 204
+    assert epoch() == 1
