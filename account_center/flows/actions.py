@@ -146,6 +146,7 @@ def _session_ended(detail: Mapping[str, Any]) -> str:
         {
             "suspended": _("Signed out: your account is suspended"),
             "deleted": _("Signed out: your account no longer exists"),
+            "unlinked": _("Signed out: the site's administrators removed your account's link"),
         }.get(str(detail.get("reason", "")), _("Signed out: your sign-in had ended"))
     )
 

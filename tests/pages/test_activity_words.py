@@ -156,6 +156,18 @@ class Walk:
         self.writers: dict[tuple[str, str], set[Writer]] = {}
         self.recorded: dict[str, set[str]] = {}
         self.problems: list[str] = []
+        # Module-level string constants (``LINK_REMOVED_ACTION = "identity_link_deleted"``), by
+        # name: an action passed as such a constant is as fixed as a literal.
+        self.constants = {
+            target.id: node.value.value
+            for _module, tree in self.modules
+            for node in tree.body
+            if isinstance(node, ast.Assign)
+            and isinstance(node.value, ast.Constant)
+            and isinstance(node.value.value, str)
+            for target in node.targets
+            if isinstance(target, ast.Name) and target.id.isupper()
+        }
 
     def run(self) -> None:
         for _round in range(10):
@@ -199,6 +211,8 @@ class Walk:
         if expr is not None:
             if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
                 fixed = (writer.prefix + expr.value + writer.suffix,)
+            elif isinstance(expr, ast.Name) and expr.id in self.constants:
+                fixed = (writer.prefix + self.constants[expr.id] + writer.suffix,)
             elif isinstance(expr, ast.Name) and expr.id in params:
                 forward = (writer.prefix, expr.id, writer.suffix)
             elif isinstance(expr, ast.JoinedStr) and (template := _template(expr)):
