@@ -20,6 +20,7 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.debug import sensitive_variables
 from django.views.decorators.http import require_POST
 
 from .app_settings import app_settings
@@ -36,6 +37,7 @@ EVENTS = ("User.Deleted", "User.Data.Updated", "User.SuspensionStatus.Updated")
 _SEEN_PREFIX = "account_center:webhook:seen:"
 
 
+@sensitive_variables("key", "expected", "given")
 def signature_is_valid(body: bytes, given: str) -> bool:
     key = app_settings.WEBHOOK_SIGNING_KEY
     if not key or not given:
