@@ -26,6 +26,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.debug import sensitive_variables
 from django.views.decorators.http import require_POST
 
 from .app_settings import app_settings
@@ -45,6 +46,7 @@ _HANDLING_PREFIX = "account_center:webhook:handling:"
 _HANDLING_SECONDS = 60
 
 
+@sensitive_variables("key", "expected", "given")
 def signature_is_valid(body: bytes, given: str) -> bool:
     key = app_settings.WEBHOOK_SIGNING_KEY
     if not key or not given:

@@ -7,18 +7,25 @@ and personal-access-token values in the answers. This plugin notes each of them 
 libraries it drives, and at the end of the session fails the run if any record holds one.
 
 The emulator's own log is left out: writing the codes it "sends" to its log is its purpose.
+
+Django's error reports are the other way out: :func:`error_reports` builds them for a request that
+raised, and :func:`holding` finds the secrets a report still carries.
 """
 
 from __future__ import annotations
 
+import html
 import json
 import logging
 import re
 import threading
+from collections.abc import Iterable
 from typing import Any
 
 import pytest
 import requests
+from django.core import mail
+from django.views.debug import ExceptionReporter
 
 # Keys whose values are secret in what the app sends to Logto (JSON bodies, OIDC form posts)...
 SENT_SECRET_KEYS = {
@@ -40,6 +47,9 @@ WATCHED_LOGGERS = (*DEBUG_LOGGERS, "django", "requests", "urllib3")
 SHORTEST = 6  # shorter values (flags, small numbers) would match by chance
 
 _secrets: set[str] = set()
+# Those noted during the running test: an error report is checked against these, since a secret
+# of another test may be a word (a password "current") that any report holds.
+_this_test: set[str] = set()
 _records: list[tuple[str, str]] = []
 _lock = threading.Lock()
 
@@ -50,6 +60,7 @@ def remember(value: Any) -> None:
         if len(value) >= SHORTEST:
             with _lock:
                 _secrets.add(value)
+                _this_test.add(value)
     elif isinstance(value, dict):
         for item in value.values():
             remember(item)
@@ -112,18 +123,21 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.fixture(autouse=True)
 def _secrets_in_settings(settings) -> None:
     """The client secrets a test configures are secrets too."""
+    with _lock:
+        _this_test.clear()
     for name in ("LOGTO_APP_SECRET", "LOGTO_M2M_APP_SECRET", "SECRET_KEY"):
         remember(getattr(settings, name, ""))
+
+
+def _whole(secret: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![0-9A-Za-z]){re.escape(secret)}(?![0-9A-Za-z])")
 
 
 def leaks() -> list[str]:
     """Log records holding a noted secret: ``"logger: …secret…"`` lines (secret masked)."""
     with _lock:
         secrets, records = set(_secrets), list(_records)
-    patterns = [
-        (secret, re.compile(rf"(?<![0-9A-Za-z]){re.escape(secret)}(?![0-9A-Za-z])"))
-        for secret in secrets
-    ]
+    patterns = [(secret, _whole(secret)) for secret in secrets]
     found = []
     for name, text in records:
         for secret, pattern in patterns:
@@ -131,6 +145,44 @@ def leaks() -> list[str]:
                 found.append(f"{name}: {text.replace(secret, '<SECRET>')[:300]}")
                 break
     return found
+
+
+def error_reports(response: Any) -> dict[str, str]:
+    """Django's reports of the exception a test client's request raised (the client made with
+    ``raise_request_exception=False``): the text and HTML ``ExceptionReporter`` makes as
+    ``DEBUG`` is set now (the HTML is the DEBUG page, and what trackers built on Django's reporter
+    send), and the mail sent to ``ADMINS``, if any."""
+    assert response.exc_info is not None, "the request raised nothing"
+    reporter = ExceptionReporter(response.wsgi_request, *response.exc_info)
+    reports = {
+        "text": reporter.get_traceback_text(),
+        "html": html.unescape(reporter.get_traceback_html()),
+    }
+    for number, message in enumerate(mail.outbox):
+        reports[f"mail {number}"] = f"{message.subject}\n{message.body}"
+    return reports
+
+
+def holding(
+    reports: dict[str, str], secrets: Iterable[str] = (), *, allowed: Iterable[str] = ()
+) -> list[str]:
+    """``"report: secret"`` for every ``secrets`` value, or secret noted during this test (but
+    those ``allowed``), that one of the ``reports`` (see :func:`error_reports`) holds whole."""
+    with _lock:
+        noted = set(_this_test)
+    everything = (noted | {s for s in secrets if len(s) >= SHORTEST}) - set(allowed)
+    # Whole here means not inside a longer name either: the demo settings' published
+    # ``demo-web-app-secret-not-for-production`` is not the tests' ``web-app-secret``.
+    patterns = [
+        (secret, re.compile(rf"(?<![\w-]){re.escape(secret)}(?![\w-])"))
+        for secret in sorted(everything)
+    ]
+    return [
+        f"{name}: {secret}"
+        for name, text in reports.items()
+        for secret, pattern in patterns
+        if pattern.search(text)
+    ]
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

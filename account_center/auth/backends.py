@@ -20,6 +20,7 @@ from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.encoding import smart_str
+from django.views.decorators.debug import sensitive_variables
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.utils import absolutify
 
@@ -105,6 +106,9 @@ class LogtoBackend(OIDCAuthenticationBackend):
 
     # --- the callback -----------------------------------------------------------------------
 
+    # Every frame below holds the code's verifier, the nonce or the tokens (mozilla-django-oidc's
+    # and requests' too); Django's authenticate() marks only its own ``credentials``.
+    @sensitive_variables()
     def authenticate(self, request: HttpRequest | None, **kwargs: Any) -> Any:
         """Exchange the code, verify the ID token, and return the matching user.
 
@@ -124,6 +128,7 @@ class LogtoBackend(OIDCAuthenticationBackend):
                 tokens["access_token"], tokens["id_token"], tokens["claims"]
             )
 
+    @sensitive_variables()
     def verify_callback(
         self, request: HttpRequest, *, nonce: str | None, code_verifier: str | None
     ) -> dict[str, Any]:

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.debug import sensitive_variables
 from mozilla_django_oidc.views import OIDCAuthenticationRequestView
 
 from ..flows.sign_out_elsewhere import EPOCH_KEY
@@ -237,6 +238,9 @@ class CallbackView(View):
 
     http_method_names = ["get"]
 
+    # Every frame below holds a sign-in secret (the state entries' nonces and PKCE verifiers, the
+    # tokens), in this module as in mozilla-django-oidc's and requests': reports show none.
+    @sensitive_variables()
     def get(self, request: HttpRequest) -> HttpResponse:
         state = request.GET.get("state", "")
         states = request.session.get("oidc_states")
@@ -388,6 +392,7 @@ class LogoutView(View):
     def get(self, request: HttpRequest) -> HttpResponse:
         return render(request, "account_center/auth/logout.html", {})
 
+    @sensitive_variables("id_token", "params")
     def post(self, request: HttpRequest) -> HttpResponse:
         after_path = resolve_url(oidc_settings.oidc_setting("LOGOUT_REDIRECT_URL"))
         after = request.build_absolute_uri(after_path)

@@ -15,6 +15,7 @@ import phonenumbers
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.debug import sensitive_variables
 
 from .. import ratelimit, signals
 from ..adapter import get_adapter
@@ -175,6 +176,7 @@ def send_code(request: HttpRequest, kind: str, target: str, *, check_current: bo
     audit.record(request, f"{kind}_code_sent", audit.SUCCESS, sub=sub)
 
 
+@sensitive_variables("code")
 def confirm_change(request: HttpRequest, kind: str, code: str) -> LogtoUser:
     """Check ``code`` for the pending address; only when Logto accepts it, make it primary."""
     stepup.require(request, kind)

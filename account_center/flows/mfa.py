@@ -16,6 +16,7 @@ from typing import Any
 import pyotp
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_variables
 
 from .. import ratelimit, signals
 from ..adapter import get_adapter
@@ -23,6 +24,7 @@ from ..logto.client import get_client
 from ..logto.errors import LogtoAPIError, LogtoNotFound
 from ..logto.models import MfaVerification
 from ..sealing import seal, unseal
+from ..secret_text import SecretText
 from . import audit, stepup
 from .errors import FlowError
 from .identity import logto_user_id
@@ -115,6 +117,7 @@ def new_secret() -> str:
     return pyotp.random_base32(32)
 
 
+@sensitive_variables("secret")
 def start_totp(request: HttpRequest) -> str:
     """Make a new secret for the user to scan; kept in the session until confirmed or expired."""
     stepup.require(request, "totp")
@@ -132,7 +135,8 @@ def start_totp(request: HttpRequest) -> str:
     return secret
 
 
-def pending_totp(request: HttpRequest) -> str | None:
+@sensitive_variables("record", "secret")
+def pending_totp(request: HttpRequest) -> SecretText | None:
     """The secret waiting for its first code, or ``None`` (none, another user's, or expired:
     by its own age, or because step-up is needed again)."""
     record = request.session.get(PENDING_KEY)
@@ -146,7 +150,8 @@ def pending_totp(request: HttpRequest) -> str | None:
     if over or get_adapter().is_step_up_required(request, "totp"):
         request.session.pop(PENDING_KEY, None)
         return None
-    return unseal(record.get("sealed"), SEALED_AS)
+    secret = unseal(record.get("sealed"), SEALED_AS)
+    return SecretText(secret) if isinstance(secret, str) else None
 
 
 def pending_seconds_left(request: HttpRequest) -> int:
@@ -160,16 +165,20 @@ def cancel_totp(request: HttpRequest) -> None:
     request.session.pop(PENDING_KEY, None)
 
 
-def provisioning_uri(secret: str, account_name: str, issuer: str) -> str:
-    return pyotp.TOTP(secret).provisioning_uri(name=account_name, issuer_name=issuer)
+def provisioning_uri(secret: SecretText | str, account_name: str, issuer: str) -> SecretText:
+    """The ``otpauth://`` URI of the QR code: it holds the secret, so it is wrapped too."""
+    totp = pyotp.TOTP(str(secret))
+    return SecretText(totp.provisioning_uri(name=account_name, issuer_name=issuer))
 
 
-def code_matches(secret: str, code: str) -> bool:
+@sensitive_variables("secret", "code")
+def code_matches(secret: SecretText | str, code: str) -> bool:
     """True for the current code, or the one just before or after (one step of clock drift)."""
-    totp = pyotp.TOTP(secret)
+    totp = pyotp.TOTP(str(secret))
     return totp.verify(code, for_time=int(stepup.now()), valid_window=1)
 
 
+@sensitive_variables("code", "secret")
 def confirm_totp(request: HttpRequest, code: str) -> MfaVerification | None:
     """Save the pending secret once ``code`` matches it; replaces an existing app only then.
 
@@ -233,7 +242,7 @@ def _added(
 # ---------------------------------------------------------------------- backup codes
 
 
-def generate_backup_codes(request: HttpRequest) -> list[str]:
+def generate_backup_codes(request: HttpRequest) -> list[SecretText]:
     """A new set of backup codes (the old set, if any, stops working). Returned once, kept nowhere."""
     stepup.require(request, "backup_codes")
     sub = logto_user_id(request)

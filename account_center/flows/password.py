@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from django.http import HttpRequest
+from django.views.decorators.debug import sensitive_variables
 
 from .. import signals
 from ..adapter import get_adapter
@@ -24,6 +25,7 @@ class PasswordRejected(FlowError):
         self.messages = messages
 
 
+@sensitive_variables("password")
 def set_password(request: HttpRequest, password: str) -> tuple[LogtoUser, bool]:
     """Check the policy (Logto's PATCH does not), then set the password. Answers the account as
     it is now (no second read: only ``has_password`` changed) and whether the user's other sessions

@@ -23,6 +23,7 @@ from django.core.cache import cache
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_variables
 
 from .. import signals
 from ..logto.client import get_client
@@ -163,6 +164,7 @@ def _take_state(request: HttpRequest, state: str) -> dict[str, Any] | None:
     return entry
 
 
+@sensitive_variables("params")
 def finish_link(request: HttpRequest, params: dict[str, str]) -> str:
     """Check the callback's ``state``, then link; answers the linked provider's target."""
     entry = _take_state(request, params.get("state", ""))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_variables
 
 from .. import ratelimit
 from ..app_settings import app_settings
@@ -65,6 +66,7 @@ def _target(user: LogtoUser, method: str) -> str:
     return target
 
 
+@sensitive_variables("password")
 def verify_password(request: HttpRequest, password: str) -> None:
     sub = logto_user_id(request)
     _require_offered("password")
@@ -93,6 +95,7 @@ def send_code(request: HttpRequest, user: LogtoUser, method: str) -> None:
     audit.record(request, "step_up_code_sent", audit.SUCCESS, sub=sub, method=method)
 
 
+@sensitive_variables("code")
 def verify_code(request: HttpRequest, user: LogtoUser, method: str, code: str) -> None:
     sub = logto_user_id(request)
     if request.session.get(CODE_SENT_KEY) != method:

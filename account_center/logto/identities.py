@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.views.decorators.debug import sensitive_variables
+
 from account_center.logto.models import Connector, Identity
 from account_center.logto.transport import Transport, _segment, _typed
 
@@ -29,6 +31,7 @@ class Identities(Transport):
         )
         return str((data or {}).get("redirectTo", ""))
 
+    @sensitive_variables("connector_data")
     def link_identity(
         self, user_id: str, connector_id: str, connector_data: dict[str, Any]
     ) -> dict[str, Identity]:

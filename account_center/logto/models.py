@@ -208,8 +208,9 @@ class MfaVerification:
 class TotpSecret:
     """Answer of creating a TOTP factor."""
 
-    secret: str
-    secret_qr_code: str = ""
+    # Kept out of repr(): error reports print the variables that hold this.
+    secret: str = field(repr=False)
+    secret_qr_code: str = field(default="", repr=False)
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.views.decorators.debug import sensitive_variables
+
 from account_center.logto.models import CreatedPersonalAccessToken, PersonalAccessToken
 from account_center.logto.transport import Transport, _checked_body, _segment, _typed
 
@@ -12,6 +14,7 @@ from account_center.logto.transport import Transport, _checked_body, _segment, _
 class PersonalAccessTokens(Transport):
     # ------------------------------------------------------------------ personal access tokens
 
+    @sensitive_variables("data")
     def list_personal_access_tokens(self, user_id: str) -> list[PersonalAccessToken]:
         """The user's tokens. Logto includes each secret ``value``; it is dropped here."""
         data = self._request(
@@ -19,6 +22,7 @@ class PersonalAccessTokens(Transport):
         )
         return _typed(lambda: [PersonalAccessToken.from_api(item) for item in data])
 
+    @sensitive_variables("data")
     def create_personal_access_token(
         self, user_id: str, name: str, *, expires_at: datetime | None = None
     ) -> CreatedPersonalAccessToken:

@@ -25,6 +25,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.core.cache import cache
+from django.views.decorators.debug import sensitive_variables
 
 from account_center.app_settings import app_settings
 
@@ -91,6 +92,7 @@ def lookup(path: str, params: Any) -> tuple[str | None, Any]:
     return key, cache.get(key, MISS)
 
 
+@sensitive_variables("value")
 def store(key: str | None, value: Any, path: str = "") -> None:
     if key is not None:
         cache.set(key, _without_secrets(path, value), timeout=app_settings.READ_CACHE_SECONDS)

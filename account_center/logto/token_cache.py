@@ -22,9 +22,10 @@ import secrets
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.cache import cache
+from django.views.decorators.debug import sensitive_variables
 
 from account_center.sealing import seal, unseal
 
@@ -34,7 +35,7 @@ EXPIRY_MARGIN_SECONDS = 60
 
 @dataclass(frozen=True)
 class CachedToken:
-    access_token: str
+    access_token: str = field(repr=False)  # error reports print the variables holding this
     expires_at: float  # epoch seconds, as Logto announced (expires_in) from the fetch time
 
     def is_fresh(self, now: float | None = None) -> bool:
@@ -57,6 +58,7 @@ _POLL_SECONDS = 0.05
 SEALED_AS = "m2m-token"
 
 
+@sensitive_variables("token")
 def _read(key: str) -> CachedToken | None:
     value = cache.get(key)
     if not isinstance(value, dict):
@@ -76,6 +78,7 @@ def load(key: str) -> CachedToken | None:
     return cached if cached is not None and cached.is_fresh() else None
 
 
+@sensitive_variables("access_token")
 def store(key: str, access_token: str, expires_in: float) -> CachedToken:
     now = time.time()
     cached = CachedToken(access_token, now + expires_in)
@@ -86,6 +89,7 @@ def store(key: str, access_token: str, expires_in: float) -> CachedToken:
     return cached
 
 
+@sensitive_variables("access_token")
 def forget(key: str, access_token: str | None = None) -> None:
     """Drop the cached token (only if it is still ``access_token``, when given)."""
     if access_token is not None:

@@ -16,6 +16,7 @@ from urllib.parse import quote
 
 import requests
 from django.utils.translation import get_language
+from django.views.decorators.debug import sensitive_variables
 
 from account_center.logto import budget, read_cache, token_cache
 from account_center.logto.errors import (
@@ -80,6 +81,7 @@ def _json_or_none(response: requests.Response) -> Any:
         return None
 
 
+@sensitive_variables("data")
 def _checked_body(response: requests.Response, path: str, shape: str, *, changes: bool) -> Any:
     """The JSON of a 2xx answer, if it has the expected ``shape`` (see ``LogtoClient._request``)."""
     data: Any = None
@@ -165,6 +167,8 @@ class Transport:
             headers["Accept-Language"] = language
         return headers
 
+    # Below here are only the HTTP library's frames, holding bodies, tokens and credentials.
+    @sensitive_variables()
     def _send(
         self,
         method: str,
@@ -220,6 +224,7 @@ class Transport:
 
     # ------------------------------------------------------------------ M2M token
 
+    @sensitive_variables("cached", "rejected")
     def get_access_token(self, force_refresh: bool = False, *, rejected: str = "") -> str:
         """The Management API access token, from the shared cache or freshly fetched.
 
@@ -239,12 +244,14 @@ class Transport:
                 return cached.access_token
             return self._fetch_token()
 
+    @sensitive_variables("rejected")
     def _refresh_after_401(self, rejected: str) -> str:
         """A token Logto refused: take a newer one another worker stored, or fetch one. The refused
         token is not deleted from the cache first: between reading and deleting it another worker
         may have stored the new one, which would then be deleted and fetched again."""
         return self.get_access_token(force_refresh=True, rejected=rejected)
 
+    @sensitive_variables("body")
     def _fetch_token(self) -> str:
         if not self.m2m_app_id or not self._m2m_app_secret:
             raise LogtoConfigurationError("LOGTO_M2M_APP_ID and LOGTO_M2M_APP_SECRET must be set.")
@@ -283,6 +290,7 @@ class Transport:
 
     # ------------------------------------------------------------------ Management API
 
+    @sensitive_variables("json")
     def _call(
         self,
         method: str,
@@ -301,6 +309,7 @@ class Transport:
                 # apart), whatever its outcome, since a timed-out change may have been applied.
                 read_cache.forget_path(path)
 
+    @sensitive_variables("json", "token", "headers")
     def _authorized(self, method: str, path: str, json: Any, params: Params) -> requests.Response:
         url = f"{self.endpoint}{path}"
         token = self.get_access_token()
@@ -366,6 +375,7 @@ class Transport:
             )
         raise LogtoAPIError(status, code, message, data)
 
+    @sensitive_variables("json", "answer", "kept")
     def _request(
         self,
         method: str,
@@ -394,6 +404,7 @@ class Transport:
         read_cache.store(key, answer, path)
         return answer
 
+    @sensitive_variables("json")
     def _exchange(
         self, method: str, path: str, json: Any, params: Params, shape: str, *, changes: bool
     ) -> Any:

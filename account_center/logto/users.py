@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from functools import partial
 from typing import Any
 
+from django.views.decorators.debug import sensitive_variables
+
 from account_center.logto.errors import LogtoAPIError, LogtoOutcomeUnknown, LogtoUnavailable
 from account_center.logto.models import LogtoUser, PasswordIssue
 from account_center.logto.transport import (
@@ -173,6 +175,7 @@ class Users(Transport):
         data = self._request("GET", self._user_path(user_id, "has-password"), shape="object")
         return bool(data.get("hasPassword"))
 
+    @sensitive_variables("password")
     def verify_password(self, user_id: str, password: str) -> bool:
         """True if ``password`` is the user's; False when Logto says the credentials are wrong."""
         try:
@@ -188,6 +191,7 @@ class Users(Transport):
             raise
         return True
 
+    @sensitive_variables("password", "body")
     def check_password_policy(
         self, password: str, *, user_id: str | None = None
     ) -> list[PasswordIssue]:
@@ -220,6 +224,7 @@ class Users(Transport):
         _checked_body(response, "/api/sign-in-exp/default/check-password", "object", changes=False)
         return []
 
+    @sensitive_variables("password")
     def set_password(self, user_id: str, password: str) -> None:
         """Set the password. Logto does not check the policy here: call check_password_policy."""
         self._request("PATCH", self._user_path(user_id, "password"), json={"password": password})

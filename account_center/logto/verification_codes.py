@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.views.decorators.debug import sensitive_variables
+
 from account_center.logto.transport import Transport
 
 
@@ -20,6 +22,7 @@ class VerificationCodes(Transport):
             "POST", "/api/verification-codes", json=self._code_target(email, phone), changes=False
         )
 
+    @sensitive_variables("code", "body")
     def verify_verification_code(
         self, *, code: str, email: str | None = None, phone: str | None = None
     ) -> None:

@@ -9,7 +9,9 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_post_parameters
 
 from .. import ratelimit
 from ..adapter import get_adapter
@@ -135,6 +137,7 @@ class UsernameView(SensitiveView):
         return self.done(account)
 
 
+@method_decorator(sensitive_post_parameters("code"), name="dispatch")
 class IdentifierView(SensitiveView):
     """Email or phone: new address -> code sent to it -> code checked -> address saved."""
 
@@ -258,6 +261,7 @@ class PhoneView(IdentifierView):
     kind = "phone"
 
 
+@method_decorator(sensitive_post_parameters("password", "confirm"), name="dispatch")
 class PasswordView(SensitiveView):
     page_title = _("Password")
     feature_names = ("password",)

@@ -18,7 +18,9 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_post_parameters
 from django_htmx.http import (
     HttpResponseClientRedirect,
     reswap,
@@ -121,6 +123,7 @@ def refuse(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(reverse("account_center:step_up") + "?next=" + quote(next_url))
 
 
+@method_decorator(sensitive_post_parameters("password", "code"), name="dispatch")
 class StepUpView(AccountView):
     """``GET`` shows the ways to verify; ``POST`` checks one of them."""
 

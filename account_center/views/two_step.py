@@ -15,7 +15,9 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_post_parameters
 
 from ..app_settings import app_settings
 from ..credential_forms import TotpCodeForm
@@ -38,9 +40,9 @@ def grouped(secret: str, size: int = 4) -> str:
     return " ".join(secret[i : i + size] for i in range(0, len(secret), size))
 
 
-def qr_svg(uri: str, title: str) -> str:
+def qr_svg(uri: SecretText, title: str) -> str:
     """The QR code as inline SVG made on the server: no JavaScript, no image request."""
-    return segno.make(uri, error="m").svg_inline(
+    return segno.make(str(uri), error="m").svg_inline(
         scale=4, dark="#000", light="#fff", title=title, svgclass="ac-qr"
     )
 
@@ -78,7 +80,7 @@ class TwoStepView(AccountView):
         uri = mfa.provisioning_uri(secret, account, issuer)
         return {
             "pending": {
-                "grouped": SecretText(grouped(secret)),
+                "grouped": SecretText(grouped(str(secret))),
                 "qr": SecretText(
                     qr_svg(uri, str(_("QR code to add this account to your authenticator app")))
                 ),
@@ -145,6 +147,7 @@ class TwoStepView(AccountView):
         return lambda **extra: self.section_answer(partial, **extra)
 
 
+@method_decorator(sensitive_post_parameters("code"), name="dispatch")
 class AuthenticatorAppView(TwoStepView):
     partial = APP
     feature_names = ("mfa",)
@@ -191,9 +194,7 @@ class BackupCodesView(TwoStepView):
             codes = mfa.generate_backup_codes(request)
         # The one answer that carries the codes: shown here, kept nowhere, never cached.
         response = self.section_answer(
-            BACKUP,
-            codes=[SecretText(code) for code in codes],
-            codes_text=SecretText("\n".join(codes) + "\n"),
+            BACKUP, codes=codes, codes_text=SecretText("".join(f"{code}\n" for code in codes))
         )
         add_never_cache_headers(response)
         return response

@@ -19,6 +19,7 @@ from account_center.logto.models import (
     PersonalAccessToken,
     TotpSecret,
 )
+from account_center.secret_text import SecretText
 
 from .conftest import ENDPOINT, management_calls
 
@@ -423,7 +424,7 @@ CASES = [
         {"type": "BackupCode"},
         200,
         {"type": "BackupCode", "codes": ["a1", "b2"]},
-        ["a1", "b2"],
+        lambda r: all(isinstance(c, SecretText) for c in r) and list(map(str, r)) == ["a1", "b2"],
         id="create_backup_codes",
     ),
     pytest.param(
@@ -435,7 +436,7 @@ CASES = [
         {"type": "BackupCode", "codes": ["x", "y"]},
         200,
         {"type": "BackupCode", "codes": ["x", "y"]},
-        ["x", "y"],
+        lambda r: list(map(str, r)) == ["x", "y"],
         id="create_backup_codes-given",
     ),
     pytest.param(
