@@ -68,6 +68,7 @@ NAV = (
     ("connections", _("Connections"), "account_center:connections"),
     ("tokens", _("Developer tokens"), "account_center:tokens"),
     ("sessions", pgettext_lazy("account center", "Sessions"), "account_center:sessions"),
+    ("activity", _("Recent security activity"), "account_center:activity"),
     ("danger", _("Danger zone"), "account_center:danger"),
 )
 
@@ -111,7 +112,8 @@ def concurrently(*calls: tuple[Any, ...]) -> list[Any]:
 
 
 def nav_items() -> list[tuple[str, Any, str]]:
-    enabled = app_settings.SECTIONS
+    # Activity is not a feature to switch: everyone may read their own.
+    enabled = (*app_settings.SECTIONS, "activity")
     # Sessions only where this Logto has them (known from an earlier answer, never probed here).
     hidden = {"sessions"} if sessions_flow.known_unsupported() else set()
     return [item for item in NAV if item[0] in enabled and item[0] not in hidden]
