@@ -115,6 +115,12 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def check_download(request: HttpRequest) -> None:
+    """Raise ``StepUpRequired`` unless :func:`export_data` may run now (the same rule), so a page
+    can ask in place before it lets the browser download the file itself."""
+    stepup.require(request, "download_data")
+
+
 def export_data(request: HttpRequest) -> dict[str, Any]:
     """Everything the account center can read about the signed-in user, as JSON-ready data:
     the Logto account, second factors (kinds and names, never secrets), token names (never

@@ -242,6 +242,11 @@ class AccountView(LoginRequiredMixin, FeatureRule):
             "current_section": self.section,
             "nav_current": self.section if self.nav_current is None else self.nav_current,
             "page_title": self.page_title,
+            # An undo-free action asked once more in place of its button (elements/confirm.html):
+            # a GET shows the question, only the POST it leads to changes anything.
+            "confirm": self.request.GET.get("confirm", "")[:200]
+            if self.request.method == "GET"
+            else "",
             **extra,
         }
 

@@ -125,3 +125,98 @@ def test_activity_has_its_own_menu_item(page, demo, demo_user):
     assert current.count() == 1
     assert current.inner_text() == "Recent security activity"
     assert re.search(r"/account/activity/$", current.evaluate("a => a.href"))
+
+
+def test_delete_asks_in_place_and_cancel_keeps_the_token(page, demo, demo_user):
+    sign_in(page, demo, demo_user)
+    page.goto(f"{demo}/account/tokens/")
+    page.wait_for_load_state("networkidle")
+    page.get_by_label("Name", exact=True).fill("kept")
+    page.get_by_role("button", name="Create token").click()
+    step_up_in_dialog(page, demo_user.password)
+    page.locator("#ac-token-value").wait_for()
+    page.get_by_role("button", name="Delete kept").click()
+    question = page.get_by_text("Delete the token “kept”?")
+    question.wait_for()
+    # Focus lands on the question, so a screen reader says what is asked.
+    assert page.evaluate("document.activeElement.id") == "ac-confirm-question"
+    assert_no_violations(page)
+    page.locator("#ac-confirm").get_by_role("link", name="Cancel").click()
+    page.get_by_role("button", name="Delete kept").wait_for()
+    assert question.count() == 0
+    page.get_by_role("button", name="Delete kept").click()
+    page.get_by_role("button", name="Yes, delete it").click()
+    page.get_by_text("Token “kept” deleted.").wait_for()
+
+
+def test_removing_backup_codes_left_alone_without_javascript(
+    browser, demo, demo_user, logto_emulator
+):
+    # Left alone by an older version of this app, or made in the Logto console.
+    account = logto_emulator.state.find_user_by_identifier(demo_user.username)
+    codes = [{"code": f"{i:010x}", "usedAt": None} for i in range(10)]
+    account["_mfa"].append(
+        {"id": "alone", "type": "BackupCode", "codes": codes, "createdAt": "2026-01-01T00:00:00Z"}
+    )
+    page = no_js_page(browser)
+    sign_in(page, demo, demo_user)
+    page.goto(f"{demo}/account/two-step/")
+    assert "Turn on the second step" not in page.content()
+    page.get_by_role("button", name="Remove backup codes").click()
+    page.wait_for_url(re.compile(r".*/account/two-step/\?confirm=backup_codes.*#ac-confirm$"))
+    page.get_by_role("button", name="Yes, remove them").click()
+    page.wait_for_url(re.compile(r".*/account/verify/.*"))
+    confirm_with_password(page, demo_user.password)
+    page.wait_for_url(re.compile(r".*/account/two-step/.*"))
+    page.goto(f"{demo}/account/two-step/")
+    page.get_by_role("button", name="Remove backup codes").click()
+    page.get_by_role("button", name="Yes, remove them").click()
+    page.wait_for_url(re.compile(r".*/account/two-step/$"))
+    assert "Removed." in page.locator(".ac-messages").inner_text()
+    assert "No backup codes." in page.content()
+    page.context.close()
+
+
+def test_code_step_cancel_without_javascript(browser, demo, demo_user):
+    page = no_js_page(browser)
+    sign_in(page, demo, demo_user)
+    page.goto(f"{demo}/account/security/email/")
+    page.get_by_label("New email address").fill("other@example.com")
+    page.get_by_role("button", name="Send a code").click()
+    page.wait_for_url(re.compile(r".*/account/verify/.*"))
+    confirm_with_password(page, demo_user.password)
+    page.get_by_role("button", name="Send a code").click()
+    page.get_by_text("Enter the code we sent to other@example.com").wait_for()
+    page.get_by_role("link", name="Cancel").click()
+    page.wait_for_url(re.compile(r".*/account/security/$"))
+    email = page.locator("#ac-email")
+    assert "A code was sent" not in email.inner_text()
+    assert email.get_by_role("link", name="Change email").is_visible()
+    page.context.close()
+
+
+def test_danger_zone_asks_in_place_and_keeps_what_was_typed(page, demo, demo_user):
+    sign_in(page, demo, demo_user)
+    page.goto(f"{demo}/account/delete/")
+    page.wait_for_load_state("networkidle")
+    dialog = page.locator("dialog#ac-step-up")
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download my data").click()
+        dialog.get_by_label("Current password").wait_for()
+        assert "confirm it's you before you go on" in dialog.inner_text()
+        step_up_in_dialog(page, demo_user.password)
+    assert download_info.value.suggested_filename == "my-account-data.json"
+    assert page.url.endswith("/account/delete/")
+
+    page.context.clear_cookies()  # a new sign-in: step-up is asked again
+    sign_in(page, demo, demo_user)
+    page.goto(f"{demo}/account/delete/")
+    page.wait_for_load_state("networkidle")
+    phrase = page.locator(".ac-phrase").inner_text()
+    page.get_by_label("Type the words shown above").fill("not the phrase")
+    page.get_by_role("button", name="Delete my account").click()
+    page.get_by_text("Type the words shown above").first.wait_for()
+    page.get_by_label("Type the words shown above").fill(phrase)
+    page.get_by_role("button", name="Delete my account").click()
+    step_up_in_dialog(page, demo_user.password)
+    page.wait_for_url(re.compile(r".*/account/ended/\?reason=closed$"))

@@ -60,6 +60,15 @@ var acStepUp = (function () {
     }, 0);
   });
 
+  // "Download my data": the server answered that step-up holds; a file cannot come through
+  // htmx, so the form is posted the plain way (no submit event: htmx stays out of it) and the
+  // browser downloads the answer while the page stays as it is.
+  document.addEventListener("accountCenterDownload", function (event) {
+    var id = event.detail && event.detail.formId;
+    var form = id ? document.getElementById(id) : null;
+    if (form instanceof HTMLFormElement) HTMLFormElement.prototype.submit.call(form);
+  });
+
   return { open: open, dialogOf: dialogOf };
 })();
 
