@@ -135,9 +135,13 @@ def test_delete_asks_in_place_and_cancel_keeps_the_token(page, demo, demo_user):
     page.get_by_role("button", name="Create token").click()
     step_up_in_dialog(page, demo_user.password)
     page.locator("#ac-token-value").wait_for()
+    page.set_viewport_size({"width": 320, "height": 800})
     page.get_by_role("button", name="Delete kept").click()
     question = page.get_by_text("Delete the token “kept”?")
     question.wait_for()
+    assert page.evaluate(
+        "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+    ), "the question makes the page scroll sideways at 320 px"
     # Focus lands on the question, so a screen reader says what is asked.
     assert page.evaluate("document.activeElement.id") == "ac-confirm-question"
     assert_no_violations(page)

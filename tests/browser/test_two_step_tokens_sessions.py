@@ -116,7 +116,8 @@ def test_authenticator_app_backup_codes_and_removal(page, demo, demo_user, logto
     page.get_by_role("button", name="Yes, remove it").click()
     step_up_in_dialog(page, demo_user.password)
     # The backup codes go with the last other factor: alone they are no second step.
-    page.locator("#ac-two-step-app").get_by_text("Removed, and your backup codes with it.").wait_for()
+    app = page.locator("#ac-two-step-app")
+    app.get_by_text("Removed, and your backup codes with it.").wait_for()
     assert factors(logto_emulator, demo_user.username) == []
     assert "No backup codes." in page.locator("#ac-two-step-backup").inner_text()
 
