@@ -67,7 +67,13 @@ class TokenForm(AccessibleForm):
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     expiry = forms.ChoiceField(
-        label=_("Expires"), choices=EXPIRY_CHOICES, initial="90", widget=forms.Select
+        label=_("Expires"),
+        choices=EXPIRY_CHOICES,
+        initial="90",
+        # account_center.js shows the date field only while this says "On a date".
+        widget=forms.Select(
+            attrs={"data-ac-date-choice": "expires_on", "data-ac-date-value": "date"}
+        ),
     )
     expires_on = forms.DateField(
         label=_("Expiry date"),

@@ -359,7 +359,7 @@ class CallbackView(View):
         # Back where the change was started (with what was typed, if the URL carries it): say so.
         messages.success(
             request,
-            _("You signed in again. You can make your change now."),
+            _("You signed in again. You can go on now."),
             fail_silently=True,
         )
         return HttpResponseRedirect(safe_next(request, entry.get("next")) or _default_next())

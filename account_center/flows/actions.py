@@ -264,6 +264,7 @@ ACTIONS: tuple[Action, ...] = (
         "mfa_settings",
         _mfa_settings,
         failed=_("Two-step verification settings not changed"),
+        refused=_("Two-step verification not turned on: there was no second step to ask for"),
     ),
     # --- developer tokens and sessions ------------------------------------------------------
     Action(

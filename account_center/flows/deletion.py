@@ -152,6 +152,12 @@ def _account(request: HttpRequest, account: LogtoUser) -> dict[str, Any]:
     return data
 
 
+def check_download(request: HttpRequest) -> None:
+    """Raise ``StepUpRequired`` unless :func:`export_data` may run now (the same rule), so a page
+    can ask in place before it lets the browser download the file itself."""
+    stepup.require(request, "download_data")
+
+
 def export_data(request: HttpRequest) -> dict[str, Any]:
     """Everything the account center can read about the signed-in user, as JSON-ready data:
     the Logto account (custom data as the adapter's ``export_custom_data`` chooses, linked

@@ -39,6 +39,9 @@ CODE_SCOPE = "totp_confirm"
 
 EXPIRED = _("This setup has expired. Start again to get a new QR code.")
 WRONG_CODE = _("This code is not correct. Enter the 6 digits your app shows now.")
+NO_FACTOR_TO_ASK = _(
+    "There is no second step to ask for yet. Set up an authenticator app (or add a passkey) first."
+)
 BACKUP_ALONE = _(
     "Backup codes only work next to another way to confirm it's you. "
     "Add an authenticator app (or a passkey) first."
@@ -266,35 +269,59 @@ def generate_backup_codes(request: HttpRequest) -> list[SecretText]:
 # ---------------------------------------------------------------------- removing a factor
 
 
+def strands_backup_codes(factors: Factors, verification_id: str) -> bool:
+    """Would removing ``verification_id`` leave the backup codes alone (then they go with it)?"""
+    if factors.backup_codes is None or factors.backup_codes.id == verification_id:
+        return False
+    keeps_totp = factors.totp is not None and factors.totp.id != verification_id
+    keeps_passkey = any(p.id != verification_id for p in factors.passkeys)
+    return not keeps_totp and not keeps_passkey
+
+
 def remove_factor(
     request: HttpRequest, verification_id: str, *, passkey: bool | None = None
-) -> str:
-    """Remove one of the user's own factors; answers its type. Unknown ids are refused, and so
-    is, when ``passkey`` is given, a factor that is (False) or is not (True) a passkey: passkeys
-    and the other factors are switched Off or ReadOnly apart, and the caller checked one."""
+) -> list[str]:
+    """Remove one of the user's own factors; answers the types removed. Unknown ids are refused,
+    and so is, when ``passkey`` is given, a factor that is (False) or is not (True) a passkey:
+    passkeys and the other factors are switched Off or ReadOnly apart, and the caller checked one.
+
+    Removing the last factor other than backup codes removes the backup codes too: alone they
+    are no second step (Logto refuses to make them alone), and the user could not remove them
+    afterwards. The pages say so before the user confirms (:func:`strands_backup_codes`).
+    """
     stepup.require(request, "mfa_factor_removed")
     sub = logto_user_id(request)
     client = get_client()
-    factor = next((f for f in client.list_mfa_verifications(sub) if f.id == verification_id), None)
+    factors = client.list_mfa_verifications(sub)
+    factor = next((f for f in factors if f.id == verification_id), None)
     if factor is not None and passkey is not None and (factor.type == "WebAuthn") != passkey:
         factor = None
     if factor is None:
         raise FlowError(_("This way to confirm it's you was already removed."), code="not_found")
-    try:
-        client.delete_mfa_verification(sub, factor.id)
-    except LogtoAPIError as error:
-        audit.record(request, "mfa_remove", audit.FAILURE, factor=factor.type, reason=error.code)
-        raise
-    audit.record(request, "mfa_remove", audit.SUCCESS, factor=factor.type)
+    going = [factor]
+    current = Factors.of(factors)
+    if current.backup_codes is not None and strands_backup_codes(current, factor.id):
+        going.append(current.backup_codes)
+    removed: list[str] = []
+    for each in going:
+        try:
+            client.delete_mfa_verification(sub, each.id)
+        except LogtoAPIError as error:
+            if each is not factor and isinstance(error, LogtoNotFound):
+                continue  # the backup codes were already gone: what was wanted
+            audit.record(request, "mfa_remove", audit.FAILURE, factor=each.type, reason=error.code)
+            raise
+        audit.record(request, "mfa_remove", audit.SUCCESS, factor=each.type)
+        removed.append(each.type)
+        signals.mfa_factor_removed.send(
+            sender=__name__,
+            request=request,
+            user=request.user,
+            logto_user_id=sub,
+            factor=each.type,
+        )
     get_adapter().on_credentials_changed(request, "mfa_factor_removed")
-    signals.mfa_factor_removed.send(
-        sender=__name__,
-        request=request,
-        user=request.user,
-        logto_user_id=sub,
-        factor=factor.type,
-    )
-    return factor.type
+    return removed
 
 
 # ---------------------------------------------------------------------- the user's switches
@@ -306,6 +333,10 @@ def change_settings(
     """Set ``mfa.enabled`` and/or ``passkeySignIn.skipped`` in the user's Logto configs."""
     stepup.require(request, "mfa_settings")
     sub = logto_user_id(request)
+    if mfa_enabled and not factors_of(sub).has_other_than_backup_codes:
+        # "On" with nothing to ask for would read as protection the user does not have.
+        audit.record(request, "mfa_settings", audit.DENIED, reason="no_factor")
+        raise FlowError(NO_FACTOR_TO_ASK, code="mfa_no_factor")
     data: dict[str, Any] = {}
     if mfa_enabled is not None:
         data["mfa"] = {"enabled": mfa_enabled}

@@ -57,8 +57,8 @@ class SessionRow:
     uid: str
     device: str
     ip: str | None
+    # No "last active": Logto's session list has no time of last use, only when the user signed in.
     signed_in_at: datetime | None
-    last_active_at: datetime | None
     expires_at: datetime | None
     applications: list[str]
     current: bool
@@ -98,7 +98,7 @@ def _application(client_id: str) -> str:
 
 
 def list_sessions(request: HttpRequest) -> list[SessionRow]:
-    """This session first, then the most recently active. Raises :class:`SessionsUnsupported`."""
+    """This session first, then the most recent sign-ins. Raises :class:`SessionsUnsupported`."""
     rows = []
     for session in _list(logto_user_id(request)):
         context = session.last_submission.get("signInContext") or {}
@@ -109,14 +109,13 @@ def list_sessions(request: HttpRequest) -> list[SessionRow]:
                 device=describe(context.get("userAgent")),
                 ip=context.get("ip") or None,
                 signed_in_at=session.login_at,
-                last_active_at=session.last_active_at or session.login_at,
                 expires_at=session.expires_at,
                 applications=sorted(_application(c) for c in session.sids),
                 current=_is_current(request, session),
             )
         )
     oldest = datetime.min.replace(tzinfo=UTC)
-    rows.sort(key=lambda r: (not r.current, -(r.last_active_at or oldest).timestamp()))
+    rows.sort(key=lambda r: (not r.current, -(r.signed_in_at or oldest).timestamp()))
     return rows
 
 

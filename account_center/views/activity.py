@@ -15,7 +15,7 @@ PER_PAGE = 10
 
 class ActivityView(AccountView):
     page_title = _("Recent security activity")
-    nav_current = "sessions"
+    nav_current = "activity"
 
     def get(self, request: HttpRequest) -> HttpResponse:
         paginator = Paginator(activity.recent(self.sub), PER_PAGE)

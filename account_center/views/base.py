@@ -68,6 +68,7 @@ NAV = (
     ("connections", _("Connections"), "account_center:connections"),
     ("tokens", _("Developer tokens"), "account_center:tokens"),
     ("sessions", pgettext_lazy("account center", "Sessions"), "account_center:sessions"),
+    ("activity", _("Recent security activity"), "account_center:activity"),
     ("danger", _("Danger zone"), "account_center:danger"),
 )
 
@@ -111,7 +112,8 @@ def concurrently(*calls: tuple[Any, ...]) -> list[Any]:
 
 
 def nav_items() -> list[tuple[str, Any, str]]:
-    enabled = app_settings.SECTIONS
+    # Activity is not a feature to switch: everyone may read their own.
+    enabled = (*app_settings.SECTIONS, "activity")
     # Sessions only where this Logto has them (known from an earlier answer, never probed here).
     hidden = {"sessions"} if sessions_flow.known_unsupported() else set()
     return [item for item in NAV if item[0] in enabled and item[0] not in hidden]
@@ -240,6 +242,11 @@ class AccountView(LoginRequiredMixin, FeatureRule):
             "current_section": self.section,
             "nav_current": self.section if self.nav_current is None else self.nav_current,
             "page_title": self.page_title,
+            # An undo-free action asked once more in place of its button (elements/confirm.html):
+            # a GET shows the question, only the POST it leads to changes anything.
+            "confirm": self.request.GET.get("confirm", "")[:200]
+            if self.request.method == "GET"
+            else "",
             **extra,
         }
 

@@ -7,11 +7,10 @@ from typing import Any
 
 from django import forms
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
-from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
 from ..app_settings import app_settings
 from ..flows import deletion
@@ -19,6 +18,12 @@ from ..flows.errors import FlowError
 from ..forms import AccessibleForm
 from ..logto.client import get_client
 from .base import AccountView, is_htmx
+
+
+PAGE = "account_center/danger.html"
+DELETE_SECTION = "account_center/partials/danger_delete.html"
+DOWNLOAD_EVENT = "accountCenterDownload"
+DOWNLOAD_FORM_ID = "ac-download-form"
 
 
 class DeleteAccountForm(AccessibleForm):
@@ -43,13 +48,20 @@ class DangerView(AccountView):
             form=form or DeleteAccountForm(),
             deletion_note=app_settings.DELETION_NOTE,
         )
-        return render(self.request, "account_center/danger.html", context, status=status)
+        return self.page_or_section(PAGE, DELETE_SECTION, context, status)
 
     def get(self, request: HttpRequest) -> HttpResponse:
         return self.show()
 
     def post(self, request: HttpRequest) -> HttpResponse:
         if request.POST.get("action") == "download":
+            if is_htmx(request):
+                # A file cannot come through htmx: once step-up holds (the dialog asked in place),
+                # the page posts the form itself and the browser downloads the answer.
+                deletion.check_download(request)
+                return trigger_client_event(
+                    HttpResponse(), DOWNLOAD_EVENT, {"formId": DOWNLOAD_FORM_ID}
+                )
             data = deletion.export_data(request)
             response = HttpResponse(
                 json.dumps(data, indent=2, ensure_ascii=False),

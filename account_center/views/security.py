@@ -183,6 +183,9 @@ class IdentifierView(SensitiveView):
     def get(self, request: HttpRequest) -> HttpResponse:
         if "cancel" in request.GET:
             identifiers.cancel(request, self.kind)
+            if not is_htmx(request):
+                # Back to the security page, which no longer speaks of a code on its way.
+                return HttpResponseRedirect(reverse("account_center:security"))
             return self.show_display()
         typed = self.typed(self.kind)
         if identifiers.pending(request, self.kind) and "change" not in request.GET and not typed:

@@ -195,7 +195,7 @@ class StepUpView(AccountView):
             # The browser re-submits the refused form, which it kept; we only name it.
             response = render(request, "account_center/partials/step_up_verified.html")
             return trigger_client_event(response, VERIFIED_EVENT, {"formId": form_id})
-        messages.success(request, _("Confirmed. You can make your change now."), fail_silently=True)
+        messages.success(request, _("Confirmed. You can go on now."), fail_silently=True)
         if is_htmx(request):
             return HttpResponseClientRedirect(self._next())
         return HttpResponseRedirect(self._next())

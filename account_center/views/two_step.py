@@ -209,6 +209,15 @@ class RemoveFactorView(TwoStepView):
         # The flow removes the factor only when it is of this kind, so the posted kind decides.
         return ("passkeys",) if request.POST.get("kind") == "WebAuthn" else ("mfa",)
 
+    def get(self, request: HttpRequest) -> HttpResponse:
+        # "Remove ...?" asked in place (``?confirm=``), or its Cancel: the kind's section.
+        partial = {"Totp": APP, "BackupCode": BACKUP, "WebAuthn": PASSKEYS}.get(
+            request.GET.get("kind", "")
+        )
+        if is_htmx(request) and partial:
+            return self.section_answer(partial)
+        return self.page()
+
     def handle(self, request: HttpRequest) -> HttpResponse:
         factor_id = request.POST.get("factor", "")
         kind = request.POST.get("kind", "")
@@ -216,8 +225,13 @@ class RemoveFactorView(TwoStepView):
         if not factor_id or len(factor_id) > 128:
             return self.section_answer(partial)
         with self.on_failure(self.in_section(partial)):
-            mfa.remove_factor(request, factor_id, passkey=kind == "WebAuthn")
-        return self.after_change(partial, removed=True)
+            removed = mfa.remove_factor(request, factor_id, passkey=kind == "WebAuthn")
+        # Backup codes alone are no second step: they went with the last other factor.
+        went = mfa.BACKUP_CODE in removed and kind != mfa.BACKUP_CODE
+        if not is_htmx(request):
+            said = _("Removed, and your backup codes with it.") if went else _("Removed.")
+            messages.success(request, said, fail_silently=True)
+        return self.after_change(partial, removed=True, backup_codes_went=went)
 
 
 class TwoStepSettingsView(TwoStepView):

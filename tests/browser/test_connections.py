@@ -32,6 +32,7 @@ def test_link_and_unlink_a_social_account(page, demo, demo_user, logto_emulator)
     assert "mock-social" in _identities(logto_emulator, demo_user.username)
 
     page.get_by_role("button", name="Unlink Mock Social").click()
+    page.get_by_role("button", name="Yes, unlink it").click()
     page.locator("#ac-connections").get_by_text("Unlinked.").wait_for()
     assert _identities(logto_emulator, demo_user.username) == {}
 
@@ -47,6 +48,7 @@ def test_a_replayed_callback_links_nothing(page, demo, demo_user, logto_emulator
     callback = sent.value.url
     page.wait_for_url(re.compile(r".*/account/connections/$"))
     page.get_by_role("button", name="Unlink Mock Social").click()
+    page.get_by_role("button", name="Yes, unlink it").click()
     page.locator("#ac-connections").get_by_text("Unlinked.").wait_for()
 
     page.goto(callback)

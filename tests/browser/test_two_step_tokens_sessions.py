@@ -113,9 +113,13 @@ def test_authenticator_app_backup_codes_and_removal(page, demo, demo_user, logto
     # Remove the app (step-up is asked again: the sign-in above started a new session).
     page.wait_for_load_state("networkidle")
     page.get_by_role("button", name="Remove authenticator app").click()
+    page.get_by_role("button", name="Yes, remove it").click()
     step_up_in_dialog(page, demo_user.password)
-    page.locator("#ac-two-step-app").get_by_text("Removed.").wait_for()
-    assert "Totp" not in factors(logto_emulator, demo_user.username)
+    # The backup codes go with the last other factor: alone they are no second step.
+    app = page.locator("#ac-two-step-app")
+    app.get_by_text("Removed, and your backup codes with it.").wait_for()
+    assert factors(logto_emulator, demo_user.username) == []
+    assert "No backup codes." in page.locator("#ac-two-step-backup").inner_text()
 
 
 def test_tokens_create_rename_delete(page, demo, demo_user, logto_emulator):
@@ -140,6 +144,7 @@ def test_tokens_create_rename_delete(page, demo, demo_user, logto_emulator):
     page.get_by_role("button", name="Save name").click()
     page.get_by_text("Renamed to “deploy”.").wait_for()
     page.get_by_role("button", name="Delete deploy").click()
+    page.get_by_role("button", name="Yes, delete it").click()
     page.get_by_text("Token “deploy” deleted.").wait_for()
     assert "No tokens yet." in page.content()
 
@@ -175,6 +180,7 @@ def test_enrol_and_tokens_without_javascript(browser, demo, demo_user, logto_emu
     page.wait_for_url(re.compile(r".*/account/tokens/$"))
     assert "Renamed to “plain two”." in page.locator(".ac-messages").inner_text()
     page.get_by_role("button", name="Delete plain two").click()
+    page.get_by_role("button", name="Yes, delete it").click()
     page.wait_for_url(re.compile(r".*/account/tokens/$"))
     assert "No tokens yet." in page.content()
     context.close()
@@ -193,6 +199,7 @@ def test_revoke_another_browsers_session(browser, page, demo, demo_user):
     entries = page.locator("#ac-sessions .ac-list > li")
     assert entries.count() == 2
     entries.filter(has_not=page.locator(".ac-badge")).get_by_role("button").click()
+    page.get_by_role("button", name="Yes, sign it out").click()
     step_up_in_dialog(page, demo_user.password)
     page.get_by_text("Session signed out.").wait_for()
     assert page.locator("#ac-sessions .ac-list > li").count() == 1

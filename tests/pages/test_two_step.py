@@ -318,6 +318,7 @@ def test_remove_needs_step_up(auth_client, two_step, htmx_headers, clock) -> Non
 
 
 def test_switches_patch_logto_configs(stepped_up, two_step, htmx_headers) -> None:
+    two_step.replace("GET", MFA_URL, json=[TOTP_FACTOR])  # "on" needs a second step to ask for
     two_step.patch(CONFIGS_URL, json={"mfa": {"enabled": True}})
     response = stepped_up.post(
         reverse("account_center:two_step_settings"), {"mfa_enabled": "on"}, **htmx_headers

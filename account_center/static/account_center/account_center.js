@@ -60,11 +60,21 @@ var acStepUp = (function () {
     }, 0);
   });
 
+  // "Download my data": the server answered that step-up holds; a file cannot come through
+  // htmx, so the form is posted the plain way (no submit event: htmx stays out of it) and the
+  // browser downloads the answer while the page stays as it is.
+  document.addEventListener("accountCenterDownload", function (event) {
+    var id = event.detail && event.detail.formId;
+    var form = id ? document.getElementById(id) : null;
+    if (form instanceof HTMLFormElement) HTMLFormElement.prototype.submit.call(form);
+  });
+
   return { open: open, dialogOf: dialogOf };
 })();
 
-// Focus after an htmx swap: the first field in error, else the swapped section's heading,
-// so keyboard and screen-reader users land where the change happened.
+// Focus after an htmx swap: the first field in error, else an alert, else what the answer marks
+// (a confirmation's question), else the first field of a form just opened for editing, else the
+// swapped section's heading, so keyboard and screen-reader users land where the change happened.
 document.addEventListener("htmx:afterSwap", function (event) {
   var root = document.getElementById(event.detail.target.id) || event.detail.target;
   if (!root || !root.querySelector) return;
@@ -75,6 +85,8 @@ document.addEventListener("htmx:afterSwap", function (event) {
   var dialog = acStepUp.dialogOf(root);
   if (dialog) acStepUp.open(dialog); // before focusing: nothing in a closed dialog takes focus
   var target = root.querySelector("[aria-invalid='true']") || root.querySelector(".ac-alert");
+  target = target || root.querySelector("[data-ac-focus]");
+  target = target || firstField(root.querySelector("form[data-ac-edit]"));
   target = target || root.querySelector("h2[tabindex], h1[tabindex]");
   if (target) {
     if (!target.hasAttribute("tabindex") && !/^(INPUT|TEXTAREA|SELECT|BUTTON|A)$/.test(target.tagName)) {
@@ -83,6 +95,14 @@ document.addEventListener("htmx:afterSwap", function (event) {
     target.focus();
   }
 });
+function firstField(form) {
+  if (!form) return null;
+  var fields = form.querySelectorAll("input:not([type='hidden']), select, textarea");
+  for (var i = 0; i < fields.length; i++) {
+    if (!fields[i].disabled && !fields[i].readOnly && fields[i].getClientRects().length) return fields[i];
+  }
+  return null;
+}
 // htmx does not swap error answers by default; our 503 partials say "Logto is unavailable",
 // and a 403 marked as ours says a change was refused (a form left open after it went read-only).
 document.addEventListener("htmx:beforeSwap", function (event) {
@@ -118,13 +138,15 @@ document.addEventListener("DOMContentLoaded", function () {
 // available. Without JavaScript the text stays selectable and the download link still works.
 (function () {
   function enable(root) {
-    if (!navigator.clipboard) return;
+    if (!navigator.clipboard || !root || !root.querySelectorAll) return;
     root.querySelectorAll("[data-ac-copy]").forEach(function (button) {
       button.hidden = false;
     });
   }
+  // htmx:load names the content just added: with hx-swap="outerHTML", afterSwap's target is the
+  // element that was replaced, no longer in the page.
   document.addEventListener("DOMContentLoaded", function () { enable(document); });
-  document.addEventListener("htmx:afterSwap", function (event) { enable(event.detail.target); });
+  document.addEventListener("htmx:load", function (event) { enable(event.target); });
   document.addEventListener("click", function (event) {
     var button = event.target.closest ? event.target.closest("[data-ac-copy]") : null;
     if (!button) return;
@@ -149,3 +171,44 @@ function acGenderOther(root) {
 }
 document.addEventListener("DOMContentLoaded", function () { acGenderOther(document); });
 document.addEventListener("htmx:afterSwap", function (event) { acGenderOther(document); });
+// A token's "Expires" date matters only with "On a date": hide the date field otherwise (without
+// JavaScript it simply stays visible, and the server ignores it for the other choices).
+function acExpiryDate(root) {
+  (root || document).querySelectorAll("select[data-ac-date-choice]").forEach(function (select) {
+    var input = select.form && select.form.querySelector("[name='" + select.getAttribute("data-ac-date-choice") + "']");
+    var field = input && input.closest(".ac-field");
+    if (!field) return;
+    var sync = function () { field.hidden = select.value !== select.getAttribute("data-ac-date-value"); };
+    select.addEventListener("change", sync);
+    sync();
+  });
+}
+document.addEventListener("htmx:load", function (event) {
+  if (event.target.querySelectorAll) acExpiryDate(event.target);
+});
+document.addEventListener("DOMContentLoaded", function () { acExpiryDate(document); });
+// A picture that does not load (a dead link, a blocked host): the initials rendered beside it
+// instead of a broken-image icon. "error" does not bubble, so listen while it goes down; a
+// picture that failed before this script ran is found by its zero natural width.
+(function () {
+  function fallBack(img) {
+    var initials = img.nextElementSibling;
+    if (!initials || !initials.classList.contains("ac-avatar--initials")) return;
+    initials.hidden = false;
+    img.remove();
+  }
+  document.addEventListener("error", function (event) {
+    var img = event.target;
+    if (img && img.tagName === "IMG" && img.classList.contains("ac-avatar")) fallBack(img);
+  }, true);
+  function check(root) {
+    root.querySelectorAll("img.ac-avatar").forEach(function (img) {
+      if (!img.complete || img.naturalWidth !== 0) return;
+      // decode() refuses a broken picture, and accepts an SVG that simply has no size.
+      if (typeof img.decode === "function") img.decode().catch(function () { fallBack(img); });
+      else fallBack(img);
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { check(document); });
+  document.addEventListener("htmx:load", function (event) { if (event.target.querySelectorAll) check(event.target); });
+})();
