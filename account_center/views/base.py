@@ -29,7 +29,7 @@ from ..flows import audit
 from ..flows import sessions as sessions_flow
 from ..flows.errors import FlowError
 from ..flows.identity import ACTIVE, DELETED, SUSPENDED, account_status, logto_user_id
-from ..flows.messages import UNAVAILABLE
+from ..flows.messages import NOT_ACCEPTED, UNAVAILABLE, field_of_issue
 from ..flows.stepup import StepUpRequired
 from ..logto import budget, read_cache
 from ..logto.errors import (
@@ -313,6 +313,10 @@ class AccountView(LoginRequiredMixin, FeatureRule):
         elif isinstance(error, LogtoAPIError):
             concerns, message = get_adapter().message_for(error.code)
             said = [message]
+            named = field_of_issue(error.data) if concerns is None and field is None else None
+            if form is not None and named in form.fields:
+                # Logto named the value it refused: marked on its field, not above the form.
+                concerns, said = named, [NOT_ACCEPTED]
         else:
             logger.warning("Logto unavailable on %s: %s", self.request.path, error)
             return show(status=503, unavailable=UNAVAILABLE, **extra)
