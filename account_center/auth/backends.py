@@ -24,6 +24,7 @@ from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.utils import absolutify
 
 from ..adapter import get_adapter
+from ..flows.identity import DISPLAY_NAME_KEY, display_name_of
 from ..logto import read_cache
 from ..logto.client import get_client
 from ..logto.errors import LogtoUnavailable
@@ -251,6 +252,8 @@ class LogtoBackend(OIDCAuthenticationBackend):
                 "account_center_sub": payload["sub"],
                 "account_center_sid": payload.get("sid"),
                 "account_center_auth_time": payload.get("auth_time"),
+                # The top bar's name: the profile name, not the local given + family names.
+                DISPLAY_NAME_KEY: display_name_of(user_info.get("name"), user_info.get("username")),
             }
         )
         setattr(self.request, REQUEST_ATTR, stash)

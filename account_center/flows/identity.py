@@ -10,6 +10,8 @@ from ..logto.client import get_client
 from ..logto.errors import LogtoError, LogtoNotFound
 
 ACTIVE, DELETED, SUSPENDED = "active", "deleted", "suspended"
+# Session key: the name the top bar shows, Logto's profile name (else username) as last read.
+DISPLAY_NAME_KEY = "account_center_display_name"
 
 
 def logto_user_id(request: HttpRequest) -> str:
@@ -20,6 +22,20 @@ def logto_user_id(request: HttpRequest) -> str:
         # A local-only user (e.g. a superuser made with createsuperuser) has no Logto account.
         raise PermissionDenied("No Logto account is linked to this user.")
     return identity.sub
+
+
+def display_name_of(name: object, username: object) -> str:
+    """What the account center calls the user: the profile name, as the page heading does."""
+    return str(name or username or "")
+
+
+def remember_display_name(request: HttpRequest, name: str) -> bool:
+    """Keep ``name`` for the top bar; answer whether it changed."""
+    session = getattr(request, "session", None)
+    if session is None or not name or session.get(DISPLAY_NAME_KEY) == name:
+        return False
+    session[DISPLAY_NAME_KEY] = name
+    return True
 
 
 def client_ip(request: HttpRequest) -> str | None:
