@@ -96,7 +96,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
-# Logto. Empty endpoint: the demo runs on the embedded emulator.
+# Logto. Empty endpoint: the demo runs on the embedded emulator, at its own port (manage.py sets
+# DEMO_PORT from runserver's: demo_project/ports.py).
 DEMO_PORT = int(os.environ.get("DEMO_PORT", "8000"))
 LOGTO_ENDPOINT = os.environ.get("LOGTO_ENDPOINT", "")
 # The emulator is a development tool: mounted only while DEBUG is on (a system check refuses it,
