@@ -6,4 +6,7 @@ if __name__ == "__main__":
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "demo_project.settings")
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(sys.argv)
+    from demo_project.ports import runserver_argv
+
+    # Before the settings load: the embedded emulator's URLs follow runserver's port.
+    execute_from_command_line(runserver_argv(sys.argv, os.environ))

@@ -67,7 +67,8 @@ Behaviour (``ACCOUNT_CENTER_*``):
     Where to go after sign-in and sign-out. Defaults ``account_center:overview`` and ``/``.
 ``ACCOUNT_CENTER_SITE_URL`` / ``ACCOUNT_CENTER_SITE_NAME``
     The "back to the site" link at the top of every account page. Defaults ``/`` and
-    ``None`` (the link then reads "Back to the site").
+    ``None`` (the link then reads "Back to the site"). The name may be a ``gettext_lazy``
+    string, read in each request's language.
 ``ACCOUNT_CENTER_SIGN_OUT_ELSEWHERE_ON``
     After which changes the user's other sessions are signed out: any of ``"password"``,
     ``"email"``, ``"phone"``. Default ``("password",)``: a changed email or phone is not a sign
@@ -302,7 +303,9 @@ class AppSettings:
 
     @property
     def SITE_NAME(self) -> str | None:
-        return _setting("ACCOUNT_CENTER_SITE_NAME", None)
+        name = _setting("ACCOUNT_CENTER_SITE_NAME", None)
+        # A lazy translation (gettext_lazy) is read in the request's language.
+        return None if name is None else str(name)
 
     @property
     def PHONE_REGION(self) -> str | None:

@@ -53,6 +53,11 @@ def clean_token_name(value: str) -> str:
     return name
 
 
+# The browser's limit is the server's: clean_token_name counts after collapsing spaces, so the
+# field itself has no max_length to refuse a longer raw value first.
+_NAME_ATTRS = {"autocomplete": "off", "maxlength": str(TOKEN_NAME_MAX)}
+
+
 def today() -> date:
     """Today in UTC; tests monkeypatch it."""
     return datetime.now(tz=UTC).date()
@@ -61,10 +66,9 @@ def today() -> date:
 class TokenForm(AccessibleForm):
     name = forms.CharField(
         label=_("Name"),
-        max_length=200,
         error_messages={"required": _("Give the token a name.")},
         help_text=_("What the token is for, e.g. “backup script”. Names must be unique."),
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        widget=forms.TextInput(attrs=_NAME_ATTRS),
     )
     expiry = forms.ChoiceField(
         label=_("Expires"),
@@ -109,9 +113,8 @@ class TokenForm(AccessibleForm):
 class RenameTokenForm(AccessibleForm):
     name = forms.CharField(
         label=_("New name"),
-        max_length=200,
         error_messages={"required": _("Give the token a name.")},
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        widget=forms.TextInput(attrs=_NAME_ATTRS),
     )
 
     def clean_name(self) -> str:

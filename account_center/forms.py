@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 import zoneinfo
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django import forms
+from django.core.validators import URLValidator
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
@@ -81,6 +82,21 @@ PROFILE_GROUPS = (
 )
 
 
+class WebURLField(forms.URLField):
+    """A web address: Logto refuses a picture URL that is not http(s) (``ftp://``, ``mailto:``),
+    and no browser shows one as a picture or a website."""
+
+    default_validators = [URLValidator(schemes=["http", "https"])]
+    default_error_messages = {
+        "invalid": _("Enter a web address starting with http:// or https://."),
+    }
+
+
+def latest_today() -> date:
+    """Today where the calendar is furthest ahead (UTC+14): no one's birthdate is after it."""
+    return (datetime.now(tz=UTC) + timedelta(hours=14)).date()
+
+
 class DatalistInput(forms.TextInput):
     """A text input with a list of suggestions the browser filters as one types (a searchable
     list that works without JavaScript); the form still checks the value is a real one."""
@@ -123,7 +139,7 @@ class ProfileForm(AccessibleForm):
     def _field(self, name: str) -> forms.Field:
         label = PROFILE_LABELS[name]
         if name in ("avatar", "website"):
-            return forms.URLField(
+            return WebURLField(
                 label=label,
                 required=False,
                 max_length=2048,
@@ -134,7 +150,9 @@ class ProfileForm(AccessibleForm):
             return forms.DateField(
                 label=label,
                 required=False,
-                widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}),
+                widget=forms.DateInput(
+                    attrs={"type": "date", "autocomplete": "bday", "max": latest_today()}
+                ),
             )
         if name == "gender":
             return forms.ChoiceField(
@@ -196,6 +214,12 @@ class ProfileForm(AccessibleForm):
         if code is None:
             raise forms.ValidationError(_("Choose a language from the list."))
         return code
+
+    def clean_birthdate(self) -> date | None:
+        value: date | None = self.cleaned_data.get("birthdate")
+        if value is not None and value > latest_today():
+            raise forms.ValidationError(_("A birthdate cannot be in the future."))
+        return value
 
     def clean_zoneinfo(self) -> str:
         value = (self.cleaned_data.get("zoneinfo") or "").strip().replace(" ", "_")

@@ -4,7 +4,7 @@ Logto is replaced by an in-memory stand-in that answers at once, so what is meas
 app's work (middleware, views, templates, session) next to a bare page behind the same
 middleware, in one process and one run. Prints milliseconds per request and the ratio.
 
-    .venv/bin/python benchmarks/app_time.py [--requests 500]
+    .venv-test/bin/python benchmarks/app_time.py [--requests 500]
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ transfers; and the same for a bare Django page behind the same middleware (the b
 ``--delay-ms 50`` the emulator answers every call after 50 ms and each page's latency is also
 printed as a multiple of that delay.
 
-    .venv/bin/python benchmarks/run.py [--requests 200] [--workers 2] [--delay-ms 50]
+    .venv-test/bin/python benchmarks/run.py [--requests 200] [--workers 2] [--delay-ms 50]
 """
 
 from __future__ import annotations

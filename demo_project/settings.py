@@ -8,6 +8,8 @@ talks to that Logto and the emulator is not mounted at all.
 import os
 from pathlib import Path
 
+from django.utils.translation import gettext_lazy as _
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "demo-only-insecure-secret-key-change-me")
@@ -81,6 +83,8 @@ LANGUAGE_CODE = "en"
 # The languages the account center ships; LocaleMiddleware picks one from the browser's
 # Accept-Language (or Django's language cookie).
 LANGUAGES = [("en", "English"), ("zh-hant", "繁體中文")]
+# The demo site's own words (its home page, its name in the account center's top bar).
+LOCALE_PATHS = [BASE_DIR / "demo_project" / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -92,7 +96,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
-# Logto. Empty endpoint: the demo runs on the embedded emulator.
+# Logto. Empty endpoint: the demo runs on the embedded emulator, at its own port (manage.py sets
+# DEMO_PORT from runserver's: demo_project/ports.py).
 DEMO_PORT = int(os.environ.get("DEMO_PORT", "8000"))
 LOGTO_ENDPOINT = os.environ.get("LOGTO_ENDPOINT", "")
 # The emulator is a development tool: mounted only while DEBUG is on (a system check refuses it,
@@ -127,4 +132,4 @@ LOGGING = {
 
 # The account center's top bar links back to this site.
 ACCOUNT_CENTER_SITE_URL = "/"
-ACCOUNT_CENTER_SITE_NAME = "the demo site"
+ACCOUNT_CENTER_SITE_NAME = _("the demo site")

@@ -25,7 +25,7 @@ from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.utils import absolutify
 
 from ..adapter import get_adapter
-from ..flows.identity import SIGNED_IN_SUB_KEY
+from ..flows.identity import DISPLAY_NAME_KEY, SIGNED_IN_SUB_KEY, display_name_of
 from ..logto import read_cache
 from ..logto.client import get_client
 from ..logto.errors import LogtoUnavailable
@@ -257,6 +257,8 @@ class LogtoBackend(OIDCAuthenticationBackend):
                 SIGNED_IN_SUB_KEY: payload["sub"],
                 "account_center_sid": payload.get("sid"),
                 "account_center_auth_time": payload.get("auth_time"),
+                # The top bar's name: the profile name, not the local given + family names.
+                DISPLAY_NAME_KEY: display_name_of(user_info.get("name"), user_info.get("username")),
             }
         )
         setattr(self.request, REQUEST_ATTR, stash)

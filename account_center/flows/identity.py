@@ -12,6 +12,8 @@ from ..logto.errors import LogtoError, LogtoNotFound
 ACTIVE, DELETED, SUSPENDED = "active", "deleted", "suspended"
 # The Logto user a session signed in as, kept in the session at sign-in (auth/backends.py).
 SIGNED_IN_SUB_KEY = "account_center_sub"
+# Session key: the name the top bar shows, Logto's profile name (else username) as last read.
+DISPLAY_NAME_KEY = "account_center_display_name"
 
 
 def logto_user_id(request: HttpRequest) -> str:
@@ -50,6 +52,20 @@ def why_unlinked(sub: str) -> str:
         return "unlinked"
     status = account_status(sub)
     return status if status in (DELETED, SUSPENDED) else "ended"
+
+
+def display_name_of(name: object, username: object) -> str:
+    """What the account center calls the user: the profile name, as the page heading does."""
+    return str(name or username or "")
+
+
+def remember_display_name(request: HttpRequest, name: str) -> bool:
+    """Keep ``name`` for the top bar; answer whether it changed."""
+    session = getattr(request, "session", None)
+    if session is None or not name or session.get(DISPLAY_NAME_KEY) == name:
+        return False
+    session[DISPLAY_NAME_KEY] = name
+    return True
 
 
 def client_ip(request: HttpRequest) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -61,6 +62,11 @@ MESSAGES: dict[str, tuple[str | None, Any]] = {
     "request.invalid_input": (None, _("Some of the values were not accepted.")),
 }
 
+# Logto refused one field's value (``guard.invalid_input`` naming it): said next to that field.
+NOT_ACCEPTED = _("This value was not accepted.")
+# Logto's keys the forms name otherwise; the rest are the forms' names in camelCase.
+_FORM_FIELD_OF_KEY = {"primaryEmail": "email", "primaryPhone": "phone"}
+
 UNAVAILABLE = _("Logto is unavailable, try again.")
 UNEXPECTED = _("That did not work. Try again.")
 
@@ -110,3 +116,25 @@ def password_issue(code: str, interpolation: dict[str, Any]) -> str:
     if code.startswith("password_rejected.restricted"):
         return str(_("This password is too easy to guess."))
     return str(_("This password is not accepted. Choose another one."))
+
+
+def field_of_issue(data: Any) -> str | None:
+    """The form field that a ``guard.invalid_input`` answer's first issue concerns, from zod's
+    ``path`` in ``data.issues`` (``["avatar"]``, ``["profile", "birthdate"]``,
+    ``["profile", "address", "postalCode"]``, ``["customData", "plan"]``); None if it names none."""
+    issues = data.get("issues") if isinstance(data, dict) else None
+    first = issues[0] if isinstance(issues, list) and issues else None
+    path = [str(p) for p in first.get("path") or []] if isinstance(first, dict) else []
+    if path[:1] == ["customData"]:
+        return f"cd_{path[1]}" if len(path) > 1 else None
+    if path[:1] == ["profile"]:
+        path = path[1:]
+    if path[:1] == ["address"]:
+        return f"address_{_snake(path[1])}" if len(path) > 1 else None
+    if not path:
+        return None
+    return _FORM_FIELD_OF_KEY.get(path[0], _snake(path[0]))
+
+
+def _snake(key: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", key).lower()

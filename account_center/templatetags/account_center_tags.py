@@ -45,6 +45,21 @@ def avatar_colour(user_id: object) -> str:
 
 
 @register.simple_tag(takes_context=True)
+def top_bar_name(context: template.Context) -> str:
+    """The signed-in user's name as the account pages call them (Logto's profile name, kept in
+    the session from sign-in and every read of the account); the local names otherwise."""
+    from ..flows.identity import DISPLAY_NAME_KEY
+
+    request = context.get("request")
+    session = getattr(request, "session", None)
+    kept = session.get(DISPLAY_NAME_KEY) if session is not None else None
+    user = context.get("user")
+    if kept or user is None:
+        return str(kept or "")
+    return str(user.get_full_name() or user.get_username())
+
+
+@register.simple_tag(takes_context=True)
 def flash_messages(context: template.Context) -> Any:
     """Django's messages for this request (consumed: each is shown once); none without the
     messages middleware."""

@@ -28,8 +28,16 @@ from ..app_settings import app_settings
 from ..flows import audit
 from ..flows import sessions as sessions_flow
 from ..flows.errors import FlowError
-from ..flows.identity import ACTIVE, DELETED, SUSPENDED, account_status, logto_user_id
-from ..flows.messages import UNAVAILABLE
+from ..flows.identity import (
+    ACTIVE,
+    DELETED,
+    SUSPENDED,
+    account_status,
+    display_name_of,
+    logto_user_id,
+    remember_display_name,
+)
+from ..flows.messages import NOT_ACCEPTED, UNAVAILABLE, field_of_issue
 from ..flows.stepup import StepUpRequired
 from ..logto import budget, read_cache
 from ..logto.errors import (
@@ -237,6 +245,13 @@ class AccountView(LoginRequiredMixin, FeatureRule):
         return private(AccountEndedView.as_view()(self.request, reason=reason))
 
     def context(self, **extra: Any) -> dict[str, Any]:
+        account = extra.get("account")
+        if account is not None and getattr(account, "id", None) == getattr(self, "sub", None):
+            # Every page that read the account keeps the top bar's name as Logto has it now.
+            shown = display_name_of(account.name, account.username)
+            changed = remember_display_name(self.request, shown)
+            # A partial swapped in brings the top bar's new name along (hx-swap-oob).
+            extra.setdefault("display_name_changed", changed and is_htmx(self.request))
         return {
             "nav_items": nav_items(),
             "current_section": self.section,
@@ -320,6 +335,10 @@ class AccountView(LoginRequiredMixin, FeatureRule):
         elif isinstance(error, LogtoAPIError):
             concerns, message = get_adapter().message_for(error.code)
             said = [message]
+            named = field_of_issue(error.data) if concerns is None and field is None else None
+            if form is not None and named in form.fields:
+                # Logto named the value it refused: marked on its field, not above the form.
+                concerns, said = named, [NOT_ACCEPTED]
         else:
             logger.warning("Logto unavailable on %s: %s", self.request.path, error)
             return show(status=503, unavailable=UNAVAILABLE, **extra)

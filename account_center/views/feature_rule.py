@@ -4,21 +4,30 @@ a view names the features it shows and changes, and this decides before its hand
 Off: 404. ReadOnly: a write is refused with 403 and words, audited as denied; the URL of an edit
 form shows the section as it is. Templates hide the actions with the ``feature_editable`` and
 ``feature_shown`` filters, but the server never relies on that.
+
+Both refusals are said in the page's style: a page of its own without htmx; with htmx, the words
+in place of the section that asked, answered 200 (see :meth:`FeatureRule.refusal`).
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.translation import gettext_lazy as _
 from django.views import View
+from django_htmx.http import reswap, retarget
 
 from .. import features, site_settings
 from ..flows import audit
 
 REFUSED_HEADER = "X-Account-Center-Refused"
 READ_ONLY_REFUSED = _("This can only be viewed here, not changed. Nothing was changed.")
+OFF_REFUSED = _("This is not offered here any more. Nothing was changed.")
+OFF_NOT_SHOWN = _("This is not offered here.")
+# Only an id we could have written goes back into the page as a selector and an id.
+_TARGET_ID_RE = re.compile(r"^[A-Za-z][\w-]{0,63}$")
 
 
 class FeatureRule(View):
@@ -41,7 +50,8 @@ class FeatureRule(View):
         with site_settings.pinned():
             names = self.features_for(request)
             if names and features.best(names) == features.OFF:
-                raise Http404
+                said = OFF_REFUSED if self.is_write(request) else OFF_NOT_SHOWN
+                return self.refusal(said, status=404)
             self.read_only = bool(names) and not all(features.editable(n) for n in names)
             if self.read_only and self.is_write(request):
                 return self.read_only_refused(names)
@@ -64,13 +74,24 @@ class FeatureRule(View):
         audit.record(
             request, "feature_read_only", audit.DENIED, features=list(names), path=request.path
         )
-        # A form left open before the change swaps these words in its place (account_center.js
-        # swaps a 403 only with this header: Django's own 403 pages are no partials).
-        target = getattr(getattr(request, "htmx", None), "target", None)
-        extra = {"target_id": target} if target else {}
-        response = self.problem(READ_ONLY_REFUSED, status=403, **extra)
+        response = self.refusal(READ_ONLY_REFUSED, status=403)
         response[REFUSED_HEADER] = "read-only"
         return response
+
+    def refusal(self, message: Any, *, status: int) -> HttpResponse:
+        """``message`` where the user looks: without htmx, a page of its own with ``status``;
+        with htmx (a form or link left open since an admin changed the level), in place of the
+        section that asked, with 200: htmx swaps no 4xx, and in DEBUG django-htmx's error
+        handler would replace the whole page with a 403 or 404 answer."""
+        htmx = getattr(self.request, "htmx", None)
+        if not htmx or htmx.boosted:
+            return self.problem(message, status=status)
+        target = htmx.target or ""
+        if _TARGET_ID_RE.match(target):
+            response = self.problem(message, status=200, target_id=target)
+            return reswap(retarget(response, f"#{target}"), "outerHTML")
+        # No section named: said in the page's message area, which is on every page.
+        return reswap(retarget(self.problem(message, status=200), ".ac-messages"), "innerHTML")
 
     def problem(self, message: Any, *, status: int, **extra: Any) -> HttpResponse:
         raise NotImplementedError  # AccountView's

@@ -9,6 +9,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from .. import features
@@ -16,6 +17,7 @@ from ..app_settings import app_settings
 from ..flows import mfa
 from ..flows import profile as profile_flow
 from ..flows import sessions as sessions_flow
+from ..flows import social
 from ..forms import CustomDataForm, ProfileForm
 from ..logto.client import get_client
 from .base import AccountView, concurrently, is_htmx
@@ -43,6 +45,12 @@ class OverviewView(AccountView):
         )
         two_step = mfa.Factors.of(factors)
         settings = mfa.Settings.from_configs(configs or {})
+        linked = []
+        if "connections" in sections and account.identities:
+            # The providers' names: a read only for users with a linked account, kept a while
+            # for every user (social_connectors); without it the connector's id is shown.
+            connectors = self.or_none(social.social_connectors) or []
+            linked = social.linked_accounts(account, connectors, translation.get_language())
         return render(
             request,
             "account_center/overview.html",
@@ -55,6 +63,7 @@ class OverviewView(AccountView):
                 and settings.mfa_enabled is not False,
                 token_count=token_count,
                 session_count=session_count,
+                linked=linked,
                 sections=sections,
             ),
         )

@@ -23,7 +23,7 @@ from ..forms import CodeForm, EmailForm, PasswordForm, PhoneForm, UsernameForm
 from ..logto.client import get_client
 from ..logto.errors import LogtoAPIError
 from .base import AccountView, is_htmx
-from .stepup import KEPT_FIELDS
+from .stepup import KEPT_FIELDS, take_typed_values
 
 SAVED = _("Saved.")
 SIGNED_OUT_ELSEWHERE = _("Saved. You were signed out everywhere else.")
@@ -87,8 +87,11 @@ class SensitiveView(AccountView):
         return super().respond(partial, status=status, **extra)
 
     def typed(self, name: str) -> str:
-        """A value carried back in the URL after step-up without JavaScript (never a secret)."""
-        return self.request.GET.get(name, "")[:256] if name in KEPT_FIELDS else ""
+        """A value typed into this form before a step-up round trip (never a secret)."""
+        if not hasattr(self, "_typed"):
+            get = self.request.method == "GET"
+            self._typed = take_typed_values(self.request) if get else {}
+        return self._typed.get(name, "") if name in KEPT_FIELDS else ""
 
     def show_display(self) -> HttpResponse:
         account = get_client().get_user(self.sub)

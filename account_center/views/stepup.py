@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -40,10 +40,12 @@ _FORM_ID_RE = re.compile(r"^[A-Za-z][\w-]{0,63}$")
 DIALOG_CONTENT = "#ac-step-up-content"  # inside the layout's <dialog id="ac-step-up">
 PANEL_ID = "ac-step-up-panel"
 VERIFIED_EVENT = "accountCenterVerified"
-# What a refused form may carry through the step-up round trip in the URL when the browser cannot
-# keep it (no JavaScript, or signing in again): identifiers the user typed. Never a password, a
-# code, or anything in the session.
+# What a refused form may carry through the step-up round trip when the browser cannot keep it
+# (no JavaScript, or signing in again): identifiers the user typed, kept in the session for the
+# form's own page to show once. Never a password or a code; never in a URL (browser history and
+# server logs keep those).
 KEPT_FIELDS = ("username", "email", "phone")
+TYPED_KEY = "account_center_typed_values"
 
 
 def _form_id(value: str | None) -> str:
@@ -62,14 +64,27 @@ def _reauthenticate_url(next_url: str) -> str | None:
         return None
 
 
-def with_typed_values(request: HttpRequest, url: str) -> str:
-    """``url`` with the refused POST's :data:`KEPT_FIELDS` as query parameters (if any)."""
-    if request.method != "POST" or request.POST.get("action") == "remove":
-        return url
-    values = {k: request.POST[k][:256] for k in KEPT_FIELDS if request.POST.get(k, "").strip()}
-    if not values:
-        return url
-    return url + ("&" if "?" in url else "?") + urlencode(values)
+def keep_typed_values(request: HttpRequest) -> bool:
+    """Keep the refused POST's :data:`KEPT_FIELDS` for its page (:func:`take_typed_values`);
+    answer whether there were any."""
+    values = {}
+    if request.method == "POST" and request.POST.get("action") != "remove":
+        values = {k: request.POST[k][:256] for k in KEPT_FIELDS if request.POST.get(k, "").strip()}
+    if values:
+        request.session[TYPED_KEY] = {"path": request.path, "values": values}
+    else:
+        request.session.pop(TYPED_KEY, None)
+    return bool(values)
+
+
+def take_typed_values(request: HttpRequest) -> dict[str, str]:
+    """The values kept for this page by :func:`keep_typed_values`, once."""
+    kept = request.session.get(TYPED_KEY)
+    if not isinstance(kept, dict) or kept.get("path") != request.path:
+        return {}
+    del request.session[TYPED_KEY]
+    values = kept.get("values")
+    return {k: str(v) for k, v in values.items() if k in KEPT_FIELDS} if values else {}
 
 
 def _current_page(request: HttpRequest) -> str:
@@ -100,9 +115,8 @@ def refuse(request: HttpRequest) -> HttpResponse:
     if is_htmx(request):
         form_id = _form_id(getattr(request, "htmx").trigger)  # noqa: B009 - HttpRequest has no htmx type
         # Signing in again leaves the page: come back to the form's own page, refilled.
-        typed = with_typed_values(request, request.path)
-        again = _reauthenticate_url(stepup.safe_next(request, typed, _overview()))
-        extra = {"reauthenticate_url": again} if typed != request.path else {}
+        again = _reauthenticate_url(stepup.safe_next(request, request.path, _overview()))
+        extra = {"reauthenticate_url": again} if keep_typed_values(request) else {}
         context = AccountView.or_none(
             lambda: _dialog_context(
                 request, next_url=_current_page(request), form_id=form_id, **extra
@@ -119,7 +133,8 @@ def refuse(request: HttpRequest) -> HttpResponse:
             response = render(request, "account_center/partials/step_up.html", context)
         # Into the dialog, not over the refused form: what the user typed stays where it is.
         return reswap(retarget(response, DIALOG_CONTENT), "innerHTML")
-    next_url = stepup.safe_next(request, with_typed_values(request, request.path), _overview())
+    keep_typed_values(request)
+    next_url = stepup.safe_next(request, request.path, _overview())
     return HttpResponseRedirect(reverse("account_center:step_up") + "?next=" + quote(next_url))
 
 
@@ -193,6 +208,7 @@ class StepUpView(AccountView):
         form_id = _form_id(request.POST.get("form_id"))
         if is_htmx(request) and form_id:
             # The browser re-submits the refused form, which it kept; we only name it.
+            request.session.pop(TYPED_KEY, None)
             response = render(request, "account_center/partials/step_up_verified.html")
             return trigger_client_event(response, VERIFIED_EVENT, {"formId": form_id})
         messages.success(request, _("Confirmed. You can go on now."), fail_silently=True)

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 
-from ..credential_forms import RenameTokenForm, TokenForm
+from ..credential_forms import TOKEN_NAME_MAX, RenameTokenForm, TokenForm
 from ..flows import tokens
 from ..flows.messages import UNAVAILABLE
 from ..secret_text import SecretText
@@ -33,7 +33,7 @@ class TokensView(AccountView):
         if rows is None:
             rows, status = [], 503
             extra.setdefault("unavailable", UNAVAILABLE)
-        context = self.context(tokens=rows, **extra)
+        context = self.context(tokens=rows, token_name_max=TOKEN_NAME_MAX, **extra)
         return self.page_or_section(PAGE, SECTION, context, status)
 
     def get(self, request: HttpRequest) -> HttpResponse:

@@ -335,3 +335,16 @@ def test_session_user_comes_with_its_logto_link_in_one_query(django_assert_num_q
         loaded = LogtoBackend().get_user(user.pk)
         assert loaded.logto_identity.sub == "sub-1"
     assert LogtoBackend().get_user(10**9) is None
+
+
+def test_a_new_sign_in_names_the_user_by_the_profile_name_in_the_top_bar(
+    client: Any, logto: FakeLogto
+) -> None:
+    """The account pages' heading shows Logto's profile name: the top bar (which reads this
+    session key, see tests/pages/test_top_bar_name.py) from the first page after signing in."""
+    from account_center.flows.identity import DISPLAY_NAME_KEY
+
+    logto.userinfo = {"name": "Ada Profile", "given_name": "Augusta", "family_name": "King"}
+    sign_in(client, logto)
+
+    assert client.session[DISPLAY_NAME_KEY] == "Ada Profile"

@@ -24,6 +24,9 @@ def test_change_name(page, demo, demo_user) -> None:
     page.get_by_role("button", name="Save").click()
     page.get_by_text("Saved.").wait_for()
     assert page.locator("#ac-profile").get_by_text("Renamed Person").is_visible()
+    # The top bar names the user as the page does, at once (swapped out of band).
+    assert page.locator(".ac-topbar-user").inner_text() == "Renamed Person"
+    assert page.locator("#ac-topbar-user").count() == 1
 
 
 def test_set_then_change_password_with_step_up_then_expiry(

@@ -86,3 +86,52 @@ def test_read_only_pages_and_the_refusal_have_no_axe_violations(
         page.goto(f"{demo}{path}")
         assert page.locator("main form[method=post]:not(:has([value=download]))").count() == 0
         assert_no_violations(page)
+
+
+REFUSALS = {
+    "readonly": "This can only be viewed here, not changed. Nothing was changed.",
+    "off": "This is not offered here any more. Nothing was changed.",
+}
+
+
+@pytest.mark.parametrize("level", sorted(REFUSALS))
+def test_a_form_left_open_is_refused_in_place_in_debug_too(
+    page, demo, demo_user, settings, logto_emulator, level
+) -> None:
+    """With DEBUG on, django-htmx's error handler replaces the whole page with any 403 or 404
+    answer (Django's technical 404 page, or the bare refusal): the refusal must be neither."""
+    settings.DEBUG = True
+    sign_in(page, demo, demo_user)
+    page.goto(f"{demo}/account/security/")
+    page.get_by_role("link", name="Change username").click()
+    page.locator("#ac-username input[name=username]").fill("too_late_name")
+
+    settings.ACCOUNT_CENTER_FEATURES = {"username": level}
+    page.locator("#ac-username").get_by_role("button", name=re.compile("Save")).click()
+
+    section = page.locator("#ac-username")
+    section.get_by_role("alert").filter(has_text=REFUSALS[level]).wait_for()
+    # The rest of the page is still there, in its style.
+    assert page.locator(".ac-topbar").is_visible() and page.locator("#ac-email").is_visible()
+    assert page.locator("main").evaluate("e => getComputedStyle(e).display") != "inline"
+    assert logto_emulator.state.find_user_by("username", "too_late_name") is None
+
+
+@pytest.mark.parametrize("level", sorted(REFUSALS))
+def test_without_javascript_the_refusal_is_a_page_in_the_site_style(
+    browser, demo, demo_user, settings, level
+) -> None:
+    settings.DEBUG = True
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    sign_in(page, demo, demo_user)
+    page.goto(f"{demo}/account/security/username/")
+    page.get_by_role("textbox", name="Username").fill("too_late_name")
+
+    settings.ACCOUNT_CENTER_FEATURES = {"username": level}
+    page.get_by_role("button", name=re.compile("Save")).click()
+
+    page.get_by_role("alert").filter(has_text=REFUSALS[level]).wait_for()
+    assert page.locator(".ac-topbar").is_visible()
+    assert page.locator("link[rel=stylesheet][href*='account_center.css']").count() == 1
+    context.close()

@@ -181,3 +181,16 @@ def test_logto_failing_during_the_link_is_said_in_words_not_a_500(stepped_up, co
     assert answer.status_code == 503
     assert "unavailable" in answer.content.decode().lower()
     assert not AuditEvent.objects.filter(action="social_link", outcome="success").exists()
+
+
+def test_the_overview_names_linked_accounts_by_their_providers_name(auth_client, connectors):
+    connectors.get(USER_URL, json=logto_user(identities={"github": {"userId": "gh-1"}}))
+    connectors.get(f"{USER_URL}/mfa-verifications", json=[])
+    connectors.get(f"{USER_URL}/logto-configs", json={})
+    connectors.get(f"{USER_URL}/personal-access-tokens", json=[])
+    connectors.get(f"{USER_URL}/sessions", json={"sessions": []})
+
+    html = auth_client.get(reverse("account_center:overview")).content.decode()
+
+    assert "<li>GitHub</li>" in html
+    assert "<li>github</li>" not in html

@@ -115,10 +115,14 @@ def test_no_js_step_up_carries_the_typed_address_but_never_a_password(auth_clien
         reverse("account_center:email"), {"action": "send", "email": "new@example.com"}
     )
     assert refused.status_code == 302
+    # Kept for the form's page, never in a URL (browser history, server logs).
+    assert "new" not in unquote(refused["Location"]) and "example" not in refused["Location"]
     next_url = parse_qs(urlsplit(refused["Location"]).query)["next"][0]
-    assert next_url == "/account/security/email/?email=new%40example.com"
+    assert next_url == "/account/security/email/"
     form = auth_client.get(next_url).content.decode()
     assert 'value="new@example.com"' in form
+    # Shown once: the next visit starts empty.
+    assert 'value="new@example.com"' not in auth_client.get(next_url).content.decode()
 
     refused = auth_client.post(
         reverse("account_center:password"),
@@ -259,3 +263,50 @@ def test_profile_is_shown_in_peoples_words(auth_client, logto) -> None:
     assert "<dt>Time zone</dt><dd>America/New York</dd>" in html
     assert "<dt>Address</dt><dd>1 Main St, Springfield, US</dd>" in html
     assert "givenName" not in html
+
+
+def test_the_sign_in_again_link_carries_no_typed_value(auth_client, logto) -> None:
+    """The dialog's "Sign in again instead" comes back to the form's page, refilled from the
+    session: the new address is in no URL."""
+    logto.get(USER_URL, json=logto_user())
+    refused = auth_client.post(
+        reverse("account_center:email"),
+        {"action": "send", "email": "private.addr@example.com"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TRIGGER="ac-email-form",
+        HTTP_HX_CURRENT_URL="http://testserver/account/security/",
+    )
+    html = refused.content.decode()
+    link = re.search(r'href="([^"]*reauthenticate[^"]*)"', html)
+
+    assert link is not None
+    assert unquote(link.group(1)).endswith("?next=/account/security/email/")
+    assert "private.addr" not in html.replace('value="private.addr@example.com"', "")
+    form = auth_client.get(reverse("account_center:email")).content.decode()
+    assert 'value="private.addr@example.com"' in form
+
+
+def test_values_kept_for_the_round_trip_go_once_the_dialog_verified(
+    auth_client, logto, clock
+) -> None:
+    """Verified in the dialog, the browser submits the form it kept: the session's copy goes,
+    so it never refills the form later."""
+    from account_center.views.stepup import TYPED_KEY
+
+    logto.get(USER_URL, json=logto_user())
+    auth_client.post(
+        reverse("account_center:username"),
+        {"username": "typed_name"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TRIGGER="ac-username-form",
+    )
+    assert auth_client.session[TYPED_KEY]["values"] == {"username": "typed_name"}
+    logto.post(f"{USER_URL}/password/verify", status=204)
+
+    auth_client.post(
+        reverse("account_center:step_up"),
+        {"action": "password", "password": "pw", "form_id": "ac-username-form"},
+        HTTP_HX_REQUEST="true",
+    )
+
+    assert TYPED_KEY not in auth_client.session

@@ -7,9 +7,10 @@ from django.urls import reverse
 
 from account_center.models import AuditEvent
 
-from .conftest import USER_URL, body, calls, logto_user, signed_in
+from .conftest import ENDPOINT, USER_URL, body, calls, logto_user, signed_in
 
 pytestmark = pytest.mark.django_db
+CONNECTORS = f"{ENDPOINT}/api/connectors"
 
 
 def test_overview_needs_sign_in(client: Client) -> None:
@@ -24,15 +25,18 @@ def test_overview_shows_account_from_side_by_side_reads(auth_client, logto) -> N
     logto.get(f"{USER_URL}/logto-configs", json={})
     logto.get(f"{USER_URL}/personal-access-tokens", json=[{"name": "a", "value": "pat_x"}])
     logto.get(f"{USER_URL}/sessions", json={"sessions": []})
+    logto.get(CONNECTORS, json=[])
     response = auth_client.get(reverse("account_center:overview"))
     assert response.status_code == 200
     html = response.content.decode()
     for text in ("Alice", "alice@example.com", "github", "Authenticator app", "hx-headers"):
         assert text in html
     assert "1 token" in html and "Signed in on 0 sessions" in html and "pat_x" not in html
-    # One read each (user, factors, switch, tokens, sessions), made side by side.
+    # One read each (user, factors, switch, tokens, sessions), made side by side; the
+    # providers' names only because the user has a linked account.
     api_calls = [c for c in logto.calls if "/api/" in c.request.url]
-    assert len(api_calls) == 5
+    assert len([c for c in api_calls if c.request.url != CONNECTORS]) == 5
+    assert len(api_calls) == 6
 
 
 def test_overview_when_logto_is_down_is_a_friendly_503(auth_client, logto) -> None:

@@ -4,6 +4,9 @@ a new page must say which features it belongs to or this module fails):
 * Off: the URL answers 404, GET and POST, and nothing reaches Logto;
 * ReadOnly: every POST is refused with 403 and words, audited as denied, nothing reaches Logto
   (even with a fresh step-up); every GET page still answers 200 and offers no action.
+
+To htmx both refusals answer 200 with the words in place of the section that asked (htmx swaps
+no 4xx, and django-htmx's DEBUG handler would replace the whole page with one).
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from django.urls import reverse
 
 from account_center.models import AuditEvent
 
-from .test_matrix import FILLED, URLS, _post_every_way
+from .test_matrix import ACTIONS, FILLED, URLS
 
 # The features each account URL shows or changes.
 GOVERNED: dict[str, tuple[str, ...]] = {
@@ -73,12 +76,21 @@ def test_off_answers_404_to_every_method(name, settings, stepped_up, logto_write
     _set(settings, GOVERNED[name], "off")
     path = PATHS[name]
 
-    statuses = [stepped_up.get(path).status_code, stepped_up.get(path, **HTMX).status_code]
-    statuses += [stepped_up.post(path, FILLED).status_code]
-    statuses += [stepped_up.post(path, FILLED, **HTMX).status_code]
+    pages = [stepped_up.get(path), stepped_up.post(path, FILLED)]
+    in_place = [stepped_up.get(path, **HTMX), stepped_up.post(path, FILLED, **HTMX)]
 
-    assert statuses == [404] * 4, name
+    assert [answer.status_code for answer in pages] == [404, 404], name
+    assert [answer.status_code for answer in in_place] == [200, 200], name
+    assert all("account_center/account_center.css" in _text(answer) for answer in pages)
+    assert "This is not offered here any more. Nothing was changed." in _text(pages[1])
+    for answer in in_place:
+        assert "This is not offered here" in _text(answer)
+        assert answer.headers["HX-Retarget"] == ".ac-messages", name
     assert logto_writes == []
+
+
+def _text(answer: Any) -> str:
+    return answer.content.decode()
 
 
 @pytest.mark.parametrize("name", sorted(GOVERNED))
@@ -86,17 +98,31 @@ def test_read_only_refuses_every_post_on_the_server(name, settings, stepped_up, 
     _set(settings, GOVERNED[name], "readonly")
     path = PATHS[name]
 
-    statuses = _post_every_way(stepped_up, path)
+    answers = _answers_every_way(stepped_up, path)
 
+    # Refused: 403 for a page, 200 in place for htmx; marked as a refusal either way.
+    refused = [(status, htmx) for status, htmx, marked in answers if marked]
+    assert all(status == (200 if htmx else 403) for status, htmx in refused), name
     if name == "danger":
         # "Download my data" changes nothing: it stays offered (action "download", 2 ways).
-        assert statuses.count(200) == 2 and statuses.count(403) == len(statuses) - 2
+        assert len(refused) == len(answers) - 2
     else:
-        assert set(statuses) == {403}, name
+        assert len(refused) == len(answers), name
     assert logto_writes == [], f"{name} changed Logto while read-only"
     denied = AuditEvent.objects.filter(action="feature_read_only", outcome="denied")
-    assert denied.count() == statuses.count(403)
+    assert denied.count() == len(refused)
     assert denied.first().detail["path"] == path
+
+
+def _answers_every_way(client: Any, path: str) -> list[tuple[int, bool, bool]]:
+    """(status, sent by htmx, marked refused) of every POST test_matrix._post_every_way sends."""
+    answers = []
+    for action in ACTIONS:
+        data = dict(FILLED) if action is None else {**FILLED, "action": action}
+        for htmx in (False, True):
+            answer = client.post(path, data, **(HTMX if htmx else {}))
+            answers.append((answer.status_code, htmx, "X-Account-Center-Refused" in answer))
+    return answers
 
 
 def test_read_only_refusal_says_so_in_words(settings, stepped_up, logto_writes):
@@ -168,7 +194,9 @@ def _actions_offered(html: str) -> list[str]:
         for form in FORM_RE.findall(html)
         if 'method="post"' in form and logout not in form and 'value="download"' not in form
     ]
-    found += re.findall(r"hx-post=\"[^\"]*\"", html)
+    # "Download my data" reads: it stays offered, with htmx too, while deletion is read-only.
+    reads = "".join(form for form in FORM_RE.findall(html) if 'value="download"' in form)
+    found += re.findall(r"hx-post=\"[^\"]*\"", html.replace(reads, "") if reads else html)
     for name in EDIT_LINKS:
         found += re.findall(rf"href=\"{re.escape(PATHS[name])}\"", html)
     return found
@@ -209,16 +237,47 @@ def test_the_overview_leaves_out_what_is_off(settings, stepped_up, logto_writes)
 
 @pytest.mark.parametrize("name", ["username", "email", "password", "tokens"])
 def test_a_form_left_open_gets_the_refusal_in_its_place(name, settings, stepped_up, logto_writes):
-    """htmx swaps a 403 only when it is ours (the header), into the section that sent it."""
+    """200 (htmx swaps no 4xx; django-htmx's DEBUG handler would replace the whole page with
+    one), into the section that sent it, whatever the form's own hx-target and hx-swap say."""
     _set(settings, GOVERNED[name], "readonly")
 
     answer = stepped_up.post(
         PATHS[name], FILLED, HTTP_HX_REQUEST="true", HTTP_HX_TARGET=f"ac-{name}"
     )
 
-    assert answer.status_code == 403
+    assert answer.status_code == 200
     assert answer.headers["X-Account-Center-Refused"] == "read-only"
+    assert answer.headers["HX-Retarget"] == f"#ac-{name}"
+    assert answer.headers["HX-Reswap"] == "outerHTML"
     assert answer.content.decode().startswith(f'<section id="ac-{name}"')
+    assert "can only be viewed here, not changed" in answer.content.decode()
+
+
+def test_a_form_left_open_after_its_feature_went_off_gets_the_words_in_its_place(
+    settings, stepped_up, logto_writes
+):
+    _set(settings, ["username"], "off")
+
+    answer = stepped_up.post(
+        PATHS["username"], FILLED, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="ac-username"
+    )
+
+    assert answer.status_code == 200
+    assert answer.headers["HX-Retarget"] == "#ac-username"
+    assert answer.content.decode().startswith('<section id="ac-username"')
+    assert "not offered here any more. Nothing was changed." in answer.content.decode()
+    assert logto_writes == []
+
+
+def test_a_target_that_is_no_plain_id_is_not_echoed(settings, stepped_up, logto_writes):
+    _set(settings, ["username"], "readonly")
+
+    answer = stepped_up.post(
+        PATHS["username"], FILLED, HTTP_HX_REQUEST="true", HTTP_HX_TARGET='x"><script>'
+    )
+
+    assert answer.headers["HX-Retarget"] == ".ac-messages"
+    assert "<script>" not in answer.content.decode()
 
 
 def test_custom_data_fields_are_editable_apart(settings, stepped_up, logto_writes, monkeypatch):

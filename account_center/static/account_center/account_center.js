@@ -103,11 +103,11 @@ function firstField(form) {
   }
   return null;
 }
-// htmx does not swap error answers by default; our 503 partials say "Logto is unavailable",
-// and a 403 marked as ours says a change was refused (a form left open after it went read-only).
+// htmx does not swap error answers by default; our 503 partials say "Logto is unavailable".
+// (A refusal of a form left open comes with 200: see views/feature_rule.py.)
 document.addEventListener("htmx:beforeSwap", function (event) {
   var xhr = event.detail.xhr;
-  if (xhr.status === 503 || (xhr.status === 403 && xhr.getResponseHeader("X-Account-Center-Refused"))) {
+  if (xhr.status === 503) {
     event.detail.shouldSwap = true;
     event.detail.isError = false;
   }
