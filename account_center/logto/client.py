@@ -28,6 +28,7 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 
 from account_center.app_settings import app_settings
+from account_center.logto.account_api import AccountApi
 from account_center.logto.errors import LogtoConfigurationError
 from account_center.logto.hooks import Hooks
 from account_center.logto.identities import Identities
@@ -48,11 +49,12 @@ class LogtoClient(
     Sessions,
     Hooks,
     OidcDocuments,
+    AccountApi,
 ):
     """A Logto Management API client. Build it with :func:`get_client`, not directly, in app code.
 
     Each group of Logto endpoints lives in a module of its own (``users``, ``mfa``, ...) on one
-    transport (``transport``).
+    transport (``transport``); ``AccountApi`` adds the Account API, called with a user's own token.
     """
 
     @classmethod

@@ -74,3 +74,30 @@ class LogtoRateLimited(LogtoAPIError):
     ) -> None:
         super().__init__(status, code, message, data)
         self.retry_after = retry_after
+
+
+# Refusals of the Account API (the signed-in user's own token), each still a LogtoAPIError with
+# Logto's code, so the one error path shows them in words; the classes tell callers what to do.
+
+
+class LogtoVerificationRequired(LogtoAPIError):
+    """401 ``verification_record.permission_denied``: Logto wants proof of identity for this
+    change (a ``logto-verification-id`` from a password or code verification) and had none, or
+    the one sent expired (600 s) or belongs to someone else. Ask the user to confirm again."""
+
+
+class LogtoVerificationNotFound(LogtoAPIError):
+    """``verification_record.not_found``: the verification record a call names (a new email's
+    code, a social sign-in, a passkey's registration) is unknown, expired, unverified or of
+    another kind, or was made for another identifier. Start that verification again."""
+
+
+class LogtoFieldClosed(LogtoAPIError):
+    """400 ``account_center.not_enabled`` / ``field_not_enabled`` / ``field_not_editable``: the
+    tenant's account-center settings close this (the whole Account API, or Off / ReadOnly)."""
+
+
+class LogtoUserTokenRefused(LogtoAPIError):
+    """The user's own access token was refused (401 ``auth.unauthorized``, 403
+    ``auth.forbidden``), even after one refresh: expired or revoked, a JWT where Logto takes only
+    the opaque token, or a token without a scope this call needs. The user signs in again."""

@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import requests
@@ -23,11 +23,18 @@ from account_center.logto.errors import (
     LogtoAPIError,
     LogtoAuthenticationError,
     LogtoConfigurationError,
+    LogtoFieldClosed,
     LogtoNotFound,
     LogtoOutcomeUnknown,
     LogtoRateLimited,
     LogtoUnavailable,
+    LogtoUserTokenRefused,
+    LogtoVerificationNotFound,
+    LogtoVerificationRequired,
 )
+
+if TYPE_CHECKING:
+    from account_center.logto.user_token import UserTokenProvider
 
 # Query parameters: a mapping, or pairs when a key repeats (Logto's ``search.id`` for many ids).
 Params = Mapping[str, str] | Sequence[tuple[str, str]] | None
@@ -427,3 +434,114 @@ class Transport:
         if response.status_code not in (404, 405):
             return False
         return not Transport._error_code(response)
+
+    # ------------------------------------------------------------------ the user's own token
+
+    # The Account API's refusals that tell the caller what to do next (see errors.py).
+    _USER_REFUSALS: dict[str, type[LogtoAPIError]] = {
+        "verification_record.permission_denied": LogtoVerificationRequired,
+        "verification_record.not_found": LogtoVerificationNotFound,
+        "account_center.not_enabled": LogtoFieldClosed,
+        "account_center.field_not_enabled": LogtoFieldClosed,
+        "account_center.field_not_editable": LogtoFieldClosed,
+        "auth.unauthorized": LogtoUserTokenRefused,
+        "auth.forbidden": LogtoUserTokenRefused,
+    }
+
+    def _as_user(
+        self,
+        user: UserTokenProvider,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: Params = None,
+        verification_id: str | None = None,
+        user_agent: str | None = None,
+    ) -> requests.Response:
+        """Call Logto with the signed-in user's own access token (the Account API), never the
+        M2M token; returns the response whatever its status.
+
+        ``verification_id`` goes as ``logto-verification-id`` (Logto's proof of identity);
+        ``user_agent`` replaces ours, so Logto names a passkey after the browser that made it.
+        No ``Origin`` is ever sent: Logto's WebAuthn check accepts the request's own Origin
+        (ACCOUNT-API.md, surprise 1); the site's origin belongs in ``webauthnRelatedOrigins``.
+
+        Nothing here reads or fills the read cache: an answer belongs to one user and is shaped
+        by their token's scopes. A change drops the Management API reads kept for that user, so
+        a page that still reads through the Management API sees it.
+        """
+        url = f"{self.endpoint}{path}"
+        token = user.access_token()
+        try:
+            for attempt in (1, 2):
+                headers = self._headers()
+                headers["Authorization"] = f"Bearer {token}"
+                if verification_id:
+                    headers["logto-verification-id"] = verification_id
+                if user_agent:
+                    headers["User-Agent"] = user_agent
+                response = self._send(
+                    method,
+                    url,
+                    log_path=path,
+                    retry_on_connection_error=method == "GET",
+                    headers=headers,
+                    json=json,
+                    params=params,
+                )
+                # Only ``auth.unauthorized`` is about the token; a 401
+                # ``verification_record.permission_denied`` is about the step-up and is the
+                # caller's to handle. Retrying a change is safe: Logto checks the token, and the
+                # scopes, before it changes anything. A missing scope also answers
+                # ``auth.unauthorized``; it costs one useless refresh, then the refusal.
+                if attempt == 2 or self._error_code(response) != "auth.unauthorized":
+                    break
+                token = user.refreshed_access_token(token)
+            return response
+        finally:
+            if method != "GET" and path.startswith("/api/my-account"):
+                read_cache.forget(user.user_id)
+
+    def _user_request(
+        self,
+        user: UserTokenProvider,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: Params = None,
+        verification_id: str | None = None,
+        user_agent: str | None = None,
+        shape: str = "none",
+        changes: bool | None = None,
+    ) -> Any:
+        """:meth:`_as_user`, with errors and shapes checked as :meth:`_request` checks them."""
+        changes = method != "GET" if changes is None else changes
+        try:
+            response = self._as_user(
+                user,
+                method,
+                path,
+                json=json,
+                params=params,
+                verification_id=verification_id,
+                user_agent=user_agent,
+            )
+        except LogtoOutcomeUnknown:
+            if changes:
+                raise
+            raise LogtoUnavailable("Logto did not answer in time.") from None
+        code = self._error_code(response) if response.status_code >= 400 else ""
+        refusal = self._USER_REFUSALS.get(code)
+        # A 404 stays LogtoNotFound (no backup codes answers 404 ``verification_record.not_found``).
+        if refusal is not None and response.status_code in (400, 401, 403):
+            body = _json_or_none(response)
+            raise refusal(
+                response.status_code,
+                code,
+                str(body.get("message") or ""),
+                body.get("data", body.get("details")),
+            )
+        self._raise_for(response)
+        return _checked_body(response, path, shape, changes=changes)
