@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 import os
 import re
@@ -10,7 +9,7 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from logto_emulator import management, oidc, pages
+from logto_emulator import guard, management, oidc, pages
 from logto_emulator.http import HttpError, Request, Response, json_response
 from logto_emulator.state import EmulatorState
 
@@ -39,44 +38,41 @@ ROUTES: list[tuple[str | None, re.Pattern[str], Handler]] = [
 WSGIStartResponse = Callable[[str, list[tuple[str, str]]], Any]
 
 
-ALLOW_REMOTE_ENV = "LOGTO_EMULATOR_ALLOW_REMOTE"
-
-
-def is_loopback(address: str | None) -> bool:
-    try:
-        return ipaddress.ip_address((address or "").split("%")[0]).is_loopback
-    except ValueError:
-        return False
-
-
 class EmulatorApp:
     """WSGI application over one :class:`EmulatorState`. Works at the root or under SCRIPT_NAME.
 
-    It answers clients on this machine only (loopback addresses): it hands out codes, tokens and
-    a sign-in for anyone, and is mounted in front of Django's ``ALLOWED_HOSTS`` and middleware.
-    ``allow_remote`` (or ``LOGTO_EMULATOR_ALLOW_REMOTE=1``) lifts that, for a developer who
-    knowingly serves it to other machines of their own (a device on the same desk).
+    It answers clients on this machine only (loopback addresses and host names, no proxy): it
+    hands out codes, tokens and a sign-in for anyone, and is mounted in front of Django's
+    ``ALLOWED_HOSTS`` and middleware (see :mod:`logto_emulator.guard`). ``allow_remote`` (or
+    ``LOGTO_EMULATOR_ALLOW_REMOTE=1``) lifts that, for a developer who knowingly serves it to
+    other machines of their own (a device on the same desk).
     """
 
     def __init__(self, state: EmulatorState | None = None, *, allow_remote: bool | None = None):
         self.state = state or EmulatorState()
         if allow_remote is None:
-            allow_remote = os.environ.get(ALLOW_REMOTE_ENV, "") == "1"
+            allow_remote = os.environ.get(guard.ALLOW_REMOTE_ENV, "") == "1"
         self.allow_remote = allow_remote
 
     def __call__(
         self, environ: dict[str, Any], start_response: WSGIStartResponse
     ) -> Iterable[bytes]:
-        if not self.allow_remote and not is_loopback(environ.get("REMOTE_ADDR")):
-            body = b"The Logto emulator answers this machine only.\n"
+        refused = None if self.allow_remote else guard.refusal(environ)
+        if refused is not None:
+            body = f"{refused}\n".encode()
             start_response(
                 "403 Forbidden",
-                [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body)))],
+                [
+                    ("Content-Type", "text/plain; charset=utf-8"),
+                    *guard.NO_FRAMING,
+                    ("Content-Length", str(len(body))),
+                ],
             )
             return [body]
         response = self.handle(environ)
         start_response(
-            response.status_line(), [*response.headers, ("Content-Length", str(len(response.body)))]
+            response.status_line(),
+            [*response.headers, *guard.NO_FRAMING, ("Content-Length", str(len(response.body)))],
         )
         return [response.body]
 

@@ -600,6 +600,8 @@ def authorization_uri(state: EmulatorState, request: Request, connector_id: str)
         raise guard_error(*issues)
     if _connector_kind(state, connector_id) != "social":
         raise HttpError(400, "connector.unexpected_type")
+    with state.lock:
+        state.social_redirect_uris.add(body["redirectUri"])
     return json_response(
         {
             "redirectTo": with_query(

@@ -6,6 +6,7 @@ import secrets
 import time
 from typing import Any
 
+from logto_emulator.guard import require_own_json
 from logto_emulator.http import (
     Request,
     Response,
@@ -71,6 +72,8 @@ def stats_json(state: EmulatorState, request: Request) -> Response:
 
 
 def reset_json(state: EmulatorState, request: Request) -> Response:
+    """``POST {}``: forget every user, session and code (the applications stay)."""
+    require_own_json(request)
     state.reset()
     return Response(204)
 
@@ -78,6 +81,7 @@ def reset_json(state: EmulatorState, request: Request) -> Response:
 def connectors_json(state: EmulatorState, request: Request) -> Response:
     """``POST {"on": false, "kinds": ["email"]}``: switch mock connectors off (or on), e.g. to
     try the app's "sending codes is not set up" path; no kinds means all three."""
+    require_own_json(request)
     body = request.json_object()
     kinds = [k for k in body.get("kinds") or () if k in ("email", "sms", "social")]
     state.set_connectors(bool(body.get("on")), *kinds)
@@ -89,10 +93,14 @@ def mock_social_authorize(state: EmulatorState, request: Request) -> Response:
     and is sent back to the app with ``code`` and ``state``, like the mock social connector."""
     params = dict(request.query)
     redirect_uri = params.get("redirect_uri", "")
-    if not redirect_uri.startswith(("http://", "https://")):
+    # A provider sends codes only to the callbacks registered with it; anything else would make
+    # this page hand a fresh code to whichever site a link names.
+    with state.lock:
+        registered = redirect_uri in state.social_redirect_uris
+    if not registered:
         return html_page(
             "Mock social",
-            "<p class='error' role='alert'>Missing or invalid redirect_uri.</p>",
+            "<p class='error' role='alert'>Missing or unregistered redirect_uri.</p>",
             status=400,
         )
     if request.method == "POST":

@@ -123,6 +123,9 @@ class EmulatorState:
         self.authorization_codes: dict[str, dict[str, Any]] = {}
         self.tokens: dict[str, dict[str, Any]] = {}  # access token -> grant info
         self.social_codes: dict[str, dict[str, Any]] = {}  # mock-social code -> identity
+        # Where the mock social provider may send a browser back: the redirect URIs the app
+        # named in its (authenticated) authorization-URI calls.
+        self.social_redirect_uris: set[str] = set()
         # The tenant's connectors by kind ("email", "sms", "social"): all three mock ones.
         self.connectors: set[str] = {"email", "sms", "social"}
         self.management_api_calls = 0
