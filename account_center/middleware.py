@@ -12,7 +12,9 @@ It also guards what an expired or outdated session may do:
   the refresh round trip through Logto would lose the form, and the session is not known to be
   good any more. htmx requests get ``HX-Redirect`` to sign in again, back to the page.
 * A session signed in before the user's credentials changed (see
-  ``flows/sign_out_elsewhere.py``) is signed out at its next request.
+  ``flows/sign_out_elsewhere.py``), or whose Logto session was signed out from another session
+  (``flows/sessions.py``), is signed out at its next request, on any page of the site: one cache
+  read (the revoked ``sid``) beside the epoch check, never a Logto call.
 
 Place it after ``AuthenticationMiddleware`` and ``django_htmx.middleware.HtmxMiddleware``.
 """
@@ -35,7 +37,7 @@ from mozilla_django_oidc.middleware import SessionRefresh
 
 from .auth import oidc_settings
 from .auth.views import annotate_state, safe_next
-from .flows import sign_out_elsewhere
+from .flows import sessions, sign_out_elsewhere
 from .flows.identity import DELETED, SUSPENDED, account_status
 from .logto.errors import LogtoError
 
@@ -91,6 +93,8 @@ class LogtoSessionRefresh(SessionRefresh):
     def process_request(self, request: HttpRequest) -> HttpResponse | None:
         if not hasattr(request, "session"):
             return None
+        if sessions.is_revoked_here(request):
+            return self._signed_out_elsewhere(request, revoked=True)
         if sign_out_elsewhere.is_stale(request):
             return self._signed_out_elsewhere(request)
         # The cheap test first: on most requests the ID token is still fresh, and working out
@@ -174,10 +178,11 @@ class LogtoSessionRefresh(SessionRefresh):
             status=401,
         )
 
-    def _signed_out_elsewhere(self, request: HttpRequest) -> HttpResponse:
-        """This session predates a change of the user's credentials, a suspension or a deletion
-        (an admin action, a webhook): it ends here, saying which."""
-        ended = self._account_ended(request)
+    def _signed_out_elsewhere(self, request: HttpRequest, revoked: bool = False) -> HttpResponse:
+        """This session's Logto session was revoked, or it predates a change of the user's
+        credentials, a suspension or a deletion (an admin action, a webhook): it ends here,
+        saying which."""
+        ended = None if revoked else self._account_ended(request)
         if ended is not None:
             auth.logout(request)
             url = reverse("account_center:account_ended") + f"?reason={ended}"

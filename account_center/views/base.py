@@ -136,9 +136,6 @@ class AccountView(LoginRequiredMixin, FeatureRule):
     form_partial = ""
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if request.user.is_authenticated and sessions_flow.is_revoked_here(request):
-            # Its Logto session was signed out from another session: this one ends too.
-            auth.logout(request)
         if request.user.is_authenticated:
             self.sub = logto_user_id(request)
             ended = self.check_account()
