@@ -30,6 +30,7 @@ from ..flows import sessions as sessions_flow
 from ..flows.errors import FlowError
 from ..flows.identity import ACTIVE, DELETED, SUSPENDED, account_status, logto_user_id
 from ..flows.messages import UNAVAILABLE
+from ..flows.sign_out_elsewhere import ADMIN, CREDENTIALS, REVOKED
 from ..flows.stepup import StepUpRequired
 from ..logto import budget, read_cache
 from ..logto.errors import (
@@ -38,6 +39,7 @@ from ..logto.errors import (
     LogtoNotFound,
     LogtoOutcomeUnknown,
 )
+from ..redirects import safe_redirect_url
 from .feature_rule import FeatureRule
 
 logger = logging.getLogger(__name__)
@@ -344,15 +346,22 @@ def private(response: R) -> R:
     return response
 
 
+ENDED_REASONS = ("deleted", "suspended", "closed", REVOKED, CREDENTIALS, ADMIN)
+
+
 class AccountEndedView(TemplateView):
-    """Shown once a session ended because the Logto account was deleted or suspended."""
+    """Shown once a session ended, saying why: the Logto account was deleted (``closed`` by the
+    user) or suspended, or the session was signed out from elsewhere (see
+    ``flows/sign_out_elsewhere.py``), with a way to sign in again where one is left."""
 
     template_name = "account_center/auth/account_ended.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         reason = kwargs.get("reason") or self.request.GET.get("reason")
-        context["reason"] = reason if reason in ("deleted", "suspended", "closed") else "ended"
+        context["reason"] = reason if reason in ENDED_REASONS else "ended"
+        # Where "Sign in again" comes back to (the login view checks it again).
+        context["next"] = safe_redirect_url(self.request, self.request.GET.get("next"), "/")
         return context
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
