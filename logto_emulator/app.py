@@ -26,6 +26,7 @@ ROUTES: list[tuple[str | None, re.Pattern[str], Handler]] = [
     ("GET", re.compile(r"/oidc/jwks"), oidc.jwks),
     (None, re.compile(r"/oidc/me"), oidc.userinfo),
     (None, re.compile(r"/oidc/session/end"), oidc.end_session),
+    ("GET", re.compile(r"/callback/([A-Za-z0-9_-]+)"), oidc.social_callback),
     ("GET", re.compile(r"/outbox"), pages.outbox_page),
     (None, re.compile(r"/mock-social/authorize"), pages.mock_social_authorize),
     ("GET", re.compile(r"/_emulator/outbox"), pages.outbox_json),

@@ -340,7 +340,7 @@ def html_page(
 <style>
 body{{font-family:system-ui,sans-serif;max-width:28rem;margin:3rem auto;padding:0 1rem;line-height:1.5;color:#1b1b1f}}
 label{{display:block;margin-top:1rem;font-weight:600}} input{{width:100%;padding:.5rem;font-size:1rem;box-sizing:border-box}}
-button{{margin-top:1.25rem;padding:.5rem 1rem;font-size:1rem}} .error{{color:#a4000f;font-weight:600}}
+button,a.button{{margin-top:1.25rem;padding:.5rem 1rem;font-size:1rem}} a.button{{display:inline-block;border:1px solid currentColor;border-radius:3px;color:inherit;text-decoration:none}} .error{{color:#a4000f;font-weight:600}}
 .note{{color:#555;font-size:.9rem}} table{{border-collapse:collapse;width:100%}} td,th{{border-bottom:1px solid #ccc;padding:.3rem;text-align:left}}
 </style></head>
 <body><main>

@@ -13,6 +13,7 @@ from typing import Any
 import jwt
 
 from logto_emulator import phrases, totp
+from logto_emulator.connectors import CONNECTOR_IDS
 from logto_emulator.http import (
     Request,
     Response,
@@ -33,6 +34,7 @@ from logto_emulator.state import (
 )
 
 SESSION_COOKIE = "logto_emulator_session"
+MOCK_SOCIAL_CONNECTOR_ID = CONNECTOR_IDS["social"]
 AUTH_CODE_LIFETIME_SECONDS = 60
 SCOPES_SUPPORTED = [
     "openid",
@@ -248,8 +250,33 @@ def _lang(pending: dict[str, Any], request: Request) -> str:
     return phrases.language(pending.get("ui_locales"), request.headers.get("accept-language"))
 
 
+def social_callback_uri(request: Request) -> str:
+    """Where the mock social provider sends the browser back to finish a sign-in (Logto's
+    ``/callback/{connectorId}``)."""
+    return f"{request.base_url}/callback/{MOCK_SOCIAL_CONNECTOR_ID}"
+
+
+def _social_buttons(state: EmulatorState, uid: str, request: Request, lang: str) -> str:
+    """As Logto's sign-in page lists the tenant's social connectors: Mock Social while its
+    connector is on."""
+    if "social" not in state.connectors:
+        return ""
+    authorize = with_query(
+        f"{request.base_url}/mock-social/authorize",
+        {"state": uid, "redirect_uri": social_callback_uri(request), "scope": "email profile"},
+    )
+    label = phrases.say(lang, "Continue with Mock Social")
+    return f'<p class="social"><a class="button" href="{esc(authorize)}">{esc(label)}</a></p>'
+
+
 def _sign_in_form(
-    uid: str, request: Request, lang: str, error: str | None = None, identifier: str = ""
+    uid: str,
+    request: Request,
+    lang: str,
+    error: str | None = None,
+    identifier: str = "",
+    *,
+    state: EmulatorState,
 ) -> Response:
     t = partial(phrases.say, lang)
     alert = f"<p class='error' role='alert' id='form-error'>{esc(t(error))}</p>" if error else ""
@@ -264,7 +291,7 @@ def _sign_in_form(
 <input id="password" name="password" type="password" autocomplete="current-password" required{described}>
 <button type="submit" name="action" value="sign_in">{esc(t("Sign in"))}</button>
 <button type="submit" name="action" value="cancel" formnovalidate>{esc(t("Cancel"))}</button>
-</form>""",
+</form>{_social_buttons(state, uid, request, lang)}""",
         lang=lang,
     )
 
@@ -297,7 +324,7 @@ def interaction(state: EmulatorState, request: Request, uid: str) -> Response:
     if request.method == "GET":
         if pending["pending_user"]:
             return _totp_form(uid, request, _lang(pending, request))
-        return _sign_in_form(uid, request, _lang(pending, request))
+        return _sign_in_form(uid, request, _lang(pending, request), state=state)
     form = request.form()
     if form.get("action") == "cancel":
         with state.lock:
@@ -330,6 +357,7 @@ def interaction(state: EmulatorState, request: Request, uid: str) -> Response:
             user["id"],
             authenticated=True,
             identifier=pending["identifier"],
+            verification=pending.get("verification", "Password"),
         )
     identifier = form.get("identifier", "")
     user = state.find_user_by_identifier(identifier)
@@ -340,6 +368,7 @@ def interaction(state: EmulatorState, request: Request, uid: str) -> Response:
             _lang(pending, request),
             error="Incorrect account or password. Please check your input.",
             identifier=identifier,
+            state=state,
         )
     if user["isSuspended"]:
         return _sign_in_form(
@@ -348,8 +377,24 @@ def interaction(state: EmulatorState, request: Request, uid: str) -> Response:
             _lang(pending, request),
             error="This account is suspended.",
             identifier=identifier,
+            state=state,
         )
-    ident = _identifier_of(user, identifier)
+    return _first_factor_passed(
+        state, request, uid, pending, user, _identifier_of(user, identifier), "Password"
+    )
+
+
+def _first_factor_passed(
+    state: EmulatorState,
+    request: Request,
+    uid: str,
+    pending: dict[str, Any],
+    user: dict[str, Any],
+    identifier: dict[str, str],
+    verification: str,
+) -> Response:
+    """The password (or the social provider) said yes: ask for the second factor where Logto
+    would, else finish the sign-in."""
     mfa_config = user["logtoConfig"].get("mfa", {})
     # As Logto's MfaValidator.isMfaRequired: a user who switched it off (or skips it on sign-in)
     # is not asked; absent means asked whenever a factor exists.
@@ -357,11 +402,56 @@ def interaction(state: EmulatorState, request: Request, uid: str) -> Response:
     if not switched_off and any(f["type"] == "Totp" for f in user["_mfa"]):
         with state.lock:
             pending["pending_user"] = user["id"]
-            pending["identifier"] = ident
+            pending["identifier"] = identifier
+            pending["verification"] = verification
         return _totp_form(uid, request, _lang(pending, request))
     with state.lock:
         state.interactions.pop(uid, None)
-    return _complete(state, request, pending, user["id"], authenticated=True, identifier=ident)
+    return _complete(
+        state,
+        request,
+        pending,
+        user["id"],
+        authenticated=True,
+        identifier=identifier,
+        verification=verification,
+    )
+
+
+def social_callback(state: EmulatorState, request: Request, connector_id: str) -> Response:
+    """The mock social provider sends the browser back here (``state`` is the sign-in's
+    interaction): a user whose linked Mock Social identity it names is signed in, as by Logto's
+    social sign-in; an identity nobody linked is refused in Logto's words."""
+    uid = request.query.get("state", "")
+    with state.lock:
+        pending = state.interactions.get(uid)
+    if (
+        connector_id != MOCK_SOCIAL_CONNECTOR_ID
+        or pending is None
+        or time.time() - pending["created"] > 3600
+    ):
+        return _error_page("session_not_found: interaction session not found or expired")
+    lang = _lang(pending, request)
+    with state.lock:
+        issued = state.social_codes.pop(request.query.get("code", ""), None)
+    if issued is None:  # cancelled at the provider, or a code not issued there
+        return _sign_in_form(uid, request, lang, state=state)
+    user = next(
+        (
+            u
+            for u in state.users.values()
+            if u["identities"].get("mock-social", {}).get("userId") == issued["userId"]
+        ),
+        None,
+    )
+    if user is None:
+        return _sign_in_form(
+            uid, request, lang, error="The social account has not been registered yet.", state=state
+        )
+    if user["isSuspended"]:
+        return _sign_in_form(uid, request, lang, error="This account is suspended.", state=state)
+    identifier = {"type": "social", "value": issued["userId"]}
+    return _first_factor_passed(state, request, uid, pending, user, identifier, "Social")
 
 
 def _identifier_of(user: dict[str, Any], typed: str) -> dict[str, str]:
@@ -402,6 +492,7 @@ def _complete(
     *,
     authenticated: bool,
     identifier: dict[str, str] | None = None,
+    verification: str = "Password",
 ) -> Response:
     now = time.time()
     session = _session_from_cookie(state, request)
@@ -432,7 +523,7 @@ def _complete(
                 "verificationRecords": [
                     {
                         "id": generate_id(21),
-                        "type": "Password",
+                        "type": verification,
                         "identifier": identifier or {"type": "userId", "value": user_id},
                         "verified": True,
                     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 import time
 from typing import Any
+from urllib.parse import quote, unquote
 
 from logto_emulator.guard import require_own_json
 from logto_emulator.http import (
@@ -16,7 +17,10 @@ from logto_emulator.http import (
     redirect,
     with_query,
 )
+from logto_emulator.oidc import social_callback_uri
 from logto_emulator.state import EmulatorState
+
+PROVIDER_COOKIE = "mock_social_user"
 
 
 def index_page(state: EmulatorState, request: Request) -> Response:
@@ -97,6 +101,7 @@ def mock_social_authorize(state: EmulatorState, request: Request) -> Response:
     # this page hand a fresh code to whichever site a link names.
     with state.lock:
         registered = redirect_uri in state.social_redirect_uris
+    registered = registered or redirect_uri == social_callback_uri(request)
     if not registered:
         return html_page(
             "Mock social",
@@ -110,6 +115,12 @@ def mock_social_authorize(state: EmulatorState, request: Request) -> Response:
                 with_query(redirect_uri, {"error": "access_denied", "state": params.get("state")})
             )
         social_id = form.get("userId", "").strip() or f"mock-social-sub-{secrets.token_hex(8)}"
+        # The provider remembers who signed in at it in this browser, as a real one does, so the
+        # identity linked earlier is the one offered when signing in with it.
+        remembered = (
+            f"{PROVIDER_COOKIE}={quote(social_id)}; Path={request.script_name}/mock-social; "
+            "HttpOnly; SameSite=Lax"
+        )
         code = secrets.token_urlsafe(16)
         identity: dict[str, Any] = {"userId": social_id}
         for key in ("email", "name"):
@@ -119,15 +130,19 @@ def mock_social_authorize(state: EmulatorState, request: Request) -> Response:
             state.social_codes[code] = identity
         # The callback query carries the mock connector's data, as its getUserInfo expects it.
         return redirect(
-            with_query(redirect_uri, {"code": code, "state": params.get("state"), **identity})
+            with_query(redirect_uri, {"code": code, "state": params.get("state"), **identity}),
+            [("Set-Cookie", remembered)],
         )
+    signed_in_as = unquote(request.cookies.get(PROVIDER_COOKIE, "")) or (
+        f"mock-social-sub-{secrets.token_hex(4)}"
+    )
     return html_page(
         "Mock social sign-in",
         f"""<h1>Mock Social</h1>
-<p>Pretend to sign in at a social provider. The app will link this identity.</p>
+<p>Pretend to sign in at a social provider: the identity below goes back to the app.</p>
 <form method="post">
 <label for="userId">Social account id</label>
-<input id="userId" name="userId" value="mock-social-sub-{esc(secrets.token_hex(4))}" required>
+<input id="userId" name="userId" value="{esc(signed_in_as)}" required>
 <label for="email">Email at the provider (optional)</label>
 <input id="email" name="email" type="email">
 <label for="name">Name at the provider (optional)</label>
