@@ -1014,4 +1014,4 @@ def revoke_grant(state: EmulatorState, request: Request, user_id: str, grant_id:
     raise HttpError(404, "oidc.invalid_grant")
 
 
-from logto_emulator import hooks, sign_in_experience  # noqa: E402,F401  (register their routes)
+from logto_emulator.management import hooks, sign_in_experience  # noqa: E402,F401  (register their routes)
