@@ -4,37 +4,16 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from logto_emulator import guard, management, oidc, pages
+from logto_emulator import guard, management, oidc, pages  # noqa: F401  (their routes)
 from logto_emulator.http import HttpError, Request, Response, json_response
+from logto_emulator.routes import resolve
 from logto_emulator.state import EmulatorState
 
 logger = logging.getLogger("logto_emulator")
-
-Handler = Callable[..., Response]
-
-# (method or None for any, path regex, handler). Path parameters are passed positionally.
-ROUTES: list[tuple[str | None, re.Pattern[str], Handler]] = [
-    ("GET", re.compile(r"/oidc/\.well-known/openid-configuration"), oidc.discovery),
-    (None, re.compile(r"/oidc/auth"), oidc.authorize),
-    (None, re.compile(r"/oidc/interaction/([A-Za-z0-9_-]+)"), oidc.interaction),
-    ("POST", re.compile(r"/oidc/token"), oidc.token),
-    ("GET", re.compile(r"/oidc/jwks"), oidc.jwks),
-    (None, re.compile(r"/oidc/me"), oidc.userinfo),
-    (None, re.compile(r"/oidc/session/end"), oidc.end_session),
-    ("GET", re.compile(r"/callback/([A-Za-z0-9_-]+)"), oidc.social_callback),
-    ("GET", re.compile(r"/outbox"), pages.outbox_page),
-    (None, re.compile(r"/mock-social/authorize"), pages.mock_social_authorize),
-    ("GET", re.compile(r"/_emulator/outbox"), pages.outbox_json),
-    ("GET", re.compile(r"/_emulator/stats"), pages.stats_json),
-    ("POST", re.compile(r"/_emulator/reset"), pages.reset_json),
-    ("POST", re.compile(r"/_emulator/connectors"), pages.connectors_json),
-    ("GET", re.compile(r"/?"), pages.index_page),
-]
 
 WSGIStartResponse = Callable[[str, list[tuple[str, str]]], Any]
 
@@ -95,19 +74,12 @@ class EmulatorApp:
             )
 
     def _route(self, request: Request) -> Response:
-        path_matched = False
-        for method, pattern, handler in ROUTES:
-            match = pattern.fullmatch(request.path)
-            if match is None:
-                continue
-            path_matched = True
-            if (
-                method is None
-                or method == request.method
-                or (method == "GET" and request.method == "HEAD")
-            ):
-                return handler(self.state, request, *match.groups())
-        if path_matched:
+        # A GET route answers HEAD too, as Logto's koa does.
+        method = "GET" if request.method == "HEAD" else request.method
+        handler, params, allowed = resolve(request.path, method)
+        if handler is not None:
+            return handler(self.state, request, *params)
+        if allowed:
             return json_response(
                 {"message": "Method not allowed.", "code": "request.general"}, status=405
             )

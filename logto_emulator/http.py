@@ -10,7 +10,9 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.cookies import SimpleCookie
 from typing import Any
-from urllib.parse import parse_qs, quote, urlencode
+from urllib.parse import parse_qs, quote, unquote_plus, urlencode
+
+from logto_emulator.phrases import say
 
 ERROR_MESSAGES: dict[str, str] = {
     # Logto's English phrases for the codes the emulator answers (packages/phrases/.../errors).
@@ -271,8 +273,6 @@ class Request:
         except ValueError:
             return None
         user, _, password = decoded.partition(":")
-        from urllib.parse import unquote_plus
-
         # RFC 6749 2.3.1: client id and secret are form-urlencoded before Basic encoding.
         return unquote_plus(user), unquote_plus(password)
 
@@ -331,8 +331,6 @@ def html_page(
     headers: list[tuple[str, str]] | None = None,
     lang: str = "en",
 ) -> Response:
-    from logto_emulator.phrases import say  # the pages' own words
-
     page = f"""<!doctype html>
 <html lang="{esc(lang)}">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

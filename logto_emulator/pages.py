@@ -17,12 +17,14 @@ from logto_emulator.http import (
     redirect,
     with_query,
 )
-from logto_emulator.oidc import social_callback_uri
+from logto_emulator.oidc.interaction import social_callback_uri
+from logto_emulator.routes import route
 from logto_emulator.state import EmulatorState
 
 PROVIDER_COOKIE = "mock_social_user"
 
 
+@route("GET", r"/?")
 def index_page(state: EmulatorState, request: Request) -> Response:
     base = esc(request.base_url)
     return html_page(
@@ -35,6 +37,7 @@ def index_page(state: EmulatorState, request: Request) -> Response:
     )
 
 
+@route("GET", r"/outbox")
 def outbox_page(state: EmulatorState, request: Request) -> Response:
     with state.lock:
         messages = list(reversed(state.outbox))
@@ -58,11 +61,13 @@ def _iso(ms: int) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ms / 1000))
 
 
+@route("GET", r"/_emulator/outbox")
 def outbox_json(state: EmulatorState, request: Request) -> Response:
     with state.lock:
         return json_response(list(reversed(state.outbox)))
 
 
+@route("GET", r"/_emulator/stats")
 def stats_json(state: EmulatorState, request: Request) -> Response:
     with state.lock:
         return json_response(
@@ -75,6 +80,7 @@ def stats_json(state: EmulatorState, request: Request) -> Response:
         )
 
 
+@route("POST", r"/_emulator/reset")
 def reset_json(state: EmulatorState, request: Request) -> Response:
     """``POST {}``: forget every user, session and code (the applications stay)."""
     require_own_json(request)
@@ -82,6 +88,7 @@ def reset_json(state: EmulatorState, request: Request) -> Response:
     return Response(204)
 
 
+@route("POST", r"/_emulator/connectors")
 def connectors_json(state: EmulatorState, request: Request) -> Response:
     """``POST {"on": false, "kinds": ["email"]}``: switch mock connectors off (or on), e.g. to
     try the app's "sending codes is not set up" path; no kinds means all three."""
@@ -92,6 +99,7 @@ def connectors_json(state: EmulatorState, request: Request) -> Response:
     return json_response({"connectors": sorted(state.connectors)})
 
 
+@route(None, r"/mock-social/authorize")
 def mock_social_authorize(state: EmulatorState, request: Request) -> Response:
     """Stands in for a social provider's consent page: a person types the social identity to link
     and is sent back to the app with ``code`` and ``state``, like the mock social connector."""

@@ -21,6 +21,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric import ec
 
+from logto_emulator.connectors import CONNECTOR_IDS
 from logto_emulator.password_policy import DEFAULT_POLICY, PasswordPolicy
 
 logger = logging.getLogger("logto_emulator")
@@ -138,8 +139,6 @@ class EmulatorState:
             self.connectors = self.connectors | chosen if on else self.connectors - chosen
 
     def connector_id(self, kind: str) -> str:
-        from logto_emulator.connectors import CONNECTOR_IDS
-
         return CONNECTOR_IDS[kind]
 
     def reset(self) -> None:

@@ -56,5 +56,6 @@ def test_a_social_account_nobody_linked_is_refused_in_words(page, demo, logto_em
     page.get_by_role("link", name="Continue with Mock Social").click()
     page.get_by_label("Social account id").fill("mock-social-sub-stranger")
     page.get_by_role("button", name="Continue").click()
-    page.get_by_role("alert").get_by_text("The social account has not been registered yet.").wait_for()
+    alert = page.get_by_role("alert")
+    alert.get_by_text("The social account has not been registered yet.").wait_for()
     assert page.get_by_label("Username, email or phone").is_visible()

@@ -91,7 +91,8 @@ def test_a_rebound_host_name_reads_nothing(host, mounted):
 @pytest.mark.parametrize("mounted", [False, True])
 def test_a_request_a_proxy_forwarded_is_refused(header, mounted):
     """A reverse proxy on this machine makes an outside request arrive from loopback."""
-    app = mount(_django, prefix="/logto", state=demo_state()) if mounted else EmulatorApp(demo_state())
+    state = demo_state()
+    app = mount(_django, prefix="/logto", state=state) if mounted else EmulatorApp(state)
     prefix = "/logto" if mounted else ""
     assert call(app, prefix + "/_emulator/outbox", **header)[0].startswith("403")
 

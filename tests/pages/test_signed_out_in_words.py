@@ -82,7 +82,9 @@ def test_a_suspension_still_says_suspended(user, logto):
 def test_an_htmx_request_goes_to_the_words_too(user, logto, htmx_headers):
     browser = _ended_by("revoked", user)
     answer = browser.get(
-        reverse("account_center:profile"), HTTP_HX_CURRENT_URL="http://testserver/account/", **htmx_headers
+        reverse("account_center:profile"),
+        HTTP_HX_CURRENT_URL="http://testserver/account/",
+        **htmx_headers,
     )
     assert answer["HX-Redirect"] == f"{ENDED}?reason=revoked&next=%2Faccount%2F"
 
@@ -91,7 +93,9 @@ def test_a_change_sent_from_an_ended_session_is_refused_in_words(user, logto):
     logto.get(USER_URL, json=logto_user())
     browser = _ended_by("credentials", user)
     answer = browser.post(
-        reverse("account_center:profile_edit"), {"name": "x"}, HTTP_REFERER="http://testserver/account/profile/"
+        reverse("account_center:profile_edit"),
+        {"name": "x"},
+        HTTP_REFERER="http://testserver/account/profile/",
     )
     page = answer.content.decode()
     assert answer.status_code == 401

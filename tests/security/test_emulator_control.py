@@ -9,15 +9,16 @@ import json
 
 import pytest
 
-from logto_emulator.app import ROUTES, EmulatorApp
+from logto_emulator.app import EmulatorApp
+from logto_emulator.routes import ROUTES
 from logto_emulator.seed import DEMO_USER, demo_state
 from logto_emulator.wsgi import mount
 from tests.emulator.direct import call
 
 CONTROL = sorted(
-    pattern.pattern.replace("\\", "")
-    for method, pattern, _ in ROUTES
-    if method not in ("GET", None) and pattern.pattern.startswith("/_emulator/")
+    r.pattern.pattern
+    for r in ROUTES
+    if r.method not in ("GET", None) and r.pattern.pattern.startswith("/_emulator/")
 )
 # What each control endpoint takes, so that the accepted request below is a real one.
 BODIES = {"/_emulator/reset": {}, "/_emulator/connectors": {"on": False, "kinds": ["email"]}}
