@@ -12,7 +12,9 @@ It also guards what an expired or outdated session may do:
   the refresh round trip through Logto would lose the form, and the session is not known to be
   good any more. htmx requests get ``HX-Redirect`` to sign in again, back to the page.
 * A session signed in before the user's credentials changed (see
-  ``flows/sign_out_elsewhere.py``) is signed out at its next request.
+  ``flows/sign_out_elsewhere.py``), or whose Logto session was signed out from another session
+  (``flows/sessions.py``), is signed out at its next request, on any page of the site: one cache
+  read (the revoked ``sid``) beside the epoch check, never a Logto call.
 
 Place it after ``AuthenticationMiddleware`` and ``django_htmx.middleware.HtmxMiddleware``.
 """
@@ -24,18 +26,17 @@ import time
 from typing import Any
 from urllib.parse import urlsplit
 
-from django.contrib import auth, messages
+from django.contrib import auth
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
-from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 from mozilla_django_oidc.middleware import SessionRefresh
 
 from .auth import oidc_settings
 from .auth.views import annotate_state, safe_next
-from .flows import audit, identity, sign_out_elsewhere
+from .flows import audit, identity, sessions, sign_out_elsewhere
 from .flows.identity import DELETED, SUSPENDED, account_status
 from .logto.errors import LogtoError
 
@@ -93,8 +94,12 @@ class LogtoSessionRefresh(SessionRefresh):
             return None
         if identity.link_removed(request):
             return self._link_removed(request)
+        # The epoch first: a password change both raises it and revokes the other Logto
+        # sessions, and the page should name the change, not the revocation.
         if sign_out_elsewhere.is_stale(request):
             return self._signed_out_elsewhere(request)
+        if sessions.is_revoked_here(request):
+            return self._signed_out_elsewhere(request, revoked=True)
         # The cheap test first: on most requests the ID token is still fresh, and working out
         # the exempt URLs (several reverse() calls) would be wasted on every page.
         if request.session.get("oidc_id_token_expiration", 0) > _now():
@@ -150,8 +155,13 @@ class LogtoSessionRefresh(SessionRefresh):
         finally:
             request.method = method
 
+    @classmethod
+    def _sign_in_again_url(cls, request: HttpRequest) -> str:
+        return f"{reverse('account_center:login')}?{urlencode({'next': cls._back_to(request)})}"
+
     @staticmethod
-    def _sign_in_again_url(request: HttpRequest) -> str:
+    def _back_to(request: HttpRequest) -> str:
+        """The page to come back to after signing in again: this site's, as a path."""
         htmx = getattr(request, "htmx", None)
         current = getattr(htmx, "current_url", None) if htmx else None
         next_url = safe_next(request, current or request.get_full_path()) or "/"
@@ -160,7 +170,7 @@ class LogtoSessionRefresh(SessionRefresh):
         # Checked to be this site: keep only the path, so the link reads the same anywhere.
         parts = urlsplit(next_url)
         next_url = parts.path + (f"?{parts.query}" if parts.query else "")
-        return f"{reverse('account_center:login')}?{urlencode({'next': next_url or '/'})}"
+        return next_url or "/"
 
     def _expired_change(self, request: HttpRequest) -> HttpResponse:
         """A change sent with an expired ID token: refused, nothing done, sign in again."""
@@ -176,33 +186,31 @@ class LogtoSessionRefresh(SessionRefresh):
             status=401,
         )
 
-    def _signed_out_elsewhere(self, request: HttpRequest) -> HttpResponse:
-        """This session predates a change of the user's credentials, a suspension or a deletion
-        (an admin action, a webhook): it ends here, saying which."""
-        ended = self._account_ended(request)
-        if ended is not None:
-            auth.logout(request)
-            url = reverse("account_center:account_ended") + f"?reason={ended}"
-            if getattr(request, "htmx", None):
-                return HttpResponseClientRedirect(url)
-            return HttpResponseRedirect(url)
-        login = self._sign_in_again_url(request)
+    def _signed_out_elsewhere(self, request: HttpRequest, revoked: bool = False) -> HttpResponse:
+        """This session's Logto session was revoked, or it predates a change of the user's
+        credentials, a suspension or a deletion (an admin action, a webhook): it ends here, on a
+        page saying which, before any trip to Logto's sign-in."""
+        if revoked:
+            reason: str | None = sign_out_elsewhere.REVOKED
+        else:
+            reason = self._account_ended(request) or sign_out_elsewhere.why_stale(request)
+        back_to = self._back_to(request)
         auth.logout(request)
-        messages.info(
-            request,
-            _("Your sign-in details were changed, so you were signed out here. Sign in again."),
-            fail_silently=True,
-        )
+        query = {"reason": reason or "ended"}
+        if reason not in (DELETED, SUSPENDED):
+            query["next"] = back_to
+        url = f"{reverse('account_center:account_ended')}?{urlencode(query)}"
         if getattr(request, "htmx", None):
-            return HttpResponseClientRedirect(login)
+            return HttpResponseClientRedirect(url)
         if request.method not in SAFE_METHODS:
+            # Answered here, not redirected: the refused change must not look as if it went on.
             return render(
                 request,
-                "account_center/auth/session_expired.html",
-                {"login_url": login},
+                "account_center/auth/account_ended.html",
+                {**query, "unchanged": True},
                 status=401,
             )
-        return HttpResponseRedirect(login)
+        return HttpResponseRedirect(url)
 
     @staticmethod
     def _link_removed(request: HttpRequest) -> HttpResponse:

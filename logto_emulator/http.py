@@ -10,7 +10,9 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.cookies import SimpleCookie
 from typing import Any
-from urllib.parse import parse_qs, quote, urlencode
+from urllib.parse import parse_qs, quote, unquote_plus, urlencode
+
+from logto_emulator.phrases import say
 
 ERROR_MESSAGES: dict[str, str] = {
     # Logto's English phrases for the codes the emulator answers (packages/phrases/.../errors).
@@ -271,8 +273,6 @@ class Request:
         except ValueError:
             return None
         user, _, password = decoded.partition(":")
-        from urllib.parse import unquote_plus
-
         # RFC 6749 2.3.1: client id and secret are form-urlencoded before Basic encoding.
         return unquote_plus(user), unquote_plus(password)
 
@@ -331,8 +331,6 @@ def html_page(
     headers: list[tuple[str, str]] | None = None,
     lang: str = "en",
 ) -> Response:
-    from logto_emulator.phrases import say  # the pages' own words
-
     page = f"""<!doctype html>
 <html lang="{esc(lang)}">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -340,7 +338,7 @@ def html_page(
 <style>
 body{{font-family:system-ui,sans-serif;max-width:28rem;margin:3rem auto;padding:0 1rem;line-height:1.5;color:#1b1b1f}}
 label{{display:block;margin-top:1rem;font-weight:600}} input{{width:100%;padding:.5rem;font-size:1rem;box-sizing:border-box}}
-button{{margin-top:1.25rem;padding:.5rem 1rem;font-size:1rem}} .error{{color:#a4000f;font-weight:600}}
+button,a.button{{margin-top:1.25rem;padding:.5rem 1rem;font-size:1rem}} a.button{{display:inline-block;border:1px solid currentColor;border-radius:3px;color:inherit;text-decoration:none}} .error{{color:#a4000f;font-weight:600}}
 .note{{color:#555;font-size:.9rem}} table{{border-collapse:collapse;width:100%}} td,th{{border-bottom:1px solid #ccc;padding:.3rem;text-align:left}}
 </style></head>
 <body><main>

@@ -5,7 +5,9 @@ from __future__ import annotations
 import secrets
 import time
 from typing import Any
+from urllib.parse import quote, unquote
 
+from logto_emulator.guard import require_own_json
 from logto_emulator.http import (
     Request,
     Response,
@@ -15,9 +17,14 @@ from logto_emulator.http import (
     redirect,
     with_query,
 )
+from logto_emulator.oidc.interaction import social_callback_uri
+from logto_emulator.routes import route
 from logto_emulator.state import EmulatorState
 
+PROVIDER_COOKIE = "mock_social_user"
 
+
+@route("GET", r"/?")
 def index_page(state: EmulatorState, request: Request) -> Response:
     base = esc(request.base_url)
     return html_page(
@@ -30,6 +37,7 @@ def index_page(state: EmulatorState, request: Request) -> Response:
     )
 
 
+@route("GET", r"/outbox")
 def outbox_page(state: EmulatorState, request: Request) -> Response:
     with state.lock:
         messages = list(reversed(state.outbox))
@@ -53,11 +61,13 @@ def _iso(ms: int) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ms / 1000))
 
 
+@route("GET", r"/_emulator/outbox")
 def outbox_json(state: EmulatorState, request: Request) -> Response:
     with state.lock:
         return json_response(list(reversed(state.outbox)))
 
 
+@route("GET", r"/_emulator/stats")
 def stats_json(state: EmulatorState, request: Request) -> Response:
     with state.lock:
         return json_response(
@@ -70,29 +80,40 @@ def stats_json(state: EmulatorState, request: Request) -> Response:
         )
 
 
+@route("POST", r"/_emulator/reset")
 def reset_json(state: EmulatorState, request: Request) -> Response:
+    """``POST {}``: forget every user, session and code (the applications stay)."""
+    require_own_json(request)
     state.reset()
     return Response(204)
 
 
+@route("POST", r"/_emulator/connectors")
 def connectors_json(state: EmulatorState, request: Request) -> Response:
     """``POST {"on": false, "kinds": ["email"]}``: switch mock connectors off (or on), e.g. to
     try the app's "sending codes is not set up" path; no kinds means all three."""
+    require_own_json(request)
     body = request.json_object()
     kinds = [k for k in body.get("kinds") or () if k in ("email", "sms", "social")]
     state.set_connectors(bool(body.get("on")), *kinds)
     return json_response({"connectors": sorted(state.connectors)})
 
 
+@route(None, r"/mock-social/authorize")
 def mock_social_authorize(state: EmulatorState, request: Request) -> Response:
     """Stands in for a social provider's consent page: a person types the social identity to link
     and is sent back to the app with ``code`` and ``state``, like the mock social connector."""
     params = dict(request.query)
     redirect_uri = params.get("redirect_uri", "")
-    if not redirect_uri.startswith(("http://", "https://")):
+    # A provider sends codes only to the callbacks registered with it; anything else would make
+    # this page hand a fresh code to whichever site a link names.
+    with state.lock:
+        registered = redirect_uri in state.social_redirect_uris
+    registered = registered or redirect_uri == social_callback_uri(request)
+    if not registered:
         return html_page(
             "Mock social",
-            "<p class='error' role='alert'>Missing or invalid redirect_uri.</p>",
+            "<p class='error' role='alert'>Missing or unregistered redirect_uri.</p>",
             status=400,
         )
     if request.method == "POST":
@@ -102,6 +123,12 @@ def mock_social_authorize(state: EmulatorState, request: Request) -> Response:
                 with_query(redirect_uri, {"error": "access_denied", "state": params.get("state")})
             )
         social_id = form.get("userId", "").strip() or f"mock-social-sub-{secrets.token_hex(8)}"
+        # The provider remembers who signed in at it in this browser, as a real one does, so the
+        # identity linked earlier is the one offered when signing in with it.
+        remembered = (
+            f"{PROVIDER_COOKIE}={quote(social_id)}; Path={request.script_name}/mock-social; "
+            "HttpOnly; SameSite=Lax"
+        )
         code = secrets.token_urlsafe(16)
         identity: dict[str, Any] = {"userId": social_id}
         for key in ("email", "name"):
@@ -111,15 +138,19 @@ def mock_social_authorize(state: EmulatorState, request: Request) -> Response:
             state.social_codes[code] = identity
         # The callback query carries the mock connector's data, as its getUserInfo expects it.
         return redirect(
-            with_query(redirect_uri, {"code": code, "state": params.get("state"), **identity})
+            with_query(redirect_uri, {"code": code, "state": params.get("state"), **identity}),
+            [("Set-Cookie", remembered)],
         )
+    signed_in_as = unquote(request.cookies.get(PROVIDER_COOKIE, "")) or (
+        f"mock-social-sub-{secrets.token_hex(4)}"
+    )
     return html_page(
         "Mock social sign-in",
         f"""<h1>Mock Social</h1>
-<p>Pretend to sign in at a social provider. The app will link this identity.</p>
+<p>Pretend to sign in at a social provider: the identity below goes back to the app.</p>
 <form method="post">
 <label for="userId">Social account id</label>
-<input id="userId" name="userId" value="mock-social-sub-{esc(secrets.token_hex(4))}" required>
+<input id="userId" name="userId" value="{esc(signed_in_as)}" required>
 <label for="email">Email at the provider (optional)</label>
 <input id="email" name="email" type="email">
 <label for="name">Name at the provider (optional)</label>

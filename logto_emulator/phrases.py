@@ -16,6 +16,8 @@ _ZH_TW: dict[str, str] = {
     "Invalid verification code.": "驗證碼無效。",
     "Incorrect account or password. Please check your input.": "帳號或密碼錯誤，請檢查您的輸入。",
     "This account is suspended.": "此帳號已被停權。",
+    "Continue with Mock Social": "透過 Mock Social 繼續",
+    "The social account has not been registered yet.": "此社群帳號尚未註冊。",
     "This is the Logto emulator, a development tool. It is not Logto.": "這是 Logto 模擬器，一個開發工具，並不是 Logto。",
 }
 _TABLES = {TRADITIONAL_CHINESE: _ZH_TW}

@@ -21,6 +21,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric import ec
 
+from logto_emulator.connectors import CONNECTOR_IDS
 from logto_emulator.password_policy import DEFAULT_POLICY, PasswordPolicy
 
 logger = logging.getLogger("logto_emulator")
@@ -123,6 +124,9 @@ class EmulatorState:
         self.authorization_codes: dict[str, dict[str, Any]] = {}
         self.tokens: dict[str, dict[str, Any]] = {}  # access token -> grant info
         self.social_codes: dict[str, dict[str, Any]] = {}  # mock-social code -> identity
+        # Where the mock social provider may send a browser back: the redirect URIs the app
+        # named in its (authenticated) authorization-URI calls.
+        self.social_redirect_uris: set[str] = set()
         # The tenant's connectors by kind ("email", "sms", "social"): all three mock ones.
         self.connectors: set[str] = {"email", "sms", "social"}
         self.management_api_calls = 0
@@ -135,8 +139,6 @@ class EmulatorState:
             self.connectors = self.connectors | chosen if on else self.connectors - chosen
 
     def connector_id(self, kind: str) -> str:
-        from logto_emulator.connectors import CONNECTOR_IDS
-
         return CONNECTOR_IDS[kind]
 
     def reset(self) -> None:

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import F
-
 from ..adapter import get_adapter
 from ..models import LogtoIdentity
+from .sign_out_elsewhere import ADMIN, end_sessions
 
 
 def apply_details(identity: LogtoIdentity, details: dict[str, Any]) -> list[str]:
@@ -37,5 +36,7 @@ def apply_details(identity: LogtoIdentity, details: dict[str, Any]) -> list[str]
 
 
 def sign_out_here(identity: LogtoIdentity) -> None:
-    """Every Django session of the user ends at its next request (the session epoch)."""
-    LogtoIdentity.objects.filter(pk=identity.pk).update(session_epoch=F("session_epoch") + 1)
+    """Every Django session of the user ends at its next request (the session epoch), told that
+    an administrator signed them out (or, once Logto says so, that the account is suspended or
+    gone): the admin's actions and Logto's webhooks call this."""
+    end_sessions(identity, ADMIN)

@@ -5,8 +5,9 @@ Logto's session list is recent (``GET /api/users/{id}/sessions``); an older Logt
 Sessions without asking Logto on every page.
 
 Revoking a session at Logto does not reach the Django session that session signed in: the
-revoked ``sid`` is remembered in the cache until the session would have expired, and the account
-pages sign a Django session out at its next request when its ``sid`` is on that list.
+revoked ``sid`` is remembered in the cache until the session would have expired, and the
+middleware signs a Django session out at its next request, on any page, when its ``sid`` is on
+that list.
 """
 
 from __future__ import annotations

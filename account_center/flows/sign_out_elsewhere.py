@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import F
 from django.http import HttpRequest
 
@@ -25,6 +27,32 @@ logger = logging.getLogger(__name__)
 
 EPOCH_KEY = "account_center_epoch"
 _DONE_ATTR = "_account_center_signed_out_elsewhere"
+
+# Why a session ended, for the page it lands on (``account_ended?reason=``), each in its own
+# words. Suspension and deletion are read from Logto when the session ends; the others are noted
+# here, since nothing at Logto tells them apart.
+REVOKED = "revoked"  # its Logto session was signed out from another session's Sessions page
+CREDENTIALS = "credentials"  # the user's password, email or phone changed in another session
+ADMIN = "admin"  # an administrator (or Logto, by webhook) ended the user's sessions
+_REASON_KEY = "account_center:signed_out_why:{sub}"
+
+
+def end_sessions(identity: LogtoIdentity, reason: str) -> None:
+    """Every Django session of the user signed in until now ends at its next request, and the
+    page it lands on says ``reason`` (the latest one, if several came meanwhile)."""
+    LogtoIdentity.objects.filter(pk=identity.pk).update(session_epoch=F("session_epoch") + 1)
+    # As long as a session can wait for its next request; lost from the cache, the page says
+    # only that the session ended.
+    cache.set(_REASON_KEY.format(sub=identity.sub), reason, timeout=settings.SESSION_COOKIE_AGE)
+
+
+def why_stale(request: HttpRequest) -> str | None:
+    """The reason :func:`end_sessions` noted for the user of this stale session, if still known."""
+    identity = getattr(getattr(request, "user", None), "logto_identity", None)
+    if identity is None:
+        return None
+    reason = cache.get(_REASON_KEY.format(sub=identity.sub))
+    return reason if isinstance(reason, str) else None
 
 
 def remember_epoch(request: HttpRequest, identity: LogtoIdentity) -> None:
@@ -54,7 +82,7 @@ def sign_out_elsewhere(request: HttpRequest, kind: str) -> bool:
     if kind not in app_settings.SIGN_OUT_ELSEWHERE_ON:
         return False
     identity = request.user.logto_identity  # type: ignore[union-attr]
-    LogtoIdentity.objects.filter(pk=identity.pk).update(session_epoch=F("session_epoch") + 1)
+    end_sessions(identity, CREDENTIALS)
     identity.refresh_from_db(fields=["session_epoch"])
     remember_epoch(request, identity)
     ended_at_logto = 0

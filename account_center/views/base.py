@@ -38,6 +38,7 @@ from ..flows.identity import (
     remember_display_name,
 )
 from ..flows.messages import NOT_ACCEPTED, UNAVAILABLE, field_of_issue
+from ..flows.sign_out_elsewhere import ADMIN, CREDENTIALS, REVOKED
 from ..flows.stepup import StepUpRequired
 from ..logto import budget, read_cache
 from ..logto.errors import (
@@ -46,6 +47,7 @@ from ..logto.errors import (
     LogtoNotFound,
     LogtoOutcomeUnknown,
 )
+from ..redirects import safe_redirect_url
 from .feature_rule import FeatureRule
 
 logger = logging.getLogger(__name__)
@@ -146,9 +148,6 @@ class AccountView(LoginRequiredMixin, FeatureRule):
     form_partial = ""
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if request.user.is_authenticated and sessions_flow.is_revoked_here(request):
-            # Its Logto session was signed out from another session: this one ends too.
-            auth.logout(request)
         if request.user.is_authenticated:
             self.sub = logto_user_id(request)
             ended = self.check_account()
@@ -373,17 +372,23 @@ def private(response: R) -> R:
     return response
 
 
+ENDED_REASONS = ("deleted", "suspended", "closed", "unlinked", REVOKED, CREDENTIALS, ADMIN)
+
+
 class AccountEndedView(TemplateView):
-    """Shown once a session ended because the Logto account was deleted or suspended, or an
-    admin removed the user's link to it."""
+    """Shown once a session ended, saying why: the Logto account was deleted (``closed`` by the
+    user) or suspended, an admin removed the user's link to it, or the session was signed out
+    from elsewhere (see ``flows/sign_out_elsewhere.py``), with a way to sign in again where one
+    is left."""
 
     template_name = "account_center/auth/account_ended.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         reason = kwargs.get("reason") or self.request.GET.get("reason")
-        known = ("deleted", "suspended", "closed", "unlinked")
-        context["reason"] = reason if reason in known else "ended"
+        context["reason"] = reason if reason in ENDED_REASONS else "ended"
+        # Where "Sign in again" comes back to (the login view checks it again).
+        context["next"] = safe_redirect_url(self.request, self.request.GET.get("next"), "/")
         return context
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:

@@ -134,7 +134,8 @@ def test_emulator_helpers_outbox_stats_reset(
     )
     stats = requests.get(logto_emulator.url + "/_emulator/stats", timeout=5).json()
     assert stats["management_api_calls"] == 0 and stats["m2m_tokens_issued"] == 0
-    assert requests.post(logto_emulator.url + "/_emulator/reset", timeout=5).status_code == 204
+    reset = requests.post(logto_emulator.url + "/_emulator/reset", json={}, timeout=5)
+    assert reset.status_code == 204
     assert state.outbox == [] and state.users == {}
     assert DEMO_CLIENTS.web_app_id in state.applications  # apps survive a reset
 

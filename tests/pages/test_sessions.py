@@ -94,10 +94,33 @@ def test_revoke_other_session_and_its_django_session_ends(
     assert event.detail["device"] == "Chrome on macOS"
     # The second browser is signed out at its next page view.
     later = second.get(reverse("account_center:sessions"))
-    assert later.status_code == 302 and reverse("account_center:login") in later.url
+    assert later.status_code == 302
+    assert later.url.startswith(reverse("account_center:account_ended") + "?reason=revoked")
     # This one is not.
     assert stepped_up.get(reverse("account_center:sessions")).status_code == 200
     signals.session_revoked.disconnect(dispatch_uid="t-sess")
+
+
+def test_a_revoked_session_ends_on_the_sites_own_pages_too(
+    stepped_up, user, logto, htmx_headers, clock
+) -> None:
+    """Not only at its next account page: at its next request anywhere, as a suspension does."""
+    logto.get(SESSIONS_URL, json={"sessions": [THIS, OTHER]})
+    logto.delete(f"{SESSIONS_URL}/uid-other", status=204)
+    second = with_sid(signed_in(Client(), user), "sid-other")
+    assert second.get("/_baseline/").status_code == 200
+    with_sid(stepped_up).post(
+        reverse("account_center:sessions"),
+        {"action": "revoke", "session": "uid-other"},
+        **htmx_headers,
+    )
+    reads = len(logto.calls)
+
+    second.get("/_baseline/")
+
+    assert "_auth_user_id" not in second.session
+    assert len(logto.calls) == reads  # decided without asking Logto
+    assert stepped_up.get("/_baseline/").status_code == 200
 
 
 def test_revoking_this_session_signs_out(stepped_up, logto, htmx_headers, clock) -> None:

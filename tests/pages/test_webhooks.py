@@ -176,7 +176,7 @@ def test_suspension_signs_the_user_out_here(user):
     assert deliver(payload("User.SuspensionStatus.Updated", isSuspended=True)).status_code == 204
     assert epoch() == 1
     later = other.get(reverse("account_center:overview"))
-    assert later.status_code == 302 and "/account/login/" in later["Location"]
+    assert later.status_code == 302 and later["Location"].startswith("/account/ended/?reason=")
 
 
 def test_restoring_a_user_signs_nobody_out(user):

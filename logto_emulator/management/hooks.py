@@ -17,7 +17,8 @@ from logto_emulator.http import (
     json_response,
     not_found,
 )
-from logto_emulator.management import TENANT_ID, route
+from logto_emulator.management.common import TENANT_ID
+from logto_emulator.routes import route
 from logto_emulator.state import EmulatorState, now_ms
 
 _ID_ALPHABET = string.ascii_lowercase + string.digits

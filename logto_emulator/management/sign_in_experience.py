@@ -7,7 +7,8 @@ import copy
 from typing import Any
 
 from logto_emulator.http import Request, Response, json_response
-from logto_emulator.management import TENANT_ID, route
+from logto_emulator.management.common import TENANT_ID
+from logto_emulator.routes import route
 from logto_emulator.state import EmulatorState
 
 DEFAULT: dict[str, Any] = {

@@ -1,0 +1,71 @@
+"""``/api/users/{id}/sessions``: the user's sign-in sessions at the provider, read and revoked."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from logto_emulator.http import HttpError, Request, Response, empty, json_response
+from logto_emulator.routes import route
+from logto_emulator.state import EmulatorState
+
+
+def session_json(session: dict[str, Any]) -> dict[str, Any]:
+    payload = {
+        "exp": session["exp"],
+        "iat": session["iat"],
+        "jti": session["jti"],
+        "uid": session["uid"],
+        "kind": "Session",
+        "loginTs": session["loginTs"],
+        "accountId": session["accountId"],
+        "authorizations": session["authorizations"],
+    }
+    return {
+        "payload": payload,
+        "lastSubmission": session["lastSubmission"],
+        "clientId": session["clientId"],
+        "accountId": session["accountId"],
+        "expiresAt": session["exp"] * 1000,
+    }
+
+
+@route("GET", r"/api/users/([^/]+)/sessions")
+def list_sessions(state: EmulatorState, request: Request, user_id: str) -> Response:
+    # No user lookup, as in Logto: an unknown or deleted user simply has no sessions.
+    return json_response({"sessions": [session_json(s) for s in state.active_sessions(user_id)]})
+
+
+@route("GET", r"/api/users/([^/]+)/sessions/([^/]+)")
+def get_session(state: EmulatorState, request: Request, user_id: str, uid: str) -> Response:
+    session = next((s for s in state.active_sessions(user_id) if s["uid"] == uid), None)
+    if session is None:
+        raise HttpError(404, "oidc.session_not_found")
+    return json_response(session_json(session))
+
+
+@route("DELETE", r"/api/users/([^/]+)/sessions/([^/]+)")
+def revoke_session(state: EmulatorState, request: Request, user_id: str, uid: str) -> Response:
+    target = request.query.get("revokeGrantsTarget")
+    if target is not None and target not in ("all", "firstParty"):
+        raise HttpError(
+            400,
+            "guard.invalid_input",
+            {"details": "revokeGrantsTarget: Invalid enum value"},
+            type="query",
+        )
+    session = state.sessions.get(uid)
+    if session is None:
+        raise HttpError(404, "oidc.session_not_found")
+    if session["accountId"] != user_id:
+        raise HttpError(404, "oidc.invalid_session_account_id")
+    if target:
+        # Revoking the grants ends the tokens issued to the apps of this session.
+        clients = set(session["authorizations"])
+        for token in [
+            t
+            for t, i in state.tokens.items()
+            if i.get("sub") == user_id and i.get("client_id") in clients
+        ]:
+            del state.tokens[token]
+    del state.sessions[uid]
+    return empty()
