@@ -27,7 +27,6 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .adapter import get_adapter
 from .app_settings import app_settings
 from .flows import admin_actions
 from .flows.audit import FAILURE, SUCCESS, UNKNOWN
@@ -42,6 +41,8 @@ from .logto.errors import (
 )
 from .logto.models import LogtoUser
 from .models import LogtoIdentity
+from .parallel_reads import concurrently
+from .site_adapter import get_adapter
 
 _NOT_READ = object()  # Logto could not be read for this page
 # What Logto answered, kept on each row's object for the columns of this one page.
@@ -125,8 +126,6 @@ class LogtoIdentityAdmin(admin.ModelAdmin):
             messages.warning(
                 request, _("Logto could not be read: its columns are blank on this page.")
             )
-        from .views.base import concurrently  # the account pages' pool, bounded
-
         factors = concurrently(*[(_mfa_of, identity.sub) for identity in identities])
         for identity, has_mfa in zip(identities, factors, strict=True):
             setattr(identity, _USER, _NOT_READ if users is None else users.get(identity.sub))

@@ -23,10 +23,10 @@ from django.utils.encoding import smart_str
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.utils import absolutify
 
-from ..adapter import get_adapter
 from ..logto import read_cache
 from ..logto.client import get_client
 from ..logto.errors import LogtoUnavailable
+from ..site_adapter import get_adapter
 from . import oidc_settings
 from .exceptions import SignInFailed
 

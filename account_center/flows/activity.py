@@ -15,6 +15,7 @@ from django.utils.translation import gettext_noop
 
 from ..models import AuditEvent
 from ..user_agents import describe
+from . import audit
 
 LIMIT = 30
 # Bookkeeping rather than activity: a refused form asking for step-up, a code merely sent.
@@ -51,8 +52,6 @@ def record_sign_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     identity = getattr(user, "logto_identity", None)
     if request is None or identity is None:
         return
-    from . import audit
-
     audit.record(request, "sign_in", audit.SUCCESS, sub=identity.sub)
 
 

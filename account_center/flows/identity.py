@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from ..logto import read_cache
 from ..logto.client import get_client
 from ..logto.errors import LogtoError, LogtoNotFound
+from ..site_adapter import get_adapter
 
 ACTIVE, DELETED, SUSPENDED = "active", "deleted", "suspended"
 
@@ -24,8 +25,6 @@ def logto_user_id(request: HttpRequest) -> str:
 
 def client_ip(request: HttpRequest) -> str | None:
     """The client's address as the adapter decides (``REMOTE_ADDR`` unless proxies are trusted)."""
-    from ..adapter import get_adapter
-
     return get_adapter().get_client_ip(request)
 
 

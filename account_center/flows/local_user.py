@@ -6,8 +6,8 @@ from typing import Any
 
 from django.db.models import F
 
-from ..adapter import get_adapter
 from ..models import LogtoIdentity
+from ..site_adapter import get_adapter
 
 
 def apply_details(identity: LogtoIdentity, details: dict[str, Any]) -> list[str]:

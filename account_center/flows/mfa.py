@@ -18,11 +18,11 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from .. import ratelimit, signals
-from ..adapter import get_adapter
 from ..logto.client import get_client
 from ..logto.errors import LogtoAPIError, LogtoNotFound
 from ..logto.models import MfaVerification
 from ..sealing import seal, unseal
+from ..site_adapter import get_adapter
 from . import audit, stepup
 from .errors import FlowError
 from .identity import logto_user_id

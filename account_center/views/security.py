@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .. import ratelimit
-from ..adapter import get_adapter
 from ..flows import identifiers, sign_out_elsewhere
 from ..flows import password as password_flow
 from ..flows.stepup import remaining_seconds
@@ -20,6 +19,7 @@ from ..formatting import international_phone
 from ..forms import CodeForm, EmailForm, PasswordForm, PhoneForm, UsernameForm
 from ..logto.client import get_client
 from ..logto.errors import LogtoAPIError
+from ..site_adapter import get_adapter
 from .base import AccountView, is_htmx
 from .stepup import KEPT_FIELDS
 
