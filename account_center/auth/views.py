@@ -27,9 +27,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from mozilla_django_oidc.views import OIDCAuthenticationRequestView
 
-from ..flows import audit
+from ..flows import audit, stepup
 from ..flows.sign_out_elsewhere import EPOCH_KEY
-from ..flows.stepup import record_verification
 from ..flows.verification import reauthentication_offered
 from ..logto.errors import LogtoError
 from ..redirects import safe_redirect_url
@@ -334,7 +333,7 @@ class CallbackView(View):
             }
         )
         _renew_expiry(request)  # a fresh ID token: the session is good for another period
-        record_verification(request, method="reauthentication")
+        stepup.record_verification(request, method="reauthentication")
         # Back where the change was started (with what was typed, if the URL carries it): say so.
         messages.success(
             request,
