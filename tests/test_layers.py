@@ -14,7 +14,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_the_import_contracts_hold(capsys) -> None:
     configuration.configure()
-    result = lint_imports(config_filename=str(ROOT / "pyproject.toml"), cache_dir=None, no_logo=True)
+    result = lint_imports(
+        config_filename=str(ROOT / "pyproject.toml"), cache_dir=None, no_logo=True
+    )
     assert result == SUCCESS, capsys.readouterr().out
 
 
@@ -31,7 +33,8 @@ def _function_level_imports(tree: ast.AST) -> list[ast.stmt]:
 def _unexplained(path: Path) -> list[str]:
     """The function-level imports of ``path`` with no comment on them or just above their group."""
     lines = path.read_text().splitlines()
-    imports = sorted(set(_function_level_imports(ast.parse("\n".join(lines)))), key=lambda n: n.lineno)
+    found = _function_level_imports(ast.parse("\n".join(lines)))
+    imports = sorted(set(found), key=lambda node: node.lineno)
     bad: list[str] = []
     for node in imports:
         first = node.lineno
