@@ -1,10 +1,10 @@
 """The decisions a host project may want to change, in one class it can subclass.
 
 As django-allauth's adapter: ``ACCOUNT_CENTER_ADAPTER`` names the class (default
-:class:`DefaultAccountCenterAdapter`) and :func:`get_adapter` returns the one instance of it. Views
-and flows ask the adapter instead of deciding themselves, so a site changes one rule (where the
-client address comes from, which actions need step-up, the words for a Logto error code, the mail
-after a password change) without subclassing a view::
+:class:`DefaultAccountCenterAdapter`) and :func:`account_center.site_adapter.get_adapter` returns
+the one instance of it. Views and flows ask the adapter instead of deciding themselves, so a site
+changes one rule (where the client address comes from, which actions need step-up, the words for
+a Logto error code, the mail after a password change) without subclassing a view::
 
     # myproject/account_adapter.py
     from account_center.adapter import DefaultAccountCenterAdapter
@@ -23,31 +23,33 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import logging
-from functools import lru_cache
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
-from django.core.signals import setting_changed
 from django.db import IntegrityError, transaction
-from django.dispatch import receiver
 from django.http import HttpRequest
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.module_loading import import_string
 
 from .app_settings import app_settings
+from .auth import oidc_settings
+from .flows import stepup
+from .flows.identity import LINK_REMOVED_ACTION
+from .flows.messages import for_code
+from .flows.sign_out_elsewhere import sign_out_elsewhere
+from .logto.client import get_client
+from .logto.errors import LogtoError
+from .models import LogtoIdentity
 
 logger = logging.getLogger(__name__)
 
 # Notifications the account center sends (templates ``account_center/email/<kind>_subject.txt``
 # and ``<kind>_message.txt``).
 NOTIFICATIONS = ("password_changed",)
-# The audit action of an admin removing a user's Logto link: what a later sign-in re-links by.
-LINK_REMOVED_ACTION = "identity_link_deleted"
 
 
 def _ip_or_none(value: str | None) -> str | None:
@@ -92,8 +94,6 @@ class DefaultAccountCenterAdapter:
     def is_safe_url(self, request: HttpRequest, url: str) -> bool:
         """Whether a redirect may go to ``url``: this host (or ``OIDC_REDIRECT_ALLOWED_HOSTS``),
         with the same or a safer scheme; backslashes (which browsers read as slashes) never."""
-        from .auth import oidc_settings
-
         if "\\" in url:
             return False
         hosts = {request.get_host(), *oidc_settings.oidc_setting("OIDC_REDIRECT_ALLOWED_HOSTS", [])}
@@ -107,8 +107,6 @@ class DefaultAccountCenterAdapter:
         """True when ``action`` (``"password"``, ``"email"``, ``"phone"``, ``"username"``, ...)
         needs a fresh verification now. The default: every sensitive action, unless the session
         passed step-up within ``ACCOUNT_CENTER_STEP_UP_SECONDS``."""
-        from .flows import stepup  # flows import the adapter: import late
-
         return not stepup.is_verified(request)
 
     # --- after a change --------------------------------------------------------------------
@@ -118,8 +116,6 @@ class DefaultAccountCenterAdapter:
         ``"phone"``, ``"username"``, two-step and token changes). The default signs the user out
         everywhere else for the kinds in ``ACCOUNT_CENTER_SIGN_OUT_ELSEWHERE_ON`` (see
         ``flows/sign_out_elsewhere.py``); an override that keeps that should call ``super()``."""
-        from .flows.sign_out_elsewhere import sign_out_elsewhere
-
         sign_out_elsewhere(request, kind)
 
     def send_notification(self, request: HttpRequest, kind: str, context: dict[str, Any]) -> None:
@@ -133,9 +129,6 @@ class DefaultAccountCenterAdapter:
             return
         recipient = context.get("email")
         if not recipient and context.get("logto_user_id"):
-            from .logto.client import get_client
-            from .logto.errors import LogtoError
-
             try:
                 recipient = get_client().get_user(context["logto_user_id"]).primary_email
             except LogtoError:
@@ -170,8 +163,6 @@ class DefaultAccountCenterAdapter:
 
     def message_for(self, logto_code: str) -> tuple[str | None, Any]:
         """``(form field or None, message)`` for a Logto error code."""
-        from .flows.messages import for_code
-
         return for_code(logto_code)
 
     # --- local users -----------------------------------------------------------------------
@@ -206,8 +197,6 @@ class DefaultAccountCenterAdapter:
 
     def create_user(self, claims: dict[str, Any]) -> Any:
         """The local user for a Logto user signing in for the first time, linked by ``sub``."""
-        from .models import LogtoIdentity
-
         model = get_user_model()
         username = self.get_username(claims)
         manager = model._default_manager
@@ -261,8 +250,6 @@ class DefaultAccountCenterAdapter:
 
     def update_user_from_claims(self, user: Any, claims: dict[str, Any]) -> Any:
         """Refresh the local copies from a new sign-in's claims."""
-        from .models import LogtoIdentity
-
         fields = self.user_fields(claims)
         changed = [name for name, value in fields.items() if getattr(user, name, value) != value]
         for name in changed:
@@ -271,21 +258,3 @@ class DefaultAccountCenterAdapter:
             user.save(update_fields=changed)
         LogtoIdentity.objects.filter(user=user).update(last_sign_in_at=timezone.now())
         return user
-
-
-@lru_cache(maxsize=1)
-def _adapter(path: str) -> DefaultAccountCenterAdapter:
-    adapter = import_string(path)()
-    return adapter
-
-
-def get_adapter() -> DefaultAccountCenterAdapter:
-    """The adapter ``ACCOUNT_CENTER_ADAPTER`` names (one instance per class, made once)."""
-    return _adapter(app_settings.ADAPTER)
-
-
-@receiver(setting_changed)
-def _reset_adapter(*, setting: str, **kwargs: Any) -> None:
-    # The instance may have read settings when it was made: rebuild it after any change.
-    if setting.startswith("ACCOUNT_CENTER_"):
-        _adapter.cache_clear()

@@ -32,7 +32,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .adapter import LINK_REMOVED_ACTION, get_adapter
+from .flows.identity import LINK_REMOVED_ACTION
 from .app_settings import app_settings
 from .flows import admin_actions
 from .flows.audit import FAILURE, SUCCESS, UNKNOWN
@@ -48,6 +48,8 @@ from .logto.errors import (
 )
 from .logto.models import LogtoUser
 from .models import LogtoIdentity
+from .parallel_reads import concurrently
+from .site_adapter import get_adapter
 
 logger = logging.getLogger(__name__)
 
@@ -152,8 +154,6 @@ class LogtoIdentityAdmin(admin.ModelAdmin):
             messages.warning(
                 request, _("Logto could not be read: its columns are blank on this page.")
             )
-        from .views.base import concurrently  # the account pages' pool, bounded
-
         # A user Logto no longer has has no factors, whatever a kept read still says.
         in_logto = [i for i in identities if users is None or i.sub in users]
         factors = dict(

@@ -98,6 +98,7 @@ Behaviour (``ACCOUNT_CENTER_*``):
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -129,11 +130,20 @@ def _setting(name: str, default: Any) -> Any:
     return getattr(settings, name, default)
 
 
-def _overrides() -> Any:
-    """What a superuser set on the admin settings page (cached; see site_settings)."""
-    from .site_settings import current
+# What a superuser set on the admin settings page (``site_settings.current``, cached), plugged in
+# by the app's ready(): those values live in the database, which sits above every module that
+# reads a setting. Until then (or outside Django) the Django settings alone apply.
+_overrides_source: Callable[[], Any] | None = None
 
-    return current()
+
+def read_overrides_from(source: Callable[[], Any]) -> None:
+    global _overrides_source
+    _overrides_source = source
+
+
+def _override(name: str) -> Any:
+    """The admin's value for ``name`` (an attribute of ``site_settings.Overrides``), or None."""
+    return None if _overrides_source is None else getattr(_overrides_source(), name)
 
 
 class AppSettings:
@@ -180,31 +190,23 @@ class AppSettings:
     # Behaviour
     @property
     def STEP_UP_SECONDS(self) -> int:
-        overridden = _overrides().step_up_seconds
+        overridden = _override("step_up_seconds")
         if overridden is not None:
             return int(overridden)
         return int(_setting("ACCOUNT_CENTER_STEP_UP_SECONDS", 600))
 
     @property
     def STEP_UP_METHODS(self) -> tuple[str, ...]:
-        overridden = _overrides().step_up_methods
+        overridden = _override("step_up_methods")
         if overridden is not None:
             return tuple(overridden)
         return tuple(_setting("ACCOUNT_CENTER_STEP_UP_METHODS", STEP_UP_METHODS))
 
     @property
-    def SECTIONS(self) -> tuple[str, ...]:
-        """The sections shown: those with a feature not Off (see :mod:`account_center.features`)."""
-        from .features import shown_sections
-
-        return shown_sections()
-
-    @property
-    def PROFILE_FIELDS(self) -> tuple[str, ...]:
-        """The profile fields shown (not Off); :func:`features.profile_fields` for the editable."""
-        from .features import profile_fields
-
-        return profile_fields()
+    def FEATURE_LEVELS(self) -> dict[str, str]:
+        """The admin's Off / ReadOnly / Edit per feature; :mod:`account_center.features` lays
+        them over ``ACCOUNT_CENTER_FEATURES``."""
+        return _override("features") or {}
 
     @property
     def CUSTOM_DATA_FIELDS(self) -> list[dict[str, Any]]:
@@ -212,7 +214,7 @@ class AppSettings:
 
     @property
     def CODE_RESEND_SECONDS(self) -> int:
-        overridden = _overrides().code_resend_seconds
+        overridden = _override("code_resend_seconds")
         if overridden is not None:
             return int(overridden)
         return int(_setting("ACCOUNT_CENTER_CODE_RESEND_SECONDS", 60))
@@ -220,7 +222,7 @@ class AppSettings:
     @property
     def RATE_LIMITS(self) -> dict[str, str]:
         # The admin's limits are laid over the setting's, action by action.
-        return {**_setting("ACCOUNT_CENTER_RATE_LIMITS", {}), **(_overrides().rate_limits or {})}
+        return {**_setting("ACCOUNT_CENTER_RATE_LIMITS", {}), **(_override("rate_limits") or {})}
 
     @property
     def ATTEMPT_LIMIT(self) -> int | None:
@@ -267,7 +269,7 @@ class AppSettings:
 
     @property
     def DELETED_USER_ACTION(self) -> str:
-        value = _overrides().deleted_user_action or str(
+        value = _override("deleted_user_action") or str(
             _setting("ACCOUNT_CENTER_DELETED_USER_ACTION", "delete")
         )
         return value if value in ("delete", "deactivate") else "delete"

@@ -1,5 +1,8 @@
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_logged_in
 from django.utils.translation import gettext_lazy as _
+
+from .app_settings import read_overrides_from
 
 
 class AccountCenterConfig(AppConfig):
@@ -8,18 +11,22 @@ class AccountCenterConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from django.contrib.auth.signals import user_logged_in
-
+        # Imported here, not at the top: each of them reaches the models, which cannot be imported
+        # while the app registry is still loading this module.
         from . import (
             checks,  # noqa: F401  (registers the system checks)
             checks_features,  # noqa: F401  (and those of Off / ReadOnly / Edit)
+            site_settings,
         )
+        from .flows.activity import record_sign_in
         from .views.base import mark_account_checked
+
+        # The admin's settings page overrides some Django settings (site_settings publishes a
+        # save to every worker).
+        read_overrides_from(site_settings.current)
 
         # Signing in just proved the account exists and may sign in: the next check can wait.
         user_logged_in.connect(mark_account_checked, dispatch_uid="account_center_checked")
-
-        from .flows.activity import record_sign_in
 
         # Sign-ins appear on the user's recent security activity.
         user_logged_in.connect(record_sign_in, dispatch_uid="account_center_sign_in_audit")

@@ -20,6 +20,9 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from .app_settings import PROFILE_FIELDS, app_settings
+from .labels import PROFILE_LABELS
+
 OFF, READ_ONLY, EDIT = "off", "readonly", "edit"
 LEVELS = (OFF, READ_ONLY, EDIT)
 LEVEL_LABELS = {OFF: _("Off"), READ_ONLY: _("Read-only"), EDIT: _("Edit")}
@@ -66,8 +69,6 @@ def normalise(value: Any) -> str | None:
 
 def profile_field_names() -> tuple[str, ...]:
     """Profile fields other than name and avatar (those have a feature of their own)."""
-    from .app_settings import PROFILE_FIELDS
-
     return tuple(name for name in PROFILE_FIELDS if name not in ("name", "avatar"))
 
 
@@ -79,8 +80,6 @@ def custom_data_keys() -> tuple[str, ...]:
 
 def all_features() -> list[tuple[str, Any]]:
     """Every feature name with its label, in the order of the pages."""
-    from .forms import PROFILE_LABELS
-
     found: list[tuple[str, Any]] = [
         ("name", FIXED_LABELS["name"]),
         ("avatar", FIXED_LABELS["avatar"]),
@@ -144,12 +143,10 @@ def default_level(feature: str) -> str:
 
 def level(feature: str) -> str:
     """The level in force for ``feature`` (a group name stands for its most open member)."""
-    from . import site_settings
-
     if feature in ("profile", "custom_data"):
         members = profile_field_names() if feature == "profile" else custom_data_keys()
         return best(f"{feature}.{name}" for name in members)
-    overridden = _lookup(site_settings.current().features, feature)
+    overridden = _lookup(app_settings.FEATURE_LEVELS, feature)
     found = overridden or default_level(feature)
     if feature in READ_ONLY_BY_NATURE and found == EDIT:
         return READ_ONLY
@@ -176,8 +173,6 @@ def profile_feature(field: str) -> str:
 
 def profile_fields(*, edit: bool = False) -> tuple[str, ...]:
     """The profile fields shown, or with ``edit`` the editable ones, in the form's order."""
-    from .app_settings import PROFILE_FIELDS
-
     wanted = editable if edit else shown
     return tuple(name for name in PROFILE_FIELDS if wanted(profile_feature(name)))
 

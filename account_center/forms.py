@@ -14,8 +14,9 @@ from django.utils.translation import gettext_lazy as _
 
 from . import features
 from .app_settings import app_settings
-from .flows.identifiers import USERNAME_RE, normalise_phone
+from .labels import PROFILE_LABELS
 from .profile_choices import GENDERS, OTHER, locales, normalise_locale, time_zones
+from .validators import USERNAME_RE, normalise_phone
 
 
 class AccessibleForm(forms.Form):
@@ -40,25 +41,6 @@ class AccessibleForm(forms.Form):
                 attrs["aria-describedby"] = described
 
 
-PROFILE_LABELS = {
-    "name": _("Name"),
-    "avatar": _("Picture URL"),
-    "given_name": _("Given name"),
-    "family_name": _("Family name"),
-    "middle_name": _("Middle name"),
-    "nickname": _("Nickname"),
-    "preferred_username": _("Preferred username"),
-    "website": _("Website"),
-    "gender": _("Gender"),
-    "birthdate": _("Birthdate"),
-    "locale": _("Language"),
-    "zoneinfo": _("Time zone"),
-    "address_street_address": _("Street address"),
-    "address_locality": _("City"),
-    "address_region": _("Region"),
-    "address_postal_code": _("Postal code"),
-    "address_country": _("Country"),
-}
 ADDRESS_FIELDS = tuple(k for k in PROFILE_LABELS if k.startswith("address_"))
 # The form's fieldsets, in order: (legend, field names).
 PROFILE_GROUPS = (

@@ -35,10 +35,11 @@ from django_htmx.http import HttpResponseClientRedirect
 from mozilla_django_oidc.middleware import SessionRefresh
 
 from .auth import oidc_settings
-from .auth.views import annotate_state, safe_next
+from .auth.oidc_states import annotate_state
 from .flows import audit, identity, sessions, sign_out_elsewhere
 from .flows.identity import DELETED, SUSPENDED, account_status
 from .logto.errors import LogtoError
+from .redirects import safe_redirect_url
 
 logger = logging.getLogger(__name__)
 
@@ -135,7 +136,7 @@ class LogtoSessionRefresh(SessionRefresh):
         if is_htmx:
             # Come back to the page the user sees, not to the fragment URL htmx asked for.
             current = getattr(htmx, "current_url", None) or request.headers.get("HX-Current-URL")
-            next_url = safe_next(request, current) or None
+            next_url = safe_redirect_url(request, current, None)
         annotate_state(request, response["Location"], purpose="refresh", next=next_url)
         if is_htmx:
             return HttpResponseClientRedirect(response["Location"])
@@ -164,9 +165,9 @@ class LogtoSessionRefresh(SessionRefresh):
         """The page to come back to after signing in again: this site's, as a path."""
         htmx = getattr(request, "htmx", None)
         current = getattr(htmx, "current_url", None) if htmx else None
-        next_url = safe_next(request, current or request.get_full_path()) or "/"
+        next_url = safe_redirect_url(request, current or request.get_full_path(), "/")
         if request.method not in SAFE_METHODS and not current:
-            next_url = safe_next(request, request.META.get("HTTP_REFERER")) or next_url
+            next_url = safe_redirect_url(request, request.META.get("HTTP_REFERER"), next_url)
         # Checked to be this site: keep only the path, so the link reads the same anywhere.
         parts = urlsplit(next_url)
         next_url = parts.path + (f"?{parts.query}" if parts.query else "")

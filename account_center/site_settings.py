@@ -8,7 +8,6 @@ last version it read, so a request costs one cache read.
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -17,6 +16,11 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import DatabaseError
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from .features import normalise
+from .models import SiteSettings
 
 logger = logging.getLogger(__name__)
 
@@ -58,8 +62,6 @@ def _data_key(version: str) -> str:
 
 
 def of_row(row: Any) -> Overrides:
-    from .features import normalise
-
     features = {}
     for name, value in (row.features or {}).items():
         found = normalise(value)
@@ -77,8 +79,6 @@ def of_row(row: Any) -> Overrides:
 
 
 def _load() -> tuple[str, Overrides]:
-    from .models import SiteSettings
-
     row = SiteSettings.objects.order_by("pk").first()
     if row is None:
         return NONE, DEFAULTS
@@ -110,6 +110,15 @@ def current() -> Overrides:
     return overrides
 
 
+@receiver(post_save, sender=SiteSettings, dispatch_uid="account_center_site_settings")
+def _saved(sender: Any, instance: SiteSettings, raw: bool, **kwargs: Any) -> None:
+    # Published at once rather than on commit: the admin saves in a transaction that commits
+    # right after, and tests run inside one that never does. A fixture being loaded (raw) never
+    # went through save(), so it is not published.
+    if not raw:
+        publish(instance)
+
+
 def publish(row: Any) -> None:
     """After ``row`` was saved: a new version, read by every worker at its next request."""
     global _last
@@ -123,7 +132,3 @@ def assume_defaults() -> None:
     global _last
     cache.set_many({VERSION_KEY: NONE, _data_key(NONE): DEFAULTS}, timeout=None)
     _last = (NONE, DEFAULTS)
-
-
-def new_revision() -> str:
-    return uuid.uuid4().hex

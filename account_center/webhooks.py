@@ -31,6 +31,7 @@ from django.views.decorators.http import require_POST
 
 from .app_settings import app_settings
 from .flows import audit
+from .flows.deletion import end_local_user
 from .flows.local_user import apply_details, sign_out_here
 from .logto import read_cache
 from .models import LogtoIdentity
@@ -94,8 +95,6 @@ def _identity(payload: dict[str, Any]) -> LogtoIdentity | None:
 
 
 def _user_deleted(request: HttpRequest, identity: LogtoIdentity) -> None:
-    from .flows.deletion import end_local_user
-
     sign_out_here(identity)
     end_local_user(identity.user)
     audit.record(request, "webhook_user_deleted", audit.SUCCESS, sub=identity.sub)

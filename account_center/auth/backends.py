@@ -24,11 +24,11 @@ from django.views.decorators.debug import sensitive_variables
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.utils import absolutify
 
-from ..adapter import get_adapter
 from ..flows.identity import DISPLAY_NAME_KEY, SIGNED_IN_SUB_KEY, display_name_of
 from ..logto import read_cache
 from ..logto.client import get_client
 from ..logto.errors import LogtoUnavailable
+from ..site_adapter import get_adapter
 from . import oidc_settings
 from .exceptions import SignInFailed
 

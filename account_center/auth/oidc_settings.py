@@ -13,8 +13,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 from ..app_settings import app_settings
+from ..logto.client import get_client
 
 # Asymmetric algorithms only: an HS256 token would be "signed" with the client secret, and
 # "none" is not signed at all. Logto signs ES384 by default, RS256 with older RSA keys. Only the
@@ -37,8 +39,6 @@ _MISSING = object()
 
 def discovery() -> dict[str, Any]:
     """Logto's OIDC discovery document (cached by the client). Raises ``LogtoUnavailable``."""
-    from ..logto.client import get_client
-
     return get_client().discovery()
 
 
@@ -90,8 +90,6 @@ def oidc_setting(name: str, *default: Any) -> Any:
         return value
     if default:
         return default[0]
-    from django.core.exceptions import ImproperlyConfigured
-
     raise ImproperlyConfigured(f"Setting {name} not found and not derivable from Logto.")
 
 

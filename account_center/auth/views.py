@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import time
 from typing import Any
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import urlencode
 
 from django.contrib import auth, messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -28,6 +28,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_variables
 from mozilla_django_oidc.views import OIDCAuthenticationRequestView
 
+from ..flows import audit, stepup
 from ..flows.sign_out_elsewhere import EPOCH_KEY
 from ..flows.verification import reauthentication_offered
 from ..logto.errors import LogtoError
@@ -36,6 +37,7 @@ from . import oidc_settings
 from .backends import CLOCK_LEEWAY, REQUEST_ATTR, LogtoBackend
 from .exceptions import REASONS, SignInFailed
 from .messages import failure_message
+from .oidc_states import annotate_state
 
 logger = logging.getLogger(__name__)
 
@@ -48,11 +50,6 @@ REAUTH_MAX_AGE = 300
 _INTERACTION_ERRORS = frozenset(
     {"login_required", "interaction_required", "consent_required", "account_selection_required"}
 )
-
-
-def safe_next(request: HttpRequest, url: str | None) -> str | None:
-    """``url`` if it stays on this site (same host, same or safer scheme), else ``None``."""
-    return safe_redirect_url(request, url, None)
 
 
 def _default_next() -> str:
@@ -85,20 +82,6 @@ def _retry_url(entry: dict[str, Any] | None) -> str:
     return url
 
 
-def _state_of(redirect_url: str) -> str:
-    return parse_qs(urlsplit(redirect_url).query).get("state", [""])[0]
-
-
-def annotate_state(request: HttpRequest, redirect_url: str, **extra: Any) -> None:
-    """Add our fields to the ``oidc_states`` entry mozilla just created for this redirect."""
-    state = _state_of(redirect_url)
-    states = request.session.get("oidc_states") or {}
-    if state in states:
-        states[state].update(extra)
-        request.session["oidc_states"] = states
-        request.session.modified = True
-
-
 @method_decorator(never_cache, name="dispatch")
 class LoginView(OIDCAuthenticationRequestView):
     """GET ``login/?next=``: send the browser to Logto's authorization endpoint."""
@@ -114,7 +97,7 @@ class LoginView(OIDCAuthenticationRequestView):
         return oidc_settings.oidc_setting(attr, *args)
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        next_url = safe_next(request, request.GET.get("next"))
+        next_url = safe_redirect_url(request, request.GET.get("next"), None)
         try:
             self.OIDC_OP_AUTH_ENDPOINT = self.get_settings("OIDC_OP_AUTHORIZATION_ENDPOINT")
             self.OIDC_RP_CLIENT_ID = self.get_settings("OIDC_RP_CLIENT_ID")
@@ -163,7 +146,7 @@ class ReauthenticateView(LoginView):
             login = reverse("account_center:login")
             return HttpResponseRedirect(f"{login}?{urlencode({'next': request.get_full_path()})}")
         # Not sent to Logto for a sign-in that would not count (the callback checks again).
-        next_url = safe_next(request, request.GET.get("next"))
+        next_url = safe_redirect_url(request, request.GET.get("next"), None)
         refused = refuse_unless_offered(request, next_url, retry_url=request.get_full_path())
         return refused or super().get(request)
 
@@ -309,7 +292,8 @@ class CallbackView(View):
         if identity is not None:
             # Sessions signed in under an older epoch end when the credentials change again.
             request.session[EPOCH_KEY] = identity.session_epoch
-        return HttpResponseRedirect(safe_next(request, entry.get("next")) or _default_next())
+        next_url = safe_redirect_url(request, entry.get("next"), None)
+        return HttpResponseRedirect(next_url or _default_next())
 
     def reauthenticated(self, request: HttpRequest, entry: dict[str, Any]) -> HttpResponse:
         retry = _retry_url(entry)
@@ -339,7 +323,7 @@ class CallbackView(View):
             return render_failure(request, "reauth_stale", retry_url=retry)
         # The check that counts: the method may have been switched off since the user left.
         refused = refuse_unless_offered(
-            request, safe_next(request, entry.get("next")), retry_url=retry
+            request, safe_redirect_url(request, entry.get("next"), None), retry_url=retry
         )
         if refused is not None:
             return refused
@@ -353,16 +337,15 @@ class CallbackView(View):
             }
         )
         _renew_expiry(request)  # a fresh ID token: the session is good for another period
-        from ..flows.stepup import record_verification
-
-        record_verification(request, method="reauthentication")
+        stepup.record_verification(request, method="reauthentication")
         # Back where the change was started (with what was typed, if the URL carries it): say so.
         messages.success(
             request,
             _("You signed in again. You can go on now."),
             fail_silently=True,
         )
-        return HttpResponseRedirect(safe_next(request, entry.get("next")) or _default_next())
+        next_url = safe_redirect_url(request, entry.get("next"), None)
+        return HttpResponseRedirect(next_url or _default_next())
 
 
 def _renew_expiry(request: HttpRequest) -> None:
@@ -372,10 +355,6 @@ def _renew_expiry(request: HttpRequest) -> None:
 
 
 def _audit(request: HttpRequest, action: str, outcome: str, **detail: Any) -> None:
-    try:
-        from ..flows import audit
-    except ImportError:  # the pages' flows are optional for the sign-in area
-        return
     audit.record(request, action, outcome, **detail)
 
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from ..models import AuditEvent
 from ..user_agents import describe
-from . import actions
+from . import actions, audit
 
 LIMIT = 30
 
@@ -37,8 +37,6 @@ def record_sign_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     identity = getattr(user, "logto_identity", None)
     if request is None or identity is None:
         return
-    from . import audit
-
     audit.record(request, "sign_in", audit.SUCCESS, sub=identity.sub)
 
 

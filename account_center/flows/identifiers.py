@@ -8,26 +8,24 @@ always checked against the address it was sent to, never one sent along with the
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any
 
-import phonenumbers
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.debug import sensitive_variables
 
 from .. import ratelimit, signals
-from ..adapter import get_adapter
 from ..app_settings import app_settings
 from ..logto.client import get_client
 from ..logto.errors import LogtoAPIError
 from ..logto.models import LogtoUser
+from ..site_adapter import get_adapter
+from ..validators import USERNAME_RE
 from . import audit, stepup
 from .errors import FlowError
 from .identity import logto_user_id
 
-USERNAME_RE = re.compile(r"^[A-Z_a-z]\w*$", re.ASCII)
 PENDING_KEY = "account_center_pending_{kind}"
 SEND_SCOPE = "code_send"
 CODE_SCOPE = "code_verify"
@@ -68,24 +66,6 @@ def mask(kind: str, value: str) -> str:
         local, _at, domain = value.partition("@")
         return f"{local[:1]}…@{domain}"
     return f"…{value[-4:]}" if value else ""
-
-
-def normalise_phone(raw: str) -> str:
-    """Logto's phone format: digits with the country code, no ``+``. Raises ``ValueError``."""
-    region = app_settings.PHONE_REGION
-    text = raw.strip()
-    if text.startswith("00"):
-        text = "+" + text[2:]
-    elif text and text[0].isdigit() and not region:
-        # Without a default region a bare number must already carry its country code.
-        text = "+" + text
-    try:
-        number = phonenumbers.parse(text, region)
-    except phonenumbers.NumberParseException as error:
-        raise ValueError(str(error)) from None
-    if not phonenumbers.is_valid_number(number):
-        raise ValueError("invalid number")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164).lstrip("+")
 
 
 def _refuse_if_last(user: LogtoUser, kind: str) -> None:

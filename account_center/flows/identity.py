@@ -8,8 +8,13 @@ from django.http import HttpRequest
 from ..logto import read_cache
 from ..logto.client import get_client
 from ..logto.errors import LogtoError, LogtoNotFound
+from ..models import AuditEvent
+from ..site_adapter import get_adapter
 
 ACTIVE, DELETED, SUSPENDED = "active", "deleted", "suspended"
+# The audit action of an admin removing a user's link: it also lets that user's next sign-in link
+# the same local user again (adapter.create_user).
+LINK_REMOVED_ACTION = "identity_link_deleted"
 # The Logto user a session signed in as, kept in the session at sign-in (auth/backends.py).
 SIGNED_IN_SUB_KEY = "account_center_sub"
 # Session key: the name the top bar shows, Logto's profile name (else username) as last read.
@@ -45,8 +50,6 @@ def why_unlinked(sub: str) -> str:
     """Why a signed-in user's link to ``sub`` is gone, in the words of the "signed out" page:
     "unlinked" when an admin removed it, else what Logto says now of the account ("deleted": a
     deactivated local user loses its link too), else "ended"."""
-    from ..adapter import LINK_REMOVED_ACTION  # the adapter imports the flows: import late
-    from ..models import AuditEvent
 
     if AuditEvent.objects.filter(sub=sub, action=LINK_REMOVED_ACTION).exists():
         return "unlinked"
@@ -70,8 +73,6 @@ def remember_display_name(request: HttpRequest, name: str) -> bool:
 
 def client_ip(request: HttpRequest) -> str | None:
     """The client's address as the adapter decides (``REMOTE_ADDR`` unless proxies are trusted)."""
-    from ..adapter import get_adapter
-
     return get_adapter().get_client_ip(request)
 
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..adapter import get_adapter
 from ..models import LogtoIdentity
+from ..site_adapter import get_adapter
 from .sign_out_elsewhere import ADMIN, end_sessions
 
 

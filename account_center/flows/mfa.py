@@ -19,12 +19,12 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_variables
 
 from .. import ratelimit, signals
-from ..adapter import get_adapter
 from ..logto.client import get_client
 from ..logto.errors import LogtoAPIError, LogtoNotFound
 from ..logto.models import MfaVerification
 from ..sealing import seal, unseal
 from ..secret_text import SecretText
+from ..site_adapter import get_adapter
 from . import audit, stepup
 from .errors import FlowError
 from .identity import logto_user_id

@@ -8,9 +8,9 @@ from django.http import HttpRequest
 from django.views.decorators.debug import sensitive_variables
 
 from .. import signals
-from ..adapter import get_adapter
 from ..logto.client import get_client
 from ..logto.models import LogtoUser
+from ..site_adapter import get_adapter
 from . import audit, sign_out_elsewhere, stepup
 from .errors import FlowError
 from .identity import logto_user_id

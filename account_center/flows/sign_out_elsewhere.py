@@ -21,7 +21,7 @@ from django.http import HttpRequest
 from ..app_settings import app_settings
 from ..logto.errors import LogtoError
 from ..models import LogtoIdentity
-from . import audit
+from . import audit, sessions
 
 logger = logging.getLogger(__name__)
 
@@ -87,8 +87,6 @@ def sign_out_elsewhere(request: HttpRequest, kind: str) -> bool:
     remember_epoch(request, identity)
     ended_at_logto = 0
     if app_settings.REVOKE_LOGTO_SESSIONS:
-        from . import sessions  # the sessions page's flow: list, keep this one, revoke the rest
-
         try:
             if sessions.knows_this_session(request):
                 ended_at_logto = sessions.revoke_others(request)

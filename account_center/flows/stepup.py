@@ -22,9 +22,8 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 
 from .. import signals
-from ..adapter import get_adapter
 from ..app_settings import app_settings
-from ..redirects import safe_redirect_url
+from ..site_adapter import get_adapter
 from . import audit
 from .identity import logto_user_id
 
@@ -82,11 +81,6 @@ def require(request: HttpRequest, action: str = "") -> None:
     ``action`` (flows call this, after validating their input)."""
     if get_adapter().is_step_up_required(request, action):
         raise StepUpRequired
-
-
-def safe_next(request: HttpRequest, url: str | None, default: str) -> str:
-    """``url`` if it points to this site, else ``default`` (see :func:`safe_redirect_url`)."""
-    return safe_redirect_url(request, url, default)
 
 
 def step_up_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

@@ -13,10 +13,10 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from .. import signals
-from ..adapter import get_adapter
 from ..logto.client import get_client
 from ..logto.errors import LogtoAPIError
 from ..logto.models import CreatedPersonalAccessToken
+from ..site_adapter import get_adapter
 from . import audit, stepup
 from .errors import FlowError
 from .identity import logto_user_id

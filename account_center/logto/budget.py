@@ -7,7 +7,7 @@ what is left, and once it is spent further calls fail at once as :class:`LogtoUn
 page answers in words within the budget.
 
 The deadline lives in a context variable: it follows the request into the threads that make its
-reads side by side (``views.base.concurrently`` copies the context).
+reads side by side (``parallel_reads.concurrently`` copies the context).
 """
 
 from __future__ import annotations

@@ -9,8 +9,13 @@ from django import template
 from django.contrib.messages import get_messages
 from django.utils.translation import gettext as _
 
+from .. import features
 from ..app_settings import app_settings
+from ..flows.profile import formatted_address, initial_from_user
 from ..formatting import international_phone
+from ..forms import PROFILE_GROUPS
+from ..labels import PROFILE_LABELS
+from ..profile_choices import GENDERS, locales
 
 register = template.Library()
 
@@ -79,13 +84,9 @@ def site_link() -> dict[str, str]:
 def profile_facts(account: Any) -> list[tuple[Any, list[tuple[Any, str]]]]:
     """The profile's filled-in fields as ``(group, [(label, value), ...])``, in the form's
     groups and words (gender, language and address as people read them)."""
-    from ..flows.profile import formatted_address, initial_from_user
-    from ..forms import PROFILE_GROUPS, PROFILE_LABELS
-    from ..profile_choices import GENDERS, locales
-
     values = initial_from_user(account)
     address = account.profile.get("address") or {}
-    shown = set(app_settings.PROFILE_FIELDS)
+    shown = set(features.profile_fields())
     genders = dict(GENDERS)
     languages = dict(locales())
     groups = []
@@ -124,14 +125,10 @@ def profile_facts(account: Any) -> list[tuple[Any, list[tuple[Any, str]]]]:
 def feature_editable(names: str) -> bool:
     """``{% if "username"|feature_editable %}``: actions are offered only for what is Edit;
     ``"name,avatar"`` is true when any of them is (the server refuses the rest anyway)."""
-    from .. import features
-
     return any(features.editable(name.strip()) for name in str(names).split(","))
 
 
 @register.filter
 def feature_shown(names: str) -> bool:
     """``{% if "passkeys"|feature_shown %}``: hidden when Off (any of ``"a,b"`` not Off)."""
-    from .. import features
-
     return any(features.shown(name.strip()) for name in str(names).split(","))

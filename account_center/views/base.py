@@ -2,28 +2,24 @@
 
 from __future__ import annotations
 
-import contextvars
 import logging
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, nullcontext
 from typing import Any, TypeVar
 
 from django.contrib import auth
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db import connections
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django.views.generic import TemplateView
 from django_htmx.http import HttpResponseClientRedirect
 
-from ..adapter import get_adapter
+from .. import features
 from ..app_settings import app_settings
 from ..flows import audit
 from ..flows import sessions as sessions_flow
@@ -48,6 +44,7 @@ from ..logto.errors import (
     LogtoOutcomeUnknown,
 )
 from ..redirects import safe_redirect_url
+from ..site_adapter import get_adapter
 from .feature_rule import FeatureRule
 
 logger = logging.getLogger(__name__)
@@ -68,9 +65,6 @@ class Answered(Exception):
         self.response = response
 
 
-# Independent Logto reads of one page run side by side, so a slow Logto costs one round trip.
-_pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="account-center")
-
 NAV = (
     ("profile", _("Profile"), "account_center:profile"),
     ("security", _("Sign-in & security"), "account_center:security"),
@@ -83,47 +77,9 @@ NAV = (
 )
 
 
-def concurrently(*calls: tuple[Any, ...]) -> list[Any]:
-    """Run ``(function, *args)`` calls in the pool; results in order, first error re-raised.
-
-    The request's language goes along, so Logto's messages stay in the user's language.
-    """
-    language = translation.get_language()
-
-    def in_language(function: Any, *args: Any) -> Any:
-        try:
-            with translation.override(language):
-                return function(*args)
-        finally:
-            # A pool thread outlives the request: a connection it opened would stay open.
-            connections.close_all()
-
-    # The request's own thread makes the first call while the pool makes the others, each in a
-    # copy of the request's context (its Logto time budget).
-    futures = [
-        _pool.submit(contextvars.copy_context().run, in_language, *call) for call in calls[1:]
-    ]
-    results: list[Any] = []
-    failure: BaseException | None = None
-    try:
-        results.append(calls[0][0](*calls[0][1:]) if calls else None)
-    except BaseException as error:  # noqa: BLE001 - re-raised below, once every call ended
-        failure = error
-    # Every call ends before the request goes on: a read still running would outlive the
-    # request (and reach Logto for a page already answered).
-    for future in futures:
-        try:
-            results.append(future.result())
-        except BaseException as error:  # noqa: BLE001 - the first one is re-raised
-            failure = failure or error
-    if failure is not None:
-        raise failure
-    return results[: len(calls)]
-
-
 def nav_items() -> list[tuple[str, Any, str]]:
     # Activity is not a feature to switch: everyone may read their own.
-    enabled = (*app_settings.SECTIONS, "activity")
+    enabled = (*features.shown_sections(), "activity")
     # Sessions only where this Logto has them (known from an earlier answer, never probed here).
     hidden = {"sessions"} if sessions_flow.known_unsupported() else set()
     return [item for item in NAV if item[0] in enabled and item[0] not in hidden]
@@ -173,7 +129,9 @@ class AccountView(LoginRequiredMixin, FeatureRule):
 
     def step_up_refused(self) -> HttpResponse:
         """A sensitive change without a fresh verification: the dialog (htmx) or the page."""
-        from .stepup import refuse  # the step-up views build on this module
+        # Not at the top: the step-up dialog is itself an AccountView (views/stepup.py imports
+        # this module). The one circle left among the views; see pyproject's import contracts.
+        from .stepup import refuse
 
         audit.record(self.request, "step_up_required", audit.DENIED, path=self.request.path)
         return refuse(self.request)

@@ -15,7 +15,8 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from ..flows import social
 from ..logto.client import get_client
-from .base import AccountView, concurrently, is_htmx
+from ..parallel_reads import concurrently
+from .base import AccountView, is_htmx
 
 PAGE = "account_center/connections.html"
 SECTION = "account_center/partials/connections.html"

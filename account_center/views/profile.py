@@ -13,14 +13,14 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from .. import features
-from ..app_settings import app_settings
 from ..flows import mfa
 from ..flows import profile as profile_flow
 from ..flows import sessions as sessions_flow
 from ..flows import social
 from ..forms import CustomDataForm, ProfileForm
 from ..logto.client import get_client
-from .base import AccountView, concurrently, is_htmx
+from ..parallel_reads import concurrently
+from .base import AccountView, is_htmx
 
 
 class OverviewView(AccountView):
@@ -32,7 +32,7 @@ class OverviewView(AccountView):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         client = get_client()
-        sections = app_settings.SECTIONS
+        sections = features.shown_sections()
         # Logto's failures go to the one error path (AccountView.dispatch).
         two_step_shown = "two_step" in sections
         account, factors, configs, token_count, session_count = concurrently(

@@ -14,7 +14,6 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 
 from .. import ratelimit
-from ..adapter import get_adapter
 from ..flows import identifiers, sign_out_elsewhere
 from ..flows import password as password_flow
 from ..flows.stepup import remaining_seconds
@@ -22,6 +21,7 @@ from ..formatting import international_phone
 from ..forms import CodeForm, EmailForm, PasswordForm, PhoneForm, UsernameForm
 from ..logto.client import get_client
 from ..logto.errors import LogtoAPIError
+from ..site_adapter import get_adapter
 from .base import AccountView, is_htmx
 from .stepup import KEPT_FIELDS, take_typed_values
 

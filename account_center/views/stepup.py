@@ -33,6 +33,7 @@ from ..flows.identity import logto_user_id
 from ..formatting import international_phone
 from ..forms import StepUpCodeForm, StepUpPasswordForm
 from ..logto.client import get_client
+from ..redirects import safe_redirect_url
 from .base import AccountView, is_htmx
 
 # Only ids we could have written ourselves go back into the page and the event.
@@ -91,7 +92,7 @@ def _current_page(request: HttpRequest) -> str:
     """Where the user was (htmx tells us), checked to be on this host; path only."""
     htmx = getattr(request, "htmx", None)
     current = getattr(htmx, "current_url_abs_path", None) if htmx else None
-    return stepup.safe_next(request, current, _overview())
+    return safe_redirect_url(request, current, _overview())
 
 
 def _dialog_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
@@ -115,7 +116,7 @@ def refuse(request: HttpRequest) -> HttpResponse:
     if is_htmx(request):
         form_id = _form_id(getattr(request, "htmx").trigger)  # noqa: B009 - HttpRequest has no htmx type
         # Signing in again leaves the page: come back to the form's own page, refilled.
-        again = _reauthenticate_url(stepup.safe_next(request, request.path, _overview()))
+        again = _reauthenticate_url(safe_redirect_url(request, request.path, _overview()))
         extra = {"reauthenticate_url": again} if keep_typed_values(request) else {}
         context = AccountView.or_none(
             lambda: _dialog_context(
@@ -134,7 +135,7 @@ def refuse(request: HttpRequest) -> HttpResponse:
         # Into the dialog, not over the refused form: what the user typed stays where it is.
         return reswap(retarget(response, DIALOG_CONTENT), "innerHTML")
     keep_typed_values(request)
-    next_url = stepup.safe_next(request, request.path, _overview())
+    next_url = safe_redirect_url(request, request.path, _overview())
     return HttpResponseRedirect(reverse("account_center:step_up") + "?next=" + quote(next_url))
 
 
@@ -148,7 +149,7 @@ class StepUpView(AccountView):
 
     def _next(self) -> str:
         raw = self.request.POST.get("next") or self.request.GET.get("next")
-        return stepup.safe_next(self.request, raw, _overview())
+        return safe_redirect_url(self.request, raw, _overview())
 
     def _show(self, status: int = 200, **extra: Any) -> HttpResponse:
         request = self.request

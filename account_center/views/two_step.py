@@ -25,8 +25,9 @@ from ..flows import mfa
 from ..flows.errors import FlowError
 from ..flows.messages import UNAVAILABLE
 from ..logto.client import get_client
+from ..parallel_reads import concurrently
 from ..secret_text import SecretText
-from .base import AccountView, concurrently, is_htmx
+from .base import AccountView, is_htmx
 
 PAGE = "account_center/two_step.html"
 APP = "account_center/partials/two_step_app.html"

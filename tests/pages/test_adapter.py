@@ -8,7 +8,8 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from account_center.adapter import DefaultAccountCenterAdapter, get_adapter
+from account_center.adapter import DefaultAccountCenterAdapter
+from account_center.site_adapter import get_adapter
 
 from .conftest import ENDPOINT, USER_URL, logto_user
 

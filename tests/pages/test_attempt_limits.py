@@ -14,7 +14,8 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from account_center import ratelimit
-from account_center.adapter import DefaultAccountCenterAdapter, get_adapter
+from account_center.adapter import DefaultAccountCenterAdapter
+from account_center.site_adapter import get_adapter
 from account_center.flows import verification
 from account_center.flows.errors import FlowError
 from account_center.models import AuditEvent, LogtoIdentity

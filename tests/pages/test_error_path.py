@@ -9,6 +9,7 @@ import pytest
 import requests
 from django.urls import reverse
 
+from account_center import parallel_reads
 from account_center.logto.errors import LogtoAPIError, LogtoOutcomeUnknown
 from account_center.models import AuditEvent
 from account_center.views import base
@@ -178,9 +179,9 @@ def test_account_pages_are_private_and_vary_is_patched(auth_client, logto, htmx_
 def test_concurrently_closes_the_pool_threads_database_connections(monkeypatch) -> None:
     closed: list[str] = []
     monkeypatch.setattr(
-        base.connections, "close_all", lambda: closed.append(threading.current_thread().name)
+        parallel_reads.connections, "close_all", lambda: closed.append(threading.current_thread().name)
     )
-    assert base.concurrently((lambda: 1,), (lambda: 2,), (lambda: 3,)) == [1, 2, 3]
+    assert parallel_reads.concurrently((lambda: 1,), (lambda: 2,), (lambda: 3,)) == [1, 2, 3]
     assert len(closed) == 2 and all(name.startswith("account-center") for name in closed)
 
 

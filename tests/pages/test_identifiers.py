@@ -5,7 +5,7 @@ import requests
 from django.urls import reverse
 
 from account_center import signals
-from account_center.flows.identifiers import normalise_phone
+from account_center.validators import normalise_phone
 from account_center.models import AuditEvent
 
 from .conftest import ENDPOINT, USER_URL, body, calls, logto_user

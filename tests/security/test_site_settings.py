@@ -81,7 +81,7 @@ def test_the_row_is_read_from_the_database_when_the_cache_lost_it():
     site_settings._last = ("", site_settings.DEFAULTS)
 
     assert features.level("tokens") == features.OFF
-    assert "tokens" not in app_settings.SECTIONS
+    assert "tokens" not in features.shown_sections()
 
 
 @pytest.mark.django_db

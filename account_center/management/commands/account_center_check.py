@@ -21,6 +21,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from ...app_settings import app_settings
+from ...logto.client import LogtoClient
 from ...logto.errors import LogtoAuthenticationError, LogtoError
 from ...webhooks import EVENTS as WEBHOOK_EVENTS
 
@@ -41,8 +42,6 @@ class Command(BaseCommand):
     help = _("Check that Logto is reachable and accepts this site's credentials.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from ...logto.client import LogtoClient
-
         self.failures = 0
         try:
             # A fresh client: the check must not be answered from a cached document or token.
