@@ -128,3 +128,32 @@ def test_the_docs_say_the_version_of_the_code(site):
     import account_center
 
     assert account_center.__version__ in (site / "index.html").read_text()
+
+
+def _code_lines(text: str, language: str) -> list[str]:
+    """The lines of a Markdown text's code blocks in ``language``, comments and blanks left out."""
+    lines = []
+    fence = rf"^```(?:{language}|{{code-block}} {language})\n(.*?)^```"
+    for block in re.findall(fence, text, re.M | re.S):
+        for line in block.splitlines():
+            code = line.split("  #")[0].rstrip()
+            if code and not code.lstrip().startswith(("#", ":")):
+                lines.append(code)
+    return lines
+
+
+def test_the_front_doors_quickstart_is_the_proven_one():
+    """The README's short quickstart (and the proposed next README's) holds only lines of the
+    docs' quickstart, which tests/release/test_quickstart.py runs on a new project."""
+    proven = set(_code_lines((ROOT / "docs" / "quickstart.md").read_text(), "python"))
+    checked = 0
+    for front_door in (ROOT / "README.md", ROOT / "docs" / "_proposed_README.md"):
+        text = front_door.read_text(encoding="utf-8")
+        if "\n## Quickstart\n" not in text:
+            continue
+        section = text.split("\n## Quickstart\n", 1)[1].split("\n## ", 1)[0]
+        lines = _code_lines(section, "python")
+        assert lines, front_door
+        assert not [line for line in lines if line not in proven], front_door
+        checked += 1
+    assert checked
