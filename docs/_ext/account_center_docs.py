@@ -98,6 +98,25 @@ def settings_read() -> dict[str, str]:
     return found
 
 
+def settings_overridden_in_admin() -> set[str]:
+    """Settings whose ``AppSettings`` property asks the admin's settings page first
+    (``_overrides()``): a superuser changes them without a deploy."""
+    tree = ast.parse((PACKAGE / "app_settings.py").read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.FunctionDef):
+            continue
+        calls = [call for call in ast.walk(node) if isinstance(call, ast.Call)]
+        if any(getattr(call.func, "id", None) == "_overrides" for call in calls):
+            names |= {
+                call.args[0].value
+                for call in calls
+                if getattr(call.func, "id", None) == "_setting"
+                and isinstance(call.args[0], ast.Constant)
+            }
+    return names
+
+
 def settings_docstring() -> tuple[list[tuple[str, list[str], list[str]]], dict[str, str]]:
     """``app_settings``' docstring as ``(heading, [names], description lines)`` entries; headings
     are the docstring's paragraph lines that end with a colon."""
@@ -125,6 +144,7 @@ class SettingsDirective(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         entries, _headings = settings_docstring()
         defaults = settings_read()
+        in_admin = settings_overridden_in_admin()
         described = {name for _h, names, _d in entries for name in names}
         for name in sorted(set(defaults) - described):
             logger.warning(
@@ -159,6 +179,12 @@ class SettingsDirective(SphinxDirective):
             else:
                 lines += [f"| ``{name}``: default ``{default}``" for name, default in shown]
             lines += ["", *description, ""]
+            if in_admin & set(names):
+                lines += [
+                    "A superuser can override it in Django admin (*Account center settings*, "
+                    ":doc:`features`); the admin's value wins.",
+                    "",
+                ]
         return _parse(self, lines)
 
 
@@ -279,18 +305,17 @@ class TemplateBlocksDirective(SphinxDirective):
         return _parse(self, lines)
 
 
-def css_properties() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
-    """The custom properties of the stylesheet's ``:root``: light values, dark values, comments."""
+def css_properties() -> tuple[dict[str, str], dict[str, str]]:
+    """The custom properties the stylesheet sets on ``:root``: light values, dark values."""
     css = (PACKAGE / "static" / "account_center" / "account_center.css").read_text("utf-8")
-    declaration = re.compile(r"^[ \t]*(--ac-[\w-]+):[ \t]*([^;]+);[ \t]*(?:/\*[ \t]*(.*?)[ \t]*\*/)?", re.M)
+    declaration = re.compile(r"^[ \t]*(--ac-[\w-]+):[ \t]*([^;]+);", re.M)
     dark_start = css.find("@media (prefers-color-scheme: dark)")
-    light, dark, notes = {}, {}, {}
+    light: dict[str, str] = {}
+    dark: dict[str, str] = {}
     for match in declaration.finditer(css):
-        name, value, note = match.group(1), match.group(2).strip(), match.group(3)
+        name, value = match.group(1), match.group(2).strip()
         (dark if 0 <= dark_start < match.start() else light)[name] = value
-        if note and name not in notes:
-            notes[name] = note
-    return light, dark, notes
+    return light, dark
 
 
 class CssPropertiesDirective(SphinxDirective):
@@ -299,7 +324,7 @@ class CssPropertiesDirective(SphinxDirective):
     has_content = True
 
     def run(self) -> list[nodes.Node]:
-        light, dark, notes = css_properties()
+        light, dark = css_properties()
         described = _described(self)
         for name in light:
             if name not in described:
@@ -318,8 +343,6 @@ class CssPropertiesDirective(SphinxDirective):
         lines += ["   * - Property", "     - Light", "     - Dark", "     - Used for"]
         for name, value in light.items():
             used_for = described.get(name, "")
-            if name in notes:
-                used_for += f" ({notes[name]})"
             lines += [
                 f"   * - ``{name}``",
                 f"     - ``{value}``",
