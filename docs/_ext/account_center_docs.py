@@ -214,7 +214,10 @@ class SignalsDirective(SphinxDirective):
             else:
                 last = []
         lines = [".. list-table::", "   :header-rows: 1", "   :widths: 30 70", ""]
-        lines += ["   * - Signal", "     - Sent with (besides ``request``, ``user``, ``logto_user_id``)"]
+        lines += [
+            "   * - Signal",
+            "     - Sent with (besides ``request``, ``user``, ``logto_user_id``)",
+        ]
         for name in signals:
             if name not in items:
                 logger.warning(
