@@ -94,6 +94,13 @@ Behaviour (``ACCOUNT_CENTER_*``):
     The Logto console, for the link to each user in Django admin: ``<console>/users/<id>``, e.g.
     ``https://cloud.logto.io/<tenant-id>`` or ``http://localhost:3002/console``. Default ``""``
     (no link).
+``ACCOUNT_CENTER_WEBHOOK_SIGNING_KEY``
+    The signing key of the Logto webhook that posts to ``/account/webhooks/logto/`` (events
+    ``User.Deleted``, ``User.Data.Updated``, ``User.SuspensionStatus.Updated``). Default ``""``:
+    every delivery is refused with 401.
+``ACCOUNT_CENTER_WEBHOOK_MAX_AGE_SECONDS``
+    Deliveries older than this, or already received (the same signed body), are acknowledged
+    and ignored. Default 300.
 """
 
 from __future__ import annotations

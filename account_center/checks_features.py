@@ -31,7 +31,7 @@ def _deprecations() -> list[CheckMessage]:
                     f"{name} is deprecated; it is still honoured, as Off for what it leaves out.",
                     hint=f"Remove {name} and set the same with "
                     f"{_suggested()} (values 'off', 'readonly' or 'edit' per feature; "
-                    "see the README, 'Off, ReadOnly or Edit').",
+                    "see the documentation, 'Off, read-only or editable').",
                     id="account_center.W101",
                 )
             )
