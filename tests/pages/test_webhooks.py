@@ -16,8 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from account_center.models import AuditEvent, LogtoIdentity
-
-from .conftest import SUB, logto_user, signed_in
+from tests.helpers import SUB, logto_user, signed_in
 
 KEY = "whsec-test-key"
 URL = "/account/webhooks/logto/"
@@ -137,11 +136,11 @@ def test_an_event_for_a_user_not_linked_here_changes_nothing(user):
     assert get_user_model().objects.filter(pk=user.pk).exists()
 
 
-def test_a_suspension_says_so_at_the_next_page_view(user, logto):
+def test_a_suspension_says_so_at_the_next_page_view(user, logto_mock):
     """The session epoch ends the session; one fresh read tells the user why."""
     other = signed_in(Client(), user)
     deliver(payload("User.SuspensionStatus.Updated", isSuspended=True))
-    logto.get(f"https://logto.test/api/users/{SUB}", json=logto_user(isSuspended=True))
+    logto_mock.get(f"https://logto.test/api/users/{SUB}", json=logto_user(isSuspended=True))
     later = other.get(reverse("account_center:profile"))
     assert later.status_code == 302
     assert later["Location"].endswith("?reason=suspended")
