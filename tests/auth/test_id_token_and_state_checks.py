@@ -1,6 +1,6 @@
-"""The review's OIDC findings: azp whenever present, the discovery issuer against LOGTO_ENDPOINT,
-only algorithms that verify, sign-in state that expires by age, and the callback's error logged
-without letting a visitor write log lines."""
+"""What sign-in trusts: an ID token's azp whenever present, the discovery issuer against
+LOGTO_ENDPOINT, only algorithms that verify, sign-in state that expires by age, and the callback's
+error logged without letting a visitor write log lines."""
 
 from __future__ import annotations
 
