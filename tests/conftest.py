@@ -4,7 +4,6 @@ import shutil
 from collections.abc import Iterator
 
 import pytest
-import responses
 from django.core.cache import cache
 from django.utils import translation
 
@@ -12,8 +11,9 @@ from account_center import site_settings
 from account_center.logto.client import reset_client
 
 # The emulator's fixture is opted into, never loaded into a project's tests behind its back;
-# the leak check fails the run when any log line holds a password, code, token or secret.
-pytest_plugins = ["logto_emulator.pytest_plugin", "tests.secret_leaks"]
+# the leak check fails the run when any log line holds a password, code, token or secret;
+# tests/fixtures.py is the fixture library every directory shares.
+pytest_plugins = ["logto_emulator.pytest_plugin", "tests.secret_leaks", "tests.fixtures"]
 
 
 @pytest.fixture(autouse=True)
@@ -43,13 +43,6 @@ def _fresh_logto_client() -> Iterator[None]:
     reset_client()
     yield
     reset_client()
-
-
-@pytest.fixture
-def rsps() -> Iterator[responses.RequestsMock]:
-    """A mock of Logto over HTTP; tests add the answers they need."""
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        yield mock
 
 
 @pytest.fixture(scope="session")

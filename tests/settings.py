@@ -4,9 +4,10 @@ Browser and contract tests point ``LOGTO_ENDPOINT`` at a running emulator instea
 """
 
 from demo_project.settings import *  # noqa: F403
+from tests import helpers
 
 LOGTO_EMULATOR_MOUNTED = False
-LOGTO_ENDPOINT = "https://logto.test"
+LOGTO_ENDPOINT = helpers.ENDPOINT
 LOGTO_APP_ID = "web-app-id"
 LOGTO_APP_SECRET = "web-app-secret"
 LOGTO_M2M_APP_ID = "m2m-app-id"

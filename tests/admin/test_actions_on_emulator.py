@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -13,20 +12,11 @@ from django.urls import reverse
 pytest.importorskip("logto_emulator.server", reason="the Logto emulator is not available")
 
 from account_center.models import AuditEvent, LogtoIdentity  # noqa: E402
-from logto_emulator.seed import DEMO_CLIENTS, DEMO_USER, demo_state  # noqa: E402
+from logto_emulator.seed import DEMO_USER  # noqa: E402
 from logto_emulator.server import EmulatorServer  # noqa: E402
 
 pytestmark = pytest.mark.django_db
 CHANGELIST = reverse("admin:account_center_logtoidentity_changelist")
-
-
-@pytest.fixture
-def emulator(settings: Any) -> Iterator[EmulatorServer]:
-    with EmulatorServer(demo_state()) as server:
-        settings.LOGTO_ENDPOINT = server.url
-        settings.LOGTO_M2M_APP_ID = DEMO_CLIENTS.m2m_app_id
-        settings.LOGTO_M2M_APP_SECRET = DEMO_CLIENTS.m2m_app_secret
-        yield server
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from account_center.models import AuditEvent, LogtoIdentity
-from tests.auth.conftest import FakeLogto, logto, sign_in  # noqa: F401  (the fake Logto fixture)
+from tests.auth.conftest import FakeLogto, fake_logto, sign_in  # noqa: F401  (the fake Logto fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -54,10 +54,10 @@ def test_the_confirmation_says_what_removing_a_link_does(boss: Client) -> None:
 
 
 def test_a_signed_in_user_whose_link_is_removed_is_signed_out_with_words(
-    client: Any, logto: FakeLogto, boss: Client
+    client: Any, fake_logto: FakeLogto, boss: Client
 ) -> None:
-    sign_in(client, logto)
-    remove_link(boss, logto.sub)
+    sign_in(client, fake_logto)
+    remove_link(boss, fake_logto.sub)
 
     home = client.get("/")  # the host site's own page, as much as the account pages
     assert home.status_code == 302 and home["Location"].endswith("/account/ended/?reason=unlinked")
@@ -66,56 +66,56 @@ def test_a_signed_in_user_whose_link_is_removed_is_signed_out_with_words(
     assert "An administrator removed the link between your account here and your Logto" in ended
     assert reverse("account_center:login") in ended
     event = AuditEvent.objects.get(action="session_ended")
-    assert event.sub == logto.sub and event.detail["reason"] == "unlinked"
+    assert event.sub == fake_logto.sub and event.detail["reason"] == "unlinked"
 
 
 def test_an_htmx_request_is_sent_to_the_words_too(
-    client: Any, logto: FakeLogto, boss: Client
+    client: Any, fake_logto: FakeLogto, boss: Client
 ) -> None:
-    sign_in(client, logto)
-    remove_link(boss, logto.sub)
+    sign_in(client, fake_logto)
+    remove_link(boss, fake_logto.sub)
     answer = client.get(reverse("account_center:overview"), HTTP_HX_REQUEST="true")
     assert answer["HX-Redirect"].endswith("/account/ended/?reason=unlinked")
 
 
 def test_the_next_sign_in_links_the_same_local_user_again(
-    client: Any, logto: FakeLogto, boss: Client
+    client: Any, fake_logto: FakeLogto, boss: Client
 ) -> None:
-    sign_in(client, logto)
-    first = LogtoIdentity.objects.get(sub=logto.sub).user
-    remove_link(boss, logto.sub)
+    sign_in(client, fake_logto)
+    first = LogtoIdentity.objects.get(sub=fake_logto.sub).user
+    remove_link(boss, fake_logto.sub)
     client.get("/")  # signed out
 
-    assert sign_in(client, logto).status_code == 302
-    link = LogtoIdentity.objects.get(sub=logto.sub)
+    assert sign_in(client, fake_logto).status_code == 302
+    link = LogtoIdentity.objects.get(sub=fake_logto.sub)
     assert link.user == first and link.last_sign_in_at is not None
-    assert User.objects.filter(username__startswith=f"logto_{logto.sub}").count() == 1
+    assert User.objects.filter(username__startswith=f"logto_{fake_logto.sub}").count() == 1
     assert int(client.session[SESSION_KEY]) == first.pk
     assert client.get(reverse("account_center:overview")).status_code != 403
 
 
 def test_an_inactive_earlier_user_is_refused_not_replaced(
-    client: Any, logto: FakeLogto, boss: Client
+    client: Any, fake_logto: FakeLogto, boss: Client
 ) -> None:
     """An admin who removed the link and deactivated the user keeps them out: a sign-in does not
     get round that with a fresh local user."""
-    sign_in(client, logto)
-    first = LogtoIdentity.objects.get(sub=logto.sub).user
-    remove_link(boss, logto.sub)
+    sign_in(client, fake_logto)
+    first = LogtoIdentity.objects.get(sub=fake_logto.sub).user
+    remove_link(boss, fake_logto.sub)
     User.objects.filter(pk=first.pk).update(is_active=False)
     client.get("/")
 
-    refused = sign_in(client, logto)
+    refused = sign_in(client, fake_logto)
     assert 'data-reason="inactive"' in refused.content.decode()
-    assert User.objects.filter(username__startswith=f"logto_{logto.sub}").count() == 1
+    assert User.objects.filter(username__startswith=f"logto_{fake_logto.sub}").count() == 1
 
 
 def test_an_account_made_by_hand_under_the_name_is_never_linked(
-    client: Any, logto: FakeLogto
+    client: Any, fake_logto: FakeLogto
 ) -> None:
     """The name alone is not enough: only a user whose link to this sub an admin removed."""
-    by_hand = User.objects.create_user(f"logto_{logto.sub}", is_staff=True)
+    by_hand = User.objects.create_user(f"logto_{fake_logto.sub}", is_staff=True)
     other_sub = LogtoIdentity.objects.create(user=User.objects.create_user("x"), sub="other")
     AuditEvent.objects.create(user=by_hand, sub=other_sub.sub, action="identity_link_deleted")
-    sign_in(client, logto)
-    assert LogtoIdentity.objects.get(sub=logto.sub).user != by_hand
+    sign_in(client, fake_logto)
+    assert LogtoIdentity.objects.get(sub=fake_logto.sub).user != by_hand

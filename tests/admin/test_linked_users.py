@@ -16,7 +16,7 @@ from django.test import Client
 from django.urls import reverse
 
 from account_center.models import AuditEvent, LogtoIdentity
-from tests.pages.conftest import ENDPOINT, USERS_URL
+from tests.helpers import ENDPOINT, USERS_URL
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +37,8 @@ def person(sub: str, **fields):
 
 
 @pytest.fixture
-def logto():
+def logto_mock():
+    """The shared mock Logto without its empty user search: these tests answer every search."""
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
         mock.add(
             responses.POST,
@@ -73,13 +74,13 @@ def boss():
     return admin_client()
 
 
-def no_factors(logto, *subs):
+def no_factors(logto_mock, *subs):
     for sub in subs:
-        logto.get(f"{USERS_URL}/{sub}/mfa-verifications", json=[])
+        logto_mock.get(f"{USERS_URL}/{sub}/mfa-verifications", json=[])
 
 
-def list_reads(logto):
-    return [c for c in logto.calls if urlsplit(c.request.url).path == "/api/users"]
+def list_reads(logto_mock):
+    return [c for c in logto_mock.calls if urlsplit(c.request.url).path == "/api/users"]
 
 
 def said(response) -> list[str]:
@@ -91,16 +92,16 @@ def act(client, action, links, **extra):
     return client.post(CHANGELIST, data, follow=True)
 
 
-def test_a_page_is_one_batched_read_with_every_column(boss, links, logto, settings) -> None:
+def test_a_page_is_one_batched_read_with_every_column(boss, links, logto_mock, settings) -> None:
     settings.ACCOUNT_CENTER_LOGTO_CONSOLE_URL = "https://cloud.logto.io/tenant1/"
-    logto.get(
+    logto_mock.get(
         USERS_URL, json=[person("a1"), person("b2", isSuspended=True, primaryPhone="442079460958")]
     )
-    logto.get(f"{USERS_URL}/a1/mfa-verifications", json=[{"id": "f", "type": "Totp"}])
-    no_factors(logto, "b2", "c3")
+    logto_mock.get(f"{USERS_URL}/a1/mfa-verifications", json=[{"id": "f", "type": "Totp"}])
+    no_factors(logto_mock, "b2", "c3")
     html = boss.get(CHANGELIST).content.decode()
-    assert len(list_reads(logto)) == 1
-    query = parse_qs(urlsplit(list_reads(logto)[0].request.url).query)
+    assert len(list_reads(logto_mock)) == 1
+    query = parse_qs(urlsplit(list_reads(logto_mock)[0].request.url).query)
     assert sorted(query["search.id"]) == ["a1", "b2", "c3"] and query["mode.id"] == ["exact"]
     for text in ("name-a1", "a1@example.com", "+44 20 7946 0958", "not in Logto"):
         assert text in html
@@ -109,35 +110,35 @@ def test_a_page_is_one_batched_read_with_every_column(boss, links, logto, settin
     assert html.count(">yes<") == 1  # suspended
 
 
-def test_logto_down_leaves_the_columns_blank_and_says_so(boss, links, logto) -> None:
-    logto.get(USERS_URL, body=requests.ConnectionError("down"))
+def test_logto_down_leaves_the_columns_blank_and_says_so(boss, links, logto_mock) -> None:
+    logto_mock.get(USERS_URL, body=requests.ConnectionError("down"))
     for sub in ("a1", "b2", "c3"):
-        logto.get(f"{USERS_URL}/{sub}/mfa-verifications", status=503)
+        logto_mock.get(f"{USERS_URL}/{sub}/mfa-verifications", status=503)
     response = boss.get(CHANGELIST)
     assert response.status_code == 200
     assert "Logto could not be read" in response.content.decode()
     assert "local-a1" in response.content.decode()
 
 
-def test_search_finds_users_by_their_logto_email(boss, links, logto) -> None:
-    logto.get(USERS_URL, json=[person("b2")])
-    no_factors(logto, "a1", "b2", "c3")
+def test_search_finds_users_by_their_logto_email(boss, links, logto_mock) -> None:
+    logto_mock.get(USERS_URL, json=[person("b2")])
+    no_factors(logto_mock, "a1", "b2", "c3")
     html = boss.get(CHANGELIST, {"q": "b2@exa_mple"}).content.decode()
-    search = [c for c in list_reads(logto) if "search=" in c.request.url][0]
+    search = [c for c in list_reads(logto_mock) if "search=" in c.request.url][0]
     assert parse_qs(urlsplit(search.request.url).query)["search"] == ["%b2@exa\\_mple%"]
     assert "local-b2" in html and "local-a1" not in html
 
 
-def test_suspend_reports_each_user_and_audits_it(boss, links, logto) -> None:
+def test_suspend_reports_each_user_and_audits_it(boss, links, logto_mock) -> None:
     a1, b2, _ = links
-    logto.patch(f"{USERS_URL}/a1/is-suspended", json=person("a1", isSuspended=True))
-    logto.patch(
+    logto_mock.patch(f"{USERS_URL}/a1/is-suspended", json=person("a1", isSuspended=True))
+    logto_mock.patch(
         f"{USERS_URL}/b2/is-suspended",
         status=404,
         json={"code": "entity.not_found", "message": "x"},
     )
-    logto.get(USERS_URL, json=[person("a1")])
-    no_factors(logto, "a1", "b2", "c3")
+    logto_mock.get(USERS_URL, json=[person("a1")])
+    no_factors(logto_mock, "a1", "b2", "c3")
     response = act(boss, "suspend", [a1, b2])
     assert response.status_code == 200
     messages = said(response)
@@ -151,68 +152,68 @@ def test_suspend_reports_each_user_and_audits_it(boss, links, logto) -> None:
     assert events["b2"].outcome == "failure" and events["b2"].detail["code"] == "entity.not_found"
 
 
-def test_an_unanswered_change_is_reported_as_unknown_not_as_done(boss, links, logto) -> None:
-    logto.patch(f"{USERS_URL}/a1/is-suspended", body=requests.ReadTimeout())
-    logto.get(USERS_URL, json=[])
-    no_factors(logto, "a1", "b2", "c3")
+def test_an_unanswered_change_is_reported_as_unknown_not_as_done(boss, links, logto_mock) -> None:
+    logto_mock.patch(f"{USERS_URL}/a1/is-suspended", body=requests.ReadTimeout())
+    logto_mock.get(USERS_URL, json=[])
+    no_factors(logto_mock, "a1", "b2", "c3")
     messages = said(act(boss, "restore", links[:1]))
     assert any("did not confirm" in m for m in messages)
     assert AuditEvent.objects.get(action="admin_restore").outcome == "unknown"
 
 
-def test_sign_out_everywhere_revokes_every_logto_session(boss, links, logto) -> None:
+def test_sign_out_everywhere_revokes_every_logto_session(boss, links, logto_mock) -> None:
     sessions = [{"payload": {"uid": uid, "accountId": "a1"}} for uid in ("s1", "s2")]
-    logto.get(f"{USERS_URL}/a1/sessions", json={"sessions": sessions})
+    logto_mock.get(f"{USERS_URL}/a1/sessions", json={"sessions": sessions})
     for uid in ("s1", "s2"):
-        logto.delete(f"{USERS_URL}/a1/sessions/{uid}", status=204)
-    logto.get(USERS_URL, json=[])
-    no_factors(logto, "a1", "b2", "c3")
+        logto_mock.delete(f"{USERS_URL}/a1/sessions/{uid}", status=204)
+    logto_mock.get(USERS_URL, json=[])
+    no_factors(logto_mock, "a1", "b2", "c3")
     messages = said(act(boss, "sign_out_everywhere", links[:1]))
-    revoked = [c for c in logto.calls if c.request.method == "DELETE"]
+    revoked = [c for c in logto_mock.calls if c.request.method == "DELETE"]
     assert len(revoked) == 2 and all("revokeGrantsTarget=all" in c.request.url for c in revoked)
     assert any("2 Logto session(s) ended" in m for m in messages)
     links[0].refresh_from_db()
     assert links[0].session_epoch == 1
 
 
-def test_refresh_copies_logto_details_in_one_read(boss, links, logto) -> None:
-    logto.get(USERS_URL, json=[person("a1", primaryEmail="new@example.com"), person("b2")])
-    no_factors(logto, "a1", "b2", "c3")
+def test_refresh_copies_logto_details_in_one_read(boss, links, logto_mock) -> None:
+    logto_mock.get(USERS_URL, json=[person("a1", primaryEmail="new@example.com"), person("b2")])
+    no_factors(logto_mock, "a1", "b2", "c3")
     messages = said(act(boss, "refresh_details", links))
     assert links[0].user.__class__.objects.get(pk=links[0].user.pk).email == "new@example.com"
     assert "“c3”: not found in Logto; nothing changed." in messages
     assert AuditEvent.objects.filter(action="admin_refresh", outcome="success").count() == 2
 
 
-def test_reset_mfa_asks_first_then_removes_every_factor(boss, links, logto) -> None:
+def test_reset_mfa_asks_first_then_removes_every_factor(boss, links, logto_mock) -> None:
     factors = [
         {"id": "totp", "type": "Totp"},
         {"id": "bc", "type": "BackupCode"},
         {"id": "pk", "type": "WebAuthn"},
     ]
-    logto.get(f"{USERS_URL}/a1/mfa-verifications", json=factors)
+    logto_mock.get(f"{USERS_URL}/a1/mfa-verifications", json=factors)
     for factor in factors:
-        logto.delete(f"{USERS_URL}/a1/mfa-verifications/{factor['id']}", status=204)
-    logto.get(USERS_URL, json=[])
-    no_factors(logto, "b2", "c3")
+        logto_mock.delete(f"{USERS_URL}/a1/mfa-verifications/{factor['id']}", status=204)
+    logto_mock.get(USERS_URL, json=[])
+    no_factors(logto_mock, "b2", "c3")
     asked = act(boss, "reset_mfa", links[:1])
     assert "Reset MFA?" in asked.content.decode() and "<li>a1</li>" in asked.content.decode()
-    assert not [c for c in logto.calls if c.request.method == "DELETE"]
+    assert not [c for c in logto_mock.calls if c.request.method == "DELETE"]
 
     done = act(boss, "reset_mfa", links[:1], confirmed="yes")
-    deleted = [c.request.url.rsplit("/", 1)[1] for c in logto.calls if c.request.method == "DELETE"]
+    deleted = [c.request.url.rsplit("/", 1)[1] for c in logto_mock.calls if c.request.method == "DELETE"]
     assert deleted[0] == "bc" and sorted(deleted) == ["bc", "pk", "totp"]
     assert any("3 factor(s) removed" in m for m in said(done))
 
 
-def test_actions_need_the_manage_permission(links, logto) -> None:
+def test_actions_need_the_manage_permission(links, logto_mock) -> None:
     viewer = admin_client(superuser=False, codenames=["view_logtoidentity"])
-    logto.get(USERS_URL, json=[])
-    no_factors(logto, "a1", "b2", "c3")
+    logto_mock.get(USERS_URL, json=[])
+    no_factors(logto_mock, "a1", "b2", "c3")
     html = viewer.get(CHANGELIST).content.decode()
     assert 'value="suspend"' not in html
     act(viewer, "suspend", links[:1])
-    assert not [c for c in logto.calls if c.request.method == "PATCH"]
+    assert not [c for c in logto_mock.calls if c.request.method == "PATCH"]
 
     manager = Client()
     member = get_user_model().objects.get(username="staff")
@@ -221,9 +222,9 @@ def test_actions_need_the_manage_permission(links, logto) -> None:
     assert 'value="suspend"' in manager.get(CHANGELIST).content.decode()
 
 
-def test_the_change_page_reads_the_one_user(boss, links, logto) -> None:
-    logto.get(f"{USERS_URL}/a1", json=person("a1", username="only-one"))
-    no_factors(logto, "a1")
+def test_the_change_page_reads_the_one_user(boss, links, logto_mock) -> None:
+    logto_mock.get(f"{USERS_URL}/a1", json=person("a1", username="only-one"))
+    no_factors(logto_mock, "a1")
     url = reverse("admin:account_center_logtoidentity_change", args=[links[0].pk])
     assert "only-one" in boss.get(url).content.decode()
 
@@ -231,11 +232,11 @@ def test_the_change_page_reads_the_one_user(boss, links, logto) -> None:
 # --- what the admin reads and says -----------------------------------------------------------
 
 
-def test_messages_name_users_as_a_person_knows_them(boss, links, logto) -> None:
+def test_messages_name_users_as_a_person_knows_them(boss, links, logto_mock) -> None:
     """Logto's username, else email, else name, else the Logto id; never ``Logto_<sub>``."""
     for sub in ("a1", "b2", "c3"):
-        logto.patch(f"{USERS_URL}/{sub}/is-suspended", json=person(sub))
-    logto.get(
+        logto_mock.patch(f"{USERS_URL}/{sub}/is-suspended", json=person(sub))
+    logto_mock.get(
         USERS_URL,
         json=[
             person("a1"),
@@ -243,35 +244,35 @@ def test_messages_name_users_as_a_person_knows_them(boss, links, logto) -> None:
             person("c3", username=None, primaryEmail=None),
         ],
     )
-    no_factors(logto, "a1", "b2", "c3")
+    no_factors(logto_mock, "a1", "b2", "c3")
     messages = said(act(boss, "restore", links))
     expected = {"“name-a1”: restored.", "“b2@example.com”: restored.", "“Person c3”: restored."}
     assert set(messages) == expected
 
 
-def test_the_phone_column_keeps_the_plus(boss, links, logto) -> None:
-    logto.get(USERS_URL, json=[person("a1", primaryPhone="442079460958")])
-    no_factors(logto, "a1", "b2", "c3")
+def test_the_phone_column_keeps_the_plus(boss, links, logto_mock) -> None:
+    logto_mock.get(USERS_URL, json=[person("a1", primaryPhone="442079460958")])
+    no_factors(logto_mock, "a1", "b2", "c3")
     assert ">+44 20 7946 0958<" in boss.get(CHANGELIST).content.decode()
 
 
-def test_a_user_deleted_in_logto_shows_no_mfa(boss, links, logto) -> None:
+def test_a_user_deleted_in_logto_shows_no_mfa(boss, links, logto_mock) -> None:
     """The user list (a search, never kept) no longer has c3; its kept factor read must not
     make the list say "on"."""
-    logto.get(USERS_URL, json=[person("a1"), person("b2")])
-    no_factors(logto, "a1", "b2")
-    logto.get(f"{USERS_URL}/c3/mfa-verifications", json=[{"id": "f", "type": "Totp"}])
+    logto_mock.get(USERS_URL, json=[person("a1"), person("b2")])
+    no_factors(logto_mock, "a1", "b2")
+    logto_mock.get(f"{USERS_URL}/c3/mfa-verifications", json=[{"id": "f", "type": "Totp"}])
     html = boss.get(CHANGELIST).content.decode()
     assert ">on<" not in html and html.count(">off<") == 2
-    assert not [c for c in logto.calls if c.request.url.startswith(f"{USERS_URL}/c3/")]
+    assert not [c for c in logto_mock.calls if c.request.url.startswith(f"{USERS_URL}/c3/")]
 
 
 def test_sign_out_everywhere_signs_out_here_when_logto_has_no_sessions_api(
-    boss, links, logto
+    boss, links, logto_mock
 ) -> None:
-    logto.get(f"{USERS_URL}/a1/sessions", status=404, body="Not Found")  # older Logto
-    logto.get(USERS_URL, json=[person("a1")])
-    no_factors(logto, "a1", "b2", "c3")
+    logto_mock.get(f"{USERS_URL}/a1/sessions", status=404, body="Not Found")  # older Logto
+    logto_mock.get(USERS_URL, json=[person("a1")])
+    no_factors(logto_mock, "a1", "b2", "c3")
     messages = said(act(boss, "sign_out_everywhere", links[:1]))
     links[0].refresh_from_db()
     assert links[0].session_epoch == 1
@@ -282,13 +283,13 @@ def test_sign_out_everywhere_signs_out_here_when_logto_has_no_sessions_api(
     assert event.outcome == "success" and event.detail["logto"] == "unsupported"
 
 
-def test_sign_out_everywhere_signs_out_here_when_a_revoke_fails(boss, links, logto) -> None:
+def test_sign_out_everywhere_signs_out_here_when_a_revoke_fails(boss, links, logto_mock) -> None:
     sessions = [{"payload": {"uid": uid, "accountId": "a1"}} for uid in ("s1", "s2")]
-    logto.get(f"{USERS_URL}/a1/sessions", json={"sessions": sessions})
-    logto.delete(f"{USERS_URL}/a1/sessions/s1", status=204)
-    logto.delete(f"{USERS_URL}/a1/sessions/s2", body=requests.ConnectionError("down"))
-    logto.get(USERS_URL, json=[person("a1")])
-    no_factors(logto, "a1", "b2", "c3")
+    logto_mock.get(f"{USERS_URL}/a1/sessions", json={"sessions": sessions})
+    logto_mock.delete(f"{USERS_URL}/a1/sessions/s1", status=204)
+    logto_mock.delete(f"{USERS_URL}/a1/sessions/s2", body=requests.ConnectionError("down"))
+    logto_mock.get(USERS_URL, json=[person("a1")])
+    no_factors(logto_mock, "a1", "b2", "c3")
     messages = said(act(boss, "sign_out_everywhere", links[:1]))
     links[0].refresh_from_db()
     assert links[0].session_epoch == 1  # signed out here all the same
@@ -299,7 +300,7 @@ def test_sign_out_everywhere_signs_out_here_when_a_revoke_fails(boss, links, log
 
 
 def test_refresh_never_copies_a_logto_username_and_one_failure_stops_nobody(
-    boss, links, logto, monkeypatch
+    boss, links, logto_mock, monkeypatch
 ) -> None:
     """a1 renamed itself in Logto to the superuser's name: the batch is refreshed, the local
     usernames stay. A database failure for one user (b2) is said, and c3 is refreshed still."""
@@ -313,7 +314,7 @@ def test_refresh_never_copies_a_logto_username_and_one_failure_stops_nobody(
         return real(identity, details)
 
     monkeypatch.setattr("account_center.flows.admin_actions.apply_details", fails_for_b2)
-    logto.get(
+    logto_mock.get(
         USERS_URL,
         json=[
             person("a1", username="boss", primaryEmail="a1-new@example.com"),
@@ -321,7 +322,7 @@ def test_refresh_never_copies_a_logto_username_and_one_failure_stops_nobody(
             person("c3", username="Admin", primaryEmail="c3-new@example.com"),
         ],
     )
-    no_factors(logto, "a1", "b2", "c3")
+    no_factors(logto_mock, "a1", "b2", "c3")
     response = act(boss, "refresh_details", links)
     assert response.status_code == 200
     users = {u.username: u for u in get_user_model().objects.all()}

@@ -14,7 +14,8 @@ import pytest
 import responses
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
-ENDPOINT = "https://logto.test"
+from tests.helpers import ENDPOINT
+
 ISSUER = f"{ENDPOINT}/oidc"
 CLIENT_ID = "web-app-id"
 CLIENT_SECRET = "web-app-secret"
@@ -118,7 +119,7 @@ class FakeLogto:
 
 
 @pytest.fixture
-def logto(rsps: responses.RequestsMock) -> FakeLogto:
+def fake_logto(rsps: responses.RequestsMock) -> FakeLogto:
     fake = FakeLogto(rsps=rsps, key=SigningKey.generate("ES384"))
     fake.install()
     return fake
@@ -128,17 +129,17 @@ def query_of(url: str) -> dict[str, str]:
     return {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
 
 
-def start(client: Any, logto: FakeLogto, url: str = "/account/login/") -> dict[str, str]:
+def start(client: Any, fake_logto: FakeLogto, url: str = "/account/login/") -> dict[str, str]:
     """GET a view that starts an OIDC request; answers the authorization request's parameters."""
     response = client.get(url)
     assert response.status_code == 302, response.content
     assert response["Location"].startswith(f"{ENDPOINT}/oidc/auth?")
     params = query_of(response["Location"])
-    logto.last_nonce = params.get("nonce")
+    fake_logto.last_nonce = params.get("nonce")
     return params
 
 
-def sign_in(client: Any, logto: FakeLogto, url: str = "/account/login/") -> Any:
+def sign_in(client: Any, fake_logto: FakeLogto, url: str = "/account/login/") -> Any:
     """A whole sign-in: start, then come back to the callback with a code."""
-    params = start(client, logto, url)
+    params = start(client, fake_logto, url)
     return client.get("/account/oidc/callback/", {"code": "the-code", "state": params["state"]})

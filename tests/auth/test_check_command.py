@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
 from io import StringIO
 from typing import Any
 
@@ -9,24 +8,13 @@ from django.core.management import CommandError, call_command
 
 pytest.importorskip("logto_emulator.server", reason="the Logto emulator is not available")
 
-from logto_emulator.seed import DEMO_CLIENTS, demo_state  # noqa: E402
+from logto_emulator.seed import DEMO_CLIENTS  # noqa: E402
 from logto_emulator.server import EmulatorServer  # noqa: E402
 
 
 @pytest.fixture
-def emulator() -> Iterator[EmulatorServer]:
-    # The package's own pytest plugin fixture needs the package installed; this does not.
-    with EmulatorServer(demo_state()) as server:
-        yield server
-
-
-@pytest.fixture
 def emulator_settings(settings: Any, emulator: EmulatorServer) -> Any:
-    settings.LOGTO_ENDPOINT = emulator.url
-    settings.LOGTO_APP_ID = DEMO_CLIENTS.web_app_id
-    settings.LOGTO_APP_SECRET = DEMO_CLIENTS.web_app_secret
-    settings.LOGTO_M2M_APP_ID = DEMO_CLIENTS.m2m_app_id
-    settings.LOGTO_M2M_APP_SECRET = DEMO_CLIENTS.m2m_app_secret
+    """The settings the shared ``emulator`` fixture pointed at the emulator."""
     return settings
 
 

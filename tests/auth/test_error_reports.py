@@ -42,10 +42,10 @@ def _cache_down(*args: Any, **kwargs: Any) -> None:
     raise ConnectionError("Error 111 connecting to redis:6379. Connection refused.")
 
 
-def _come_back(client: Any, logto: FakeLogto, url: str) -> tuple[Any, list[str]]:
+def _come_back(client: Any, fake_logto: FakeLogto, url: str) -> tuple[Any, list[str]]:
     """Start at ``url``, come back from Logto with a code; answers the callback's answer and the
     secrets of that round trip (the access token; the ID token is noted as it goes by)."""
-    params = start(client, logto, url)
+    params = start(client, fake_logto, url)
     entry = client.session["oidc_states"][params["state"]]
     answer = client.get("/account/oidc/callback/", {"code": CODE, "state": params["state"]})
     return answer, [entry["nonce"], entry["code_verifier"], "opaque-access-token"]
@@ -60,11 +60,11 @@ def _come_back(client: Any, logto: FakeLogto, url: str) -> tuple[Any, list[str]]
     ids=["cache down while the user is matched", "database down at login"],
 )
 def test_a_failing_sign_in_reports_no_token(
-    target, fault, reporting, logto, monkeypatch, mailoutbox
+    target, fault, reporting, fake_logto, monkeypatch, mailoutbox
 ) -> None:
     monkeypatch.setattr(target, fault)
 
-    answer, secrets = _come_back(reporting, logto, "/account/login/")
+    answer, secrets = _come_back(reporting, fake_logto, "/account/login/")
 
     assert answer.status_code == 500
     assert len(mailoutbox) == 1
@@ -72,13 +72,13 @@ def test_a_failing_sign_in_reports_no_token(
 
 
 def test_a_failing_reauthentication_reports_no_token(
-    reporting, logto, monkeypatch, mailoutbox
+    reporting, fake_logto, monkeypatch, mailoutbox
 ) -> None:
-    sign_in(reporting, logto)
+    sign_in(reporting, fake_logto)
     monkeypatch.setattr(audit, "record", _fail)
 
     answer, secrets = _come_back(
-        reporting, logto, "/account/reauthenticate/?next=/account/security/"
+        reporting, fake_logto, "/account/reauthenticate/?next=/account/security/"
     )
 
     assert answer.status_code == 500
@@ -86,10 +86,10 @@ def test_a_failing_reauthentication_reports_no_token(
     assert holding(error_reports(answer), secrets, allowed=[CODE]) == []
 
 
-def test_the_reports_are_checked_for_the_tokens(reporting, logto, monkeypatch) -> None:
+def test_the_reports_are_checked_for_the_tokens(reporting, fake_logto, monkeypatch) -> None:
     """The check above would find them: a report of the callback's own frames, uncleansed."""
     monkeypatch.setattr(read_cache, "forget", _cache_down)
-    answer, secrets = _come_back(reporting, logto, "/account/login/")
+    answer, secrets = _come_back(reporting, fake_logto, "/account/login/")
     monkeypatch.setattr(
         "django.views.debug.SafeExceptionReporterFilter.is_active", lambda self, request: False
     )

@@ -45,9 +45,9 @@ def _redirects(settings: Any) -> None:
 
 
 def test_logout_post_ends_session_and_redirects_to_end_session(
-    client: Any, logto: FakeLogto
+    client: Any, fake_logto: FakeLogto
 ) -> None:
-    sign_in(client, logto)
+    sign_in(client, fake_logto)
     id_token = client.session["oidc_id_token"]
     response = client.post("/account/logout/")
     assert response.status_code == 302
@@ -60,19 +60,19 @@ def test_logout_post_ends_session_and_redirects_to_end_session(
     assert SESSION_KEY not in client.session
 
 
-def test_logout_get_does_not_log_out(client: Any, logto: FakeLogto) -> None:
-    sign_in(client, logto)
+def test_logout_get_does_not_log_out(client: Any, fake_logto: FakeLogto) -> None:
+    sign_in(client, fake_logto)
     response = client.get("/account/logout/")
     assert response.status_code == 200
     assert '<form method="post"' in response.content.decode()
     assert SESSION_KEY in client.session
 
 
-def test_logout_requires_csrf(client: Any, logto: FakeLogto) -> None:
+def test_logout_requires_csrf(client: Any, fake_logto: FakeLogto) -> None:
     from django.test import Client
 
     csrf_client = Client(enforce_csrf_checks=True)
-    sign_in(csrf_client, logto)
+    sign_in(csrf_client, fake_logto)
     assert csrf_client.post("/account/logout/").status_code == 403
     assert SESSION_KEY in csrf_client.session
 
@@ -86,7 +86,7 @@ def test_logout_when_signed_out_goes_to_logout_redirect(client: Any) -> None:
 
 
 @pytest.fixture
-def recorded(monkeypatch: Any) -> list[dict[str, Any]]:
+def verifications(monkeypatch: Any) -> list[dict[str, Any]]:
     calls: list[dict[str, Any]] = []
     from account_center.flows import stepup
 
@@ -96,62 +96,62 @@ def recorded(monkeypatch: Any) -> list[dict[str, Any]]:
     return calls
 
 
-def test_reauthenticate_asks_logto_to_prompt_again(client: Any, logto: FakeLogto) -> None:
-    sign_in(client, logto)
-    params = start(client, logto, "/account/reauthenticate/?next=/account/security/")
+def test_reauthenticate_asks_logto_to_prompt_again(client: Any, fake_logto: FakeLogto) -> None:
+    sign_in(client, fake_logto)
+    params = start(client, fake_logto, "/account/reauthenticate/?next=/account/security/")
     assert params["prompt"] == "login"
     assert params["max_age"] == "0"
     entry = client.session["oidc_states"][params["state"]]
-    assert entry["purpose"] == "reauth" and entry["sub"] == logto.sub
+    assert entry["purpose"] == "reauth" and entry["sub"] == fake_logto.sub
 
 
 def test_reauthenticate_records_verification_and_returns(
-    client: Any, logto: FakeLogto, recorded: list[dict[str, Any]]
+    client: Any, fake_logto: FakeLogto, verifications: list[dict[str, Any]]
 ) -> None:
-    sign_in(client, logto)
+    sign_in(client, fake_logto)
     user_pk = client.session[SESSION_KEY]
-    params = start(client, logto, "/account/reauthenticate/?next=/account/security/")
+    params = start(client, fake_logto, "/account/reauthenticate/?next=/account/security/")
     response = client.get("/account/oidc/callback/", {"code": "c2", "state": params["state"]})
     assert response.status_code == 302
     assert response["Location"] == "/account/security/"
-    assert recorded == [{"method": "reauthentication"}]
+    assert verifications == [{"method": "reauthentication"}]
     assert client.session[SESSION_KEY] == user_pk
 
 
 def test_reauthenticate_as_another_user_is_refused(
-    client: Any, logto: FakeLogto, recorded: list[dict[str, Any]]
+    client: Any, fake_logto: FakeLogto, verifications: list[dict[str, Any]]
 ) -> None:
-    sign_in(client, logto)
-    original = logto.sub
+    sign_in(client, fake_logto)
+    original = fake_logto.sub
     user_pk = client.session[SESSION_KEY]
     id_token = client.session["oidc_id_token"]
-    params = start(client, logto, "/account/reauthenticate/?next=/account/security/")
-    logto.sub = "intruder"
+    params = start(client, fake_logto, "/account/reauthenticate/?next=/account/security/")
+    fake_logto.sub = "intruder"
     response = client.get("/account/oidc/callback/", {"code": "c2", "state": params["state"]})
     assert response.status_code == 403
     assert 'data-reason="reauth_mismatch"' in response.content.decode()
-    assert recorded == []
+    assert verifications == []
     assert client.session[SESSION_KEY] == user_pk
     assert client.session["account_center_sub"] == original
     assert client.session["oidc_id_token"] == id_token
 
 
 def test_reauthenticate_with_old_auth_time_is_refused(
-    client: Any, logto: FakeLogto, recorded: list[dict[str, Any]]
+    client: Any, fake_logto: FakeLogto, verifications: list[dict[str, Any]]
 ) -> None:
-    sign_in(client, logto)
-    params = start(client, logto, "/account/reauthenticate/")
-    logto.extra_claims = {"auth_time": int(time.time()) - 3600}
+    sign_in(client, fake_logto)
+    params = start(client, fake_logto, "/account/reauthenticate/")
+    fake_logto.extra_claims = {"auth_time": int(time.time()) - 3600}
     response = client.get("/account/oidc/callback/", {"code": "c2", "state": params["state"]})
     assert 'data-reason="reauth_stale"' in response.content.decode()
-    assert recorded == []
+    assert verifications == []
 
 
 def test_reauthenticate_cancelled_keeps_user_signed_in(
-    client: Any, logto: FakeLogto, recorded: list[dict[str, Any]]
+    client: Any, fake_logto: FakeLogto, verifications: list[dict[str, Any]]
 ) -> None:
-    sign_in(client, logto)
-    params = start(client, logto, "/account/reauthenticate/?next=/account/security/")
+    sign_in(client, fake_logto)
+    params = start(client, fake_logto, "/account/reauthenticate/?next=/account/security/")
     response = client.get(
         "/account/oidc/callback/", {"error": "access_denied", "state": params["state"]}
     )
@@ -181,9 +181,9 @@ def _expire(client: Any) -> None:
 
 
 def test_refresh_redirects_plain_get_with_prompt_none(
-    client: Any, logto: FakeLogto, refresh_urls: None
+    client: Any, fake_logto: FakeLogto, refresh_urls: None
 ) -> None:
-    sign_in(client, logto)
+    sign_in(client, fake_logto)
     assert client.get("/page/").status_code == 200
     _expire(client)
     response = client.get("/page/")
@@ -195,9 +195,9 @@ def test_refresh_redirects_plain_get_with_prompt_none(
 
 
 def test_refresh_answers_htmx_with_hx_redirect(
-    client: Any, logto: FakeLogto, refresh_urls: None
+    client: Any, fake_logto: FakeLogto, refresh_urls: None
 ) -> None:
-    sign_in(client, logto)
+    sign_in(client, fake_logto)
     _expire(client)
     response = client.get(
         "/page/", headers={"HX-Request": "true", "HX-Current-URL": "http://testserver/page/?tab=2"}
@@ -208,17 +208,19 @@ def test_refresh_answers_htmx_with_hx_redirect(
     assert client.session["oidc_states"][state]["next"] == "http://testserver/page/?tab=2"
 
 
-def test_refresh_skips_the_sign_in_views(client: Any, logto: FakeLogto, refresh_urls: None) -> None:
-    sign_in(client, logto)
+def test_refresh_skips_the_sign_in_views(
+    client: Any, fake_logto: FakeLogto, refresh_urls: None
+) -> None:
+    sign_in(client, fake_logto)
     _expire(client)
     assert client.get("/account/logout/").status_code == 200
     assert client.get("/account/login/failed/").status_code == 400
 
 
 def test_a_change_sent_after_the_id_token_expired_is_refused(
-    client: Any, logto: FakeLogto, refresh_urls: None
+    client: Any, fake_logto: FakeLogto, refresh_urls: None
 ) -> None:
-    sign_in(client, logto)
+    sign_in(client, fake_logto)
     _expire(client)
 
     answer = client.post("/page/", HTTP_REFERER="http://testserver/page/")
@@ -230,9 +232,9 @@ def test_a_change_sent_after_the_id_token_expired_is_refused(
 
 
 def test_an_htmx_change_after_expiry_is_sent_to_sign_in_again(
-    client: Any, logto: FakeLogto, refresh_urls: None
+    client: Any, fake_logto: FakeLogto, refresh_urls: None
 ) -> None:
-    sign_in(client, logto)
+    sign_in(client, fake_logto)
     _expire(client)
 
     answer = client.post(
@@ -244,20 +246,20 @@ def test_an_htmx_change_after_expiry_is_sent_to_sign_in_again(
 
 
 def test_signing_in_again_to_confirm_renews_the_id_token(
-    client: Any, logto: FakeLogto, refresh_urls: None
+    client: Any, fake_logto: FakeLogto, refresh_urls: None
 ) -> None:
-    sign_in(client, logto)
+    sign_in(client, fake_logto)
     _expire(client)
-    params = start(client, logto, "/account/reauthenticate/?next=/page/")
+    params = start(client, fake_logto, "/account/reauthenticate/?next=/page/")
     client.get("/account/oidc/callback/", {"code": "c2", "state": params["state"]})
 
     assert client.post("/page/").status_code == 200
 
 
 def test_failed_silent_refresh_signs_out_and_restarts_login(
-    client: Any, logto: FakeLogto, refresh_urls: None
+    client: Any, fake_logto: FakeLogto, refresh_urls: None
 ) -> None:
-    sign_in(client, logto)
+    sign_in(client, fake_logto)
     _expire(client)
     state = query_of(client.get("/page/")["Location"])["state"]
     response = client.get("/account/oidc/callback/", {"error": "login_required", "state": state})
@@ -267,13 +269,13 @@ def test_failed_silent_refresh_signs_out_and_restarts_login(
 
 
 def test_successful_silent_refresh_keeps_user(
-    client: Any, logto: FakeLogto, refresh_urls: None
+    client: Any, fake_logto: FakeLogto, refresh_urls: None
 ) -> None:
-    sign_in(client, logto)
+    sign_in(client, fake_logto)
     user_pk = client.session[SESSION_KEY]
     _expire(client)
     params = query_of(client.get("/page/")["Location"])
-    logto.last_nonce = params["nonce"]
+    fake_logto.last_nonce = params["nonce"]
     response = client.get("/account/oidc/callback/", {"code": "c3", "state": params["state"]})
     assert response["Location"] == "/page/"
     assert client.session[SESSION_KEY] == user_pk

@@ -22,7 +22,7 @@ STEP_UP_PAGE = "/account/verify/?next=%2Faccount%2Ftokens%2F"
 
 
 @pytest.fixture
-def recorded(monkeypatch: Any) -> list[str]:
+def verifications(monkeypatch: Any) -> list[str]:
     methods: list[str] = []
     monkeypatch.setattr(
         stepup, "record_verification", lambda request, method: methods.append(method)
@@ -30,12 +30,12 @@ def recorded(monkeypatch: Any) -> list[str]:
     return methods
 
 
-def _logto_user(logto: FakeLogto, **overrides: Any) -> None:
-    logto.rsps.add(
+def _logto_user(fake_logto: FakeLogto, **overrides: Any) -> None:
+    fake_logto.rsps.add(
         responses.GET,
-        f"{ENDPOINT}/api/users/{logto.sub}",
+        f"{ENDPOINT}/api/users/{fake_logto.sub}",
         json={
-            "id": logto.sub,
+            "id": fake_logto.sub,
             "username": "ada",
             "primaryEmail": "ada@example.com",
             "primaryPhone": None,
@@ -56,11 +56,11 @@ def _denied() -> list[dict[str, Any]]:
 
 
 def test_not_offered_is_refused_before_the_browser_goes_to_logto(
-    client: Any, logto: FakeLogto, settings: Any
+    client: Any, fake_logto: FakeLogto, settings: Any
 ) -> None:
-    sign_in(client, logto)
+    sign_in(client, fake_logto)
     settings.ACCOUNT_CENTER_STEP_UP_METHODS = ["password"]
-    _logto_user(logto)
+    _logto_user(fake_logto)
     states_before = dict(client.session.get("oidc_states") or {})
 
     response = client.get(REAUTH)
@@ -74,32 +74,32 @@ def test_not_offered_is_refused_before_the_browser_goes_to_logto(
 
 
 def test_switched_off_while_the_user_was_at_logto_is_refused_in_the_callback(
-    client: Any, logto: FakeLogto, settings: Any, recorded: list[str]
+    client: Any, fake_logto: FakeLogto, settings: Any, verifications: list[str]
 ) -> None:
     """The probe: step-up methods set to password only, then a re-sign-in passed step-up."""
-    sign_in(client, logto)
-    params = start(client, logto, REAUTH)
+    sign_in(client, fake_logto)
+    params = start(client, fake_logto, REAUTH)
     settings.ACCOUNT_CENTER_STEP_UP_METHODS = ["password"]
-    _logto_user(logto)
+    _logto_user(fake_logto)
 
     response = client.get("/account/oidc/callback/", {"code": "c2", "state": params["state"]})
 
     assert response.status_code == 302 and response["Location"] == STEP_UP_PAGE
     assert "not a way to confirm it's you on this site" in _words(response)[0]
-    assert recorded == []
+    assert verifications == []
     assert not stepup.is_verified(response.wsgi_request)
     assert [detail["reason"] for detail in _denied()] == ["not_offered"]
 
 
 def test_a_real_refusal_leaves_the_session_unverified(
-    client: Any, logto: FakeLogto, settings: Any
+    client: Any, fake_logto: FakeLogto, settings: Any
 ) -> None:
     """Without the signal stubbed: the session is not marked verified, so a token cannot be
     made."""
-    sign_in(client, logto)
-    params = start(client, logto, REAUTH)
+    sign_in(client, fake_logto)
+    params = start(client, fake_logto, REAUTH)
     settings.ACCOUNT_CENTER_STEP_UP_METHODS = ["password"]
-    _logto_user(logto)
+    _logto_user(fake_logto)
 
     client.get("/account/oidc/callback/", {"code": "c2", "state": params["state"]})
 
@@ -108,42 +108,42 @@ def test_a_real_refusal_leaves_the_session_unverified(
 
 
 def test_kept_as_the_last_way_for_a_user_without_the_offered_ones(
-    client: Any, logto: FakeLogto, settings: Any, recorded: list[str]
+    client: Any, fake_logto: FakeLogto, settings: Any, verifications: list[str]
 ) -> None:
     """Only phone codes offered and the user has no phone: signing in again still counts."""
-    sign_in(client, logto)
+    sign_in(client, fake_logto)
     settings.ACCOUNT_CENTER_STEP_UP_METHODS = ["phone"]
-    _logto_user(logto, primaryPhone=None)
-    params = start(client, logto, REAUTH)
+    _logto_user(fake_logto, primaryPhone=None)
+    params = start(client, fake_logto, REAUTH)
 
     response = client.get("/account/oidc/callback/", {"code": "c2", "state": params["state"]})
 
     assert response.status_code == 302 and response["Location"] == "/account/tokens/"
-    assert recorded == ["reauthentication"]
+    assert verifications == ["reauthentication"]
     assert _denied() == []
 
 
 def test_offered_by_the_site_needs_no_logto_read(
-    client: Any, logto: FakeLogto, recorded: list[str]
+    client: Any, fake_logto: FakeLogto, verifications: list[str]
 ) -> None:
-    sign_in(client, logto)
-    params = start(client, logto, REAUTH)
+    sign_in(client, fake_logto)
+    params = start(client, fake_logto, REAUTH)
     client.get("/account/oidc/callback/", {"code": "c2", "state": params["state"]})
-    assert recorded == ["reauthentication"]
-    assert not [c for c in logto.rsps.calls if "/api/users/" in c.request.url]
+    assert verifications == ["reauthentication"]
+    assert not [c for c in fake_logto.rsps.calls if "/api/users/" in c.request.url]
 
 
 def test_logto_down_while_checking_is_said_in_words(
-    client: Any, logto: FakeLogto, settings: Any, recorded: list[str]
+    client: Any, fake_logto: FakeLogto, settings: Any, verifications: list[str]
 ) -> None:
-    sign_in(client, logto)
-    params = start(client, logto, REAUTH)
+    sign_in(client, fake_logto)
+    params = start(client, fake_logto, REAUTH)
     settings.ACCOUNT_CENTER_STEP_UP_METHODS = ["password"]
-    logto.rsps.add(responses.GET, f"{ENDPOINT}/api/users/{logto.sub}", status=503)
+    fake_logto.rsps.add(responses.GET, f"{ENDPOINT}/api/users/{fake_logto.sub}", status=503)
 
     response = client.get("/account/oidc/callback/", {"code": "c2", "state": params["state"]})
 
     assert response.status_code == 503
     assert 'data-reason="unavailable"' in response.content.decode()
     assert "/account/reauthenticate/?next=" in response.content.decode()  # try again
-    assert recorded == []
+    assert verifications == []

@@ -1,5 +1,5 @@
 """Journeys in headless Chromium against the demo project served by ``live_server``, signed in
-through the Logto emulator (a development tool started per test by the ``logto_emulator`` fixture).
+through the Logto emulator (a development tool started per test by the ``emulator`` fixture).
 """
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import os
 
 import pytest
 
-from logto_emulator.seed import DEMO_CLIENTS, DEMO_USER
+from logto_emulator.seed import DEMO_USER
 
 # Playwright's sync API runs an event loop in this thread; the ORM is used from the same thread.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -21,15 +21,10 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture
-def demo(live_server, logto_emulator, settings):
+def demo(live_server, emulator):
     """The demo site on ``live_server``, pointed at a fresh emulator. Returns the site's URL."""
-    settings.LOGTO_ENDPOINT = logto_emulator.url
-    settings.LOGTO_APP_ID = DEMO_CLIENTS.web_app_id
-    settings.LOGTO_APP_SECRET = DEMO_CLIENTS.web_app_secret
-    settings.LOGTO_M2M_APP_ID = DEMO_CLIENTS.m2m_app_id
-    settings.LOGTO_M2M_APP_SECRET = DEMO_CLIENTS.m2m_app_secret
-    logto_emulator.state.register_redirect_uri(f"{live_server.url}/account/oidc/callback/")
-    logto_emulator.state.register_post_logout_redirect_uri(f"{live_server.url}/")
+    emulator.state.register_redirect_uri(f"{live_server.url}/account/oidc/callback/")
+    emulator.state.register_post_logout_redirect_uri(f"{live_server.url}/")
     return live_server.url
 
 

@@ -1,26 +1,17 @@
 from __future__ import annotations
 
-import re
+# The journeys' sign-in and step-up live with every other shared helper (tests/helpers.py);
+# named here too so each journey imports its helpers from one place.
+from tests.helpers import confirm_with_password, fill_logto_sign_in_form, sign_in
 
-
-def fill_logto_sign_in_form(page, username: str, password: str) -> None:
-    """Fill and submit the sign-in form on Logto's side (the emulator's)."""
-    page.get_by_label("Username, email or phone").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-
-
-def sign_in(page, demo: str, user, *, check=None) -> None:
-    """Sign ``user`` in from the account center's login URL and wait for the overview.
-
-    ``check(page)`` runs on Logto's form before it is filled (e.g. an accessibility scan).
-    """
-    page.goto(f"{demo}/account/login/")
-    if check is not None:
-        check(page)
-    fill_logto_sign_in_form(page, user.username, user.password)
-    page.wait_for_url(re.compile(r".*/account/$"))
-
+__all__ = [
+    "FORM_PAGES",
+    "admin_signed_in",
+    "confirm_with_password",
+    "fill_logto_sign_in_form",
+    "menu_pages",
+    "sign_in",
+]
 
 # The overview, and the pages whose forms have no JavaScript-free twin elsewhere: the journeys
 # that walk pages start with these, then add their own.
@@ -40,12 +31,6 @@ def menu_pages(page, demo: str) -> list[str]:
     """The paths the account menu links to (every section, whoever added it)."""
     page.goto(f"{demo}/account/")
     return page.locator(".ac-nav a").evaluate_all("links => links.map(a => a.pathname)")
-
-
-def confirm_with_password(scope, password: str) -> None:
-    """Step up with the current password, in the dialog or on the no-JavaScript page (``scope``)."""
-    scope.get_by_label("Current password").fill(password)
-    scope.get_by_role("button", name="Confirm with password").click()
 
 
 def admin_signed_in(browser, demo: str, next_path: str):

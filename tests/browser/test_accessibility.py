@@ -21,7 +21,7 @@ def assert_no_violations(page) -> None:
     assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
 
 
-def sign_in(page, demo, demo_user) -> None:
+def sign_in_scanned(page, demo, demo_user) -> None:
     # The emulator's sign-in form is scanned too.
     helpers.sign_in(page, demo, demo_user, check=assert_no_violations)
 
@@ -40,14 +40,14 @@ def test_pages_have_no_axe_violations(page, demo, demo_user, scheme, width):
     page.set_viewport_size({"width": width, "height": 800})
     page.goto(f"{demo}/")
     assert_no_violations(page)  # the demo's home page wears the same styles
-    sign_in(page, demo, demo_user)
+    sign_in_scanned(page, demo, demo_user)
     for path in [*PAGES, *(p for p in helpers.menu_pages(page, demo) if p not in PAGES)]:
         page.goto(f"{demo}{path}")
         assert_no_violations(page)
 
 
 def test_form_swapped_in_by_htmx_has_no_axe_violations(page, demo, demo_user):
-    sign_in(page, demo, demo_user)
+    sign_in_scanned(page, demo, demo_user)
     page.goto(f"{demo}/account/profile/")
     page.get_by_role("link", name="Edit profile").click()
     page.get_by_label("Name", exact=True).wait_for()

@@ -98,7 +98,7 @@ def target(request: pytest.FixtureRequest) -> Iterator[Target]:
 
 
 @pytest.fixture
-def logto(target: Target) -> LogtoClient:
+def logto_client(target: Target) -> LogtoClient:
     return target.client
 
 

@@ -20,8 +20,8 @@ from .conftest import STRONG_PASSWORD, Target
 pytestmark = pytest.mark.contract
 
 
-def test_discovery_names_the_oidc_endpoints(logto):
-    document = logto.discovery()
+def test_discovery_names_the_oidc_endpoints(logto_client):
+    document = logto_client.discovery()
     assert document["issuer"].endswith("/oidc")
     assert document["token_endpoint"].endswith("/oidc/token")
     assert document["jwks_uri"].endswith("/oidc/jwks")
@@ -38,116 +38,116 @@ def test_refused_m2m_secret_is_an_authentication_error(target: Target):
         wrong.get_access_token()
 
 
-def test_get_and_update_user(logto, user_id):
-    user = logto.get_user(user_id)
+def test_get_and_update_user(logto_client, user_id):
+    user = logto_client.get_user(user_id)
     assert user.id == user_id
     assert user.username.startswith("contract_")
     assert user.has_password is True
 
-    updated = logto.update_user(user_id, name="Renamed", username=f"renamed_{user.username}")
+    updated = logto_client.update_user(user_id, name="Renamed", username=f"renamed_{user.username}")
     assert updated.name == "Renamed"
     assert updated.username == f"renamed_{user.username}"
 
-    cleared = logto.update_user(user_id, name=None)
+    cleared = logto_client.update_user(user_id, name=None)
     assert not cleared.name
     assert cleared.username == updated.username  # keys not given are left alone
 
 
-def test_get_user_with_sso_identities(logto, user_id):
-    user = logto.get_user(user_id, include_sso_identities=True)
+def test_get_user_with_sso_identities(logto_client, user_id):
+    user = logto_client.get_user(user_id, include_sso_identities=True)
     assert user.sso_identities == ()
 
 
-def test_username_collision_keeps_code(logto, user_id, target):
+def test_username_collision_keeps_code(logto_client, user_id, target):
     other = target.create_user(username=f"taken_{secrets.token_hex(4)}", password=STRONG_PASSWORD)
     try:
-        taken = logto.get_user(other).username
+        taken = logto_client.get_user(other).username
         with pytest.raises(LogtoAPIError) as info:
-            logto.update_user(user_id, username=taken)
+            logto_client.update_user(user_id, username=taken)
         assert info.value.status == 422
         assert info.value.code == "user.username_already_in_use"
     finally:
-        logto.delete_user(other)
+        logto_client.delete_user(other)
 
 
-def test_profile_is_merged(logto, user_id):
-    logto.update_profile(user_id, {"givenName": "Ada", "address": {"country": "DE"}})
-    profile = logto.update_profile(user_id, {"familyName": "Lovelace"})
+def test_profile_is_merged(logto_client, user_id):
+    logto_client.update_profile(user_id, {"givenName": "Ada", "address": {"country": "DE"}})
+    profile = logto_client.update_profile(user_id, {"familyName": "Lovelace"})
     assert profile["givenName"] == "Ada"
     assert profile["familyName"] == "Lovelace"
-    assert logto.get_user(user_id).profile["familyName"] == "Lovelace"
+    assert logto_client.get_user(user_id).profile["familyName"] == "Lovelace"
 
 
-def test_custom_data_is_merged_at_top_level(logto, user_id):
-    logto.update_custom_data(user_id, {"a": 1, "nested": {"x": 1}})
-    merged = logto.update_custom_data(user_id, {"b": 2, "nested": {"y": 2}})
+def test_custom_data_is_merged_at_top_level(logto_client, user_id):
+    logto_client.update_custom_data(user_id, {"a": 1, "nested": {"x": 1}})
+    merged = logto_client.update_custom_data(user_id, {"b": 2, "nested": {"y": 2}})
     assert merged == {"a": 1, "b": 2, "nested": {"y": 2}}
-    assert logto.get_custom_data(user_id) == merged
+    assert logto_client.get_custom_data(user_id) == merged
 
 
-def test_logto_configs_round_trip(logto, user_id):
-    configs = logto.update_logto_configs(user_id, {"mfa": {"skipped": True}})
+def test_logto_configs_round_trip(logto_client, user_id):
+    configs = logto_client.update_logto_configs(user_id, {"mfa": {"skipped": True}})
     assert configs["mfa"]["skipped"] is True
-    assert logto.get_logto_configs(user_id)["mfa"]["skipped"] is True
+    assert logto_client.get_logto_configs(user_id)["mfa"]["skipped"] is True
 
 
-def test_suspend_and_unsuspend(logto, user_id):
-    assert logto.set_suspended(user_id, True).is_suspended is True
-    assert logto.set_suspended(user_id, False).is_suspended is False
+def test_suspend_and_unsuspend(logto_client, user_id):
+    assert logto_client.set_suspended(user_id, True).is_suspended is True
+    assert logto_client.set_suspended(user_id, False).is_suspended is False
 
 
-def test_password_set_verify_and_policy(logto, user_id):
-    assert logto.has_password(user_id) is True
-    assert logto.verify_password(user_id, STRONG_PASSWORD) is True
-    assert logto.verify_password(user_id, "certainly-wrong-password") is False
+def test_password_set_verify_and_policy(logto_client, user_id):
+    assert logto_client.has_password(user_id) is True
+    assert logto_client.verify_password(user_id, STRONG_PASSWORD) is True
+    assert logto_client.verify_password(user_id, "certainly-wrong-password") is False
 
-    issues = logto.check_password_policy("1", user_id=user_id)
+    issues = logto_client.check_password_policy("1", user_id=user_id)
     assert issues
     assert all(issue.code.startswith("password_rejected.") for issue in issues)
     new_password = "An0ther-" + secrets.token_urlsafe(16)
-    assert logto.check_password_policy(new_password, user_id=user_id) == []
+    assert logto_client.check_password_policy(new_password, user_id=user_id) == []
 
-    logto.set_password(user_id, new_password)
-    assert logto.verify_password(user_id, new_password) is True
-    assert logto.verify_password(user_id, STRONG_PASSWORD) is False
+    logto_client.set_password(user_id, new_password)
+    assert logto_client.verify_password(user_id, new_password) is True
+    assert logto_client.verify_password(user_id, STRONG_PASSWORD) is False
 
 
-def test_verification_code_send_and_verify(logto, target: Target):
+def test_verification_code_send_and_verify(logto_client, target: Target):
     if target.read_code is None:
         pytest.skip("codes sent by a real Logto cannot be read here")
     email = f"code-{secrets.token_hex(4)}@example.com"
-    logto.send_verification_code(email=email)
+    logto_client.send_verification_code(email=email)
     code = target.read_code(email=email)
     assert code
     wrong = "000000" if code != "000000" else "111111"
     with pytest.raises(LogtoAPIError) as info:
-        logto.verify_verification_code(code=wrong, email=email)
+        logto_client.verify_verification_code(code=wrong, email=email)
     assert info.value.code == "verification_code.code_mismatch"
-    logto.verify_verification_code(code=code, email=email)
+    logto_client.verify_verification_code(code=code, email=email)
 
 
-def test_verification_code_unknown_recipient(logto):
+def test_verification_code_unknown_recipient(logto_client):
     with pytest.raises(LogtoAPIError) as info:
-        logto.verify_verification_code(
+        logto_client.verify_verification_code(
             code="123456", email=f"never-{secrets.token_hex(4)}@example.com"
         )
     assert info.value.code == "verification_code.not_found"
 
 
-def test_identities_error_codes(logto, user_id):
+def test_identities_error_codes(logto_client, user_id):
     with pytest.raises(LogtoNotFound) as info:
-        logto.unlink_identity(user_id, "github")
+        logto_client.unlink_identity(user_id, "github")
     assert info.value.code == "user.identity_not_exist"
 
     # An unknown connector is a 404 (Logto: entity.not_found); a non-social one would be
     # 422 session.invalid_connector_id.
     with pytest.raises(LogtoNotFound):
-        logto.link_identity(user_id, "no-such-connector", {"code": "x"})
+        logto_client.link_identity(user_id, "no-such-connector", {"code": "x"})
 
 
-def test_connectors_list(logto):
-    connectors = logto.list_connectors()
-    social = logto.list_social_connectors()
+def test_connectors_list(logto_client):
+    connectors = logto_client.list_connectors()
+    social = logto_client.list_social_connectors()
     assert {c.id for c in social} <= {c.id for c in connectors}
     assert all(c.type == "Social" for c in social)
     for connector in social:
@@ -155,95 +155,95 @@ def test_connectors_list(logto):
         assert connector.name_for("en")
 
 
-def test_mfa_create_list_delete(logto, user_id):
-    totp = logto.create_totp(user_id)
+def test_mfa_create_list_delete(logto_client, user_id):
+    totp = logto_client.create_totp(user_id)
     assert totp.secret
-    codes = logto.create_backup_codes(user_id)
+    codes = logto_client.create_backup_codes(user_id)
     assert len(codes) == 10
 
-    factors = logto.list_mfa_verifications(user_id)
+    factors = logto_client.list_mfa_verifications(user_id)
     assert sorted(f.type for f in factors) == ["BackupCode", "Totp"]
     assert all(f.id for f in factors)
 
     with pytest.raises(LogtoAPIError) as info:
-        logto.create_totp(user_id)
+        logto_client.create_totp(user_id)
     assert info.value.code == "user.totp_already_in_use"
 
     for factor in factors:
-        logto.delete_mfa_verification(user_id, factor.id)
-    assert logto.list_mfa_verifications(user_id) == []
+        logto_client.delete_mfa_verification(user_id, factor.id)
+    assert logto_client.list_mfa_verifications(user_id) == []
 
 
-def test_backup_codes_cannot_be_alone(logto, user_id):
+def test_backup_codes_cannot_be_alone(logto_client, user_id):
     with pytest.raises(LogtoAPIError) as info:
-        logto.create_backup_codes(user_id)
+        logto_client.create_backup_codes(user_id)
     assert info.value.code == "session.mfa.backup_code_can_not_be_alone"
 
 
-def test_personal_access_tokens(logto, user_id):
+def test_personal_access_tokens(logto_client, user_id):
     expires = datetime.now(tz=UTC).replace(microsecond=0) + timedelta(days=30)
-    created = logto.create_personal_access_token(user_id, "ci", expires_at=expires)
+    created = logto_client.create_personal_access_token(user_id, "ci", expires_at=expires)
     assert created.value.startswith("pat_")
     assert created.token.expires_at == expires
 
     with pytest.raises(LogtoAPIError) as info:
-        logto.create_personal_access_token(user_id, "ci")
+        logto_client.create_personal_access_token(user_id, "ci")
     assert info.value.code == "user.personal_access_token_name_exists"
 
-    listed = logto.list_personal_access_tokens(user_id)
+    listed = logto_client.list_personal_access_tokens(user_id)
     assert [t.name for t in listed] == ["ci"]
     assert created.value not in repr(listed)
 
-    logto.rename_personal_access_token(user_id, "ci", "deploy")
-    assert [t.name for t in logto.list_personal_access_tokens(user_id)] == ["deploy"]
+    logto_client.rename_personal_access_token(user_id, "ci", "deploy")
+    assert [t.name for t in logto_client.list_personal_access_tokens(user_id)] == ["deploy"]
 
-    logto.delete_personal_access_token(user_id, "deploy")
-    assert logto.list_personal_access_tokens(user_id) == []
+    logto_client.delete_personal_access_token(user_id, "deploy")
+    assert logto_client.list_personal_access_tokens(user_id) == []
 
 
-def test_sessions_list_for_a_user_never_signed_in(logto, user_id):
+def test_sessions_list_for_a_user_never_signed_in(logto_client, user_id):
     try:
-        sessions = logto.list_sessions(user_id)
+        sessions = logto_client.list_sessions(user_id)
     except LogtoNotFound:
         pytest.skip("this Logto has no sessions API (older than the sessions feature)")
     assert sessions == []
 
 
-def test_revoke_unknown_session(logto, user_id):
+def test_revoke_unknown_session(logto_client, user_id):
     with pytest.raises(LogtoNotFound):
-        logto.revoke_session(user_id, "no-such-session")
+        logto_client.revoke_session(user_id, "no-such-session")
 
 
-def test_delete_user_then_not_found(logto, target: Target):
+def test_delete_user_then_not_found(logto_client, target: Target):
     doomed = target.create_user(username=f"doomed_{secrets.token_hex(4)}")
-    logto.delete_user(doomed)
+    logto_client.delete_user(doomed)
     with pytest.raises(LogtoNotFound):
-        logto.get_user(doomed)
+        logto_client.get_user(doomed)
     with pytest.raises(LogtoNotFound):
-        logto.delete_user(doomed)
+        logto_client.delete_user(doomed)
 
 
-def test_unknown_user_is_not_found(logto):
+def test_unknown_user_is_not_found(logto_client):
     with pytest.raises(LogtoNotFound):
-        logto.get_user("no-such-user-" + secrets.token_hex(4))
+        logto_client.get_user("no-such-user-" + secrets.token_hex(4))
 
 
-def test_link_through_the_mock_social_connector_then_unlink(logto, user_id):
+def test_link_through_the_mock_social_connector_then_unlink(logto_client, user_id):
     """The calls behind Connections: the provider's URL carries our state and callback; the
     callback's parameters link the identity; unlinking removes it."""
-    mock = next((c for c in logto.list_social_connectors() if "mock" in c.target), None)
+    mock = next((c for c in logto_client.list_social_connectors() if "mock" in c.target), None)
     if mock is None:
         pytest.skip("this Logto has no mock social connector")
     state = secrets.token_urlsafe(24)
     callback = "http://127.0.0.1:8000/account/connections/callback/"
-    url = logto.get_authorization_uri(mock.id, state=state, redirect_uri=callback)
+    url = logto_client.get_authorization_uri(mock.id, state=state, redirect_uri=callback)
     query = parse_qs(urlsplit(url).query)
     assert query["state"] == [state] and query["redirect_uri"] == [callback]
     social_id = f"contract-social-{secrets.token_hex(4)}"
-    identities = logto.link_identity(
+    identities = logto_client.link_identity(
         user_id, mock.id, {"code": "c", "userId": social_id, "state": state}
     )
     assert identities[mock.target].user_id == social_id
-    assert mock.target in logto.get_user(user_id).identities
-    logto.unlink_identity(user_id, mock.target)
-    assert mock.target not in logto.get_user(user_id).identities
+    assert mock.target in logto_client.get_user(user_id).identities
+    logto_client.unlink_identity(user_id, mock.target)
+    assert mock.target not in logto_client.get_user(user_id).identities

@@ -21,8 +21,8 @@ from account_center.logto.errors import (
     LogtoRateLimited,
     LogtoUnavailable,
 )
+from tests.helpers import ENDPOINT
 
-ENDPOINT = "https://logto.test"
 API = re.compile(re.escape(ENDPOINT) + r"/api/.*")
 METHODS = (responses.GET, responses.POST, responses.PATCH, responses.PUT, responses.DELETE)
 
@@ -140,7 +140,7 @@ EXPECTED: dict[str, type[LogtoError]] = {
 
 
 @pytest.fixture
-def client() -> LogtoClient:
+def logto_client() -> LogtoClient:
     return LogtoClient(
         endpoint=ENDPOINT,
         m2m_app_id="m2m",
@@ -152,7 +152,7 @@ def client() -> LogtoClient:
 
 @pytest.mark.parametrize("fault", list(FAULTS))
 @pytest.mark.parametrize("method", list(CALLS))
-def test_every_client_method_turns_every_fault_into_a_typed_error(client, method, fault):
+def test_every_client_method_turns_every_fault_into_a_typed_error(logto_client, method, fault):
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
         mock.add(
             responses.POST,
@@ -165,7 +165,7 @@ def test_every_client_method_turns_every_fault_into_a_typed_error(client, method
         # A 2xx JSON body where Logto sends none is odd but does not contradict "done".
         odd_but_done = fault == "unexpected shape" and method in NO_ANSWER
         try:
-            answer = CALLS[method](client)
+            answer = CALLS[method](logto_client)
         except LogtoError as error:
             expected = EXPECTED.get(fault, LogtoUnavailable)
             assert isinstance(error, expected), f"{method} × {fault}: {error!r}"

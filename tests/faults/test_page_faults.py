@@ -14,8 +14,7 @@ from django.urls import URLPattern, reverse
 
 from account_center.models import AuditEvent
 from account_center.views import urls as page_urls
-
-from ..pages.conftest import ENDPOINT
+from tests.helpers import ENDPOINT
 
 API = re.compile(re.escape(ENDPOINT) + r"/api/.*")
 METHODS = (responses.GET, responses.POST, responses.PATCH, responses.PUT, responses.DELETE)

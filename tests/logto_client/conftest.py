@@ -4,8 +4,8 @@ import pytest
 import responses
 
 from account_center.logto.client import LogtoClient
+from tests.helpers import ENDPOINT
 
-ENDPOINT = "https://logto.test"
 TOKEN_URL = f"{ENDPOINT}/oidc/token"
 M2M_SECRET = "m2m-app-secret"
 
@@ -19,7 +19,7 @@ def add_token(rsps: responses.RequestsMock, token: str = "tok-1", expires_in: in
 
 
 @pytest.fixture
-def client() -> LogtoClient:
+def logto_client() -> LogtoClient:
     return LogtoClient(
         endpoint=ENDPOINT,
         m2m_app_id="m2m-app-id",
@@ -30,7 +30,7 @@ def client() -> LogtoClient:
 
 
 @pytest.fixture
-def api(rsps: responses.RequestsMock) -> responses.RequestsMock:
+def logto_mock(rsps: responses.RequestsMock) -> responses.RequestsMock:
     """A mock Logto whose token endpoint hands out ``tok-1``."""
     add_token(rsps)
     return rsps

@@ -381,10 +381,10 @@ CASES = [
     CASES,
 )
 def test_each_method_sends_its_request_with_the_users_token_and_maps_the_answer(
-    client, rsps, me, method, args, kwargs, verb, url, body, record, status, answer, check
+    logto_client, rsps, me, method, args, kwargs, verb, url, body, record, status, answer, check
 ):
     rsps.add(verb, url, status=status, json=answer)
-    result = getattr(client, method)(me, *args, **kwargs)
+    result = getattr(logto_client, method)(me, *args, **kwargs)
     assert check(result), result
     (call,) = rsps.calls
     request = call.request
@@ -398,33 +398,33 @@ def test_each_method_sends_its_request_with_the_users_token_and_maps_the_answer(
     assert tokens_fetched(rsps) == 0  # the M2M token is never fetched for the user's own calls
 
 
-def test_passkey_verify_relays_the_browsers_user_agent(client, rsps, me):
+def test_passkey_verify_relays_the_browsers_user_agent(logto_client, rsps, me):
     rsps.add("POST", f"{VERIFY}/web-authn/registration/verify", json={"verificationRecordId": "r"})
-    client.verify_own_passkey_registration(me, "r", CREDENTIAL, user_agent="Mozilla/5.0 Chromium")
+    logto_client.verify_own_passkey_registration(me, "r", CREDENTIAL, user_agent="Mozilla/5.0 Chromium")
     assert rsps.calls[0].request.headers["User-Agent"] == "Mozilla/5.0 Chromium"
     assert "Origin" not in rsps.calls[0].request.headers
 
 
-def test_the_sessions_user_agent_when_none_is_relayed(client, rsps, me):
+def test_the_sessions_user_agent_when_none_is_relayed(logto_client, rsps, me):
     rsps.add("GET", ME, json=ME_JSON)
-    client.get_own_account(me)
-    assert rsps.calls[0].request.headers["User-Agent"] == client.session.headers["User-Agent"]
+    logto_client.get_own_account(me)
+    assert rsps.calls[0].request.headers["User-Agent"] == logto_client.session.headers["User-Agent"]
 
 
-def test_exactly_one_of_email_or_phone(client, me):
+def test_exactly_one_of_email_or_phone(logto_client, me):
     with pytest.raises(ValueError):
-        client.send_own_verification_code(me)
+        logto_client.send_own_verification_code(me)
     with pytest.raises(ValueError):
-        client.verify_own_verification_code(me, "r", "1", email="a@b.c", phone="1")
+        logto_client.verify_own_verification_code(me, "r", "1", email="a@b.c", phone="1")
 
 
 # ---------------------------------------------------------------------- answers and shapes
 
 
-def test_own_account_tells_a_hidden_field_from_an_empty_one(client, rsps, me):
+def test_own_account_tells_a_hidden_field_from_an_empty_one(logto_client, rsps, me):
     # email Off in the account center: Logto leaves primaryEmail out; the phone is shown, empty.
     rsps.add("GET", ME, json={k: v for k, v in ME_JSON.items() if k != "primaryEmail"})
-    account = client.get_own_account(me)
+    account = logto_client.get_own_account(me)
     assert not account.shows("primaryEmail")
     assert account.shows("primaryPhone") and account.primary_phone is None
 
@@ -457,17 +457,17 @@ NONSENSE = [
 
 @pytest.mark.parametrize(("method", "args", "kwargs", "verb", "url", "answer"), NONSENSE)
 def test_an_answer_that_is_not_logtos_is_unavailable(
-    client, rsps, me, method, args, kwargs, verb, url, answer
+    logto_client, rsps, me, method, args, kwargs, verb, url, answer
 ):
     rsps.add(verb, url, json=answer)
     with pytest.raises(LogtoUnavailable):
-        getattr(client, method)(me, *args, **kwargs)
+        getattr(logto_client, method)(me, *args, **kwargs)
 
 
-def test_a_change_answered_with_nonsense_has_an_unknown_outcome(client, rsps, me):
+def test_a_change_answered_with_nonsense_has_an_unknown_outcome(logto_client, rsps, me):
     rsps.add("PATCH", ME, body="<html>proxy</html>", content_type="text/html")
     with pytest.raises(LogtoOutcomeUnknown):
-        client.update_own_account(me, name="Ada")
+        logto_client.update_own_account(me, name="Ada")
 
 
 # ---------------------------------------------------------------------- refusals
@@ -489,25 +489,25 @@ def test_a_change_answered_with_nonsense_has_an_unknown_outcome(client, rsps, me
         (403, "auth.third_party_application_forbidden", LogtoAPIError),
     ],
 )
-def test_logtos_refusals_are_typed_with_their_code(client, rsps, me, status, code, kind):
+def test_logtos_refusals_are_typed_with_their_code(logto_client, rsps, me, status, code, kind):
     rsps.add("POST", f"{ME}/password", status=status, json={"code": code, "message": "No."})
     with pytest.raises(kind) as info:
-        client.set_own_password(me, "n3w-Passw0rd!", verification_id="rec-1")
+        logto_client.set_own_password(me, "n3w-Passw0rd!", verification_id="rec-1")
     assert type(info.value) is kind
     assert (info.value.status, info.value.code, info.value.message) == (status, code, "No.")
     assert me.refreshed == []  # only an unknown token is worth a refresh
 
 
-def test_wrong_password_at_verification_is_logtos_invalid_credentials(client, rsps, me):
+def test_wrong_password_at_verification_is_logtos_invalid_credentials(logto_client, rsps, me):
     rsps.add(
         "POST", f"{VERIFY}/password", status=422, json={"code": "session.invalid_credentials"}
     )
     with pytest.raises(LogtoAPIError) as info:
-        client.verify_own_password(me, "wrong")
+        logto_client.verify_own_password(me, "wrong")
     assert info.value.code == "session.invalid_credentials"
 
 
-def test_passkey_verify_from_an_origin_logto_does_not_know(client, rsps, me):
+def test_passkey_verify_from_an_origin_logto_does_not_know(logto_client, rsps, me):
     rsps.add(
         "POST",
         f"{VERIFY}/web-authn/registration/verify",
@@ -518,12 +518,12 @@ def test_passkey_verify_from_an_origin_logto_does_not_know(client, rsps, me):
         },
     )
     with pytest.raises(LogtoAPIError) as info:
-        client.verify_own_passkey_registration(me, "r", CREDENTIAL)
+        logto_client.verify_own_passkey_registration(me, "r", CREDENTIAL)
     assert info.value.code == "session.mfa.webauthn_verification_failed"
     assert "origin" in info.value.data["message"]
 
 
-def test_rate_limited_code_and_missing_route_keep_their_types(client, rsps, me):
+def test_rate_limited_code_and_missing_route_keep_their_types(logto_client, rsps, me):
     rsps.add(
         "POST",
         f"{VERIFY}/verification-code",
@@ -533,14 +533,14 @@ def test_rate_limited_code_and_missing_route_keep_their_types(client, rsps, me):
     )
     rsps.add("GET", ME, status=404, body="Not Found")  # a Logto without the Account API
     with pytest.raises(LogtoRateLimited) as info:
-        client.send_own_verification_code(me, email="a@b.c")
+        logto_client.send_own_verification_code(me, email="a@b.c")
     assert info.value.retry_after == 30
     with pytest.raises(LogtoNotFound) as missing:
-        client.get_own_account(me)
+        logto_client.get_own_account(me)
     assert missing.value.code == ""
 
 
-def test_no_backup_codes_is_not_found_not_an_expired_record(client, rsps, me):
+def test_no_backup_codes_is_not_found_not_an_expired_record(logto_client, rsps, me):
     rsps.add(
         "GET",
         f"{ME}/mfa-verifications/backup-codes",
@@ -548,84 +548,84 @@ def test_no_backup_codes_is_not_found_not_an_expired_record(client, rsps, me):
         json={"code": "verification_record.not_found"},
     )
     with pytest.raises(LogtoNotFound) as info:
-        client.get_own_backup_codes(me, verification_id="rec-1")
+        logto_client.get_own_backup_codes(me, verification_id="rec-1")
     assert not isinstance(info.value, LogtoVerificationNotFound)
     assert info.value.code == "verification_record.not_found"
 
 
-def test_an_unknown_token_is_refreshed_once_and_the_call_repeated(client, rsps, me):
+def test_an_unknown_token_is_refreshed_once_and_the_call_repeated(logto_client, rsps, me):
     rsps.add("GET", ME, status=401, json={"code": "auth.unauthorized"})
     rsps.add("GET", ME, json=ME_JSON)
-    assert client.get_own_account(me).id == "u1"
+    assert logto_client.get_own_account(me).id == "u1"
     assert me.refreshed == ["user-at-1"]
     tokens = [call.request.headers["Authorization"] for call in rsps.calls]
     assert tokens == ["Bearer user-at-1", "Bearer user-at-2"]
 
 
-def test_a_change_is_repeated_with_its_verification_after_a_refresh(client, rsps, me):
+def test_a_change_is_repeated_with_its_verification_after_a_refresh(logto_client, rsps, me):
     rsps.add("POST", f"{ME}/password", status=401, json={"code": "auth.unauthorized"})
     rsps.add("POST", f"{ME}/password", status=204)
-    client.set_own_password(me, "n3w-Passw0rd!", verification_id="rec-1")
+    logto_client.set_own_password(me, "n3w-Passw0rd!", verification_id="rec-1")
     assert [call.request.headers[HDR] for call in rsps.calls] == ["rec-1", "rec-1"]
     assert [json.loads(call.request.body) for call in rsps.calls] == [
         {"password": "n3w-Passw0rd!"}
     ] * 2
 
 
-def test_a_token_refused_after_the_refresh_is_refused(client, rsps, me):
+def test_a_token_refused_after_the_refresh_is_refused(logto_client, rsps, me):
     rsps.add("GET", ME, status=401, json={"code": "auth.unauthorized"})
     with pytest.raises(LogtoUserTokenRefused):
-        client.get_own_account(me)
+        logto_client.get_own_account(me)
     assert len(rsps.calls) == 2 and me.refreshed == ["user-at-1"]
 
 
-def test_no_refresh_token_means_refused_without_a_second_call(client, rsps):
+def test_no_refresh_token_means_refused_without_a_second_call(logto_client, rsps):
     alone = FakeUserTokens("only-at")
     rsps.add("GET", ME, status=401, json={"code": "auth.unauthorized"})
     with pytest.raises(LogtoUserTokenRefused):
-        client.get_own_account(alone)
+        logto_client.get_own_account(alone)
     assert len(rsps.calls) == 1
 
 
 # ---------------------------------------------------------------------- the read cache
 
 
-def test_the_users_own_answers_are_never_kept(client, rsps, me):
+def test_the_users_own_answers_are_never_kept(logto_client, rsps, me):
     rsps.add("GET", ME, json=ME_JSON)
-    client.get_own_account(me)
-    client.get_own_account(me)
+    logto_client.get_own_account(me)
+    logto_client.get_own_account(me)
     assert len(rsps.calls) == 2
 
 
-def test_an_own_change_drops_the_management_reads_kept_for_that_user(client, rsps, me):
+def test_an_own_change_drops_the_management_reads_kept_for_that_user(logto_client, rsps, me):
     add_token(rsps)
     rsps.add("GET", f"{ENDPOINT}/api/users/u1", json=ME_JSON)
     rsps.add("PATCH", ME, json=ME_JSON)
-    client.get_user("u1")
-    client.get_user("u1")
-    client.update_own_account(me, name="Ada")
-    client.get_user("u1")
+    logto_client.get_user("u1")
+    logto_client.get_user("u1")
+    logto_client.update_own_account(me, name="Ada")
+    logto_client.get_user("u1")
     reads = [c for c in rsps.calls if c.request.url == f"{ENDPOINT}/api/users/u1"]
     assert len(reads) == 2
 
 
-def test_a_verification_does_not_drop_the_kept_reads(client, rsps, me):
+def test_a_verification_does_not_drop_the_kept_reads(logto_client, rsps, me):
     add_token(rsps)
     rsps.add("GET", f"{ENDPOINT}/api/users/u1", json=ME_JSON)
     rsps.add("POST", f"{VERIFY}/password", status=201, json=RECORD)
-    client.get_user("u1")
-    client.verify_own_password(me, "pw")
-    client.get_user("u1")
+    logto_client.get_user("u1")
+    logto_client.verify_own_password(me, "pw")
+    logto_client.get_user("u1")
     assert len([c for c in rsps.calls if c.request.url.endswith("/api/users/u1")]) == 1
 
 
-def test_secrets_never_logged(client, rsps, caplog):
+def test_secrets_never_logged(logto_client, rsps, caplog):
     caplog.set_level(logging.DEBUG)
     me = FakeUserTokens("user-at-very-secret")
     rsps.add("POST", f"{VERIFY}/password", status=201, json=RECORD)
     rsps.add("POST", f"{ME}/password", status=204)
-    record = client.verify_own_password(me, "hunter2-password")
-    client.set_own_password(me, "n3w-Passw0rd!", verification_id=record.id)
+    record = logto_client.verify_own_password(me, "hunter2-password")
+    logto_client.set_own_password(me, "n3w-Passw0rd!", verification_id=record.id)
     assert "POST /api/my-account/password -> 204" in caplog.text
     for secret in ("user-at-very-secret", "hunter2-password", "n3w-Passw0rd!", "rec-1", M2M_SECRET):
         assert secret not in caplog.text
@@ -634,10 +634,10 @@ def test_secrets_never_logged(client, rsps, caplog):
 # ---------------------------------------------------------------------- account-center settings
 
 
-def test_settings_read_with_the_m2m_token(client, api):
-    api.add("GET", f"{ENDPOINT}/api/account-center", json=SETTINGS_JSON)
-    settings = client.get_account_center_settings()
-    assert api.calls[-1].request.headers["Authorization"] == "Bearer tok-1"
+def test_settings_read_with_the_m2m_token(logto_client, logto_mock):
+    logto_mock.add("GET", f"{ENDPOINT}/api/account-center", json=SETTINGS_JSON)
+    settings = logto_client.get_account_center_settings()
+    assert logto_mock.calls[-1].request.headers["Authorization"] == "Bearer tok-1"
     assert settings.enabled and settings.webauthn_related_origins == ("http://localhost:8000",)
     assert settings.control("name") == "Edit"
     assert settings.can_read("email") and not settings.can_edit("email")
@@ -646,9 +646,9 @@ def test_settings_read_with_the_m2m_token(client, api):
     assert not settings.can_read("session")
 
 
-def test_settings_read_anonymously_from_the_well_known_document(client, rsps):
+def test_settings_read_anonymously_from_the_well_known_document(logto_client, rsps):
     rsps.add("GET", f"{ENDPOINT}/api/.well-known/account-center", json=SETTINGS_JSON)
-    assert client.get_public_account_center_settings().can_edit("name")
+    assert logto_client.get_public_account_center_settings().can_edit("name")
     assert "Authorization" not in rsps.calls[0].request.headers
     assert tokens_fetched(rsps) == 0
 
@@ -663,9 +663,9 @@ def test_disabled_or_unknown_controls_are_off():
     assert odd.control("passkey") == "ReadOnly"  # set: its own, not mfa's
 
 
-def test_a_fresh_tenants_settings(client, api):
+def test_a_fresh_tenants_settings(logto_client, logto_mock):
     # As the lab answered before anything was set (ACCOUNT-API.md §1).
-    api.add(
+    logto_mock.add(
         "GET",
         f"{ENDPOINT}/api/account-center",
         json={
@@ -677,7 +677,7 @@ def test_a_fresh_tenants_settings(client, api):
             "profileFields": None,
         },
     )
-    settings = client.get_account_center_settings()
+    settings = logto_client.get_account_center_settings()
     assert settings == AccountCenterSettings(enabled=False)
 
 
@@ -690,21 +690,21 @@ def test_a_fresh_tenants_settings(client, api):
         {"enabled": True, "fields": {}, "webauthnRelatedOrigins": "http://localhost:8000"},
     ],
 )
-def test_settings_that_are_not_logtos_are_unavailable(client, api, answer):
-    api.add("GET", f"{ENDPOINT}/api/account-center", json=answer)
+def test_settings_that_are_not_logtos_are_unavailable(logto_client, logto_mock, answer):
+    logto_mock.add("GET", f"{ENDPOINT}/api/account-center", json=answer)
     with pytest.raises(LogtoUnavailable):
-        client.get_account_center_settings()
+        logto_client.get_account_center_settings()
 
 
-def test_settings_update_sends_only_what_is_given(client, api):
-    api.add("PATCH", f"{ENDPOINT}/api/account-center", json=SETTINGS_JSON)
-    client.update_account_center_settings(
+def test_settings_update_sends_only_what_is_given(logto_client, logto_mock):
+    logto_mock.add("PATCH", f"{ENDPOINT}/api/account-center", json=SETTINGS_JSON)
+    logto_client.update_account_center_settings(
         enabled=True,
         fields={"name": "Edit", "mfa": "Edit"},
         webauthn_related_origins=("http://localhost:8000",),
     )
-    client.update_account_center_settings(webauthn_related_origins=[])
-    bodies = [json.loads(c.request.body) for c in api.calls if c.request.method == "PATCH"]
+    logto_client.update_account_center_settings(webauthn_related_origins=[])
+    bodies = [json.loads(c.request.body) for c in logto_mock.calls if c.request.method == "PATCH"]
     assert bodies == [
         {
             "enabled": True,
@@ -715,9 +715,9 @@ def test_settings_update_sends_only_what_is_given(client, api):
     ]
 
 
-def test_settings_update_refuses_a_control_logto_does_not_know(client, rsps):
+def test_settings_update_refuses_a_control_logto_does_not_know(logto_client, rsps):
     with pytest.raises(ValueError):
-        client.update_account_center_settings(fields={"name": "Hidden"})
+        logto_client.update_account_center_settings(fields={"name": "Hidden"})
     assert len(rsps.calls) == 0
 
 
@@ -811,14 +811,14 @@ OWN_CHANGES = OWN_NO_ANSWER | {
 
 @pytest.mark.parametrize("fault", list(FAULTS))
 @pytest.mark.parametrize("method", list(OWN_CALLS))
-def test_every_account_api_method_turns_every_fault_into_a_typed_error(client, method, fault):
+def test_every_account_api_method_turns_every_fault_into_a_typed_error(logto_client, method, fault):
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
         add_token(mock)
         for verb in FAULT_METHODS:
             FAULTS[fault](mock, verb)
         odd_but_done = fault == "unexpected shape" and method in OWN_NO_ANSWER
         try:
-            answer = OWN_CALLS[method](client, FakeUserTokens())
+            answer = OWN_CALLS[method](logto_client, FakeUserTokens())
         except LogtoError as error:
             assert isinstance(error, EXPECTED.get(fault, LogtoUnavailable)), f"{method}: {error!r}"
             if fault != "429 with Retry-After":

@@ -13,8 +13,8 @@ from .conftest import ENDPOINT
 USERS_URL = f"{ENDPOINT}/api/users"
 
 
-def test_find_by_email_uses_exact_search(client, api):
-    api.add(
+def test_find_by_email_uses_exact_search(logto_client, logto_mock):
+    logto_mock.add(
         responses.GET,
         USERS_URL,
         match=[
@@ -28,12 +28,12 @@ def test_find_by_email_uses_exact_search(client, api):
         ],
         json=[{"id": "u2", "primaryEmail": "taken@example.com"}],
     )
-    assert client.find_user_ids(email="Taken@Example.com") == ["u2"]
-    assert api.calls[-1].request.headers["Authorization"] == "Bearer tok-1"
+    assert logto_client.find_user_ids(email="Taken@Example.com") == ["u2"]
+    assert logto_mock.calls[-1].request.headers["Authorization"] == "Bearer tok-1"
 
 
-def test_find_by_phone_and_username(client, api):
-    api.add(
+def test_find_by_phone_and_username(logto_client, logto_mock):
+    logto_mock.add(
         responses.GET,
         USERS_URL,
         match=[
@@ -49,27 +49,27 @@ def test_find_by_phone_and_username(client, api):
         ],
         json=[{"id": "u2"}, {"id": "u3"}],
     )
-    assert client.find_user_ids(phone="447911123456", username="bob") == ["u2", "u3"]
+    assert logto_client.find_user_ids(phone="447911123456", username="bob") == ["u2", "u3"]
 
 
-def test_nobody_found(client, api):
-    api.add(responses.GET, USERS_URL, json=[])
-    assert client.find_user_ids(email="free@example.com") == []
+def test_nobody_found(logto_client, logto_mock):
+    logto_mock.add(responses.GET, USERS_URL, json=[])
+    assert logto_client.find_user_ids(email="free@example.com") == []
 
 
-def test_nothing_to_search_asks_nothing(client, api):
-    assert client.find_user_ids() == []
-    assert client.find_user_ids(email="", phone=None) == []
-    assert not api.calls
+def test_nothing_to_search_asks_nothing(logto_client, logto_mock):
+    assert logto_client.find_user_ids() == []
+    assert logto_client.find_user_ids(email="", phone=None) == []
+    assert not logto_mock.calls
 
 
-def test_logto_refusal_is_typed(client, api):
-    api.add(
+def test_logto_refusal_is_typed(logto_client, logto_mock):
+    logto_mock.add(
         responses.GET,
         USERS_URL,
         status=400,
         json={"code": "request.invalid_input", "message": "bad search"},
     )
     with pytest.raises(LogtoAPIError) as caught:
-        client.find_user_ids(username="bob")
+        logto_client.find_user_ids(username="bob")
     assert caught.value.code == "request.invalid_input"

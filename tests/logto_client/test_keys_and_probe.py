@@ -23,30 +23,30 @@ def add_discovery(rsps: responses.RequestsMock) -> None:
     )
 
 
-def test_jwks_is_fetched_once_then_served_from_cache(client: LogtoClient, rsps) -> None:
+def test_jwks_is_fetched_once_then_served_from_cache(logto_client: LogtoClient, rsps) -> None:
     add_discovery(rsps)
     rsps.add(responses.GET, JWKS_URL, json={"keys": [{"kid": "a"}]})
 
-    assert client.jwks() == {"keys": [{"kid": "a"}]}
-    assert client.jwks() == {"keys": [{"kid": "a"}]}
+    assert logto_client.jwks() == {"keys": [{"kid": "a"}]}
+    assert logto_client.jwks() == {"keys": [{"kid": "a"}]}
     assert sum(call.request.url == JWKS_URL for call in rsps.calls) == 1
 
 
-def test_jwks_force_refresh_sees_rotated_keys(client: LogtoClient, rsps) -> None:
+def test_jwks_force_refresh_sees_rotated_keys(logto_client: LogtoClient, rsps) -> None:
     add_discovery(rsps)
     rsps.add(responses.GET, JWKS_URL, json={"keys": [{"kid": "old"}]})
     rsps.add(responses.GET, JWKS_URL, json={"keys": [{"kid": "new"}]})
 
-    client.jwks()
-    assert client.jwks(force_refresh=True) == {"keys": [{"kid": "new"}]}
-    assert client.jwks() == {"keys": [{"kid": "new"}]}
+    logto_client.jwks()
+    assert logto_client.jwks(force_refresh=True) == {"keys": [{"kid": "new"}]}
+    assert logto_client.jwks() == {"keys": [{"kid": "new"}]}
 
 
-def test_probe_sends_basic_auth_and_reports_oauth_error(client: LogtoClient, rsps) -> None:
+def test_probe_sends_basic_auth_and_reports_oauth_error(logto_client: LogtoClient, rsps) -> None:
     add_discovery(rsps)
     rsps.add(responses.POST, TOKEN_URL, status=400, json={"error": "unauthorized_client"})
 
-    answer = client.probe_client_credentials("web-app-id", "web-app-secret")
+    answer = logto_client.probe_client_credentials("web-app-id", "web-app-secret")
 
     assert (answer.status, answer.error) == (400, "unauthorized_client")
     sent = rsps.calls[-1].request
@@ -55,17 +55,17 @@ def test_probe_sends_basic_auth_and_reports_oauth_error(client: LogtoClient, rsp
     assert sent.body == "grant_type=client_credentials"
 
 
-def test_probe_reports_refused_credentials(client: LogtoClient, rsps) -> None:
+def test_probe_reports_refused_credentials(logto_client: LogtoClient, rsps) -> None:
     add_discovery(rsps)
     rsps.add(responses.POST, TOKEN_URL, status=401, json={"error": "invalid_client"})
 
-    answer = client.probe_client_credentials("web-app-id", "wrong")
+    answer = logto_client.probe_client_credentials("web-app-id", "wrong")
 
     assert (answer.status, answer.error) == (401, "invalid_client")
 
 
 def test_discovery_failure_is_not_retried_on_every_page(
-    client: LogtoClient, rsps, monkeypatch
+    logto_client: LogtoClient, rsps, monkeypatch
 ) -> None:
     import requests as requests_lib
 
@@ -78,7 +78,7 @@ def test_discovery_failure_is_not_retried_on_every_page(
 
     for _ in range(3):
         try:
-            client.discovery()
+            logto_client.discovery()
         except LogtoUnavailable:
             pass
     # One fetch (and its one retry on a connection error), then the failure is remembered.
@@ -86,10 +86,12 @@ def test_discovery_failure_is_not_retried_on_every_page(
 
     clock[0] += client_module.DISCOVERY_RETRY_SECONDS + 1
     rsps.replace(responses.GET, DISCOVERY_URL, json={"issuer": f"{ENDPOINT}/oidc"})
-    assert client.discovery() == {"issuer": f"{ENDPOINT}/oidc"}
+    assert logto_client.discovery() == {"issuer": f"{ENDPOINT}/oidc"}
 
 
-def test_last_discovery_document_serves_while_logto_is_down(client: LogtoClient, rsps, monkeypatch):
+def test_last_discovery_document_serves_while_logto_is_down(
+    logto_client: LogtoClient, rsps, monkeypatch
+):
     import requests as requests_lib
 
     from account_center.logto import oidc as client_module
@@ -97,9 +99,9 @@ def test_last_discovery_document_serves_while_logto_is_down(client: LogtoClient,
     clock = [1000.0]
     monkeypatch.setattr(client_module.time, "time", lambda: clock[0])
     add_discovery(rsps)
-    first = client.discovery()
+    first = logto_client.discovery()
     cache.clear()  # the shared copy expired too
     clock[0] += client_module.DISCOVERY_CACHE_SECONDS + 1
     rsps.replace(responses.GET, DISCOVERY_URL, body=requests_lib.ConnectionError("down"))
 
-    assert client.discovery() == first
+    assert logto_client.discovery() == first

@@ -566,15 +566,15 @@ CASES = [
     ("name", "args", "kwargs", "method", "path", "body", "status", "answer", "expected"), CASES
 )
 def test_method_sends_request_and_parses_answer(
-    client, api, name, args, kwargs, method, path, body, status, answer, expected
+    logto_client, logto_mock, name, args, kwargs, method, path, body, status, answer, expected
 ):
     url = f"{ENDPOINT}{path}"
     if answer is None:
-        api.add(method, url, status=status)
+        logto_mock.add(method, url, status=status)
     else:
-        api.add(method, url, status=status, json=answer)
-    result = getattr(client, name)(*args, **kwargs)
-    request = api.calls[-1].request
+        logto_mock.add(method, url, status=status, json=answer)
+    result = getattr(logto_client, name)(*args, **kwargs)
+    request = logto_mock.calls[-1].request
     assert request.method == method
     assert request.url == url  # also: no query string
     if body is None:
@@ -599,17 +599,17 @@ def test_method_sends_request_and_parses_answer(
         },
     ],
 )
-def test_update_logto_configs_sends_the_full_merged_body(client, api, current):
+def test_update_logto_configs_sends_the_full_merged_body(logto_client, logto_mock, current):
     url = f"{ENDPOINT}/api/users/u1/logto-configs"
-    api.add(responses.GET, url, json=current)
+    logto_mock.add(responses.GET, url, json=current)
     merged = {**current, "mfa": {**current["mfa"], "skipped": True}}
-    api.add(responses.PATCH, url, json=merged, match=[matchers.json_params_matcher(merged)])
-    assert client.update_logto_configs("u1", {"mfa": {"skipped": True}}) == merged
-    assert [c.request.method for c in api.calls[1:]] == ["GET", "PATCH"]
+    logto_mock.add(responses.PATCH, url, json=merged, match=[matchers.json_params_matcher(merged)])
+    assert logto_client.update_logto_configs("u1", {"mfa": {"skipped": True}}) == merged
+    assert [c.request.method for c in logto_mock.calls[1:]] == ["GET", "PATCH"]
 
 
-def test_get_user_with_sso_identities(client, api):
-    api.add(
+def test_get_user_with_sso_identities(logto_client, logto_mock):
+    logto_mock.add(
         responses.GET,
         f"{ENDPOINT}/api/users/u1",
         match=[matchers.query_param_matcher({"includeSsoIdentities": "true"})],
@@ -620,106 +620,110 @@ def test_get_user_with_sso_identities(client, api):
             ],
         },
     )
-    user = client.get_user("u1", include_sso_identities=True)
+    user = logto_client.get_user("u1", include_sso_identities=True)
     assert user.sso_identities[0].issuer == "https://idp.test"
     assert "sso:https://idp.test" in user.sign_in_identifiers
 
 
-def test_revoke_session_with_grants_target(client, api):
-    api.add(
+def test_revoke_session_with_grants_target(logto_client, logto_mock):
+    logto_mock.add(
         responses.DELETE,
         f"{ENDPOINT}/api/users/u1/sessions/s1",
         match=[matchers.query_param_matcher({"revokeGrantsTarget": "all"})],
         status=204,
     )
-    client.revoke_session("u1", "s1", revoke_grants_target="all")
+    logto_client.revoke_session("u1", "s1", revoke_grants_target="all")
 
 
-def test_path_segments_are_escaped(client, api):
-    api.add(responses.DELETE, f"{ENDPOINT}/api/users/u%2F1/identities/a%20b", status=204)
-    client.unlink_identity("u/1", "a b")
-    assert api.calls[-1].request.path_url == "/api/users/u%2F1/identities/a%20b"
+def test_path_segments_are_escaped(logto_client, logto_mock):
+    logto_mock.add(responses.DELETE, f"{ENDPOINT}/api/users/u%2F1/identities/a%20b", status=204)
+    logto_client.unlink_identity("u/1", "a b")
+    assert logto_mock.calls[-1].request.path_url == "/api/users/u%2F1/identities/a%20b"
 
 
-def test_pat_list_drops_values(client, api):
-    api.add(responses.GET, f"{ENDPOINT}/api/users/u1/personal-access-tokens", json=[TOKEN_JSON])
-    tokens = client.list_personal_access_tokens("u1")
+def test_pat_list_drops_values(logto_client, logto_mock):
+    logto_mock.add(
+        responses.GET, f"{ENDPOINT}/api/users/u1/personal-access-tokens", json=[TOKEN_JSON]
+    )
+    tokens = logto_client.list_personal_access_tokens("u1")
     assert "pat_secretvalue" not in repr(tokens)
     assert not hasattr(tokens[0], "value")
 
 
-def test_created_pat_value_not_in_repr(client, api):
-    api.add(responses.POST, f"{ENDPOINT}/api/users/u1/personal-access-tokens", json=TOKEN_JSON)
-    created = client.create_personal_access_token("u1", "ci")
+def test_created_pat_value_not_in_repr(logto_client, logto_mock):
+    logto_mock.add(
+        responses.POST, f"{ENDPOINT}/api/users/u1/personal-access-tokens", json=TOKEN_JSON
+    )
+    created = logto_client.create_personal_access_token("u1", "ci")
     assert created.value == "pat_secretvalue"
     assert "pat_secretvalue" not in repr(created)
 
 
-def test_pat_expiry_must_be_aware(client, api):
+def test_pat_expiry_must_be_aware(logto_client, logto_mock):
     with pytest.raises(ValueError):
-        client.create_personal_access_token("u1", "ci", expires_at=datetime(2030, 1, 1))
+        logto_client.create_personal_access_token("u1", "ci", expires_at=datetime(2030, 1, 1))
 
 
-def test_pat_name_exists_error(client, api):
-    api.add(
+def test_pat_name_exists_error(logto_client, logto_mock):
+    logto_mock.add(
         responses.POST,
         f"{ENDPOINT}/api/users/u1/personal-access-tokens",
         status=422,
         json={"code": "user.personal_access_token_name_exists", "message": "exists"},
     )
     with pytest.raises(LogtoAPIError) as info:
-        client.create_personal_access_token("u1", "ci")
+        logto_client.create_personal_access_token("u1", "ci")
     assert info.value.code == "user.personal_access_token_name_exists"
 
 
-def test_pat_delete_falls_back_to_older_route(client, api):
+def test_pat_delete_falls_back_to_older_route(logto_client, logto_mock):
     base = f"{ENDPOINT}/api/users/u1/personal-access-tokens"
-    api.add(responses.POST, f"{base}/delete", status=404, body="Not Found")
-    api.add(responses.DELETE, f"{base}/my%20token", status=204)
-    client.delete_personal_access_token("u1", "my token")
-    assert api.calls[-1].request.method == "DELETE"
+    logto_mock.add(responses.POST, f"{base}/delete", status=404, body="Not Found")
+    logto_mock.add(responses.DELETE, f"{base}/my%20token", status=204)
+    logto_client.delete_personal_access_token("u1", "my token")
+    assert logto_mock.calls[-1].request.method == "DELETE"
 
 
-def test_pat_rename_falls_back_to_older_route(client, api):
+def test_pat_rename_falls_back_to_older_route(logto_client, logto_mock):
     base = f"{ENDPOINT}/api/users/u1/personal-access-tokens"
-    api.add(responses.PATCH, base, status=405, body="Method Not Allowed")
-    api.add(
+    logto_mock.add(responses.PATCH, base, status=405, body="Method Not Allowed")
+    logto_mock.add(
         responses.PATCH,
         f"{base}/ci",
         match=[matchers.json_params_matcher({"name": "deploy"})],
         json={**TOKEN_JSON, "name": "deploy"},
     )
-    client.rename_personal_access_token("u1", "ci", "deploy")
+    logto_client.rename_personal_access_token("u1", "ci", "deploy")
 
 
-def test_pat_delete_of_unknown_token_does_not_fall_back(client, api):
+def test_pat_delete_of_unknown_token_does_not_fall_back(logto_client, logto_mock):
     base = f"{ENDPOINT}/api/users/u1/personal-access-tokens"
-    api.add(responses.POST, f"{base}/delete", status=404, json={"code": "entity.not_found"})
+    logto_mock.add(responses.POST, f"{base}/delete", status=404, json={"code": "entity.not_found"})
     with pytest.raises(LogtoNotFound):
-        client.delete_personal_access_token("u1", "ci")
-    assert len([c for c in api.calls if c.request.method == "DELETE"]) == 0
+        logto_client.delete_personal_access_token("u1", "ci")
+    assert len([c for c in logto_mock.calls if c.request.method == "DELETE"]) == 0
 
 
-def test_verify_password_other_errors_raise(client, api):
-    api.add(
+def test_verify_password_other_errors_raise(logto_client, logto_mock):
+    logto_mock.add(
         responses.POST,
         f"{ENDPOINT}/api/users/u1/password/verify",
         status=422,
         json={"code": "user.password_not_set", "message": "no"},
     )
     with pytest.raises(LogtoAPIError):
-        client.verify_password("u1", "pw")
+        logto_client.verify_password("u1", "pw")
 
 
-def test_check_password_policy_invalid_input_raises(client, api):
-    api.add(
+def test_check_password_policy_invalid_input_raises(logto_client, logto_mock):
+    logto_mock.add(
         responses.POST,
         f"{ENDPOINT}/api/sign-in-exp/default/check-password",
         status=400,
         json={"code": "request.invalid_input", "message": "bad"},
     )
     with pytest.raises(LogtoAPIError) as info:
-        client.check_password_policy("x")
+        logto_client.check_password_policy("x")
     assert info.value.code == "request.invalid_input"
 
 
@@ -732,75 +736,75 @@ def test_check_password_policy_invalid_input_raises(client, api):
         "verification_code.not_found",
     ],
 )
-def test_verify_verification_code_errors_keep_code(client, api, code):
-    api.add(
+def test_verify_verification_code_errors_keep_code(logto_client, logto_mock, code):
+    logto_mock.add(
         responses.POST,
         f"{ENDPOINT}/api/verification-codes/verify",
         status=400,
         json={"code": code, "message": "localised"},
     )
     with pytest.raises(LogtoAPIError) as info:
-        client.verify_verification_code(code="000000", email="a@example.com")
+        logto_client.verify_verification_code(code="000000", email="a@example.com")
     assert info.value.code == code
 
 
 @pytest.mark.parametrize("kwargs", [{}, {"email": "a@b.co", "phone": "491"}])
-def test_verification_code_needs_exactly_one_target(client, kwargs):
+def test_verification_code_needs_exactly_one_target(logto_client, kwargs):
     with pytest.raises(ValueError):
-        client.send_verification_code(**kwargs)
+        logto_client.send_verification_code(**kwargs)
 
 
-def test_send_verification_code_without_connector_keeps_logtos_code(client, api):
+def test_send_verification_code_without_connector_keeps_logtos_code(logto_client, logto_mock):
     # Real Logto answers 501 connector.not_found when no email/SMS connector is set up: a setup
     # problem to explain, not an outage.
-    api.add(
+    logto_mock.add(
         responses.POST,
         f"{ENDPOINT}/api/verification-codes",
         status=501,
         json={"code": "connector.not_found", "message": "no connector"},
     )
     with pytest.raises(LogtoAPIError) as info:
-        client.send_verification_code(phone="4915112345678")
+        logto_client.send_verification_code(phone="4915112345678")
     assert (info.value.status, info.value.code) == (501, "connector.not_found")
 
 
-def test_501_without_logto_code_is_unavailable(client, api):
-    api.add(
+def test_501_without_logto_code_is_unavailable(logto_client, logto_mock):
+    logto_mock.add(
         responses.POST, f"{ENDPOINT}/api/verification-codes", status=501, body="Not Implemented"
     )
     with pytest.raises(LogtoUnavailable) as info:
-        client.send_verification_code(phone="4915112345678")
+        logto_client.send_verification_code(phone="4915112345678")
     assert info.value.status == 501
 
 
-def test_sessions_missing_on_older_logto(client, api):
-    api.add(responses.GET, f"{ENDPOINT}/api/users/u1/sessions", status=404, body="Not Found")
+def test_sessions_missing_on_older_logto(logto_client, logto_mock):
+    logto_mock.add(responses.GET, f"{ENDPOINT}/api/users/u1/sessions", status=404, body="Not Found")
     with pytest.raises(LogtoNotFound):
-        client.list_sessions("u1")
+        logto_client.list_sessions("u1")
 
 
-def test_discovery_cached_in_process_and_in_django_cache(client, rsps):
+def test_discovery_cached_in_process_and_in_django_cache(logto_client, rsps):
     url = f"{ENDPOINT}/oidc/.well-known/openid-configuration"
     document = {"issuer": f"{ENDPOINT}/oidc", "jwks_uri": f"{ENDPOINT}/oidc/jwks"}
     rsps.add(responses.GET, url, json=document)
-    assert client.discovery() == document
-    assert client.discovery() == document
-    client._discovery = None  # another process: only the Django cache left
-    assert client.discovery() == document
+    assert logto_client.discovery() == document
+    assert logto_client.discovery() == document
+    logto_client._discovery = None  # another process: only the Django cache left
+    assert logto_client.discovery() == document
     assert len(rsps.calls) == 1
     assert not management_calls(rsps)
 
 
 @pytest.mark.parametrize("answer", [{"status": 500, "body": "x"}, {"status": 200, "body": "nope"}])
-def test_discovery_failure_is_unavailable(client, rsps, answer):
+def test_discovery_failure_is_unavailable(logto_client, rsps, answer):
     rsps.add(responses.GET, f"{ENDPOINT}/oidc/.well-known/openid-configuration", **answer)
     with pytest.raises(LogtoUnavailable):
-        client.discovery()
+        logto_client.discovery()
 
 
-def test_connector_names_from_top_level_or_metadata_override(client, api):
+def test_connector_names_from_top_level_or_metadata_override(logto_client, logto_mock):
     # Logto's GET /api/connectors: name/logo at the top level, metadata = admin overrides.
-    api.add(
+    logto_mock.add(
         responses.GET,
         f"{ENDPOINT}/api/connectors",
         json=[
@@ -822,15 +826,15 @@ def test_connector_names_from_top_level_or_metadata_override(client, api):
             },
         ],
     )
-    first, second = client.list_social_connectors()
+    first, second = logto_client.list_social_connectors()
     assert (first.name_for("en"), first.logo) == ("GitHub", "gh.svg")
     assert (second.name_for("en"), second.logo) == ("Company Google", "x.svg")
 
 
-def test_discovery_force_refresh_skips_caches(client, rsps):
+def test_discovery_force_refresh_skips_caches(logto_client, rsps):
     url = f"{ENDPOINT}/oidc/.well-known/openid-configuration"
     rsps.add(responses.GET, url, json={"issuer": "old"})
     rsps.add(responses.GET, url, json={"issuer": "new"})
-    assert client.discovery()["issuer"] == "old"
-    assert client.discovery(force_refresh=True)["issuer"] == "new"
-    assert client.discovery()["issuer"] == "new"
+    assert logto_client.discovery()["issuer"] == "old"
+    assert logto_client.discovery(force_refresh=True)["issuer"] == "new"
+    assert logto_client.discovery()["issuer"] == "new"

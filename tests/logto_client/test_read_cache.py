@@ -20,20 +20,20 @@ def user(**fields):
     return {"id": "u1", "username": "alice", **fields}
 
 
-def test_a_second_read_is_kept(client, api) -> None:
-    api.get(USER, json=user())
-    assert client.get_user("u1").username == "alice"
-    assert client.get_user("u1").username == "alice"
-    assert management_calls(api) == 1
+def test_a_second_read_is_kept(logto_client, logto_mock) -> None:
+    logto_mock.get(USER, json=user())
+    assert logto_client.get_user("u1").username == "alice"
+    assert logto_client.get_user("u1").username == "alice"
+    assert management_calls(logto_mock) == 1
 
 
-def test_kept_per_user_and_per_query(client, api) -> None:
-    api.get(USER, json=user())
-    api.get(OTHER, json={"id": "u2"})
-    client.get_user("u1")
-    client.get_user("u2")
-    client.get_user("u1", include_sso_identities=True)  # other parameters: another read
-    assert management_calls(api) == 3
+def test_kept_per_user_and_per_query(logto_client, logto_mock) -> None:
+    logto_mock.get(USER, json=user())
+    logto_mock.get(OTHER, json={"id": "u2"})
+    logto_client.get_user("u1")
+    logto_client.get_user("u2")
+    logto_client.get_user("u1", include_sso_identities=True)  # other parameters: another read
+    assert management_calls(logto_mock) == 3
 
 
 @pytest.mark.parametrize(
@@ -45,83 +45,83 @@ def test_kept_per_user_and_per_query(client, api) -> None:
         lambda c: c.rename_personal_access_token("u1", "a", "b"),  # through _call, not _request
     ],
 )
-def test_every_change_to_the_user_drops_their_reads(client, api, change) -> None:
-    api.get(USER, json=user())
-    api.patch(USER, json=user(name="B"))
-    api.patch(f"{USER}/is-suspended", json=user(isSuspended=True))
-    api.delete(f"{USER}/mfa-verifications/f1", status=204)
-    api.patch(f"{USER}/personal-access-tokens", status=204)
-    client.get_user("u1")
-    change(client)
-    client.get_user("u1")
-    assert len([c for c in api.calls if c.request.method == "GET"]) == 2
+def test_every_change_to_the_user_drops_their_reads(logto_client, logto_mock, change) -> None:
+    logto_mock.get(USER, json=user())
+    logto_mock.patch(USER, json=user(name="B"))
+    logto_mock.patch(f"{USER}/is-suspended", json=user(isSuspended=True))
+    logto_mock.delete(f"{USER}/mfa-verifications/f1", status=204)
+    logto_mock.patch(f"{USER}/personal-access-tokens", status=204)
+    logto_client.get_user("u1")
+    change(logto_client)
+    logto_client.get_user("u1")
+    assert len([c for c in logto_mock.calls if c.request.method == "GET"]) == 2
 
 
-def test_a_change_that_timed_out_drops_the_reads_too(client, api) -> None:
+def test_a_change_that_timed_out_drops_the_reads_too(logto_client, logto_mock) -> None:
     """It may have been applied."""
-    api.get(USER, json=user())
-    api.patch(USER, body=requests.ReadTimeout())
-    client.get_user("u1")
+    logto_mock.get(USER, json=user())
+    logto_mock.patch(USER, body=requests.ReadTimeout())
+    logto_client.get_user("u1")
     with pytest.raises(LogtoOutcomeUnknown):
-        client.update_user("u1", name="B")
-    client.get_user("u1")
-    assert len([c for c in api.calls if c.request.method == "GET"]) == 2
+        logto_client.update_user("u1", name="B")
+    logto_client.get_user("u1")
+    assert len([c for c in logto_mock.calls if c.request.method == "GET"]) == 2
 
 
-def test_a_change_to_another_user_keeps_these_reads(client, api) -> None:
-    api.get(USER, json=user())
-    api.patch(OTHER, json={"id": "u2"})
-    client.get_user("u1")
-    client.update_user("u2", name="B")
-    client.get_user("u1")
-    assert len([c for c in api.calls if c.request.method == "GET"]) == 1
+def test_a_change_to_another_user_keeps_these_reads(logto_client, logto_mock) -> None:
+    logto_mock.get(USER, json=user())
+    logto_mock.patch(OTHER, json={"id": "u2"})
+    logto_client.get_user("u1")
+    logto_client.update_user("u2", name="B")
+    logto_client.get_user("u1")
+    assert len([c for c in logto_mock.calls if c.request.method == "GET"]) == 1
 
 
-def test_fresh_reads_go_to_logto_and_refresh_what_is_kept(client, api) -> None:
-    api.get(USER, json=user())
-    client.get_user("u1")
-    api.replace(responses.GET, USER, json=user(username="alice2"))
+def test_fresh_reads_go_to_logto_and_refresh_what_is_kept(logto_client, logto_mock) -> None:
+    logto_mock.get(USER, json=user())
+    logto_client.get_user("u1")
+    logto_mock.replace(responses.GET, USER, json=user(username="alice2"))
     with read_cache.fresh():
-        assert client.get_user("u1").username == "alice2"
-    assert client.get_user("u1").username == "alice2"  # kept from the fresh read
-    assert management_calls(api) == 2
+        assert logto_client.get_user("u1").username == "alice2"
+    assert logto_client.get_user("u1").username == "alice2"  # kept from the fresh read
+    assert management_calls(logto_mock) == 2
 
 
-def test_forget_drops_one_user(client, api) -> None:
-    api.get(USER, json=user())
-    api.get(OTHER, json={"id": "u2"})
-    client.get_user("u1")
-    client.get_user("u2")
+def test_forget_drops_one_user(logto_client, logto_mock) -> None:
+    logto_mock.get(USER, json=user())
+    logto_mock.get(OTHER, json={"id": "u2"})
+    logto_client.get_user("u1")
+    logto_client.get_user("u2")
     read_cache.forget("u1")
-    client.get_user("u1")
-    client.get_user("u2")
-    assert management_calls(api) == 3
+    logto_client.get_user("u1")
+    logto_client.get_user("u2")
+    assert management_calls(logto_mock) == 3
 
 
-def test_failed_reads_are_not_kept(client, api) -> None:
-    api.get(USER, status=503)
-    api.get(USER, json=user())
+def test_failed_reads_are_not_kept(logto_client, logto_mock) -> None:
+    logto_mock.get(USER, status=503)
+    logto_mock.get(USER, json=user())
     with pytest.raises(LogtoUnavailable):
-        client.get_user("u1")
-    assert client.get_user("u1").username == "alice"
+        logto_client.get_user("u1")
+    assert logto_client.get_user("u1").username == "alice"
 
 
-def test_zero_seconds_turns_it_off(client, api, settings) -> None:
+def test_zero_seconds_turns_it_off(logto_client, logto_mock, settings) -> None:
     settings.ACCOUNT_CENTER_READ_CACHE_SECONDS = 0
-    api.get(USER, json=user())
-    client.get_user("u1")
-    client.get_user("u1")
-    assert management_calls(api) == 2
+    logto_mock.get(USER, json=user())
+    logto_client.get_user("u1")
+    logto_client.get_user("u1")
+    assert management_calls(logto_mock) == 2
 
 
-def test_the_connector_list_is_kept_and_searches_are_not(client, api) -> None:
-    api.get(f"{ENDPOINT}/api/connectors", json=[])
-    api.get(f"{ENDPOINT}/api/users", json=[])
-    client.list_connectors()
-    client.list_connectors()
-    client.find_user_ids(email="a@example.com")
-    client.find_user_ids(email="a@example.com")  # a collision check must see Logto now
-    assert management_calls(api) == 3
+def test_the_connector_list_is_kept_and_searches_are_not(logto_client, logto_mock) -> None:
+    logto_mock.get(f"{ENDPOINT}/api/connectors", json=[])
+    logto_mock.get(f"{ENDPOINT}/api/users", json=[])
+    logto_client.list_connectors()
+    logto_client.list_connectors()
+    logto_client.find_user_ids(email="a@example.com")
+    logto_client.find_user_ids(email="a@example.com")  # a collision check must see Logto now
+    assert management_calls(logto_mock) == 3
 
 
 def test_a_user_id_is_one_path_segment() -> None:
@@ -132,11 +132,11 @@ def test_a_user_id_is_one_path_segment() -> None:
     assert read_cache.scope_of("/api/hooks") is None
 
 
-def test_token_secrets_never_reach_the_cache(client, api) -> None:
+def test_token_secrets_never_reach_the_cache(logto_client, logto_mock) -> None:
     path = "/api/users/u1/personal-access-tokens"
-    api.get(f"{ENDPOINT}{path}", json=[{"name": "ci", "value": "pat_SECRET"}])
-    assert [t.name for t in client.list_personal_access_tokens("u1")] == ["ci"]
-    assert [t.name for t in client.list_personal_access_tokens("u1")] == ["ci"]  # kept
-    assert management_calls(api) == 1
+    logto_mock.get(f"{ENDPOINT}{path}", json=[{"name": "ci", "value": "pat_SECRET"}])
+    assert [t.name for t in logto_client.list_personal_access_tokens("u1")] == ["ci"]
+    assert [t.name for t in logto_client.list_personal_access_tokens("u1")] == ["ci"]  # kept
+    assert management_calls(logto_mock) == 1
     _key, kept = read_cache.lookup(path, None)  # what the cache holds, on any backend
     assert kept == [{"name": "ci"}]

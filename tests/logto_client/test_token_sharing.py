@@ -11,8 +11,8 @@ from django.core.cache import cache
 
 from account_center.logto import token_cache
 from account_center.logto.client import LogtoClient
+from tests.helpers import ENDPOINT
 
-ENDPOINT = "https://logto.test"
 
 
 def _client() -> LogtoClient:

@@ -29,9 +29,9 @@ USER_URL = f"{ENDPOINT}/api/users/u1"
 USER = {"id": "u1", "username": "ada"}
 
 
-def test_token_fetch_uses_basic_auth_and_client_credentials_form(client, rsps):
+def test_token_fetch_uses_basic_auth_and_client_credentials_form(logto_client, rsps):
     add_token(rsps, "tok-a")
-    assert client.get_access_token() == "tok-a"
+    assert logto_client.get_access_token() == "tok-a"
     request = rsps.calls[0].request
     expected = base64.b64encode(b"m2m-app-id:m2m-app-secret").decode()
     assert request.headers["Authorization"] == f"Basic {expected}"
@@ -45,7 +45,7 @@ def test_token_fetch_uses_basic_auth_and_client_credentials_form(client, rsps):
     assert tokens_fetched(rsps) == 1
 
 
-def test_token_is_cached_and_shared_between_clients(client, rsps):
+def test_token_is_cached_and_shared_between_clients(logto_client, rsps):
     add_token(rsps, "tok-shared")
     other = LogtoClient(
         endpoint=ENDPOINT,
@@ -53,7 +53,7 @@ def test_token_is_cached_and_shared_between_clients(client, rsps):
         m2m_app_secret=M2M_SECRET,
         resource="https://default.logto.app/api",
     )
-    assert client.get_access_token() == "tok-shared"
+    assert logto_client.get_access_token() == "tok-shared"
     assert other.get_access_token() == "tok-shared"
     assert len(rsps.calls) == 1
 
@@ -65,29 +65,29 @@ def test_token_cache_key_differs_per_endpoint_and_app():
     assert "m2m-app-id" not in key and "logto.test" not in key
 
 
-def test_token_refreshed_near_expiry(client, rsps, monkeypatch):
+def test_token_refreshed_near_expiry(logto_client, rsps, monkeypatch):
     add_token(rsps, "tok-old", expires_in=3600)
     add_token(rsps, "tok-new", expires_in=3600)
     now = 1_000_000.0
     monkeypatch.setattr(token_cache.time, "time", lambda: now)
-    assert client.get_access_token() == "tok-old"
+    assert logto_client.get_access_token() == "tok-old"
     now += 3600 - 61  # still more than the margin left
-    assert client.get_access_token() == "tok-old"
+    assert logto_client.get_access_token() == "tok-old"
     now += 2  # inside the last minute: refresh
-    assert client.get_access_token() == "tok-new"
+    assert logto_client.get_access_token() == "tok-new"
     assert tokens_fetched(rsps) == 2
 
 
-def test_force_refresh_fetches_a_new_token(client, rsps):
+def test_force_refresh_fetches_a_new_token(logto_client, rsps):
     add_token(rsps, "tok-1")
     add_token(rsps, "tok-2")
-    assert client.get_access_token() == "tok-1"
-    assert client.get_access_token(force_refresh=True) == "tok-2"
-    assert client.get_access_token() == "tok-2"
+    assert logto_client.get_access_token() == "tok-1"
+    assert logto_client.get_access_token(force_refresh=True) == "tok-2"
+    assert logto_client.get_access_token() == "tok-2"
 
 
 @pytest.mark.parametrize("status", [400, 401])
-def test_refused_credentials_raise_authentication_error(client, rsps, status):
+def test_refused_credentials_raise_authentication_error(logto_client, rsps, status):
     rsps.add(
         responses.POST,
         TOKEN_URL,
@@ -95,15 +95,15 @@ def test_refused_credentials_raise_authentication_error(client, rsps, status):
         json={"error": "invalid_client", "error_description": "client authentication failed"},
     )
     with pytest.raises(LogtoAuthenticationError) as info:
-        client.get_user("u1")
+        logto_client.get_user("u1")
     assert info.value.code == "invalid_client"
     assert info.value.status == status
 
 
-def test_token_endpoint_5xx_is_unavailable(client, rsps):
+def test_token_endpoint_5xx_is_unavailable(logto_client, rsps):
     rsps.add(responses.POST, TOKEN_URL, status=503, body="down")
     with pytest.raises(LogtoUnavailable):
-        client.get_access_token()
+        logto_client.get_access_token()
 
 
 def test_missing_m2m_credentials_is_a_configuration_error(rsps):
@@ -113,12 +113,12 @@ def test_missing_m2m_credentials_is_a_configuration_error(rsps):
     assert len(rsps.calls) == 0
 
 
-def test_401_refreshes_token_once_and_retries_once(client, rsps):
+def test_401_refreshes_token_once_and_retries_once(logto_client, rsps):
     add_token(rsps, "tok-1")
     add_token(rsps, "tok-2")
     rsps.add(responses.GET, USER_URL, status=401, json={"code": "auth.unauthorized"})
     rsps.add(responses.GET, USER_URL, json=USER)
-    user = client.get_user("u1")
+    user = logto_client.get_user("u1")
     assert user.username == "ada"
     api_calls = [c for c in rsps.calls if c.request.url.startswith(USER_URL)]
     assert [c.request.headers["Authorization"] for c in api_calls] == [
@@ -129,42 +129,44 @@ def test_401_refreshes_token_once_and_retries_once(client, rsps):
     assert management_calls(rsps) == 2
 
 
-def test_401_twice_gives_up_after_one_retry(client, rsps):
+def test_401_twice_gives_up_after_one_retry(logto_client, rsps):
     add_token(rsps, "tok-1")
     add_token(rsps, "tok-2")
     add_token(rsps, "tok-3")
     rsps.add(responses.PATCH, USER_URL, status=401, json={"code": "auth.unauthorized"})
     with pytest.raises(LogtoAuthenticationError) as info:
-        client.update_user("u1", name="Ada")
+        logto_client.update_user("u1", name="Ada")
     assert info.value.status == 401
     assert info.value.code == "auth.unauthorized"
     assert len([c for c in rsps.calls if c.request.url == USER_URL]) == 2
     assert tokens_fetched(rsps) == 2
 
 
-def test_401_uses_a_token_another_worker_already_refreshed(client, rsps):
+def test_401_uses_a_token_another_worker_already_refreshed(logto_client, rsps):
     add_token(rsps, "tok-1")
-    client.get_access_token()
+    logto_client.get_access_token()
 
     def swap_token_then_refuse(request):
         # Meanwhile another worker noticed the revocation and stored a new token.
-        token_cache.store(client._token_key, "tok-other-worker", 3600)
+        token_cache.store(logto_client._token_key, "tok-other-worker", 3600)
         return (401, {}, '{"code": "auth.unauthorized"}')
 
     rsps.add_callback(responses.GET, USER_URL, callback=swap_token_then_refuse)
     rsps.add(responses.GET, USER_URL, json=USER)
-    client.get_user("u1")
+    logto_client.get_user("u1")
     assert rsps.calls[-1].request.headers["Authorization"] == "Bearer tok-other-worker"
     assert tokens_fetched(rsps) == 1
 
 
-def test_timeout_passed_on_every_call(client, api):
-    api.add(responses.GET, USER_URL, json=USER)
-    api.add(responses.GET, f"{ENDPOINT}/oidc/.well-known/openid-configuration", json={"a": 1})
-    client.get_user("u1")
-    client.discovery()
-    assert len(api.calls) == 3
-    for call in api.calls:
+def test_timeout_passed_on_every_call(logto_client, logto_mock):
+    logto_mock.add(responses.GET, USER_URL, json=USER)
+    logto_mock.add(
+        responses.GET, f"{ENDPOINT}/oidc/.well-known/openid-configuration", json={"a": 1}
+    )
+    logto_client.get_user("u1")
+    logto_client.discovery()
+    assert len(logto_mock.calls) == 3
+    for call in logto_mock.calls:
         assert call.request.req_kwargs["timeout"] == (1.5, 7.0)
 
 
@@ -194,51 +196,51 @@ def test_get_client_without_endpoint_is_a_configuration_error():
     [requests.ConnectTimeout("x"), requests.ReadTimeout("x"), requests.ConnectionError("x")],
     ids=["connect-timeout", "read-timeout", "connection-error"],
 )
-def test_transport_failures_are_unavailable(client, api, exc):
-    api.add(responses.PATCH, USER_URL, body=exc)
+def test_transport_failures_are_unavailable(logto_client, logto_mock, exc):
+    logto_mock.add(responses.PATCH, USER_URL, body=exc)
     with pytest.raises(LogtoUnavailable):
-        client.update_user("u1", name="x")
+        logto_client.update_user("u1", name="x")
     # Writes are never retried.
-    assert len([c for c in api.calls if c.request.url == USER_URL]) == 1
+    assert len([c for c in logto_mock.calls if c.request.url == USER_URL]) == 1
 
 
 @pytest.mark.parametrize("status", [500, 502, 503])
-def test_5xx_is_unavailable_with_status(client, api, status):
-    api.add(responses.GET, USER_URL, status=status, body="<html>oops</html>")
+def test_5xx_is_unavailable_with_status(logto_client, logto_mock, status):
+    logto_mock.add(responses.GET, USER_URL, status=status, body="<html>oops</html>")
     with pytest.raises(LogtoUnavailable) as info:
-        client.get_user("u1")
+        logto_client.get_user("u1")
     assert info.value.status == status
     # A 5xx is an answer, not a lost connection: no retry.
-    assert len([c for c in api.calls if c.request.url == USER_URL]) == 1
+    assert len([c for c in logto_mock.calls if c.request.url == USER_URL]) == 1
 
 
 @pytest.mark.parametrize(
     "exc", [requests.ConnectionError("x"), requests.ConnectTimeout("x")], ids=["conn", "connect"]
 )
-def test_get_retries_once_on_connection_error(client, api, exc):
-    api.add(responses.GET, USER_URL, body=exc)
-    api.add(responses.GET, USER_URL, json=USER)
-    assert client.get_user("u1").id == "u1"
+def test_get_retries_once_on_connection_error(logto_client, logto_mock, exc):
+    logto_mock.add(responses.GET, USER_URL, body=exc)
+    logto_mock.add(responses.GET, USER_URL, json=USER)
+    assert logto_client.get_user("u1").id == "u1"
 
 
-def test_get_does_not_retry_twice(client, api):
-    api.add(responses.GET, USER_URL, body=requests.ConnectionError("x"))
-    api.add(responses.GET, USER_URL, body=requests.ConnectionError("x"))
-    api.add(responses.GET, USER_URL, json=USER)
+def test_get_does_not_retry_twice(logto_client, logto_mock):
+    logto_mock.add(responses.GET, USER_URL, body=requests.ConnectionError("x"))
+    logto_mock.add(responses.GET, USER_URL, body=requests.ConnectionError("x"))
+    logto_mock.add(responses.GET, USER_URL, json=USER)
     with pytest.raises(LogtoUnavailable):
-        client.get_user("u1")
-    assert len([c for c in api.calls if c.request.url == USER_URL]) == 2
+        logto_client.get_user("u1")
+    assert len([c for c in logto_mock.calls if c.request.url == USER_URL]) == 2
 
 
-def test_get_does_not_retry_read_timeout(client, api):
-    api.add(responses.GET, USER_URL, body=requests.ReadTimeout("x"))
-    api.add(responses.GET, USER_URL, json=USER)
+def test_get_does_not_retry_read_timeout(logto_client, logto_mock):
+    logto_mock.add(responses.GET, USER_URL, body=requests.ReadTimeout("x"))
+    logto_mock.add(responses.GET, USER_URL, json=USER)
     with pytest.raises(LogtoUnavailable):
-        client.get_user("u1")
+        logto_client.get_user("u1")
 
 
-def test_error_body_keeps_code_message_and_data(client, api):
-    api.add(
+def test_error_body_keeps_code_message_and_data(logto_client, logto_mock):
+    logto_mock.add(
         responses.PATCH,
         USER_URL,
         status=422,
@@ -249,7 +251,7 @@ def test_error_body_keeps_code_message_and_data(client, api):
         },
     )
     with pytest.raises(LogtoAPIError) as info:
-        client.update_user("u1", primary_email="a@example.com")
+        logto_client.update_user("u1", primary_email="a@example.com")
     error = info.value
     assert type(error) is LogtoAPIError
     assert (error.status, error.code) == (422, "user.email_already_in_use")
@@ -257,10 +259,10 @@ def test_error_body_keeps_code_message_and_data(client, api):
     assert error.data == {"field": "primaryEmail"}
 
 
-def test_404_is_not_found(client, api):
-    api.add(responses.GET, USER_URL, status=404, json={"code": "entity.not_exists_with_id"})
+def test_404_is_not_found(logto_client, logto_mock):
+    logto_mock.add(responses.GET, USER_URL, status=404, json={"code": "entity.not_exists_with_id"})
     with pytest.raises(LogtoNotFound) as info:
-        client.get_user("u1")
+        logto_client.get_user("u1")
     assert info.value.code == "entity.not_exists_with_id"
 
 
@@ -268,8 +270,8 @@ def test_404_is_not_found(client, api):
     ("header", "expected"),
     [({"Retry-After": "42"}, 42), ({}, None), ({"Retry-After": "soon"}, None)],
 )
-def test_429_is_rate_limited_with_retry_after(client, api, header, expected):
-    api.add(
+def test_429_is_rate_limited_with_retry_after(logto_client, logto_mock, header, expected):
+    logto_mock.add(
         responses.POST,
         f"{ENDPOINT}/api/verification-codes",
         status=429,
@@ -277,13 +279,13 @@ def test_429_is_rate_limited_with_retry_after(client, api, header, expected):
         headers=header,
     )
     with pytest.raises(LogtoRateLimited) as info:
-        client.send_verification_code(email="a@example.com")
+        logto_client.send_verification_code(email="a@example.com")
     assert info.value.retry_after == expected
     assert info.value.code == "guard.too_many_requests"
 
 
-def test_429_retry_after_http_date(client, api):
-    api.add(
+def test_429_retry_after_http_date(logto_client, logto_mock):
+    logto_mock.add(
         responses.GET,
         USER_URL,
         status=429,
@@ -291,31 +293,31 @@ def test_429_retry_after_http_date(client, api):
         headers={"Retry-After": "Wed, 21 Oct 2015 07:28:00 GMT"},
     )
     with pytest.raises(LogtoRateLimited) as info:
-        client.get_user("u1")
+        logto_client.get_user("u1")
     assert info.value.retry_after == 0  # in the past
     assert info.value.code == ""
 
 
 @pytest.mark.parametrize(("status", "kind"), [(400, LogtoAPIError), (404, LogtoNotFound)])
-def test_non_json_4xx_still_typed(client, api, status, kind):
-    api.add(responses.GET, USER_URL, status=status, body="<html>nope</html>")
+def test_non_json_4xx_still_typed(logto_client, logto_mock, status, kind):
+    logto_mock.add(responses.GET, USER_URL, status=status, body="<html>nope</html>")
     with pytest.raises(kind) as info:
-        client.get_user("u1")
+        logto_client.get_user("u1")
     assert info.value.status == status
     assert info.value.code == ""
 
 
-def test_accept_language_follows_active_language(client, api):
-    api.add(responses.GET, USER_URL, json=USER)
+def test_accept_language_follows_active_language(logto_client, logto_mock):
+    logto_mock.add(responses.GET, USER_URL, json=USER)
     with translation.override("fr"):
-        client.get_user("u1")
-    assert api.calls[-1].request.headers["Accept-Language"] == "fr"
+        logto_client.get_user("u1")
+    assert logto_mock.calls[-1].request.headers["Accept-Language"] == "fr"
 
 
-def test_bearer_token_and_json_on_management_calls(client, api):
-    api.add(responses.GET, USER_URL, json=USER)
-    client.get_user("u1")
-    request = api.calls[-1].request
+def test_bearer_token_and_json_on_management_calls(logto_client, logto_mock):
+    logto_mock.add(responses.GET, USER_URL, json=USER)
+    logto_client.get_user("u1")
+    request = logto_mock.calls[-1].request
     assert request.headers["Authorization"] == "Bearer tok-1"
     assert request.headers["Accept"] == "application/json"
 
@@ -324,7 +326,7 @@ def test_one_session_per_process():
     assert get_client().session is get_client().session
 
 
-def test_secrets_never_logged(client, rsps, caplog):
+def test_secrets_never_logged(logto_client, rsps, caplog):
     caplog.set_level(logging.DEBUG)
     add_token(rsps, "tok-very-secret")
     rsps.add(responses.POST, f"{ENDPOINT}/api/users/u1/password/verify", status=204)
@@ -334,10 +336,10 @@ def test_secrets_never_logged(client, rsps, caplog):
         status=400,
         json={"code": "verification_code.code_mismatch", "message": "Invalid"},
     )
-    client.verify_password("u1", "hunter2-password")
+    logto_client.verify_password("u1", "hunter2-password")
     with pytest.raises(LogtoAPIError):
-        client.verify_verification_code(code="123456", email="a@example.com")
-    text = caplog.text + repr(client)
+        logto_client.verify_verification_code(code="123456", email="a@example.com")
+    text = caplog.text + repr(logto_client)
     assert "POST /api/users/u1/password/verify -> 204" in caplog.text
     for secret in ("tok-very-secret", M2M_SECRET, "hunter2-password", "123456"):
         assert secret not in text

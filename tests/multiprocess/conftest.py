@@ -14,6 +14,7 @@ import secrets
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -43,10 +44,34 @@ def pytest_collection_modifyitems(items):
             )
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def loopback_socket() -> socket.socket:
+    """A socket bound to a loopback port the kernel picked, for gunicorn to serve on
+    (``--bind fd://``): it stays bound from the moment its number is known, where a number
+    handed on after closing could be taken by another process in between."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    return sock
+
+
+def start_emulator(app_port: int, env: dict[str, str]) -> tuple[subprocess.Popen, str]:
+    """The emulator in its own process on a port it picks itself; answers it and its URL, which
+    it prints first ("Logto emulator at http://127.0.0.1:<port> ...")."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "logto_emulator", "--port", "0", "--app-port", str(app_port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    assert process.stdout is not None
+    first = process.stdout.readline()
+    if not first.startswith("Logto emulator at http://"):
+        process.kill()
+        raise RuntimeError(f"the emulator did not start: {first!r}")
+    # What it prints later must not fill the pipe and stop it.
+    threading.Thread(target=process.stdout.read, daemon=True).start()
+    return process, first.split()[3]
 
 
 def wait_for(url: str, process: subprocess.Popen, seconds: float = 60) -> None:
@@ -193,14 +218,16 @@ def query(cluster: Cluster, sql: str, *args: object) -> list[tuple]:
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[Cluster]:
     database = f"account_center_mp_{secrets.token_hex(4)}"
-    site_port, emulator_port = free_port(), free_port()
-    site, emulator = f"http://127.0.0.1:{site_port}", f"http://127.0.0.1:{emulator_port}"
+    # The site's port first: the emulator registers the redirect URIs on it, then the site is told
+    # the emulator's URL.
+    site_socket = loopback_socket()
+    site_port = site_socket.getsockname()[1]
+    site = f"http://127.0.0.1:{site_port}"
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "tests.multiprocess.settings",
         "ACCOUNT_CENTER_TEST_PG_NAME": database,
         "DEMO_PORT": str(site_port),
-        "LOGTO_ENDPOINT": emulator,
         "LOGTO_APP_ID": DEMO_CLIENTS.web_app_id,
         "LOGTO_APP_SECRET": DEMO_CLIENTS.web_app_secret,
         "LOGTO_M2M_APP_ID": DEMO_CLIENTS.m2m_app_id,
@@ -210,24 +237,19 @@ def cluster() -> Iterator[Cluster]:
     _postgres(database, f"CREATE DATABASE {database}")
     processes: list[subprocess.Popen] = []
     try:
-        emulator_process = subprocess.Popen(
-            [sys.executable, "-m", "logto_emulator", "--port", str(emulator_port)]
-            + ["--app-port", str(site_port)],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        emulator_process, emulator = start_emulator(site_port, env)
         processes.append(emulator_process)
+        env["LOGTO_ENDPOINT"] = emulator
         subprocess.run(
             [sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True
         )
         site_process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "demo_project.wsgi:application"]
-            + ["--workers", str(WORKERS), "--bind", f"127.0.0.1:{site_port}"]
+            + ["--workers", str(WORKERS), "--bind", f"fd://{site_socket.fileno()}"]
             + ["--log-level", "warning"],
             cwd=ROOT,
             env=env,
+            pass_fds=[site_socket.fileno()],
         )
         processes.append(site_process)
         wait_for(f"{emulator}/oidc/.well-known/openid-configuration", emulator_process)
@@ -241,6 +263,7 @@ def cluster() -> Iterator[Cluster]:
                 process.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 process.kill()
+        site_socket.close()
         _postgres(database, f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
 
 

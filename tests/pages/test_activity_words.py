@@ -23,8 +23,7 @@ import account_center
 from account_center.flows import actions, admin_actions, audit
 from account_center.flows.activity import describe_event
 from account_center.models import AuditEvent, LogtoIdentity
-
-from .conftest import SUB
+from tests.helpers import SUB
 
 PACKAGE = Path(account_center.__file__).parent
 

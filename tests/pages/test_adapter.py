@@ -11,7 +11,7 @@ from django.urls import reverse
 from account_center.adapter import DefaultAccountCenterAdapter
 from account_center.site_adapter import get_adapter
 
-from .conftest import ENDPOINT, USER_URL, logto_user
+from tests.helpers import ENDPOINT, USER_URL, logto_user
 
 CHECK = f"{ENDPOINT}/api/sign-in-exp/default/check-password"
 CHANGES: list[tuple[str, str]] = []
@@ -23,12 +23,12 @@ class _RecordingAdapter(DefaultAccountCenterAdapter):
 
 
 @pytest.fixture
-def password_logto(logto: Any) -> Any:
-    logto.post(CHECK, json={"result": True})
-    logto.get(f"{USER_URL}/has-password", json={"hasPassword": True})
-    logto.patch(f"{USER_URL}/password", status=204)
-    logto.get(USER_URL, json=logto_user())
-    return logto
+def password_logto(logto_mock: Any) -> Any:
+    logto_mock.post(CHECK, json={"result": True})
+    logto_mock.get(f"{USER_URL}/has-password", json={"hasPassword": True})
+    logto_mock.patch(f"{USER_URL}/password", status=204)
+    logto_mock.get(USER_URL, json=logto_user())
+    return logto_mock
 
 
 def _change_password(client: Any) -> Any:

@@ -19,8 +19,7 @@ from account_center.site_adapter import get_adapter
 from account_center.flows import verification
 from account_center.flows.errors import FlowError
 from account_center.models import AuditEvent, LogtoIdentity
-
-from .conftest import ENDPOINT, SUB, USER_URL, USERS_URL, calls, logto_user, signed_in
+from tests.helpers import ENDPOINT, SUB, USER_URL, USERS_URL, calls, logto_user, signed_in
 
 VERIFY_URL = f"{USER_URL}/password/verify"
 CODES = f"{ENDPOINT}/api/verification-codes"
@@ -36,7 +35,7 @@ STEP_UP = "account_center:step_up"
     ],
 )
 def test_parallel_wrong_passwords_reach_logto_at_most_the_limit(
-    logto, settings, monkeypatch, limits
+    logto_mock, settings, monkeypatch, limits
 ):
     """40 threads at once, limit 5: Logto sees 5 password checks, the others are refused."""
     settings.ACCOUNT_CENTER_RATE_LIMITS = {"step_up_password": limits}
@@ -62,7 +61,7 @@ def test_parallel_wrong_passwords_reach_logto_at_most_the_limit(
 
     monkeypatch.setattr(ratelimit, "consume", counted_consume)
     monkeypatch.setattr(verification.audit, "record", lambda *a, **k: None)
-    logto.add_callback("POST", VERIFY_URL, callback=logto_checks)
+    logto_mock.add_callback("POST", VERIFY_URL, callback=logto_checks)
     outcomes: list[str] = []
 
     def attempt() -> None:
@@ -84,7 +83,7 @@ def test_parallel_wrong_passwords_reach_logto_at_most_the_limit(
         worker.start()
     for worker in workers:
         worker.join(timeout=30)
-    assert len(calls(logto, "POST", VERIFY_URL)) == 5
+    assert len(calls(logto_mock, "POST", VERIFY_URL)) == 5
     assert sorted(outcomes) == ["limited"] * 35 + ["wrong"] * 5
 
 
@@ -94,11 +93,11 @@ def _second_user() -> Any:
     return other
 
 
-def _wrong_passwords(logto: Any) -> None:
-    logto.get(USER_URL, json=logto_user())
-    logto.get(f"{USERS_URL}/u2", json=logto_user(id="u2"))
+def _wrong_passwords(logto_mock: Any) -> None:
+    logto_mock.get(USER_URL, json=logto_user())
+    logto_mock.get(f"{USERS_URL}/u2", json=logto_user(id="u2"))
     for sub in (SUB, "u2"):
-        logto.post(
+        logto_mock.post(
             f"{USERS_URL}/{sub}/password/verify",
             status=422,
             json={"code": "session.invalid_credentials", "message": "x"},
@@ -106,11 +105,11 @@ def _wrong_passwords(logto: Any) -> None:
 
 
 def test_behind_a_trusted_proxy_one_users_failures_do_not_lock_out_another(
-    user, logto, clock, settings
+    user, logto_mock, clock, settings
 ) -> None:
     settings.ACCOUNT_CENTER_TRUSTED_PROXY_COUNT = 1
     settings.ACCOUNT_CENTER_RATE_LIMITS = {"step_up_password": "5/15m/user,3/15m/ip"}
-    _wrong_passwords(logto)
+    _wrong_passwords(logto_mock)
     alice, bob = Client(), Client()
     signed_in(alice, user)
     signed_in(bob, _second_user())
@@ -128,17 +127,17 @@ def test_behind_a_trusted_proxy_one_users_failures_do_not_lock_out_another(
     )
     html = response.content.decode()
     assert "This password is not correct" in html and "Try again in" not in html
-    assert len(calls(logto, "POST", f"{USERS_URL}/u2/password/verify")) == 1
+    assert len(calls(logto_mock, "POST", f"{USERS_URL}/u2/password/verify")) == 1
     # The audit trail names the clients, not the proxy.
     ips = set(AuditEvent.objects.filter(action="step_up").values_list("ip_address", flat=True))
     assert ips == {"203.0.113.5", "198.51.100.7"}
 
 
 def test_forged_forwarded_for_is_ignored_without_a_trusted_proxy(
-    user, logto, clock, settings
+    user, logto_mock, clock, settings
 ) -> None:
     settings.ACCOUNT_CENTER_RATE_LIMITS = {"step_up_password": "5/15m/user,3/15m/ip"}
-    _wrong_passwords(logto)
+    _wrong_passwords(logto_mock)
     alice, bob = Client(), Client()
     signed_in(alice, user)
     signed_in(bob, _second_user())
@@ -158,7 +157,7 @@ def test_forged_forwarded_for_is_ignored_without_a_trusted_proxy(
         HTTP_X_FORWARDED_FOR="198.51.100.99",
     )
     assert "Too many password attempts. Try again in 15 minutes." in response.content.decode()
-    assert not calls(logto, "POST", f"{USERS_URL}/u2/password/verify")
+    assert not calls(logto_mock, "POST", f"{USERS_URL}/u2/password/verify")
     ips = set(AuditEvent.objects.filter(action="step_up").values_list("ip_address", flat=True))
     assert ips == {"192.0.2.1"}
 
@@ -199,7 +198,7 @@ def test_adapter_setting_names_the_class_and_is_reread_when_changed(settings) ->
 
 
 def test_checking_taken_addresses_is_not_called_too_many_attempts_nor_blocks_codes(
-    stepped_up, logto, htmx_headers, clock, settings
+    stepped_up, logto_mock, htmx_headers, clock, settings
 ) -> None:
     """A user who typed taken addresses but sent no code and failed nothing can still ask for a
     code, and the check's own limit says what was done too often."""
@@ -207,45 +206,47 @@ def test_checking_taken_addresses_is_not_called_too_many_attempts_nor_blocks_cod
         "address_check": "3/15m/user,50/15m/ip",
         "code_send": "3/15m/user,50/15m/ip",
     }
-    logto.get(USER_URL, json=logto_user())
-    logto.post(CODES, status=204)
-    logto.replace(responses.GET, USERS_URL, json=[logto_user(id="someone-else")])
+    logto_mock.get(USER_URL, json=logto_user())
+    logto_mock.post(CODES, status=204)
+    logto_mock.replace(responses.GET, USERS_URL, json=[logto_user(id="someone-else")])
     url = reverse("account_center:email")
     for n in range(2):
         html = stepped_up.post(
             url, {"action": "send", "email": f"t{n}@example.com"}, **htmx_headers
         ).content.decode()
         assert "already used by another account" in html
-    logto.replace(responses.GET, USERS_URL, json=[])
+    logto_mock.replace(responses.GET, USERS_URL, json=[])
     sent = stepped_up.post(url, {"action": "send", "email": "free@example.com"}, **htmx_headers)
     assert "We sent a code" in sent.content.decode()
-    assert len(calls(logto, "POST", CODES)) == 1
+    assert len(calls(logto_mock, "POST", CODES)) == 1
     over = stepped_up.post(url, {"action": "send", "email": "t9@example.com"}, **htmx_headers)
     html = over.content.decode()
     assert "You tried too many addresses. Try again in 15 minutes." in html
     assert "Too many attempts" not in html
 
 
-def test_code_send_limit_says_codes(stepped_up, logto, htmx_headers, clock, settings) -> None:
+def test_code_send_limit_says_codes(stepped_up, logto_mock, htmx_headers, clock, settings) -> None:
     settings.ACCOUNT_CENTER_RATE_LIMITS = {"code_send": "2/15m/user,50/15m/ip"}
-    logto.get(USER_URL, json=logto_user())
-    logto.post(CODES, status=204)
+    logto_mock.get(USER_URL, json=logto_user())
+    logto_mock.post(CODES, status=204)
     url = reverse("account_center:email")
     for n in range(2):
         stepped_up.post(url, {"action": "send", "email": f"n{n}@example.com"}, **htmx_headers)
     response = stepped_up.post(url, {"action": "send", "email": "n9@example.com"}, **htmx_headers)
     assert "You asked for too many codes. Try again in 15 minutes." in response.content.decode()
-    assert len(calls(logto, "POST", CODES)) == 2
+    assert len(calls(logto_mock, "POST", CODES)) == 2
 
 
-def test_right_passwords_from_one_address_never_lock_it_out(user, logto, clock, settings) -> None:
+def test_right_passwords_from_one_address_never_lock_it_out(
+    user, logto_mock, clock, settings
+) -> None:
     """An office behind one NAT address: its people confirming it's them use up nothing of the
     address's allowance, which counts wrong passwords only."""
     settings.ACCOUNT_CENTER_RATE_LIMITS = {"step_up_password": "5/15m/user,3/15m/ip"}
-    logto.get(USER_URL, json=logto_user())
-    logto.get(f"{USERS_URL}/u2", json=logto_user(id="u2"))
+    logto_mock.get(USER_URL, json=logto_user())
+    logto_mock.get(f"{USERS_URL}/u2", json=logto_user(id="u2"))
     for sub in (SUB, "u2"):
-        logto.post(f"{USERS_URL}/{sub}/password/verify", status=204)
+        logto_mock.post(f"{USERS_URL}/{sub}/password/verify", status=204)
     alice, bob = signed_in(Client(), user), signed_in(Client(), _second_user())
     url = reverse(STEP_UP)
     office = {"REMOTE_ADDR": "192.0.2.50"}
@@ -253,9 +254,9 @@ def test_right_passwords_from_one_address_never_lock_it_out(user, logto, clock, 
         colleague = (alice, bob)[n % 2]
         response = colleague.post(url, {"action": "password", "password": "right"}, **office)
         assert response.status_code == 302, response.content.decode()
-    assert len(calls(logto, "POST", VERIFY_URL)) == 5
+    assert len(calls(logto_mock, "POST", VERIFY_URL)) == 5
 
-    _wrong_passwords(logto)
+    _wrong_passwords(logto_mock)
     for _ in range(3):
         wrong = alice.post(url, {"action": "password", "password": "x"}, **office)
         assert "This password is not correct" in wrong.content.decode()
@@ -263,18 +264,18 @@ def test_right_passwords_from_one_address_never_lock_it_out(user, logto, clock, 
     assert "Too many password attempts. Try again in 15 minutes." in refused.content.decode()
 
 
-def test_right_codes_from_one_address_never_lock_it_out(auth_client, logto, clock, settings):
+def test_right_codes_from_one_address_never_lock_it_out(auth_client, logto_mock, clock, settings):
     """Step-up codes: as passwords, the address counts the wrong ones only."""
     settings.ACCOUNT_CENTER_RATE_LIMITS = {"code_verify": "50/15m/user,2/15m/ip"}
-    logto.get(USER_URL, json=logto_user())
-    logto.post(CODES, status=204)
-    logto.post(f"{CODES}/verify", status=204)
+    logto_mock.get(USER_URL, json=logto_user())
+    logto_mock.post(CODES, status=204)
+    logto_mock.post(f"{CODES}/verify", status=204)
     url = reverse(STEP_UP)
     for _ in range(4):
         auth_client.post(url, {"action": "send_email"})
         done = auth_client.post(url, {"action": "verify_email", "code": "123456"})
         assert done.status_code == 302, done.content.decode()
-    logto.replace(
+    logto_mock.replace(
         responses.POST,
         f"{CODES}/verify",
         status=400,
@@ -289,19 +290,19 @@ def test_right_codes_from_one_address_never_lock_it_out(auth_client, logto, cloc
 
 
 def test_right_codes_for_a_new_address_do_not_use_up_the_addresss_allowance(
-    stepped_up, logto, htmx_headers, clock, settings
+    stepped_up, logto_mock, htmx_headers, clock, settings
 ) -> None:
     settings.ACCOUNT_CENTER_RATE_LIMITS = {"code_verify": "50/15m/user,1/15m/ip"}
-    logto.get(USER_URL, json=logto_user())
-    logto.post(CODES, status=204)
-    logto.post(f"{CODES}/verify", status=204)
-    logto.patch(USER_URL, json=logto_user())
+    logto_mock.get(USER_URL, json=logto_user())
+    logto_mock.post(CODES, status=204)
+    logto_mock.post(f"{CODES}/verify", status=204)
+    logto_mock.patch(USER_URL, json=logto_user())
     url = reverse("account_center:email")
     for n in range(3):
         stepped_up.post(url, {"action": "send", "email": f"n{n}@example.com"}, **htmx_headers)
         done = stepped_up.post(url, {"action": "verify", "code": "123456"}, **htmx_headers)
         assert "Too many code attempts" not in done.content.decode()
-    assert len(calls(logto, "PATCH", USER_URL)) == 3
+    assert len(calls(logto_mock, "PATCH", USER_URL)) == 3
 
 
 def test_a_success_gives_its_slot_back_to_the_address_only(clock, settings) -> None:

@@ -11,8 +11,7 @@ from django.urls import reverse
 
 from account_center.flows import social
 from account_center.models import AuditEvent
-
-from .conftest import ENDPOINT, USER_URL, body, calls, logto_user, signed_in
+from tests.helpers import ENDPOINT, USER_URL, body, calls, logto_user, signed_in
 
 CONNECTORS = f"{ENDPOINT}/api/connectors"
 AUTH_URI = f"{CONNECTORS}/c-github/authorization-uri"
@@ -36,9 +35,9 @@ CALLBACK = reverse("account_center:connections_callback")
 
 
 @pytest.fixture
-def connectors(logto):
-    logto.get(CONNECTORS, json=[GITHUB, APPLE, EMAIL])
-    return logto
+def connectors(logto_mock):
+    logto_mock.get(CONNECTORS, json=[GITHUB, APPLE, EMAIL])
+    return logto_mock
 
 
 def test_the_page_lists_linked_and_linkable_accounts_and_sso_identities(auth_client, connectors):
@@ -59,13 +58,13 @@ def test_linking_asks_for_step_up_first(auth_client, connectors):
     assert not calls(connectors, "POST", AUTH_URI)
 
 
-def _start(client: Client, logto) -> str:
-    logto.get(USER_URL, json=logto_user())
-    logto.post(AUTH_URI, json={"redirectTo": "https://github.test/authorize?x=1"})
+def _start(client: Client, logto_mock) -> str:
+    logto_mock.get(USER_URL, json=logto_user())
+    logto_mock.post(AUTH_URI, json={"redirectTo": "https://github.test/authorize?x=1"})
     answer = client.post(URL, {"action": "link", "connector": "c-github"})
     assert answer.status_code == 302
     assert answer["Location"] == "https://github.test/authorize?x=1"
-    sent = body(calls(logto, "POST", AUTH_URI)[0])
+    sent = body(calls(logto_mock, "POST", AUTH_URI)[0])
     assert sent["redirectUri"] == f"http://testserver{CALLBACK}"
     return sent["state"]
 

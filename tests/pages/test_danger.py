@@ -13,16 +13,15 @@ from django.urls import reverse
 
 from account_center import signals
 from account_center.models import AuditEvent, LogtoIdentity
-
-from .conftest import USER_URL, calls, logto_user, signed_in
+from tests.helpers import USER_URL, calls, logto_user, signed_in
 
 URL = reverse("account_center:danger")
 
 
 @pytest.fixture
-def account(logto):
-    logto.get(USER_URL, json=logto_user())
-    return logto
+def account(logto_mock):
+    logto_mock.get(USER_URL, json=logto_user())
+    return logto_mock
 
 
 def test_the_page_says_what_is_deleted_and_what_to_type(auth_client, account):

@@ -13,8 +13,7 @@ from django.urls import reverse
 from account_center.adapter import DefaultAccountCenterAdapter
 from account_center.flows import admin_actions, audit
 from account_center.models import LogtoIdentity
-
-from .conftest import SUB, USER_URL, logto_user
+from tests.helpers import SUB, USER_URL, logto_user
 
 URL = reverse("account_center:danger")
 DECLARED = [{"key": "nickname", "label": "Nickname", "type": "text"}]
@@ -35,19 +34,19 @@ GOOGLE_DETAILS = {
 }
 
 
-def download(client, logto, **account: Any) -> dict[str, Any]:
-    logto.get(USER_URL, json=logto_user(**account))
-    logto.get(f"{USER_URL}/mfa-verifications", json=[])
-    logto.get(f"{USER_URL}/personal-access-tokens", json=[])
+def download(client, logto_mock, **account: Any) -> dict[str, Any]:
+    logto_mock.get(USER_URL, json=logto_user(**account))
+    logto_mock.get(f"{USER_URL}/mfa-verifications", json=[])
+    logto_mock.get(f"{USER_URL}/personal-access-tokens", json=[])
     answer = client.post(URL, {"action": "download"})
     assert answer.status_code == 200, answer.content[:300]
     return json.loads(answer.content)
 
 
-def test_custom_data_holds_the_declared_fields_only(stepped_up, logto, settings) -> None:
+def test_custom_data_holds_the_declared_fields_only(stepped_up, logto_mock, settings) -> None:
     settings.ACCOUNT_CENTER_CUSTOM_DATA_FIELDS = DECLARED
     data = download(
-        stepped_up, logto, customData={"nickname": "Ali", "fraud_flag": True, "plan": "pro"}
+        stepped_up, logto_mock, customData={"nickname": "Ali", "fraud_flag": True, "plan": "pro"}
     )
     assert data["account"]["custom_data"] == {"nickname": "Ali"}
 
@@ -57,19 +56,19 @@ class KeepsPlan(DefaultAccountCenterAdapter):
         return {**super().export_custom_data(request, custom_data), "plan": custom_data["plan"]}
 
 
-def test_the_adapter_decides_the_rest_of_custom_data(stepped_up, logto, settings) -> None:
+def test_the_adapter_decides_the_rest_of_custom_data(stepped_up, logto_mock, settings) -> None:
     settings.ACCOUNT_CENTER_CUSTOM_DATA_FIELDS = DECLARED
     settings.ACCOUNT_CENTER_ADAPTER = f"{__name__}.KeepsPlan"
     data = download(
-        stepped_up, logto, customData={"nickname": "Ali", "fraud_flag": True, "plan": "pro"}
+        stepped_up, logto_mock, customData={"nickname": "Ali", "fraud_flag": True, "plan": "pro"}
     )
     assert data["account"]["custom_data"] == {"nickname": "Ali", "plan": "pro"}
 
 
-def test_linked_accounts_carry_no_code_state_or_token(stepped_up, logto) -> None:
+def test_linked_accounts_carry_no_code_state_or_token(stepped_up, logto_mock) -> None:
     data = download(
         stepped_up,
-        logto,
+        logto_mock,
         identities={"google": {"userId": "g-123", "details": GOOGLE_DETAILS}},
         ssoIdentities=[
             {
@@ -106,7 +105,7 @@ def staff_request(rf, django_user_model):
 
 
 def test_security_activity_is_in_words_without_staff_details(
-    stepped_up, logto, user, rf, staff_request
+    stepped_up, logto_mock, user, rf, staff_request
 ) -> None:
     identity = LogtoIdentity.objects.get(user=user)
     admin_actions.record(staff_request, identity, "admin_suspend", audit.SUCCESS)
@@ -117,7 +116,7 @@ def test_security_activity_is_in_words_without_staff_details(
     own.user = user
     audit.record(own, "totp_add", audit.FAILURE, sub=SUB, reason="wrong_code")
 
-    data = download(stepped_up, logto)
+    data = download(stepped_up, logto_mock)
     text = json.dumps(data)
     for staff_detail in ("192.0.2.77", "staff-bob", "StaffBrowser", "198.51.100.200", "LogtoHook"):
         assert staff_detail not in text, staff_detail
@@ -141,10 +140,10 @@ def test_security_activity_is_in_words_without_staff_details(
     assert rows["data_download"]["what"] == "Downloaded your data"
 
 
-def test_the_download_speaks_the_users_language(stepped_up, logto) -> None:
-    logto.get(USER_URL, json=logto_user())
-    logto.get(f"{USER_URL}/mfa-verifications", json=[])
-    logto.get(f"{USER_URL}/personal-access-tokens", json=[])
+def test_the_download_speaks_the_users_language(stepped_up, logto_mock) -> None:
+    logto_mock.get(USER_URL, json=logto_user())
+    logto_mock.get(f"{USER_URL}/mfa-verifications", json=[])
+    logto_mock.get(f"{USER_URL}/personal-access-tokens", json=[])
     answer = stepped_up.post(URL, {"action": "download"}, HTTP_ACCEPT_LANGUAGE="zh-TW")
     rows = {row["action"]: row for row in json.loads(answer.content)["security_activity"]}
     assert rows["data_download"]["what"] == "已下載您的資料"

@@ -13,16 +13,15 @@ from account_center import parallel_reads
 from account_center.logto.errors import LogtoAPIError, LogtoOutcomeUnknown
 from account_center.models import AuditEvent
 from account_center.views import base
-
-from .conftest import ENDPOINT, USER_URL, USERS_URL, calls, logto_user
+from tests.helpers import ENDPOINT, USER_URL, USERS_URL, calls, logto_user
 
 GONE = {"code": "entity.not_found", "message": "The resource does not exist."}
 
 
 def test_deleted_user_is_signed_out_and_told_the_account_no_longer_exists(
-    auth_client, logto
+    auth_client, logto_mock
 ) -> None:
-    logto.get(USER_URL, status=404, json=GONE)
+    logto_mock.get(USER_URL, status=404, json=GONE)
     response = auth_client.get(reverse("account_center:profile"))
     html = response.content.decode()
     assert response.status_code == 200
@@ -33,17 +32,19 @@ def test_deleted_user_is_signed_out_and_told_the_account_no_longer_exists(
     assert again.status_code == 302 and "login" in again["Location"]
 
 
-def test_deleted_user_with_htmx_goes_to_the_ended_page(auth_client, logto, htmx_headers) -> None:
-    logto.get(USER_URL, status=404, json=GONE)
+def test_deleted_user_with_htmx_goes_to_the_ended_page(
+    auth_client, logto_mock, htmx_headers
+) -> None:
+    logto_mock.get(USER_URL, status=404, json=GONE)
     response = auth_client.get(reverse("account_center:profile_edit"), **htmx_headers)
     assert response["HX-Redirect"] == reverse("account_center:account_ended") + "?reason=deleted"
     page = auth_client.get(response["HX-Redirect"])
     assert "Your account no longer exists." in page.content.decode()
 
 
-def test_a_404_for_something_else_is_not_a_deleted_account(auth_client, logto, monkeypatch):
+def test_a_404_for_something_else_is_not_a_deleted_account(auth_client, logto_mock, monkeypatch):
     """Only the user's own record answering 404 ends the session."""
-    logto.get(USER_URL, json=logto_user())
+    logto_mock.get(USER_URL, json=logto_user())
 
     def missing(self, *args, **kwargs):
         from account_center.logto.errors import LogtoNotFound
@@ -58,12 +59,14 @@ def test_a_404_for_something_else_is_not_a_deleted_account(auth_client, logto, m
     assert "no longer exists" not in response.content.decode()
 
 
-def test_suspended_user_is_signed_out_at_the_next_check(auth_client, logto, monkeypatch) -> None:
+def test_suspended_user_is_signed_out_at_the_next_check(
+    auth_client, logto_mock, monkeypatch
+) -> None:
     now = [1_800_000_000.0]
     monkeypatch.setattr(base, "now", lambda: now[0])
-    logto.get(USER_URL, json=logto_user())
+    logto_mock.get(USER_URL, json=logto_user())
     assert auth_client.get(reverse("account_center:profile")).status_code == 200
-    logto.replace(responses_get(), USER_URL, json=logto_user(isSuspended=True))
+    logto_mock.replace(responses_get(), USER_URL, json=logto_user(isSuspended=True))
     now[0] += 61
     response = auth_client.get(reverse("account_center:profile"))
     assert "Your account is suspended." in response.content.decode()
@@ -76,18 +79,20 @@ def responses_get():
     return responses.GET
 
 
-def test_account_check_is_not_repeated_within_the_interval(auth_client, logto) -> None:
+def test_account_check_is_not_repeated_within_the_interval(auth_client, logto_mock) -> None:
     """Signing in counts as a check: pages do not add a Logto read of their own for it."""
-    logto.get(USER_URL, json=logto_user())
+    logto_mock.get(USER_URL, json=logto_user())
     auth_client.get(reverse("account_center:profile"))
-    assert len(calls(logto, "GET", USER_URL)) == 1
+    assert len(calls(logto_mock, "GET", USER_URL)) == 1
 
 
-def test_logto_down_during_the_check_is_not_a_sign_out(auth_client, logto, monkeypatch) -> None:
+def test_logto_down_during_the_check_is_not_a_sign_out(
+    auth_client, logto_mock, monkeypatch
+) -> None:
     now = [1_800_000_000.0]
     monkeypatch.setattr(base, "now", lambda: now[0])
     now[0] += 3600
-    logto.get(USER_URL, body=requests.ConnectionError("down"))
+    logto_mock.get(USER_URL, body=requests.ConnectionError("down"))
     response = auth_client.get(reverse("account_center:profile"))
     assert response.status_code == 503
     assert "_auth_user_id" in auth_client.session
@@ -101,7 +106,7 @@ def test_logto_down_during_the_check_is_not_a_sign_out(auth_client, logto, monke
     ],
 )
 def test_what_escapes_a_view_is_answered_in_words(
-    auth_client, logto, monkeypatch, error, status, words
+    auth_client, logto_mock, monkeypatch, error, status, words
 ):
     def fail(self, request):
         raise error
@@ -130,9 +135,9 @@ def test_what_escapes_a_view_is_answered_in_words(
     ],
 )
 def test_invalid_input_gets_field_errors_before_any_step_up(
-    auth_client, logto, htmx_headers, url, data
+    auth_client, logto_mock, htmx_headers, url, data
 ) -> None:
-    logto.get(USER_URL, json=logto_user())
+    logto_mock.get(USER_URL, json=logto_user())
     response = auth_client.post(reverse(url), data, **htmx_headers)
     html = response.content.decode()
     assert response.status_code == 200
@@ -142,29 +147,31 @@ def test_invalid_input_gets_field_errors_before_any_step_up(
 
 
 def test_valid_input_without_step_up_asks_for_it_and_changes_nothing(
-    auth_client, logto, htmx_headers
+    auth_client, logto_mock, htmx_headers
 ) -> None:
-    logto.get(USER_URL, json=logto_user())
+    logto_mock.get(USER_URL, json=logto_user())
     response = auth_client.post(
         reverse("account_center:email"),
         {"action": "send", "email": "new@example.com"},
         **htmx_headers,
     )
     assert response["HX-Retarget"] == "#ac-step-up-content"
-    assert not calls(logto, "POST", f"{ENDPOINT}/api/verification-codes")
-    assert not calls(logto, "GET", USERS_URL)
+    assert not calls(logto_mock, "POST", f"{ENDPOINT}/api/verification-codes")
+    assert not calls(logto_mock, "GET", USERS_URL)
     assert AuditEvent.objects.filter(action="step_up_required").exists()
 
 
-def test_plain_post_without_step_up_goes_to_the_step_up_page(auth_client, logto) -> None:
-    logto.get(USER_URL, json=logto_user())
+def test_plain_post_without_step_up_goes_to_the_step_up_page(auth_client, logto_mock) -> None:
+    logto_mock.get(USER_URL, json=logto_user())
     response = auth_client.post(reverse("account_center:username"), {"username": "bob"})
     assert response.status_code == 302 and reverse("account_center:step_up") in response["Location"]
-    assert not calls(logto, "PATCH", USER_URL)
+    assert not calls(logto_mock, "PATCH", USER_URL)
 
 
-def test_account_pages_are_private_and_vary_is_patched(auth_client, logto, htmx_headers) -> None:
-    logto.get(USER_URL, json=logto_user())
+def test_account_pages_are_private_and_vary_is_patched(
+    auth_client, logto_mock, htmx_headers
+) -> None:
+    logto_mock.get(USER_URL, json=logto_user())
     for response in (
         auth_client.get(reverse("account_center:profile")),
         auth_client.get(reverse("account_center:profile_edit"), **htmx_headers),
@@ -193,12 +200,12 @@ def test_concurrently_closes_the_pool_threads_database_connections(monkeypatch) 
     ],
 )
 def test_a_change_whose_outcome_is_unknown_is_never_saved(
-    stepped_up, logto, htmx_headers, url, data
+    stepped_up, logto_mock, htmx_headers, url, data
 ) -> None:
-    logto.get(USER_URL, json=logto_user())
-    logto.post(f"{ENDPOINT}/api/verification-codes", status=204)
-    logto.post(f"{ENDPOINT}/api/verification-codes/verify", status=204)
-    logto.patch(USER_URL, body=requests.ReadTimeout("no answer"))
+    logto_mock.get(USER_URL, json=logto_user())
+    logto_mock.post(f"{ENDPOINT}/api/verification-codes", status=204)
+    logto_mock.post(f"{ENDPOINT}/api/verification-codes/verify", status=204)
+    logto_mock.patch(USER_URL, body=requests.ReadTimeout("no answer"))
     if data.get("action") == "verify":
         stepped_up.post(
             reverse(url), {"action": "send", "email": "new@example.com"}, **htmx_headers

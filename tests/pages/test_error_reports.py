@@ -31,7 +31,7 @@ from account_center.flows import audit, identifiers, mfa, verification
 from account_center.logto import read_cache
 from tests.secret_leaks import error_reports, holding
 
-from .conftest import ENDPOINT, USER_URL, logto_user
+from tests.helpers import ENDPOINT, USER_URL, logto_user
 
 pytestmark = pytest.mark.django_db
 
@@ -95,43 +95,43 @@ class Path:
     data: dict[str, str]
     secrets: list[str]
     faults: tuple[str, ...] = ("database", "cache", "cache after a change")
-    logto: Callable[[Any], None] = lambda logto: None
+    logto: Callable[[Any], None] = lambda mock: None
     user: dict[str, Any] = field(default_factory=dict)
     session: dict[str, Any] = field(default_factory=dict)
     before: Callable[[Client], None] = lambda client: None
     shown_once: list[str] = field(default_factory=list)
 
 
-def _step_up_password(logto: Any) -> None:
-    logto.post(f"{USER_URL}/password/verify", status=204)
+def _step_up_password(logto_mock: Any) -> None:
+    logto_mock.post(f"{USER_URL}/password/verify", status=204)
 
 
-def _codes(logto: Any) -> None:
-    logto.post(CODES_VERIFY, status=204)
-    logto.patch(USER_URL, json=logto_user(primaryEmail="new@example.com"))
+def _codes(logto_mock: Any) -> None:
+    logto_mock.post(CODES_VERIFY, status=204)
+    logto_mock.patch(USER_URL, json=logto_user(primaryEmail="new@example.com"))
 
 
-def _new_password(logto: Any) -> None:
-    logto.post(f"{ENDPOINT}/api/sign-in-exp/default/check-password", json={"result": True})
-    logto.patch(f"{USER_URL}/password", status=204)
+def _new_password(logto_mock: Any) -> None:
+    logto_mock.post(f"{ENDPOINT}/api/sign-in-exp/default/check-password", json={"result": True})
+    logto_mock.patch(f"{USER_URL}/password", status=204)
 
 
-def _two_step(logto: Any) -> None:
-    logto.get(MFA_URL, json=[TOTP_FACTOR])
-    logto.delete(f"{MFA_URL}/f-totp", status=204)
-    logto.get(f"{USER_URL}/logto-configs", json={})
-    logto.post(MFA_URL, json={"type": "Totp", "secret": TOTP_SECRET, "secretQrCode": "x"})
+def _two_step(logto_mock: Any) -> None:
+    logto_mock.get(MFA_URL, json=[TOTP_FACTOR])
+    logto_mock.delete(f"{MFA_URL}/f-totp", status=204)
+    logto_mock.get(f"{USER_URL}/logto-configs", json={})
+    logto_mock.post(MFA_URL, json={"type": "Totp", "secret": TOTP_SECRET, "secretQrCode": "x"})
 
 
-def _backup_codes(logto: Any) -> None:
-    logto.get(MFA_URL, json=[TOTP_FACTOR])
-    logto.get(f"{USER_URL}/logto-configs", json={})
-    logto.post(MFA_URL, json={"type": "BackupCode", "codes": BACKUP_CODES})
+def _backup_codes(logto_mock: Any) -> None:
+    logto_mock.get(MFA_URL, json=[TOTP_FACTOR])
+    logto_mock.get(f"{USER_URL}/logto-configs", json={})
+    logto_mock.post(MFA_URL, json={"type": "BackupCode", "codes": BACKUP_CODES})
 
 
-def _tokens(logto: Any) -> None:
-    logto.get(f"{USER_URL}/personal-access-tokens", json=[])
-    logto.post(
+def _tokens(logto_mock: Any) -> None:
+    logto_mock.get(f"{USER_URL}/personal-access-tokens", json=[])
+    logto_mock.post(
         f"{USER_URL}/personal-access-tokens",
         status=201,
         json={"name": "ci", "value": TOKEN_VALUE, "createdAt": 1_700_000_000_000},
@@ -230,12 +230,12 @@ def reporting(settings: Any) -> None:
 
 
 def _post_failing(
-    name: str, fault: str, client: Client, logto: Any, monkeypatch: pytest.MonkeyPatch
+    name: str, fault: str, client: Client, logto_mock: Any, monkeypatch: pytest.MonkeyPatch
 ) -> Any:
     path = PATHS[name]
     monkeypatch.setattr(mfa, "new_secret", lambda: TOTP_SECRET)
-    logto.get(USER_URL, json=logto_user(**path.user))
-    path.logto(logto)
+    logto_mock.get(USER_URL, json=logto_user(**path.user))
+    path.logto(logto_mock)
     session = client.session
     session.update(path.session)
     session.save()
@@ -249,9 +249,9 @@ def _post_failing(
 
 @pytest.mark.parametrize(("name", "fault"), CASES)
 def test_no_secret_in_the_admins_mail_or_the_report(
-    name, fault, reporting, stepped_up, logto, monkeypatch, mailoutbox
+    name, fault, reporting, stepped_up, logto_mock, monkeypatch, mailoutbox
 ) -> None:
-    answer = _post_failing(name, fault, stepped_up, logto, monkeypatch)
+    answer = _post_failing(name, fault, stepped_up, logto_mock, monkeypatch)
 
     reports = error_reports(answer)
     assert len(mailoutbox) == 1, "the admins were not mailed"
@@ -270,10 +270,10 @@ SHOWN_ONCE = [
 
 @pytest.mark.parametrize(("name", "fault"), SHOWN_ONCE)
 def test_secrets_shown_once_are_not_in_the_debug_page(
-    name, fault, settings, stepped_up, logto, monkeypatch
+    name, fault, settings, stepped_up, logto_mock, monkeypatch
 ) -> None:
     settings.DEBUG = True  # nothing is cleansed: only a wrapped secret stays out of the page
-    answer = _post_failing(name, fault, stepped_up, logto, monkeypatch)
+    answer = _post_failing(name, fault, stepped_up, logto_mock, monkeypatch)
 
     reports = {"page": answer.content.decode(), **error_reports(answer)}
     assert "Traceback" in reports["page"]

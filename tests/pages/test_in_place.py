@@ -14,7 +14,7 @@ from account_center import signals
 from account_center.flows import identifiers, stepup
 from account_center.models import AuditEvent
 
-from .conftest import USER_URL, calls, logto_user
+from tests.helpers import USER_URL, calls, logto_user
 from .test_connections import CONNECTORS, GITHUB
 from .test_sessions import OTHER, SESSIONS_URL, THIS, with_sid
 from .test_two_step import BACKUP_FACTOR, CONFIGS_URL, MFA_URL, PASSKEY, TOTP_FACTOR
@@ -27,10 +27,10 @@ REMOVE = reverse("account_center:two_step_remove")
 
 
 @pytest.fixture
-def two_step(logto):
-    logto.get(MFA_URL, json=[])
-    logto.get(CONFIGS_URL, json={})
-    return logto
+def two_step(logto_mock):
+    logto_mock.get(MFA_URL, json=[])
+    logto_mock.get(CONFIGS_URL, json={})
+    return logto_mock
 
 
 @pytest.fixture
@@ -51,8 +51,8 @@ def forms_posting_to(html: str, url: str) -> list[str]:
 # --- an undo-free action asks once more, in place ----------------------------------------------
 
 
-def test_deleting_a_token_asks_first_without_javascript(auth_client, logto) -> None:
-    logto.get(PAT_URL, json=[{"name": "ci", "createdAt": 1, "expiresAt": None}])
+def test_deleting_a_token_asks_first_without_javascript(auth_client, logto_mock) -> None:
+    logto_mock.get(PAT_URL, json=[{"name": "ci", "createdAt": 1, "expiresAt": None}])
     url = reverse("account_center:tokens")
     html = auth_client.get(url).content.decode()
     # The button only asks: a GET for the same page, nothing posted to the delete URL.
@@ -63,19 +63,19 @@ def test_deleting_a_token_asks_first_without_javascript(auth_client, logto) -> N
     assert "Delete the token “ci”?" in html and "Yes, delete it" in html
     (form,) = forms_posting_to(html, reverse("account_center:token_delete"))
     assert 'name="name" value="ci"' in form
-    assert not calls(logto, "POST", f"{PAT_URL}/delete")
+    assert not calls(logto_mock, "POST", f"{PAT_URL}/delete")
 
 
-def test_the_question_comes_alone_with_htmx(auth_client, logto, htmx_headers) -> None:
-    logto.get(PAT_URL, json=[{"name": "ci", "createdAt": 1, "expiresAt": None}])
+def test_the_question_comes_alone_with_htmx(auth_client, logto_mock, htmx_headers) -> None:
+    logto_mock.get(PAT_URL, json=[{"name": "ci", "createdAt": 1, "expiresAt": None}])
     answer = auth_client.get(reverse("account_center:tokens"), {"confirm": "ci"}, **htmx_headers)
     html = answer.content.decode()
     assert html.lstrip().startswith('<section id="ac-tokens"')
     assert "data-ac-focus" in html and "Delete the token “ci”?" in html
 
 
-def test_signing_out_another_session_asks_first(auth_client, logto) -> None:
-    logto.get(SESSIONS_URL, json={"sessions": [OTHER, THIS]})
+def test_signing_out_another_session_asks_first(auth_client, logto_mock) -> None:
+    logto_mock.get(SESSIONS_URL, json={"sessions": [OTHER, THIS]})
     url = reverse("account_center:sessions")
     html = with_sid(auth_client).get(url).content.decode()
     # This session's own "sign out" is signing out, as the top bar's: no question.
@@ -89,9 +89,9 @@ def test_signing_out_another_session_asks_first(auth_client, logto) -> None:
     assert any('value="revoke_others"' in f for f in forms_posting_to(html, url))
 
 
-def test_unlinking_asks_first(auth_client, logto) -> None:
-    logto.get(CONNECTORS, json=[GITHUB])
-    logto.get(USER_URL, json=logto_user(identities={"github": {"userId": "gh-1"}}))
+def test_unlinking_asks_first(auth_client, logto_mock) -> None:
+    logto_mock.get(CONNECTORS, json=[GITHUB])
+    logto_mock.get(USER_URL, json=logto_user(identities={"github": {"userId": "gh-1"}}))
     url = reverse("account_center:connections")
     html = auth_client.get(url).content.decode()
     assert "Unlink GitHub" in html and not forms_posting_to(html, url)
@@ -204,8 +204,8 @@ def test_turning_on_without_a_second_step_is_not_offered_and_refused(
 # --- the code step's Cancel without JavaScript ----------------------------------------------------
 
 
-def test_cancel_on_the_code_step_cancels_without_javascript(auth_client, logto) -> None:
-    logto.get(USER_URL, json=logto_user())
+def test_cancel_on_the_code_step_cancels_without_javascript(auth_client, logto_mock) -> None:
+    logto_mock.get(USER_URL, json=logto_user())
     session = auth_client.session
     session[identifiers.PENDING_KEY.format(kind="email")] = "new@example.com"
     session.save()
@@ -224,8 +224,8 @@ def test_cancel_on_the_code_step_cancels_without_javascript(auth_client, logto) 
 # --- sessions: what Logto knows ------------------------------------------------------------------
 
 
-def test_sessions_show_when_signed_in_and_no_last_active(auth_client, logto) -> None:
-    logto.get(SESSIONS_URL, json={"sessions": [OTHER, THIS]})
+def test_sessions_show_when_signed_in_and_no_last_active(auth_client, logto_mock) -> None:
+    logto_mock.get(SESSIONS_URL, json={"sessions": [OTHER, THIS]})
     html = with_sid(auth_client).get(reverse("account_center:sessions")).content.decode()
     assert "Last active" not in html
     assert html.count("<dt>Signed in</dt>") == 2
@@ -246,9 +246,9 @@ DANGER = reverse("account_center:danger")
 
 
 def test_download_with_htmx_asks_in_place_then_lets_the_browser_download(
-    auth_client, logto, htmx_headers, clock
+    auth_client, logto_mock, htmx_headers, clock
 ) -> None:
-    logto.get(USER_URL, json=logto_user())
+    logto_mock.get(USER_URL, json=logto_user())
     answer = auth_client.post(
         DANGER, {"action": "download"}, HTTP_HX_TRIGGER="ac-download-form", **htmx_headers
     )
@@ -266,8 +266,8 @@ def test_download_with_htmx_asks_in_place_then_lets_the_browser_download(
     assert not AuditEvent.objects.filter(action="data_download").exists()
 
 
-def test_danger_zone_forms_are_posted_in_place(auth_client, logto, htmx_headers) -> None:
-    logto.get(USER_URL, json=logto_user())
+def test_danger_zone_forms_are_posted_in_place(auth_client, logto_mock, htmx_headers) -> None:
+    logto_mock.get(USER_URL, json=logto_user())
     html = auth_client.get(DANGER).content.decode()
     assert re.search(r'<form id="ac-download-form"[^>]*hx-post="/account/delete/"', html)
     assert re.search(r'<form id="ac-delete-form"[^>]*hx-post="/account/delete/"', html)

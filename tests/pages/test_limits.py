@@ -12,7 +12,7 @@ from django.urls import reverse
 from account_center import forms as account_forms
 from account_center.credential_forms import TOKEN_NAME_MAX
 
-from .conftest import USER_URL, calls, logto_user
+from tests.helpers import USER_URL, calls, logto_user
 
 pytestmark = pytest.mark.django_db
 
@@ -29,8 +29,8 @@ def _inputs(html: str, name: str) -> list[str]:
     ]
 
 
-def test_token_name_fields_tell_the_browser_the_servers_limit(stepped_up, logto) -> None:
-    logto.get(PAT_URL, json=[{"name": "backup", "createdAt": 0, "expiresAt": None}])
+def test_token_name_fields_tell_the_browser_the_servers_limit(stepped_up, logto_mock) -> None:
+    logto_mock.get(PAT_URL, json=[{"name": "backup", "createdAt": 0, "expiresAt": None}])
 
     html = stepped_up.get(reverse("account_center:tokens")).content.decode()
 
@@ -39,8 +39,8 @@ def test_token_name_fields_tell_the_browser_the_servers_limit(stepped_up, logto)
     assert all(f'maxlength="{TOKEN_NAME_MAX}"' in tag for tag in names), names
 
 
-def test_a_longer_token_name_is_still_refused_by_the_server(stepped_up, logto) -> None:
-    logto.get(PAT_URL, json=[])
+def test_a_longer_token_name_is_still_refused_by_the_server(stepped_up, logto_mock) -> None:
+    logto_mock.get(PAT_URL, json=[])
 
     html = stepped_up.post(
         reverse("account_center:tokens"),
@@ -48,11 +48,11 @@ def test_a_longer_token_name_is_still_refused_by_the_server(stepped_up, logto) -
     ).content.decode()
 
     assert f"Use at most {TOKEN_NAME_MAX} characters." in html
-    assert calls(logto, "POST", PAT_URL) == []
+    assert calls(logto_mock, "POST", PAT_URL) == []
 
 
-def test_every_text_field_of_the_profile_form_has_the_servers_length(stepped_up, logto) -> None:
-    logto.get(USER_URL, json=logto_user())
+def test_every_text_field_of_the_profile_form_has_the_servers_length(stepped_up, logto_mock) -> None:
+    logto_mock.get(USER_URL, json=logto_user())
     form = account_forms.ProfileForm()
 
     html = stepped_up.get(PROFILE_EDIT).content.decode()
@@ -66,9 +66,9 @@ def test_every_text_field_of_the_profile_form_has_the_servers_length(stepped_up,
 
 
 def test_the_birthdate_input_offers_no_future_day_and_the_server_refuses_one(
-    stepped_up, logto
+    stepped_up, logto_mock
 ) -> None:
-    logto.get(USER_URL, json=logto_user())
+    logto_mock.get(USER_URL, json=logto_user())
     latest = (datetime.now(tz=UTC) + timedelta(hours=14)).date()
 
     (tag,) = _inputs(stepped_up.get(PROFILE_EDIT).content.decode(), "birthdate")
@@ -78,37 +78,37 @@ def test_the_birthdate_input_offers_no_future_day_and_the_server_refuses_one(
     (refused,) = _inputs(html.content.decode(), "birthdate")
     assert 'aria-invalid="true"' in refused
     assert "A birthdate cannot be in the future." in html.content.decode()
-    assert calls(logto, "PATCH", USER_URL) == []
+    assert calls(logto_mock, "PATCH", USER_URL) == []
 
 
-def test_todays_birthdate_is_accepted(stepped_up, logto) -> None:
-    logto.get(USER_URL, json=logto_user())
-    logto.patch(USER_URL, json=logto_user())
+def test_todays_birthdate_is_accepted(stepped_up, logto_mock) -> None:
+    logto_mock.get(USER_URL, json=logto_user())
+    logto_mock.patch(USER_URL, json=logto_user())
     today = datetime.now(tz=UTC).date().isoformat()
 
     stepped_up.post(PROFILE_EDIT, {"name": "Alice", "birthdate": today})
 
-    assert len(calls(logto, "PATCH", USER_URL)) == 1
+    assert len(calls(logto_mock, "PATCH", USER_URL)) == 1
 
 
 @pytest.mark.parametrize("url", ["ftp://pictures.example/me.png", "mailto:me@example.com"])
 def test_a_picture_url_that_is_no_web_address_is_refused_at_its_field(
-    url, stepped_up, logto
+    url, stepped_up, logto_mock
 ) -> None:
-    logto.get(USER_URL, json=logto_user())
+    logto_mock.get(USER_URL, json=logto_user())
 
     html = stepped_up.post(PROFILE_EDIT, {"name": "Alice", "avatar": url}).content.decode()
 
     (tag,) = _inputs(html, "avatar")
     assert 'aria-invalid="true"' in tag
     assert "Enter a web address starting with http:// or https://." in html
-    assert calls(logto, "PATCH", USER_URL) == []
+    assert calls(logto_mock, "PATCH", USER_URL) == []
 
 
-def test_a_value_logto_refuses_is_marked_on_its_field(stepped_up, logto) -> None:
+def test_a_value_logto_refuses_is_marked_on_its_field(stepped_up, logto_mock) -> None:
     """guard.invalid_input names the refused value in zod's path: the form marks that field."""
-    logto.get(USER_URL, json=logto_user())
-    logto.patch(
+    logto_mock.get(USER_URL, json=logto_user())
+    logto_mock.patch(
         USER_URL,
         status=400,
         json={

@@ -7,28 +7,27 @@ from django.urls import reverse
 
 from account_center.flows import audit
 from account_center.models import AuditEvent
-
-from .conftest import SUB, USER_URL, logto_user
+from tests.helpers import SUB, USER_URL, logto_user
 
 pytestmark = pytest.mark.django_db
 
 FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:132.0) Gecko/20100101 Firefox/132.0"
 
 
-def overview_reads(logto, *, factors=(), configs=None, tokens=(), sessions=None) -> None:
-    logto.get(USER_URL, json=logto_user())
-    logto.get(f"{USER_URL}/mfa-verifications", json=list(factors))
-    logto.get(f"{USER_URL}/logto-configs", json=configs or {})
-    logto.get(f"{USER_URL}/personal-access-tokens", json=list(tokens))
+def overview_reads(logto_mock, *, factors=(), configs=None, tokens=(), sessions=None) -> None:
+    logto_mock.get(USER_URL, json=logto_user())
+    logto_mock.get(f"{USER_URL}/mfa-verifications", json=list(factors))
+    logto_mock.get(f"{USER_URL}/logto-configs", json=configs or {})
+    logto_mock.get(f"{USER_URL}/personal-access-tokens", json=list(tokens))
     if sessions is None:
-        logto.get(f"{USER_URL}/sessions", status=404, body="Not Found")
+        logto_mock.get(f"{USER_URL}/sessions", status=404, body="Not Found")
     else:
-        logto.get(f"{USER_URL}/sessions", json={"sessions": sessions})
+        logto_mock.get(f"{USER_URL}/sessions", json={"sessions": sessions})
 
 
-def test_two_step_on_with_factors_in_words(auth_client, logto) -> None:
+def test_two_step_on_with_factors_in_words(auth_client, logto_mock) -> None:
     overview_reads(
-        logto,
+        logto_mock,
         factors=[
             {"id": "t", "type": "Totp"},
             {"id": "b", "type": "BackupCode", "remainCodes": 8},
@@ -44,24 +43,24 @@ def test_two_step_on_with_factors_in_words(auth_client, logto) -> None:
         assert f'href="{reverse("account_center:" + name)}"' in html
 
 
-def test_two_step_off_when_switched_off(auth_client, logto) -> None:
+def test_two_step_off_when_switched_off(auth_client, logto_mock) -> None:
     overview_reads(
-        logto, factors=[{"id": "t", "type": "Totp"}], configs={"mfa": {"enabled": False}}
+        logto_mock, factors=[{"id": "t", "type": "Totp"}], configs={"mfa": {"enabled": False}}
     )
     html = auth_client.get(reverse("account_center:overview")).content.decode()
     assert "<dd>Off</dd>" in html
 
 
-def test_sessions_unsupported_hides_the_count(auth_client, logto) -> None:
-    overview_reads(logto, sessions=None)
+def test_sessions_unsupported_hides_the_count(auth_client, logto_mock) -> None:
+    overview_reads(logto_mock, sessions=None)
     response = auth_client.get(reverse("account_center:overview"))
     assert response.status_code == 200
     assert "Signed in on" not in response.content.decode()
 
 
-def test_reads_overlap(auth_client, logto, monkeypatch) -> None:
+def test_reads_overlap(auth_client, logto_mock, monkeypatch) -> None:
     """Five reads but one round trip of latency: all five are in flight at once."""
-    overview_reads(logto, sessions=[])
+    overview_reads(logto_mock, sessions=[])
     from account_center.logto import client as client_module
 
     original = client_module.LogtoClient._request

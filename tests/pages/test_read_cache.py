@@ -13,25 +13,25 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from .conftest import SUB, USER_URL, logto_user
+from tests.helpers import SUB, USER_URL, logto_user
 
 pytestmark = pytest.mark.django_db
 
 READS = ("", "/mfa-verifications", "/logto-configs", "/personal-access-tokens", "/sessions")
 
 
-def api_calls(logto) -> list:
-    return [c for c in logto.calls if "/api/" in c.request.url]
+def api_calls(logto_mock) -> list:
+    return [c for c in logto_mock.calls if "/api/" in c.request.url]
 
 
 @pytest.fixture
-def overview_reads(logto):
-    logto.get(USER_URL, json=logto_user())
-    logto.get(f"{USER_URL}/mfa-verifications", json=[])
-    logto.get(f"{USER_URL}/logto-configs", json={})
-    logto.get(f"{USER_URL}/personal-access-tokens", json=[])
-    logto.get(f"{USER_URL}/sessions", json={"sessions": []})
-    return logto
+def overview_reads(logto_mock):
+    logto_mock.get(USER_URL, json=logto_user())
+    logto_mock.get(f"{USER_URL}/mfa-verifications", json=[])
+    logto_mock.get(f"{USER_URL}/logto-configs", json={})
+    logto_mock.get(f"{USER_URL}/personal-access-tokens", json=[])
+    logto_mock.get(f"{USER_URL}/sessions", json={"sessions": []})
+    return logto_mock
 
 
 def test_overview_at_steady_state_costs_no_logto_call(auth_client, overview_reads) -> None:
@@ -43,7 +43,7 @@ def test_overview_at_steady_state_costs_no_logto_call(auth_client, overview_read
     assert first == 5 and len(api_calls(overview_reads)) == 5
 
 
-def test_the_users_own_change_shows_at_once(auth_client, logto, htmx_headers) -> None:
+def test_the_users_own_change_shows_at_once(auth_client, logto_mock, htmx_headers) -> None:
     stored = logto_user()
 
     def read(request):
@@ -53,10 +53,10 @@ def test_the_users_own_change_shows_at_once(auth_client, logto, htmx_headers) ->
         stored.update(json.loads(request.body))
         return 200, {}, json.dumps(stored)
 
-    logto.add_callback(responses.GET, USER_URL, callback=read)
-    logto.add_callback(responses.PATCH, USER_URL, callback=write)
+    logto_mock.add_callback(responses.GET, USER_URL, callback=read)
+    logto_mock.add_callback(responses.PATCH, USER_URL, callback=write)
     for path in READS[1:]:
-        logto.get(f"{USER_URL}{path}", json={"sessions": []} if path == "/sessions" else [])
+        logto_mock.get(f"{USER_URL}{path}", json={"sessions": []} if path == "/sessions" else [])
     url = reverse("account_center:overview")
     assert "Alice B" not in auth_client.get(url).content.decode()
     auth_client.post(reverse("account_center:profile_edit"), {"name": "Alice B"}, **htmx_headers)
@@ -89,37 +89,41 @@ def test_a_change_made_in_logto_shows_after_its_webhook(
     assert "Renamed In Console" in auth_client.get(url).content.decode()
 
 
-def test_a_post_decides_on_logtos_current_data(stepped_up, logto, htmx_headers) -> None:
+def test_a_post_decides_on_logtos_current_data(stepped_up, logto_mock, htmx_headers) -> None:
     """The page was drawn from kept reads; the change checks Logto as it is now."""
-    logto.get(USER_URL, json=logto_user(username="alice"))
+    logto_mock.get(USER_URL, json=logto_user(username="alice"))
     stepped_up.get(reverse("account_center:security"))
-    gets = len([c for c in logto.calls if c.request.method == "GET" and c.request.url == USER_URL])
-    logto.replace(responses.GET, USER_URL, json=logto_user(username="taken-meanwhile"))
-    logto.patch(USER_URL, json=logto_user(username="taken-meanwhile"))
+    gets = len(
+        [c for c in logto_mock.calls if c.request.method == "GET" and c.request.url == USER_URL]
+    )
+    logto_mock.replace(responses.GET, USER_URL, json=logto_user(username="taken-meanwhile"))
+    logto_mock.patch(USER_URL, json=logto_user(username="taken-meanwhile"))
     stepped_up.post(
         reverse("account_center:username"), {"username": "taken-meanwhile"}, **htmx_headers
     )
-    after = len([c for c in logto.calls if c.request.method == "GET" and c.request.url == USER_URL])
+    after = len(
+        [c for c in logto_mock.calls if c.request.method == "GET" and c.request.url == USER_URL]
+    )
     assert after > gets
 
 
-def test_sign_in_drops_the_kept_reads(client, logto, user) -> None:
+def test_sign_in_drops_the_kept_reads(client, logto_mock, user) -> None:
     from account_center.logto import read_cache
     from account_center.logto.client import get_client
 
-    logto.get(USER_URL, json=logto_user())
+    logto_mock.get(USER_URL, json=logto_user())
     get_client().get_user(SUB)
     read_cache.forget(SUB)  # what the backend does at sign-in (tested on the emulator below)
     get_client().get_user(SUB)
-    assert len(api_calls(logto)) == 2
+    assert len(api_calls(logto_mock)) == 2
 
 
-def test_overview_with_two_step_off_reads_no_factors(auth_client, logto, settings) -> None:
+def test_overview_with_two_step_off_reads_no_factors(auth_client, logto_mock, settings) -> None:
     settings.ACCOUNT_CENTER_FEATURES = {"mfa": "off", "passkeys": "off"}
-    logto.get(USER_URL, json=logto_user())
-    logto.get(f"{USER_URL}/personal-access-tokens", json=[])
-    logto.get(f"{USER_URL}/sessions", json={"sessions": []})
+    logto_mock.get(USER_URL, json=logto_user())
+    logto_mock.get(f"{USER_URL}/personal-access-tokens", json=[])
+    logto_mock.get(f"{USER_URL}/sessions", json={"sessions": []})
     assert auth_client.get(reverse("account_center:overview")).status_code == 200
-    paths = {c.request.url.split("?")[0] for c in api_calls(logto)}
+    paths = {c.request.url.split("?")[0] for c in api_calls(logto_mock)}
     assert f"{USER_URL}/mfa-verifications" not in paths
     assert f"{USER_URL}/logto-configs" not in paths

@@ -7,8 +7,7 @@ import pytest
 from django.urls import reverse
 
 from account_center.logto import budget
-
-from .conftest import USER_URL, calls
+from tests.helpers import USER_URL, calls
 
 CHECK = "https://logto.test/api/sign-in-exp/default/check-password"
 PASSWORD = {"password": "G00d-passphrase", "confirm": "G00d-passphrase"}
@@ -22,7 +21,7 @@ def budget_clock(monkeypatch) -> list[float]:
 
 
 def test_a_slow_logto_stops_the_page_at_its_budget(
-    stepped_up, logto, htmx_headers, budget_clock, settings
+    stepped_up, logto_mock, htmx_headers, budget_clock, settings
 ):
     settings.LOGTO_REQUEST_BUDGET_SECONDS = 5
 
@@ -30,25 +29,27 @@ def test_a_slow_logto_stops_the_page_at_its_budget(
         budget_clock[0] += 6  # Logto took longer than the whole page may wait
         return 200, {}, '{"result": true}'
 
-    logto.add_callback("POST", CHECK, callback=slow_policy_check)
+    logto_mock.add_callback("POST", CHECK, callback=slow_policy_check)
     answer = stepped_up.post(reverse("account_center:password"), PASSWORD, **htmx_headers)
 
     assert "unavailable" in answer.content.decode().lower()
-    assert not calls(logto, "PATCH", f"{USER_URL}/password")
-    assert [c.request.method for c in logto.calls if "/api/" in c.request.url] == ["POST"]
+    assert not calls(logto_mock, "PATCH", f"{USER_URL}/password")
+    assert [c.request.method for c in logto_mock.calls if "/api/" in c.request.url] == ["POST"]
 
 
-def test_each_call_waits_no_longer_than_what_is_left(stepped_up, logto, budget_clock, settings):
+def test_each_call_waits_no_longer_than_what_is_left(
+    stepped_up, logto_mock, budget_clock, settings
+):
     settings.LOGTO_REQUEST_BUDGET_SECONDS = 2
     settings.LOGTO_TIMEOUT = (3.05, 10)
     seen: list[object] = []
-    original = logto._on_request
+    original = logto_mock._on_request
 
     def spy(adapter, request, *args, **kwargs):
         seen.append(kwargs.get("timeout"))
         return original(adapter, request, *args, **kwargs)
 
-    logto._on_request = spy
-    logto.get(USER_URL, json={"id": "u1", "username": "alice"})
+    logto_mock._on_request = spy
+    logto_mock.get(USER_URL, json={"id": "u1", "username": "alice"})
     stepped_up.get(reverse("account_center:security"))
     assert seen and all(t == (2.0, 2.0) for t in seen if t is not None)

@@ -8,7 +8,7 @@ from account_center import signals
 from account_center.flows import sessions
 from account_center.models import AuditEvent
 
-from .conftest import USER_URL, calls, signed_in
+from tests.helpers import USER_URL, calls, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -57,8 +57,8 @@ def with_sid(client: Client, sid: str = "sid-this") -> Client:
     return client
 
 
-def test_list_in_words_with_this_session_marked_first(auth_client, logto) -> None:
-    logto.get(SESSIONS_URL, json={"sessions": [OTHER, THIS]})
+def test_list_in_words_with_this_session_marked_first(auth_client, logto_mock) -> None:
+    logto_mock.get(SESSIONS_URL, json={"sessions": [OTHER, THIS]})
     html = with_sid(auth_client).get(reverse("account_center:sessions")).content.decode()
     assert "Firefox on Linux" in html and "Chrome on macOS" in html
     assert "203.0.113.7" in html and "Demo shop" in html
@@ -68,14 +68,14 @@ def test_list_in_words_with_this_session_marked_first(auth_client, logto) -> Non
 
 
 def test_revoke_other_session_and_its_django_session_ends(
-    stepped_up, user, logto, htmx_headers, clock
+    stepped_up, user, logto_mock, htmx_headers, clock
 ) -> None:
     revoked = []
     signals.session_revoked.connect(
         lambda **kw: revoked.append(kw["session_uid"]), weak=False, dispatch_uid="t-sess"
     )
-    logto.get(SESSIONS_URL, json={"sessions": [THIS, OTHER]})
-    logto.delete(f"{SESSIONS_URL}/uid-other", status=204)
+    logto_mock.get(SESSIONS_URL, json={"sessions": [THIS, OTHER]})
+    logto_mock.delete(f"{SESSIONS_URL}/uid-other", status=204)
     # A second browser signed in with the other session.
     second = Client()
     signed_in(second, user)
@@ -87,7 +87,7 @@ def test_revoke_other_session_and_its_django_session_ends(
         **htmx_headers,
     )
     assert response.status_code == 200 and "Session signed out." in response.content.decode()
-    call = calls(logto, "DELETE", f"{SESSIONS_URL}/uid-other")[0]
+    call = calls(logto_mock, "DELETE", f"{SESSIONS_URL}/uid-other")[0]
     assert "revokeGrantsTarget=all" in call.request.url
     assert revoked == ["uid-other"]
     event = AuditEvent.objects.get(action="session_revoke")
@@ -102,11 +102,11 @@ def test_revoke_other_session_and_its_django_session_ends(
 
 
 def test_a_revoked_session_ends_on_the_sites_own_pages_too(
-    stepped_up, user, logto, htmx_headers, clock
+    stepped_up, user, logto_mock, htmx_headers, clock
 ) -> None:
     """Not only at its next account page: at its next request anywhere, as a suspension does."""
-    logto.get(SESSIONS_URL, json={"sessions": [THIS, OTHER]})
-    logto.delete(f"{SESSIONS_URL}/uid-other", status=204)
+    logto_mock.get(SESSIONS_URL, json={"sessions": [THIS, OTHER]})
+    logto_mock.delete(f"{SESSIONS_URL}/uid-other", status=204)
     second = with_sid(signed_in(Client(), user), "sid-other")
     assert second.get("/_baseline/").status_code == 200
     with_sid(stepped_up).post(
@@ -114,18 +114,18 @@ def test_a_revoked_session_ends_on_the_sites_own_pages_too(
         {"action": "revoke", "session": "uid-other"},
         **htmx_headers,
     )
-    reads = len(logto.calls)
+    reads = len(logto_mock.calls)
 
     second.get("/_baseline/")
 
     assert "_auth_user_id" not in second.session
-    assert len(logto.calls) == reads  # decided without asking Logto
+    assert len(logto_mock.calls) == reads  # decided without asking Logto
     assert stepped_up.get("/_baseline/").status_code == 200
 
 
-def test_revoking_this_session_signs_out(stepped_up, logto, htmx_headers, clock) -> None:
-    logto.get(SESSIONS_URL, json={"sessions": [THIS, OTHER]})
-    logto.delete(f"{SESSIONS_URL}/uid-this", status=204)
+def test_revoking_this_session_signs_out(stepped_up, logto_mock, htmx_headers, clock) -> None:
+    logto_mock.get(SESSIONS_URL, json={"sessions": [THIS, OTHER]})
+    logto_mock.delete(f"{SESSIONS_URL}/uid-this", status=204)
     response = with_sid(stepped_up).post(
         reverse("account_center:sessions"),
         {"action": "revoke", "session": "uid-this"},
@@ -136,57 +136,57 @@ def test_revoking_this_session_signs_out(stepped_up, logto, htmx_headers, clock)
     assert stepped_up.get(reverse("account_center:overview")).status_code == 302
 
 
-def test_revoke_others_keeps_this_one(stepped_up, logto) -> None:
+def test_revoke_others_keeps_this_one(stepped_up, logto_mock) -> None:
     third = logto_session("uid-3", "sid-3", FIREFOX, "192.0.2.1", 1_763_000_500)
-    logto.get(SESSIONS_URL, json={"sessions": [THIS, OTHER, third]})
-    logto.delete(f"{SESSIONS_URL}/uid-other", status=204)
-    logto.delete(f"{SESSIONS_URL}/uid-3", status=204)
+    logto_mock.get(SESSIONS_URL, json={"sessions": [THIS, OTHER, third]})
+    logto_mock.delete(f"{SESSIONS_URL}/uid-other", status=204)
+    logto_mock.delete(f"{SESSIONS_URL}/uid-3", status=204)
     response = with_sid(stepped_up).post(
         reverse("account_center:sessions"), {"action": "revoke_others"}
     )
     assert response.status_code == 302
-    assert not calls(logto, "DELETE", f"{SESSIONS_URL}/uid-this")
-    assert len([c for c in logto.calls if c.request.method == "DELETE"]) == 2
+    assert not calls(logto_mock, "DELETE", f"{SESSIONS_URL}/uid-this")
+    assert len([c for c in logto_mock.calls if c.request.method == "DELETE"]) == 2
 
 
-def test_revoke_needs_step_up(auth_client, logto, htmx_headers, clock) -> None:
-    logto.get(SESSIONS_URL, json={"sessions": [THIS, OTHER]})
+def test_revoke_needs_step_up(auth_client, logto_mock, htmx_headers, clock) -> None:
+    logto_mock.get(SESSIONS_URL, json={"sessions": [THIS, OTHER]})
     for data in ({"action": "revoke", "session": "uid-other"}, {"action": "revoke_others"}):
         response = with_sid(auth_client).post(
             reverse("account_center:sessions"), data, **htmx_headers
         )
         assert response.headers["HX-Retarget"] == "#ac-step-up-content"
-    assert not [c for c in logto.calls if c.request.method == "DELETE"]
+    assert not [c for c in logto_mock.calls if c.request.method == "DELETE"]
 
 
-def test_unknown_session_is_refused_in_words(stepped_up, logto, htmx_headers) -> None:
-    logto.get(SESSIONS_URL, json={"sessions": [THIS]})
+def test_unknown_session_is_refused_in_words(stepped_up, logto_mock, htmx_headers) -> None:
+    logto_mock.get(SESSIONS_URL, json={"sessions": [THIS]})
     response = with_sid(stepped_up).post(
         reverse("account_center:sessions"), {"action": "revoke", "session": "nope"}, **htmx_headers
     )
     assert "already ended" in response.content.decode()
-    assert not [c for c in logto.calls if c.request.method == "DELETE"]
+    assert not [c for c in logto_mock.calls if c.request.method == "DELETE"]
 
 
-def test_plain_404_means_unavailable_and_nav_hides_it_cached(auth_client, logto) -> None:
-    logto.get(SESSIONS_URL, status=404, body="Not Found", content_type="text/plain")
-    logto.get(f"{USER_URL}/personal-access-tokens", json=[])
+def test_plain_404_means_unavailable_and_nav_hides_it_cached(auth_client, logto_mock) -> None:
+    logto_mock.get(SESSIONS_URL, status=404, body="Not Found", content_type="text/plain")
+    logto_mock.get(f"{USER_URL}/personal-access-tokens", json=[])
     html = auth_client.get(reverse("account_center:sessions")).content.decode()
     assert "not available on this sign-in service" in html
     tokens_page = auth_client.get(reverse("account_center:tokens")).content.decode()
     assert f'href="{reverse("account_center:sessions")}"' not in tokens_page
-    assert len(calls(logto, "GET", SESSIONS_URL)) == 1  # the menu did not ask Logto
+    assert len(calls(logto_mock, "GET", SESSIONS_URL)) == 1  # the menu did not ask Logto
 
 
-def test_404_with_a_code_is_not_unsupported(auth_client, logto) -> None:
-    logto.get(SESSIONS_URL, status=404, json={"code": "entity.not_found", "message": "x"})
+def test_404_with_a_code_is_not_unsupported(auth_client, logto_mock) -> None:
+    logto_mock.get(SESSIONS_URL, status=404, json={"code": "entity.not_found", "message": "x"})
     response = auth_client.get(reverse("account_center:sessions"))
     assert "not available on this sign-in service" not in response.content.decode()
     assert not sessions.known_unsupported()
 
 
-def test_logto_down_is_words(auth_client, logto) -> None:
-    logto.get(SESSIONS_URL, status=502)
+def test_logto_down_is_words(auth_client, logto_mock) -> None:
+    logto_mock.get(SESSIONS_URL, status=502)
     response = auth_client.get(reverse("account_center:sessions"))
     assert response.status_code == 503 and "Logto is unavailable" in response.content.decode()
 
@@ -216,22 +216,22 @@ def test_user_agent_in_words(agent: str, words: str) -> None:
     assert describe(agent) == words
 
 
-def test_without_a_sid_all_others_is_not_offered_nor_done(stepped_up, logto) -> None:
+def test_without_a_sid_all_others_is_not_offered_nor_done(stepped_up, logto_mock) -> None:
     """Logto's ID token has no sid unless the app has back-channel logout with "session
     required": then no session is "this one", and "all the others" would include it."""
-    logto.get(SESSIONS_URL, json={"sessions": [THIS, OTHER]})
+    logto_mock.get(SESSIONS_URL, json={"sessions": [THIS, OTHER]})
     html = stepped_up.get(reverse("account_center:sessions")).content.decode()
     assert "This session</span>" not in html
     assert "Sign out of all other sessions" not in html
     assert "cannot tell which of these sessions is this browser" in html
     response = stepped_up.post(reverse("account_center:sessions"), {"action": "revoke_others"})
     assert "cannot tell which session is this browser" in response.content.decode()
-    assert not [c for c in logto.calls if c.request.method == "DELETE"]
+    assert not [c for c in logto_mock.calls if c.request.method == "DELETE"]
 
 
-def test_logto_down_while_revoking_is_words(stepped_up, logto, htmx_headers) -> None:
-    logto.get(SESSIONS_URL, json={"sessions": [THIS, OTHER]})
-    logto.delete(f"{SESSIONS_URL}/uid-other", status=503)
+def test_logto_down_while_revoking_is_words(stepped_up, logto_mock, htmx_headers) -> None:
+    logto_mock.get(SESSIONS_URL, json={"sessions": [THIS, OTHER]})
+    logto_mock.delete(f"{SESSIONS_URL}/uid-other", status=503)
     response = with_sid(stepped_up).post(
         reverse("account_center:sessions"),
         {"action": "revoke", "session": "uid-other"},

@@ -14,7 +14,7 @@ from account_center.flows import sessions, sign_out_elsewhere
 from account_center.flows.local_user import sign_out_here
 from account_center.models import LogtoIdentity
 
-from .conftest import USER_URL, logto_user, signed_in
+from tests.helpers import USER_URL, logto_user, signed_in
 from .test_sessions import with_sid
 
 pytestmark = pytest.mark.django_db
@@ -45,8 +45,8 @@ WRONG = "Your sign-in details were changed"
 
 
 @pytest.mark.parametrize("reason", sorted(WORDS))
-def test_the_page_the_user_lands_on_says_why(reason, user, logto):
-    logto.get(USER_URL, json=logto_user())  # the account itself is fine
+def test_the_page_the_user_lands_on_says_why(reason, user, logto_mock):
+    logto_mock.get(USER_URL, json=logto_user())  # the account itself is fine
     browser = _ended_by(reason, user)
 
     answer = browser.get("/_baseline/?tab=2")
@@ -61,8 +61,8 @@ def test_the_page_the_user_lands_on_says_why(reason, user, logto):
     assert "_auth_user_id" not in browser.session
 
 
-def test_after_the_admin_signed_them_out_no_word_of_changed_details_waits_for_later(user, logto):
-    logto.get(USER_URL, json=logto_user())
+def test_after_the_admin_signed_them_out_no_word_of_changed_details_waits_for_later(user, logto_mock):
+    logto_mock.get(USER_URL, json=logto_user())
     browser = _ended_by("admin", user)
     landing = browser.get("/_baseline/", follow=True).content.decode()
     assert WORDS["admin"] in landing
@@ -71,15 +71,15 @@ def test_after_the_admin_signed_them_out_no_word_of_changed_details_waits_for_la
     assert WRONG not in browser.get(reverse("account_center:overview")).content.decode()
 
 
-def test_a_suspension_still_says_suspended(user, logto):
-    logto.get(USER_URL, json=logto_user(isSuspended=True))
+def test_a_suspension_still_says_suspended(user, logto_mock):
+    logto_mock.get(USER_URL, json=logto_user(isSuspended=True))
     browser = _ended_by("admin", user)
     answer = browser.get("/_baseline/", follow=True)
     assert "Your account is suspended." in answer.content.decode()
     assert "Sign in again" not in answer.content.decode()
 
 
-def test_an_htmx_request_goes_to_the_words_too(user, logto, htmx_headers):
+def test_an_htmx_request_goes_to_the_words_too(user, logto_mock, htmx_headers):
     browser = _ended_by("revoked", user)
     answer = browser.get(
         reverse("account_center:profile"),
@@ -89,8 +89,8 @@ def test_an_htmx_request_goes_to_the_words_too(user, logto, htmx_headers):
     assert answer["HX-Redirect"] == f"{ENDED}?reason=revoked&next=%2Faccount%2F"
 
 
-def test_a_change_sent_from_an_ended_session_is_refused_in_words(user, logto):
-    logto.get(USER_URL, json=logto_user())
+def test_a_change_sent_from_an_ended_session_is_refused_in_words(user, logto_mock):
+    logto_mock.get(USER_URL, json=logto_user())
     browser = _ended_by("credentials", user)
     answer = browser.post(
         reverse("account_center:profile_edit"),
@@ -101,7 +101,7 @@ def test_a_change_sent_from_an_ended_session_is_refused_in_words(user, logto):
     assert answer.status_code == 401
     assert WORDS["credentials"] in page and "Nothing was changed." in page
     assert "/account/login/?next=/account/profile/" in page
-    assert not [c for c in logto.calls if c.request.method == "PATCH"]
+    assert not [c for c in logto_mock.calls if c.request.method == "PATCH"]
 
 
 def test_the_ended_page_never_sends_anyone_off_the_site(client):

@@ -9,8 +9,7 @@ from django.urls import reverse
 from account_center import credential_forms, signals
 from account_center.flows import tokens
 from account_center.models import AuditEvent
-
-from .conftest import USER_URL, body, calls
+from tests.helpers import USER_URL, body, calls
 
 pytestmark = pytest.mark.django_db
 
@@ -30,8 +29,8 @@ def frozen_today(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def pats(logto):
-    logto.get(
+def pats(logto_mock):
+    logto_mock.get(
         PAT_URL,
         json=[
             {
@@ -48,7 +47,7 @@ def pats(logto):
             },
         ],
     )
-    return logto
+    return logto_mock
 
 
 def test_list_hides_values_and_words_expiry(auth_client, pats) -> None:
@@ -203,8 +202,8 @@ def test_create_without_javascript_shows_value_in_the_page(stepped_up, pats) -> 
     assert response.status_code == 200 and "<h1" in html and VALUE in html
 
 
-def test_logto_down_is_words(auth_client, logto) -> None:
-    logto.get(PAT_URL, status=503)
+def test_logto_down_is_words(auth_client, logto_mock) -> None:
+    logto_mock.get(PAT_URL, status=503)
     response = auth_client.get(reverse("account_center:tokens"))
     assert response.status_code == 503 and "Logto is unavailable" in response.content.decode()
 

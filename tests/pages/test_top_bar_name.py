@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from account_center.flows.identity import DISPLAY_NAME_KEY
 
-from .conftest import USER_URL, logto_user
+from tests.helpers import USER_URL, logto_user
 
 pytestmark = pytest.mark.django_db
 
@@ -30,9 +30,9 @@ def given_and_family(user):
 
 
 def test_the_top_bar_shows_the_profile_name_not_the_local_given_and_family_names(
-    given_and_family, auth_client, logto
+    given_and_family, auth_client, logto_mock
 ) -> None:
-    logto.get(USER_URL, json=logto_user(name="Ada Profile"))
+    logto_mock.get(USER_URL, json=logto_user(name="Ada Profile"))
 
     html = auth_client.get(reverse("account_center:profile")).content.decode()
 
@@ -40,20 +40,20 @@ def test_the_top_bar_shows_the_profile_name_not_the_local_given_and_family_names
 
 
 def test_the_name_kept_from_sign_in_is_shown_on_pages_that_do_not_read_the_account(
-    given_and_family, auth_client, logto
+    given_and_family, auth_client, logto_mock
 ) -> None:
     session = auth_client.session
     session[DISPLAY_NAME_KEY] = "Ada Profile"
     session.save()
-    logto.get(PAT_URL, json=[])
+    logto_mock.get(PAT_URL, json=[])
 
     html = auth_client.get(reverse("account_center:tokens")).content.decode()
 
     assert _top_bar(html) == ["Ada Profile"]
 
 
-def test_without_a_kept_name_the_local_names_are_shown(given_and_family, auth_client, logto):
-    logto.get(PAT_URL, json=[])
+def test_without_a_kept_name_the_local_names_are_shown(given_and_family, auth_client, logto_mock):
+    logto_mock.get(PAT_URL, json=[])
 
     html = auth_client.get(reverse("account_center:tokens")).content.decode()
 
@@ -61,11 +61,11 @@ def test_without_a_kept_name_the_local_names_are_shown(given_and_family, auth_cl
 
 
 def test_a_profile_change_brings_the_new_name_to_the_top_bar_at_once(
-    given_and_family, stepped_up, logto, htmx_headers
+    given_and_family, stepped_up, logto_mock, htmx_headers
 ) -> None:
-    logto.get(USER_URL, json=logto_user(name="Ada Profile"))
-    logto.patch(USER_URL, json=logto_user(name="Ada Renamed"))
-    logto.get(PAT_URL, json=[])
+    logto_mock.get(USER_URL, json=logto_user(name="Ada Profile"))
+    logto_mock.patch(USER_URL, json=logto_user(name="Ada Renamed"))
+    logto_mock.get(PAT_URL, json=[])
     stepped_up.get(reverse("account_center:profile"))
 
     swapped = stepped_up.post(
@@ -79,9 +79,9 @@ def test_a_profile_change_brings_the_new_name_to_the_top_bar_at_once(
     assert _top_bar(page) == ["Ada Renamed"]
 
 
-def test_an_unchanged_name_sends_no_out_of_band_swap(stepped_up, logto, htmx_headers) -> None:
-    logto.get(USER_URL, json=logto_user(name="Alice"))
-    logto.patch(USER_URL, json=logto_user(name="Alice", profile={"nickname": "Al"}))
+def test_an_unchanged_name_sends_no_out_of_band_swap(stepped_up, logto_mock, htmx_headers) -> None:
+    logto_mock.get(USER_URL, json=logto_user(name="Alice"))
+    logto_mock.patch(USER_URL, json=logto_user(name="Alice", profile={"nickname": "Al"}))
     stepped_up.get(reverse("account_center:profile"))
 
     swapped = stepped_up.post(

@@ -15,8 +15,7 @@ from account_center.flows import mfa
 from account_center.models import AuditEvent
 from account_center.sealing import unseal
 from account_center.views.two_step import grouped
-
-from .conftest import USER_URL, body, calls, logto_user
+from tests.helpers import USER_URL, body, calls, logto_user
 
 pytestmark = pytest.mark.django_db
 SessionStore = import_module(django_settings.SESSION_ENGINE).SessionStore
@@ -44,10 +43,10 @@ def pending_secret(client) -> str:
 
 
 @pytest.fixture
-def two_step(logto):
-    logto.get(MFA_URL, json=[])
-    logto.get(CONFIGS_URL, json={})
-    return logto
+def two_step(logto_mock):
+    logto_mock.get(MFA_URL, json=[])
+    logto_mock.get(CONFIGS_URL, json={})
+    return logto_mock
 
 
 def test_page_lists_factors_and_switches(auth_client, two_step) -> None:
@@ -340,9 +339,9 @@ def test_switches_need_step_up(auth_client, two_step, htmx_headers, clock) -> No
     assert not calls(two_step, "PATCH", CONFIGS_URL)
 
 
-def test_logto_down_is_words_not_500(auth_client, logto) -> None:
-    logto.get(MFA_URL, status=503)
-    logto.get(CONFIGS_URL, json={})
+def test_logto_down_is_words_not_500(auth_client, logto_mock) -> None:
+    logto_mock.get(MFA_URL, status=503)
+    logto_mock.get(CONFIGS_URL, json={})
     response = auth_client.get(reverse("account_center:two_step"))
     assert response.status_code == 503 and "Logto is unavailable" in response.content.decode()
 

@@ -16,8 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from account_center.models import AuditEvent, LogtoIdentity
-
-from .conftest import SUB, logto_user, signed_in
+from tests.helpers import SUB, logto_user, signed_in
 
 KEY = "whsec-test-key"
 URL = "/account/webhooks/logto/"
@@ -104,7 +103,7 @@ def test_user_deleted_can_deactivate_instead(user, settings):
     assert not LogtoIdentity.objects.filter(sub=SUB).exists()
 
 
-def test_a_deactivated_users_other_session_ends_saying_the_account_is_gone(user, logto, settings):
+def test_a_deactivated_users_other_session_ends_saying_the_account_is_gone(user, logto_mock, settings):
     """Deactivation drops the link: a session still open elsewhere ends at its next request with
     the reason Logto gives (the account no longer exists), not as a removed link."""
     settings.ACCOUNT_CENTER_DELETED_USER_ACTION = "deactivate"
@@ -113,7 +112,7 @@ def test_a_deactivated_users_other_session_ends_saying_the_account_is_gone(user,
     session["account_center_sub"] = SUB  # as a sign-in through Logto leaves it
     session.save()
     assert deliver(payload("User.Deleted")).status_code == 204
-    logto.get(f"https://logto.test/api/users/{SUB}", status=404, json={"code": "entity.not_found"})
+    logto_mock.get(f"https://logto.test/api/users/{SUB}", status=404, json={"code": "entity.not_found"})
     later = other.get("/")
     assert later.status_code == 302 and later["Location"].endswith("?reason=deleted")
     assert "_auth_user_id" not in other.session
@@ -195,11 +194,11 @@ def test_an_event_for_a_user_not_linked_here_changes_nothing(user):
     assert get_user_model().objects.filter(pk=user.pk).exists()
 
 
-def test_a_suspension_says_so_at_the_next_page_view(user, logto):
+def test_a_suspension_says_so_at_the_next_page_view(user, logto_mock):
     """The session epoch ends the session; one fresh read tells the user why."""
     other = signed_in(Client(), user)
     deliver(payload("User.SuspensionStatus.Updated", isSuspended=True))
-    logto.get(f"https://logto.test/api/users/{SUB}", json=logto_user(isSuspended=True))
+    logto_mock.get(f"https://logto.test/api/users/{SUB}", json=logto_user(isSuspended=True))
     later = other.get(reverse("account_center:profile"))
     assert later.status_code == 302
     assert later["Location"].endswith("?reason=suspended")

@@ -1,7 +1,9 @@
-"""Driving Logto's own sign-in experience (its React app) and the account center's step-up."""
+"""Driving Logto's own sign-in experience (its React app); the account center's sign-in and
+step-up are the shared ones (tests/helpers.py), given ``fill=sign_in_at_logto``."""
 
 from __future__ import annotations
 
+import os
 import re
 
 from playwright.sync_api import Page
@@ -12,6 +14,10 @@ PASSWORD = "input[name='password']"
 SUBMIT = "button[type='submit'][name='submit']"
 
 OVERVIEW = re.compile(r"^http://127\.0\.0\.1:8000/account/$")
+# The account center's step-up dialog, opened beside a refused form.
+STEP_UP_DIALOG = "dialog#ac-step-up"
+# The real Logto the journeys run against.
+E2E_ENDPOINT = os.environ.get("LOGTO_E2E_ENDPOINT", "").rstrip("/")
 
 
 def is_logto_sign_in(page: Page, endpoint: str) -> bool:
@@ -28,18 +34,3 @@ def sign_in_at_logto(page: Page, username: str, password: str) -> None:
         password_field.wait_for()
     password_field.fill(password)
     page.locator(SUBMIT).click()
-
-
-def sign_in(page: Page, demo: str, username: str, password: str) -> None:
-    """From the account center's login URL through Logto back to the overview."""
-    page.goto(f"{demo}/account/login/")
-    page.locator(IDENTIFIER).wait_for()
-    sign_in_at_logto(page, username, password)
-    page.wait_for_url(OVERVIEW)
-
-
-def confirm_with_password(page: Page, password: str) -> None:
-    """Answer the step-up dialog the account center opens beside a refused form."""
-    dialog = page.locator("dialog#ac-step-up")
-    dialog.get_by_label("Current password").fill(password)
-    dialog.get_by_role("button", name="Confirm with password").click()

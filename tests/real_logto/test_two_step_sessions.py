@@ -13,11 +13,17 @@ import pytest
 from playwright.sync_api import Page
 
 from account_center.logto.client import LogtoClient
+from tests.helpers import confirm_with_password, sign_in
 
 from .conftest import E2EUser
-from .helpers import IDENTIFIER, OVERVIEW, confirm_with_password, sign_in, sign_in_at_logto
+from .helpers import (
+    E2E_ENDPOINT,
+    IDENTIFIER,
+    OVERVIEW,
+    STEP_UP_DIALOG,
+    sign_in_at_logto,
+)
 
-ENDPOINT = os.environ.get("LOGTO_E2E_ENDPOINT", "").rstrip("/")
 APP_ID = os.environ.get("LOGTO_E2E_APP_ID", "")
 
 pytestmark = pytest.mark.real_logto
@@ -69,11 +75,11 @@ def test_enrol_app_then_sign_in_with_its_code_and_see_this_session(
     turn_on_totp_at_sign_in: Callable[[], None],
     sid_in_id_tokens: None,
 ) -> None:
-    sign_in(page, demo, e2e_user.username, e2e_user.password)
+    sign_in(page, demo, e2e_user, fill=sign_in_at_logto)
     page.goto(f"{demo}/account/two-step/")
     page.wait_for_load_state("networkidle")
     page.get_by_role("button", name="Set up an authenticator app").click()
-    confirm_with_password(page, e2e_user.password)
+    confirm_with_password(page.locator(STEP_UP_DIALOG), e2e_user.password)
     page.locator(".ac-secret").wait_for()
     secret = page.locator(".ac-secret").inner_text().replace(" ", "")
     page.get_by_label("Code from your app").fill(pyotp.TOTP(secret).now())
@@ -97,7 +103,7 @@ def test_enrol_app_then_sign_in_with_its_code_and_see_this_session(
     page.goto(f"{demo}/account/login/")
     page.locator(IDENTIFIER).wait_for()
     sign_in_at_logto(page, e2e_user.username, e2e_user.password)
-    page.wait_for_url(re.compile(re.escape(ENDPOINT) + r"/mfa-verification.*"))
+    page.wait_for_url(re.compile(re.escape(E2E_ENDPOINT) + r"/mfa-verification.*"))
     first_box = page.locator("input[inputmode='numeric']").first
     first_box.wait_for()
     first_box.click()

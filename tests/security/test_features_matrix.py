@@ -153,7 +153,7 @@ def test_passkeys_and_other_factors_are_read_only_apart(
 def test_a_passkey_cannot_be_removed_as_another_kind(settings, stepped_up, rsps):
     """Passkeys read-only: a POST naming a passkey's id as "Totp" passes the view's check, and
     the flow refuses it because the factor is a passkey."""
-    from tests.pages.conftest import ENDPOINT, SUB
+    from tests.helpers import ENDPOINT, SUB
 
     _set(settings, ["passkeys"], "readonly")
     rsps.add(

@@ -20,8 +20,7 @@ from django.urls import URLPattern, URLResolver, reverse
 from account_center import urls as account_urls
 from account_center.app_settings import app_settings
 from account_center.flows import stepup
-
-from ..pages.conftest import ENDPOINT, SUB, logto_user, signed_in
+from tests.helpers import ENDPOINT, SUB, logto_user, signed_in
 
 # Changes that need no step-up by design (the profile is not a way in), the step-up itself, and
 # the sign-in area's own views.

@@ -15,8 +15,7 @@ from hypothesis import strategies as st
 from account_center import credential_forms, forms
 from account_center.logto.client import LogtoClient
 from account_center.logto.errors import LogtoError
-
-from ..pages.conftest import ENDPOINT, logto_user
+from tests.helpers import ENDPOINT, logto_user
 
 FAST = settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
