@@ -133,6 +133,27 @@ def kept_from_sign_in(session: SessionBase, sub: str, answer: Mapping[str, Any])
     return sealed_tokens(sub, access_token, refresh_token, expires_in)
 
 
+@sensitive_variables("value", "mine", "stored", "stored_value")
+def keep_newest(request: HttpRequest) -> None:
+    """Before a request's session is saved: take the user's tokens another request of the same
+    session stored meanwhile, when they are newer than the ones this request read. Saving the
+    older copy would bring back a refresh token Logto may have rotated, and sending that one
+    again makes Logto revoke the grant. Costs one read of the session store, only for a
+    session that keeps tokens and is about to be saved."""
+    session = getattr(request, "session", None)
+    if session is None or not session.modified or not session.session_key:
+        return
+    value = session.get(SESSION_KEY)
+    sub = _signed_in_sub(request)
+    mine = unsealed_tokens(value, sub) if value is not None else None
+    if mine is None:
+        return
+    stored_value = type(session)(session_key=session.session_key).load().get(SESSION_KEY)
+    stored = unsealed_tokens(stored_value, sub)
+    if stored is not None and stored.issued_at > mine.issued_at:
+        session[SESSION_KEY] = stored_value
+
+
 def _signed_in_sub(request: HttpRequest) -> str | None:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:

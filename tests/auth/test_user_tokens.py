@@ -16,13 +16,14 @@ from django.conf import settings as django_settings
 from django.contrib.auth import SESSION_KEY as AUTH_SESSION_KEY
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.test import RequestFactory
 
 from account_center.auth import user_tokens
 from account_center.auth.user_tokens import SESSION_KEY, SessionUserTokens, sealed_tokens
 from account_center.logto.client import get_client
 from account_center.logto.errors import LogtoUserTokenRefused
+from account_center.middleware import LogtoSessionRefresh
 from account_center.models import LogtoIdentity
 
 from .conftest import (
@@ -339,3 +340,21 @@ def test_the_web_app_credentials_are_the_ones_signing_in(
     call = next(c for c in logto_oidc.calls if c.request.url == TOKEN_URL)
     expected = base64.b64encode(f"{CLIENT_ID}:{CLIENT_SECRET}".encode()).decode()
     assert call.request.headers["Authorization"] == f"Basic {expected}"
+
+
+def test_a_parallel_request_saving_its_session_keeps_the_tokens_refreshed_meanwhile(
+    logto_oidc: responses.RequestsMock,
+) -> None:
+    key = _kept_session()
+    refreshing, other = _request(key), _request(key)
+    other.session.load()  # read before the refresh
+    _answer_refresh(logto_oidc, "at-2", "rt-2")
+    _provider(refreshing).refreshed_access_token("at-1")
+    other.session["something_else"] = "changed"  # so SessionMiddleware will save it
+
+    LogtoSessionRefresh(lambda request: HttpResponse()).process_response(other, HttpResponse())
+    other.session.save()
+
+    # The rotated refresh token stays: the spent one, sent again, would make Logto revoke all.
+    assert _kept(_stored(key)).refresh_token == "rt-2"
+    assert SessionStore(session_key=key).load()["something_else"] == "changed"
