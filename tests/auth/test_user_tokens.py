@@ -20,6 +20,7 @@ from django.http import HttpRequest, HttpResponse
 from django.test import RequestFactory
 
 from account_center.auth import user_tokens
+from account_center.checks import check_settings
 from account_center.auth.user_tokens import SESSION_KEY, SessionUserTokens, sealed_tokens
 from account_center.logto.client import get_client
 from account_center.logto.errors import LogtoUserTokenRefused
@@ -358,3 +359,15 @@ def test_a_parallel_request_saving_its_session_keeps_the_tokens_refreshed_meanwh
     # The rotated refresh token stays: the spent one, sent again, would make Logto revoke all.
     assert _kept(_stored(key)).refresh_token == "rt-2"
     assert SessionStore(session_key=key).load()["something_else"] == "changed"
+
+
+@pytest.mark.parametrize("gateway", ["auto", "account", "management"])
+def test_the_three_gateways_pass_the_system_checks(settings: Any, gateway: str) -> None:
+    settings.ACCOUNT_CENTER_LOGTO_GATEWAY = gateway
+    assert "account_center.E014" not in [message.id for message in check_settings()]
+
+
+def test_another_gateway_is_a_system_check_error(settings: Any) -> None:
+    settings.ACCOUNT_CENTER_LOGTO_GATEWAY = "user"
+    (error,) = [m for m in check_settings() if m.id == "account_center.E014"]
+    assert "ACCOUNT_CENTER_LOGTO_GATEWAY" in error.msg and error.hint
