@@ -20,8 +20,18 @@ Connection to Logto (``LOGTO_*``):
     Default 15.
 ``LOGTO_SCOPES``
     OIDC scopes asked at sign-in. Default ``openid profile email phone identities custom_data``.
+    With a gateway other than ``"management"`` the sign-in also asks what the Account API needs
+    (``address offline_access urn:logto:scope:sessions``, with ``prompt=consent`` so that Logto
+    issues a refresh token).
 
 Behaviour (``ACCOUNT_CENTER_*``):
+
+``ACCOUNT_CENTER_LOGTO_GATEWAY``
+    How the user's own changes reach Logto: ``"management"`` (the Management API with the M2M
+    token), ``"account"`` (Logto's Account API with the user's own access token) or ``"auto"``
+    (the Account API wherever the tenant's account-center settings allow it). Default
+    ``"management"``; any other value keeps the user's access and refresh tokens, sealed, in the
+    session from the next sign-in on.
 
 ``ACCOUNT_CENTER_STEP_UP_SECONDS``
     How long a step-up verification holds. Default 600 (Logto's own verification records).
@@ -129,6 +139,9 @@ PROFILE_FIELDS = (
 SECTIONS = ("profile", "security", "two_step", "connections", "tokens", "sessions", "danger")
 
 
+# How the user's own changes reach Logto (ACCOUNT_CENTER_LOGTO_GATEWAY).
+GATEWAYS = ("auto", "account", "management")
+
 # The ways to confirm it's you before a sensitive change (flows.verification).
 STEP_UP_METHODS = ("password", "email", "phone", "reauthentication")
 
@@ -195,6 +208,10 @@ class AppSettings:
         return _setting("LOGTO_SCOPES", "openid profile email phone identities custom_data")
 
     # Behaviour
+    @property
+    def LOGTO_GATEWAY(self) -> str:
+        return str(_setting("ACCOUNT_CENTER_LOGTO_GATEWAY", "management"))
+
     @property
     def STEP_UP_SECONDS(self) -> int:
         overridden = _override("step_up_seconds")

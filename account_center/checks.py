@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Warning, register
 
-from .app_settings import app_settings
+from .app_settings import GATEWAYS, app_settings
 
 BACKEND = "account_center.auth.backends.LogtoBackend"
 HTMX_MIDDLEWARE = "django_htmx.middleware.HtmxMiddleware"
@@ -178,6 +178,18 @@ def _deployment_messages() -> list[CheckMessage]:
     return messages
 
 
+def _gateway_errors() -> list[CheckMessage]:
+    if app_settings.LOGTO_GATEWAY in GATEWAYS:
+        return []
+    return [
+        Error(
+            f"ACCOUNT_CENTER_LOGTO_GATEWAY is {app_settings.LOGTO_GATEWAY!r}.",
+            hint='Set it to "auto", "account" or "management".',
+            id="account_center.E014",
+        )
+    ]
+
+
 def _has_request_context_processor() -> bool:
     for engine in getattr(settings, "TEMPLATES", []):
         if engine.get("BACKEND") != "django.template.backends.django.DjangoTemplates":
@@ -194,5 +206,6 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]
         *_endpoint_errors(),
         *_credential_errors(),
         *_wiring_errors(),
+        *_gateway_errors(),
         *_deployment_messages(),
     ]

@@ -34,7 +34,7 @@ from django.utils.http import urlencode
 from django_htmx.http import HttpResponseClientRedirect
 from mozilla_django_oidc.middleware import SessionRefresh
 
-from .auth import oidc_settings
+from .auth import oidc_settings, user_tokens
 from .auth.oidc_states import annotate_state
 from .flows import audit, identity, sessions, sign_out_elsewhere
 from .flows.identity import DELETED, SUSPENDED, account_status
@@ -140,6 +140,12 @@ class LogtoSessionRefresh(SessionRefresh):
         annotate_state(request, response["Location"], purpose="refresh", next=next_url)
         if is_htmx:
             return HttpResponseClientRedirect(response["Location"])
+        return response
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        # Runs before SessionMiddleware saves the session: a parallel request of this session
+        # may have refreshed (and Logto rotated) the user's tokens since this one read them.
+        user_tokens.keep_newest(request)
         return response
 
     def is_refreshable_url(self, request: HttpRequest) -> bool:

@@ -29,7 +29,7 @@ from ..logto import read_cache
 from ..logto.client import get_client
 from ..logto.errors import LogtoUnavailable
 from ..site_adapter import get_adapter
-from . import oidc_settings
+from . import oidc_settings, user_tokens
 from .exceptions import SignInFailed
 
 logger = logging.getLogger(__name__)
@@ -124,6 +124,7 @@ class LogtoBackend(OIDCAuthenticationBackend):
                 request, nonce=kwargs.get("nonce"), code_verifier=kwargs.get("code_verifier")
             )
             self.store_tokens(tokens["access_token"], tokens["id_token"])
+            self.keep_user_tokens(tokens)
             return self.get_or_create_user(
                 tokens["access_token"], tokens["id_token"], tokens["claims"]
             )
@@ -165,6 +166,8 @@ class LogtoBackend(OIDCAuthenticationBackend):
         claims = self.verify_token(id_token, nonce=nonce)
         return {
             "access_token": token_info.get("access_token", ""),
+            "refresh_token": token_info.get("refresh_token", ""),
+            "expires_in": token_info.get("expires_in"),
             "id_token": id_token,
             "claims": claims,
         }
@@ -175,6 +178,18 @@ class LogtoBackend(OIDCAuthenticationBackend):
         stash["oidc_id_token"] = id_token
         if self.get_settings("OIDC_STORE_ACCESS_TOKEN", False):
             stash["oidc_access_token"] = access_token
+        setattr(self.request, REQUEST_ATTR, stash)
+
+    @sensitive_variables()
+    def keep_user_tokens(self, tokens: dict[str, Any]) -> None:
+        """Stash the user's own tokens, sealed, for the Account API (see ``user_tokens``)."""
+        kept = user_tokens.kept_from_sign_in(
+            self.request.session, tokens["claims"]["sub"], tokens
+        )
+        stash = getattr(self.request, REQUEST_ATTR, None) or {}
+        if kept is not None or user_tokens.SESSION_KEY in self.request.session:
+            # None drops what an earlier sign-in kept, once the gateway no longer uses it.
+            stash[user_tokens.SESSION_KEY] = kept
         setattr(self.request, REQUEST_ATTR, stash)
 
     # --- ID token verification -------------------------------------------------------------

@@ -36,6 +36,24 @@ _DISCOVERED = {
 
 _MISSING = object()
 
+# What the Account API needs beyond the default scopes (ACCOUNT-API.md, "Scopes"): the profile's
+# address, a refresh token, the sessions and grants.
+ACCOUNT_API_SCOPES = ("address", "offline_access", "urn:logto:scope:sessions")
+
+
+def keeps_user_tokens() -> bool:
+    """Whether sign-in keeps the user's own tokens for the Account API (any gateway but the
+    Management API alone)."""
+    return app_settings.LOGTO_GATEWAY != "management"
+
+
+def sign_in_scopes() -> str:
+    """``LOGTO_SCOPES``, and what the Account API needs when a gateway may use it."""
+    scopes = app_settings.LOGTO_SCOPES.split()
+    if keeps_user_tokens():
+        scopes += [scope for scope in ACCOUNT_API_SCOPES if scope not in scopes]
+    return " ".join(scopes)
+
 
 def discovery() -> dict[str, Any]:
     """Logto's OIDC discovery document (cached by the client). Raises ``LogtoUnavailable``."""
@@ -49,7 +67,7 @@ def _derived(name: str) -> Any:
     derived: dict[str, Any] = {
         "OIDC_RP_CLIENT_ID": lambda: app_settings.LOGTO_APP_ID,
         "OIDC_RP_CLIENT_SECRET": lambda: app_settings.LOGTO_APP_SECRET,
-        "OIDC_RP_SCOPES": lambda: app_settings.LOGTO_SCOPES,
+        "OIDC_RP_SCOPES": sign_in_scopes,
         # The real algorithm is read from each token's header (see the backend); this default
         # only matters to code that asks before a token exists.
         "OIDC_RP_SIGN_ALGO": lambda: "ES384",

@@ -119,6 +119,10 @@ class LoginView(OIDCAuthenticationRequestView):
         locales = ui_locales(translation.get_language())
         if locales:
             params["ui_locales"] = locales
+        if "offline_access" in str(self.get_settings("OIDC_RP_SCOPES", "")).split():
+            # Logto (oidc-provider) drops offline_access, and issues no refresh token, unless
+            # the request says prompt=consent; a first-party app is consented without a page.
+            params.setdefault("prompt", "consent")
         return params
 
 

@@ -4,17 +4,35 @@ from __future__ import annotations
 
 import hashlib
 import time
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.cache import cache
+from django.views.decorators.debug import sensitive_variables
 
-from account_center.logto.errors import LogtoUnavailable
+from account_center.logto.errors import (
+    LogtoAuthenticationError,
+    LogtoUnavailable,
+    LogtoUserTokenRefused,
+)
 from account_center.logto.models import OAuthAnswer
 from account_center.logto.transport import Transport, _json_or_none
 
 DISCOVERY_CACHE_SECONDS = 3600
 # After a failed discovery fetch, how long pages use what they have instead of asking again.
 DISCOVERY_RETRY_SECONDS = 30
+
+
+@dataclass(frozen=True)
+class UserTokenGrant:
+    """What Logto's token endpoint answered a refresh of the user's tokens. ``refresh_token`` is
+    the one to keep from now on: the same one, or a new one when Logto rotated it."""
+
+    # Error reports print the variables holding this: the tokens stay out of its repr.
+    access_token: str = field(repr=False)
+    refresh_token: str = field(repr=False)
+    expires_in: float
+    scope: str = ""
 
 
 class OidcDocuments(Transport):
@@ -65,6 +83,64 @@ class OidcDocuments(Transport):
         body = _json_or_none(response)
         error = str(body.get("error") or "") if isinstance(body, dict) else ""
         return OAuthAnswer(status=response.status_code, error=error)
+
+    # ------------------------------------------------------------------ the user's tokens
+
+    @sensitive_variables("refresh_token", "client_secret", "body")
+    def refresh_user_tokens(
+        self, *, client_id: str, client_secret: str, refresh_token: str
+    ) -> UserTokenGrant:
+        """A new access token for the signed-in user, from their refresh token.
+
+        Asked with the web app's credentials (``client_secret_basic``) and **no** ``resource``:
+        then Logto answers the opaque token the Account API takes (ACCOUNT-API.md, section 2).
+        Logto may rotate the refresh token (its default for a web app: once the token is past 70%
+        of its lifetime, 14 days); the old one is then spent, and using it again makes Logto
+        revoke the whole grant, which is why the session side lets one request refresh at a time.
+
+        Raises :class:`LogtoUserTokenRefused` when Logto refuses the refresh token
+        (``invalid_grant``: revoked, expired, spent), :class:`LogtoAuthenticationError` when it
+        refuses the web app's credentials, :class:`LogtoUnavailable` otherwise. Never retried:
+        a refresh that reached Logto may have rotated the token.
+        """
+        response = self._send(
+            "POST",
+            self.discovery()["token_endpoint"],
+            log_path="/oidc/token (refresh)",
+            retry_on_connection_error=False,
+            data={"grant_type": "refresh_token", "refresh_token": refresh_token},
+            auth=(client_id, client_secret),
+            headers={"Accept": "application/json"},
+        )
+        body = _json_or_none(response)
+        status = response.status_code
+        if status >= 500:
+            raise LogtoUnavailable("Logto's token endpoint failed.", status=status)
+        if status >= 400:
+            error = str(body.get("error") or "") if isinstance(body, dict) else ""
+            code = str(body.get("code") or "") if isinstance(body, dict) else ""
+            if error == "invalid_client":
+                raise LogtoAuthenticationError(
+                    "Logto refused the web app's credentials.", code=error, status=status
+                )
+            # invalid_grant above all; invalid_scope and invalid_target are as final.
+            fallback = f"oidc.{error}" if error else ""
+            raise LogtoUserTokenRefused(status, code or fallback, "", None)
+        if not isinstance(body, dict) or not isinstance(body.get("access_token"), str):
+            raise LogtoUnavailable("Logto's token endpoint answered without a token.")
+        try:
+            expires_in = float(body.get("expires_in") or 3600)
+        except (TypeError, ValueError):
+            expires_in = 3600.0
+        # Without rotation Logto sends the same refresh token back; an answer without one keeps
+        # the old.
+        renewed = body.get("refresh_token")
+        return UserTokenGrant(
+            access_token=body["access_token"],
+            refresh_token=renewed if isinstance(renewed, str) and renewed else refresh_token,
+            expires_in=expires_in,
+            scope=str(body.get("scope") or ""),
+        )
 
     # ------------------------------------------------------------------ OIDC discovery
 

@@ -62,6 +62,10 @@ def authorize(state: EmulatorState, request: Request) -> Response:
         return error_redirect("invalid_request", "not supported value of code_challenge_method")
     prompts = set(params.get("prompt", "").split())
     max_age = params.get("max_age")
+    if "consent" not in prompts:
+        # oidc-provider (check_scope.js) ignores offline_access without prompt=consent: no
+        # refresh token then.
+        scopes = [s for s in scopes if s != "offline_access"]
 
     grant = {
         "client_id": client_id,

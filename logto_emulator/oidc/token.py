@@ -1,5 +1,5 @@
-"""``POST /oidc/token``: client authentication, the authorization code and client credentials
-grants, and oidc-provider's errors with Logto's words."""
+"""``POST /oidc/token``: client authentication, the authorization code, refresh token and client
+credentials grants, and oidc-provider's errors with Logto's words."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from typing import Any
 import jwt
 
 from logto_emulator.http import Request, Response, json_response
+from logto_emulator.oidc import refresh_tokens
 from logto_emulator.oidc.claims import id_token_claims
 from logto_emulator.oidc.discovery import issuer
 from logto_emulator.routes import route
@@ -146,10 +147,7 @@ def token(state: EmulatorState, request: Request) -> Response:
     if grant_type == "authorization_code":
         return _authorization_code_grant(state, client, form)
     if grant_type == "refresh_token":
-        if not form.get("refresh_token"):
-            return _oidc_error(400, "invalid_request", "missing required parameter 'refresh_token'")
-        # The emulator issues no refresh tokens, so none is ever valid.
-        return _oidc_error(400, "invalid_grant", "grant request is invalid")
+        return _refresh_token_grant(state, client, form)
     return _client_credentials_grant(state, request, client, form)
 
 
@@ -179,36 +177,91 @@ def _authorization_code_grant(
     user = state.users.get(grant["user_id"])
     if user is None or user["isSuspended"]:
         return _oidc_error(400, "invalid_grant", "grant request is invalid")
+    session = state.sessions.get(grant["session_uid"]) or {}
+    authorization = session.get("authorizations", {}).get(client.id) or {}
+    issued = {
+        "sub": user["id"],
+        "client_id": client.id,
+        "scope": grant["scope"],
+        "grant_id": authorization.get("grantId"),
+        "issuer": grant["issuer"],
+        "auth_time": grant["auth_time"],
+        "sid": grant["sid"],
+    }
+    refresh_token = None
+    if "offline_access" in grant["scope"].split():
+        refresh_token = refresh_tokens.issue(state, issued)
+    return _user_tokens(state, user, issued, grant["scope"], grant["nonce"], refresh_token)
+
+
+def _user_tokens(
+    state: EmulatorState,
+    user: dict[str, Any],
+    issued: dict[str, Any],
+    scope: str,
+    nonce: str | None,
+    refresh_token: str | None,
+) -> Response:
+    """A new opaque access token (no ``resource``: the one userinfo and the Account API take),
+    the ID token, and the refresh token when there is one."""
     access_token = secrets.token_urlsafe(32)
-    scopes = grant["scope"].split()
     state.store_token(
         access_token,
-        {"kind": "user", "sub": user["id"], "client_id": client.id, "scope": grant["scope"]},
+        {
+            "kind": "user",
+            "sub": user["id"],
+            "client_id": issued["client_id"],
+            "scope": scope,
+            "grant_id": issued["grant_id"],
+        },
     )
     now = int(time.time())
     claims: dict[str, Any] = {
         "sub": user["id"],
-        **id_token_claims(user, scopes, state.extended_id_token_claims),
+        **id_token_claims(user, scope.split(), state.extended_id_token_claims),
         "at_hash": _at_hash(access_token),
-        "aud": client.id,
+        "aud": issued["client_id"],
         "exp": now + TOKEN_LIFETIME_SECONDS,
         "iat": now,
-        "iss": grant["issuer"],
-        "auth_time": grant["auth_time"],
-        "sid": grant["sid"],
+        "iss": issued["issuer"],
+        "auth_time": issued["auth_time"],
+        "sid": issued["sid"],
     }
-    if grant["nonce"]:
-        claims["nonce"] = grant["nonce"]
-    return json_response(
-        {
-            "access_token": access_token,
-            "expires_in": TOKEN_LIFETIME_SECONDS,
-            "id_token": _sign(state, claims),
-            "scope": grant["scope"],
-            "token_type": "Bearer",
-        },
-        headers=[("Cache-Control", "no-store")],
-    )
+    if nonce:
+        claims["nonce"] = nonce
+    answer: dict[str, Any] = {
+        "access_token": access_token,
+        "expires_in": TOKEN_LIFETIME_SECONDS,
+        "id_token": _sign(state, claims),
+    }
+    if refresh_token:
+        answer["refresh_token"] = refresh_token
+    answer.update(scope=scope, token_type="Bearer")
+    return json_response(answer, headers=[("Cache-Control", "no-store")])
+
+
+def _refresh_token_grant(
+    state: EmulatorState, client: Application, form: dict[str, str]
+) -> Response:
+    if not form.get("refresh_token"):
+        return _oidc_error(400, "invalid_request", "missing required parameter 'refresh_token'")
+    if form.get("resource"):
+        # The emulator's sign-ins ask no resource, and a refresh may not add one.
+        return _oidc_error(400, "invalid_target", "resource indicator is missing, or unknown")
+    redeemed = refresh_tokens.redeem(state, form["refresh_token"], client.id)
+    if redeemed is None:
+        return _oidc_error(400, "invalid_grant", "grant request is invalid")
+    issued, refresh_token = redeemed
+    user = state.users.get(issued["sub"])
+    if user is None or user["isSuspended"]:
+        return _oidc_error(400, "invalid_grant", "grant request is invalid")
+    scope = issued["scope"]
+    requested = form.get("scope", "").split()
+    if requested:
+        if not set(requested) <= set(scope.split()):
+            return _oidc_error(400, "invalid_scope", "refresh token missing requested scope")
+        scope = " ".join(requested)
+    return _user_tokens(state, user, issued, scope, None, refresh_token)
 
 
 def _client_credentials_grant(

@@ -70,6 +70,7 @@ class FakeLogto:
     signer: SigningKey | None = None  # sign with another key than the published one (forgery)
     token_requests: list[Any] = field(default_factory=list)
     last_nonce: str | None = None
+    token_answer: dict[str, Any] = field(default_factory=dict)  # more keys, e.g. refresh_token
 
     def id_token(self, nonce: str | None) -> str:
         now = int(time.time())
@@ -108,6 +109,7 @@ class FakeLogto:
             "expires_in": 3600,
             "id_token": self.id_token(self.last_nonce),
             "scope": "openid profile email",
+            **self.token_answer,
         }
         return 200, {"Content-Type": "application/json"}, json.dumps(body)
 
