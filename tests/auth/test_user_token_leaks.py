@@ -91,19 +91,19 @@ def test_a_refresh_failing_after_logto_answered_reports_no_token(
 
 
 def test_a_failing_sign_in_reports_neither_kept_token(
-    client: Any, logto: FakeLogto, settings: Any, monkeypatch: pytest.MonkeyPatch, mailoutbox: Any
+    client: Any, fake_logto: FakeLogto, settings: Any, monkeypatch: pytest.MonkeyPatch, mailoutbox: Any
 ) -> None:
     settings.DEBUG = False
     settings.ADMINS = [("Site admin", "admin@example.com")]
     settings.ACCOUNT_CENTER_LOGTO_GATEWAY = "account"
     client.raise_request_exception = False
-    logto.token_answer = {"access_token": OLD[0], "refresh_token": OLD[1]}
+    fake_logto.token_answer = {"access_token": OLD[0], "refresh_token": OLD[1]}
 
     def database_down(*args: Any, **kwargs: Any) -> None:
         raise DatabaseError("could not write")
 
     monkeypatch.setattr("django.contrib.auth.login", database_down)
-    params = start(client, logto)
+    params = start(client, fake_logto)
     answer = client.get("/account/oidc/callback/", {"code": "c-1", "state": params["state"]})
 
     assert answer.status_code == 500

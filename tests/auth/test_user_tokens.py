@@ -130,13 +130,13 @@ INVALID_GRANT = {
 
 
 def test_sign_in_asks_nothing_more_while_the_gateway_is_the_management_api(
-    client: Any, logto: FakeLogto
+    client: Any, fake_logto: FakeLogto
 ) -> None:
-    params = start(client, logto)
+    params = start(client, fake_logto)
     assert params["scope"] == "openid profile email phone identities custom_data"
     assert "prompt" not in params
 
-    logto.token_answer = {"refresh_token": "refresh-token-1"}
+    fake_logto.token_answer = {"refresh_token": "refresh-token-1"}
     client.get("/account/oidc/callback/", {"code": "c", "state": params["state"]})
 
     assert client.session[AUTH_SESSION_KEY]
@@ -144,10 +144,10 @@ def test_sign_in_asks_nothing_more_while_the_gateway_is_the_management_api(
 
 
 def test_sign_in_asks_the_account_api_scopes_and_keeps_the_tokens_sealed(
-    client: Any, logto: FakeLogto, settings: Any
+    client: Any, fake_logto: FakeLogto, settings: Any
 ) -> None:
     settings.ACCOUNT_CENTER_LOGTO_GATEWAY = "auto"
-    params = start(client, logto)
+    params = start(client, fake_logto)
     assert params["scope"].split() == [
         *"openid profile email phone identities custom_data".split(),
         "address",
@@ -157,7 +157,7 @@ def test_sign_in_asks_the_account_api_scopes_and_keeps_the_tokens_sealed(
     # Without prompt=consent Logto drops offline_access and issues no refresh token.
     assert params["prompt"] == "consent"
 
-    logto.token_answer = {"refresh_token": "refresh-token-1"}
+    fake_logto.token_answer = {"refresh_token": "refresh-token-1"}
     response = client.get("/account/oidc/callback/", {"code": "c", "state": params["state"]})
     assert response.status_code == 302
 
@@ -171,27 +171,27 @@ def test_sign_in_asks_the_account_api_scopes_and_keeps_the_tokens_sealed(
 
 
 def test_a_renewal_without_a_refresh_token_keeps_the_one_the_session_holds(
-    client: Any, logto: FakeLogto, settings: Any
+    client: Any, fake_logto: FakeLogto, settings: Any
 ) -> None:
     settings.ACCOUNT_CENTER_LOGTO_GATEWAY = "account"
-    logto.token_answer = {"refresh_token": "refresh-token-1"}
-    sign_in(client, logto)
+    fake_logto.token_answer = {"refresh_token": "refresh-token-1"}
+    sign_in(client, fake_logto)
     # A silent prompt=none renewal: Logto drops offline_access, so no refresh token comes.
-    logto.token_answer = {"access_token": "opaque-access-token-2"}
-    sign_in(client, logto)
+    fake_logto.token_answer = {"access_token": "opaque-access-token-2"}
+    sign_in(client, fake_logto)
 
     kept = _kept(client.session[SESSION_KEY])
     assert (kept.access_token, kept.refresh_token) == ("opaque-access-token-2", "refresh-token-1")
 
 
 def test_back_to_the_management_api_a_sign_in_drops_the_kept_tokens(
-    client: Any, logto: FakeLogto, settings: Any
+    client: Any, fake_logto: FakeLogto, settings: Any
 ) -> None:
     settings.ACCOUNT_CENTER_LOGTO_GATEWAY = "account"
-    logto.token_answer = {"refresh_token": "refresh-token-1"}
-    sign_in(client, logto)
+    fake_logto.token_answer = {"refresh_token": "refresh-token-1"}
+    sign_in(client, fake_logto)
     settings.ACCOUNT_CENTER_LOGTO_GATEWAY = "management"
-    sign_in(client, logto)
+    sign_in(client, fake_logto)
 
     assert client.session.get(SESSION_KEY) is None
     assert SessionUserTokens.for_request(_request(client.session.session_key)) is None

@@ -26,21 +26,21 @@ def oidc(rsps: responses.RequestsMock) -> responses.RequestsMock:
     return rsps
 
 
-def _refresh(client: LogtoClient, refresh_token: str = "rt-1"):
-    return client.refresh_user_tokens(
+def _refresh(logto_client: LogtoClient, refresh_token: str = "rt-1"):
+    return logto_client.refresh_user_tokens(
         client_id="web-app-id", client_secret="web-app-secret", refresh_token=refresh_token
     )
 
 
 def test_refresh_asks_no_resource_with_the_web_app_credentials(
-    client: LogtoClient, oidc: responses.RequestsMock
+    logto_client: LogtoClient, oidc: responses.RequestsMock
 ) -> None:
     oidc.post(
         TOKEN_URL,
         json={"access_token": "at-2", "expires_in": 3600, "refresh_token": "rt-1", "scope": "openid"},
     )
 
-    grant = _refresh(client)
+    grant = _refresh(logto_client)
 
     call = oidc.calls[-1].request
     # No resource: Logto then answers the opaque token the Account API takes (a JWT gets 401).
@@ -51,22 +51,22 @@ def test_refresh_asks_no_resource_with_the_web_app_credentials(
 
 
 def test_a_rotated_refresh_token_is_the_one_answered(
-    client: LogtoClient, oidc: responses.RequestsMock
+    logto_client: LogtoClient, oidc: responses.RequestsMock
 ) -> None:
     oidc.post(TOKEN_URL, json={"access_token": "at-2", "refresh_token": "rt-2"})
-    assert _refresh(client).refresh_token == "rt-2"
+    assert _refresh(logto_client).refresh_token == "rt-2"
 
 
 def test_an_answer_without_a_refresh_token_keeps_the_old_one(
-    client: LogtoClient, oidc: responses.RequestsMock
+    logto_client: LogtoClient, oidc: responses.RequestsMock
 ) -> None:
     oidc.post(TOKEN_URL, json={"access_token": "at-2", "expires_in": 600})
-    grant = _refresh(client)
+    grant = _refresh(logto_client)
     assert (grant.refresh_token, grant.expires_in) == ("rt-1", 600)
 
 
 def test_invalid_grant_is_a_refused_user_token(
-    client: LogtoClient, oidc: responses.RequestsMock
+    logto_client: LogtoClient, oidc: responses.RequestsMock
 ) -> None:
     oidc.post(
         TOKEN_URL,
@@ -74,24 +74,24 @@ def test_invalid_grant_is_a_refused_user_token(
         json={"code": "oidc.invalid_grant", "error": "invalid_grant", "message": "x"},
     )
     with pytest.raises(LogtoUserTokenRefused) as refused:
-        _refresh(client)
+        _refresh(logto_client)
     assert (refused.value.status, refused.value.code) == (400, "oidc.invalid_grant")
 
 
 def test_refused_web_app_credentials_are_an_authentication_error(
-    client: LogtoClient, oidc: responses.RequestsMock
+    logto_client: LogtoClient, oidc: responses.RequestsMock
 ) -> None:
     oidc.post(TOKEN_URL, status=401, json={"error": "invalid_client"})
     with pytest.raises(LogtoAuthenticationError):
-        _refresh(client)
+        _refresh(logto_client)
 
 
 @pytest.mark.parametrize("answer", [{"status": 503}, {"json": {"token_type": "Bearer"}}])
 def test_a_failing_or_tokenless_answer_is_unavailable(
-    client: LogtoClient, oidc: responses.RequestsMock, answer: dict
+    logto_client: LogtoClient, oidc: responses.RequestsMock, answer: dict
 ) -> None:
     oidc.post(TOKEN_URL, **answer)
     with pytest.raises(LogtoUnavailable):
-        _refresh(client)
+        _refresh(logto_client)
     # Never retried: a refresh that reached Logto may have rotated the token.
     assert len([c for c in oidc.calls if c.request.url == TOKEN_URL]) == 1
