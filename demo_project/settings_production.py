@@ -1,5 +1,6 @@
-"""The demo configured as a production site: the example the README's "Running in production"
-section walks through, and what ``manage.py check --deploy`` is run against in the tests.
+"""The demo configured as a production site: the example the documentation's "Running in
+production" page (docs/production.md) walks through, and what ``manage.py check --deploy`` is
+run against in the tests.
 
 Everything secret or deployment-specific comes from the environment; a missing one fails at
 start rather than falling back to a demo value. Behind TLS-terminating proxies (nginx, a load

@@ -44,8 +44,7 @@ extensions = [
 ]
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 root_doc = "index"
-# _proposed_README.md is the README's next version, kept here until it replaces README.md.
-exclude_patterns = ["_build", "_proposed_README.md", "_ext"]
+exclude_patterns = ["_build", "_ext"]
 
 # Every internal link is checked: a reference to a page, heading or label that does not exist
 # is a warning, and the build runs with warnings as errors.

@@ -1,10 +1,15 @@
 from __future__ import annotations
 
+import re
 from io import StringIO
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
+
+ROOT = Path(__file__).resolve().parents[2]
 
 pytest.importorskip("logto_emulator.server", reason="the Logto emulator is not available")
 
@@ -108,6 +113,23 @@ def test_no_hook_with_our_key_fails(emulator_settings: Any, emulator) -> None:
     assert error is not None
     assert "FAIL webhooks: none of the 1 webhook(s) in Logto signs with" in output
     assert "not-the-key" not in output
+
+
+def test_no_hook_with_our_key_points_at_the_docs_page_on_webhooks(
+    emulator_settings: Any, emulator
+) -> None:
+    add_hook(emulator)
+    emulator_settings.ACCOUNT_CENTER_WEBHOOK_SIGNING_KEY = "not-the-key"
+    output, _ = run()
+    assert "(docs/logto-console.md, Webhooks)" in output
+    assert "README" not in output
+    page = (ROOT / "docs" / "logto-console.md").read_text(encoding="utf-8")
+    assert page.startswith("# Make Logto's console ready\n")
+    assert re.search(r"^## \d\. Webhooks", page, re.M)
+    with translation.override("zh-hant"):
+        output, _ = run()
+    line = next(line for line in output.splitlines() if line.startswith("FAIL webhooks"))
+    assert "docs/logto-console.md" in line and "create one" not in line
 
 
 def test_a_hook_missing_an_event_fails(emulator_settings: Any, emulator) -> None:

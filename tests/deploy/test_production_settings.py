@@ -1,4 +1,4 @@
-"""The production example (demo_project/settings_production.py) as the README documents it:
+"""The production example (demo_project/settings_production.py) as docs/production.md documents it:
 ``check --deploy`` finds nothing, static files are compressed with hashed names and small."""
 
 from __future__ import annotations

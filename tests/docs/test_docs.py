@@ -142,18 +142,60 @@ def _code_lines(text: str, language: str) -> list[str]:
     return lines
 
 
+def _readme_section(title: str) -> str:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"\n## {title}\n" in text, f"README.md has no section {title!r}"
+    return text.split(f"\n## {title}\n", 1)[1].split("\n## ", 1)[0]
+
+
 def test_the_front_doors_quickstart_is_the_proven_one():
-    """The README's short quickstart (and the proposed next README's) holds only lines of the
-    docs' quickstart, which tests/release/test_quickstart.py runs on a new project."""
+    """The README's short quickstart holds only lines of the docs' quickstart, which
+    tests/release/test_quickstart.py runs on a new project."""
     proven = set(_code_lines((ROOT / "docs" / "quickstart.md").read_text(), "python"))
-    checked = 0
-    for front_door in (ROOT / "README.md", ROOT / "docs" / "_proposed_README.md"):
-        text = front_door.read_text(encoding="utf-8")
-        if "\n## Quickstart\n" not in text:
-            continue
-        section = text.split("\n## Quickstart\n", 1)[1].split("\n## ", 1)[0]
-        lines = _code_lines(section, "python")
-        assert lines, front_door
-        assert not [line for line in lines if line not in proven], front_door
-        checked += 1
-    assert checked
+    lines = _code_lines(_readme_section("Quickstart"), "python")
+    assert len(lines) >= 10
+    assert not [line for line in lines if line not in proven]
+
+
+def test_the_front_doors_two_commands_are_the_demo_and_the_one_ci_runs():
+    block = re.search(r"^```sh\n(.*?)^```", _readme_section("Two commands"), re.M | re.S)
+    assert block
+    commands = [line.split("#")[0].strip() for line in block.group(1).splitlines()]
+    assert [command for command in commands if command] == ["scripts/demo", "scripts/test"]
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert re.search(r"^exec scripts/test$", ci, re.M)
+
+
+def test_the_front_doors_links_and_pictures_exist():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    targets = re.findall(r"\]\(([^)\s]+)\)", text)
+    local = [target.split("#")[0] for target in targets if "://" not in target]
+    assert "docs/screenshot-light.png" in local and "docs/index.md" in local
+    missing = [target for target in local if target and not (ROOT / target).exists()]
+    assert not missing, f"README.md links to files that do not exist: {missing}"
+
+
+# What a newcomer looks for, in their words, and the page that answers it: each one click from
+# the documentation's home page.
+NEWCOMER_QUESTIONS = {
+    "install it in my project": "quickstart.html",
+    "make Logto's console ready": "logto-console.html",
+    "theme the pages": "theming.html",
+    "turn a feature read-only": "features.html",
+    "use the emulator in my own tests": "testing.html",
+    "know what to do when account_center_check fails": "troubleshooting.html",
+}
+
+
+def test_a_newcomer_finds_each_answer_one_click_from_the_home_page(site):
+    source = (site / "index.html").read_text(encoding="utf-8")
+    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", source, re.S)
+    for words, page in NEWCOMER_QUESTIONS.items():
+        matching = [
+            row
+            for row in rows
+            # Sphinx's smart quotes print ' as a typographic apostrophe.
+            if words in html.unescape(re.sub(r"<[^>]+>", "", row)).replace("\u2019", "'")
+            and re.search(rf'href="{re.escape(page)}(?:#[^"]*)?"', row)
+        ]
+        assert matching, f"the home page does not link {words!r} to {page}"

@@ -49,7 +49,7 @@ def turn_on_totp_at_sign_in(logto_admin: LogtoClient) -> Iterator[Callable[[], N
 @pytest.fixture
 def sid_in_id_tokens(logto_admin: LogtoClient, demo: str) -> Iterator[None]:
     """Logto (oidc-provider) puts ``sid`` in the ID token only for an app with back-channel
-    logout and "session required": the setting the README asks for. Restored afterwards."""
+    logout and "session required": the setting docs/logto-console.md asks for. Restored afterwards."""
     path = f"/api/applications/{APP_ID}"
     metadata = logto_admin._request("GET", path)["oidcClientMetadata"]
     logto_admin._request(

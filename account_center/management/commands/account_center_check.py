@@ -218,7 +218,8 @@ class Command(BaseCommand):
                 "webhooks",
                 _(
                     "none of the %(count)d webhook(s) in Logto signs with "
-                    "ACCOUNT_CENTER_WEBHOOK_SIGNING_KEY: create one (see the README)"
+                    "ACCOUNT_CENTER_WEBHOOK_SIGNING_KEY: create one as the documentation's "
+                    "\"Make Logto's console ready\" says (docs/logto-console.md, Webhooks)"
                 )
                 % {"count": len(hooks)},
             )
