@@ -43,7 +43,7 @@ from .flows.messages import for_code
 from .flows.sign_out_elsewhere import sign_out_elsewhere
 from .logto.client import get_client
 from .logto.errors import LogtoError
-from .models import LogtoIdentity
+from .models import AuditEvent, LogtoIdentity
 
 logger = logging.getLogger(__name__)
 
@@ -232,8 +232,6 @@ class DefaultAccountCenterAdapter:
         tells it from an account made by hand under that name, which must never be handed to
         whoever signs in as ``sub``. An inactive user is linked too: the sign-in then refuses it.
         """
-        from .models import AuditEvent, LogtoIdentity
-
         sub = claims["sub"]
         if LogtoIdentity.objects.filter(user=user).exists():
             return None

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from .. import features
 from ..app_settings import app_settings
+from ..flows.identity import DISPLAY_NAME_KEY
 from ..flows.profile import formatted_address, initial_from_user
 from ..formatting import international_phone
 from ..forms import PROFILE_GROUPS
@@ -53,8 +54,6 @@ def avatar_colour(user_id: object) -> str:
 def top_bar_name(context: template.Context) -> str:
     """The signed-in user's name as the account pages call them (Logto's profile name, kept in
     the session from sign-in and every read of the account); the local names otherwise."""
-    from ..flows.identity import DISPLAY_NAME_KEY
-
     request = context.get("request")
     session = getattr(request, "session", None)
     kept = session.get(DISPLAY_NAME_KEY) if session is not None else None

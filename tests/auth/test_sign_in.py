@@ -163,7 +163,7 @@ def test_a_username_field_of_email_is_not_overwritten_by_the_email_claim(
 ) -> None:
     """A user model whose ``USERNAME_FIELD`` is ``email``: the claim is a detail, the local
     username (what the adapter made) is the identity and stays."""
-    from account_center.adapter import get_adapter
+    from account_center.site_adapter import get_adapter
 
     user = User.objects.create_user("ada", email="logto_u1@local.invalid")
     monkeypatch.setattr(User, "USERNAME_FIELD", "email")
