@@ -23,7 +23,7 @@ from ..logto.client import get_client
 from ..logto.errors import LogtoAPIError
 from ..site_adapter import get_adapter
 from .base import AccountView, is_htmx
-from .stepup import KEPT_FIELDS, take_typed_values
+from .step_up_answer import KEPT_FIELDS, take_typed_values
 
 SAVED = _("Saved.")
 SIGNED_OUT_ELSEWHERE = _("Saved. You were signed out everywhere else.")
