@@ -250,21 +250,6 @@ class AccountView(LoginRequiredMixin, FeatureRule):
             return HttpResponseClientRedirect(url)
         return HttpResponseRedirect(url)
 
-    # Until every view answers through show() and changed() (removed in the same series).
-    def respond(self, partial: str, status: int = 200, **extra: Any) -> HttpResponse:
-        return self._answer(partial, self.page_template, status, extra)
-
-    def page_or_section(
-        self, page: str, section: str, context: dict[str, Any], status: int = 200
-    ) -> HttpResponse:
-        template = section if is_htmx(self.request) else page
-        response = render(self.request, template, context, status=status)
-        patch_vary_headers(response, ("HX-Request",))
-        return response
-
-    def show_form(self, **extra: Any) -> HttpResponse:
-        return self.respond(self.form_partial, **extra)
-
     def _answer(
         self, partial: str, page: str, status: int, extra: dict[str, Any]
     ) -> HttpResponse:
@@ -317,8 +302,6 @@ class AccountView(LoginRequiredMixin, FeatureRule):
             return self.end_session("deleted")
 
         def show(**more: Any) -> HttpResponse:
-            if callable(partial):  # until every view names its partial
-                return partial(**more)
             return self.show(partial, **more)
 
         if form is not None:
