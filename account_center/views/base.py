@@ -239,13 +239,14 @@ class AccountView(LoginRequiredMixin, FeatureRule):
         redirect leads to (post/redirect/get), the section's page unless ``to`` names another.
         ``said`` may be None: the section changes without words."""
         if not is_htmx(self.request):
-            if said:
-                messages.success(self.request, said, fail_silently=True)
-            return HttpResponseRedirect(to or reverse(f"account_center:{self.section}"))
+            return self.go_to(to or reverse(f"account_center:{self.section}"), said=said)
         return self.show(partial, notice=said, **extra)
 
-    def go_to(self, url: str) -> HttpResponse:
-        """Leave the page for ``url``, in the whole window (htmx cannot follow a redirect there)."""
+    def go_to(self, url: str, *, said: Any = None) -> HttpResponse:
+        """Leave the page for ``url``, in the whole window (htmx cannot follow a redirect
+        there), where ``said`` is shown once (Django's messages)."""
+        if said:
+            messages.success(self.request, said, fail_silently=True)
         if is_htmx(self.request):
             return HttpResponseClientRedirect(url)
         return HttpResponseRedirect(url)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.decorators import method_decorator
@@ -110,5 +109,4 @@ class StepUpView(AccountView):
             request.session.pop(TYPED_KEY, None)
             response = render(request, "account_center/partials/step_up_verified.html")
             return trigger_client_event(response, VERIFIED_EVENT, {"formId": form_id})
-        messages.success(request, _("Confirmed. You can go on now."), fail_silently=True)
-        return self.go_to(self._next())
+        return self.go_to(self._next(), said=_("Confirmed. You can go on now."))
