@@ -4,11 +4,20 @@ a caller that decides a change on it reads inside ``read_cache.fresh()``."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..logto.client import get_client
+from ..logto.errors import LogtoError
 from ..logto.models import LogtoUser, MfaVerification
+
+
+def or_none(read: Callable[..., Any], *args: Any) -> Any:
+    """A secondary read: when Logto fails it, the page shows a blank, not an error."""
+    try:
+        return read(*args)
+    except LogtoError:
+        return None
 
 
 def account(sub: str, *, with_sso_identities: bool = False) -> LogtoUser:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from typing import Any, TypeVar
 
@@ -20,7 +20,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from .. import features
 from ..app_settings import app_settings
-from ..flows import audit
+from ..flows import audit, reads
 from ..flows import sessions as sessions_flow
 from ..flows.account_check import ACCOUNT_CHECKED_KEY, now
 from ..flows.errors import FlowError
@@ -151,13 +151,7 @@ class AccountView(LoginRequiredMixin, FeatureRule):
         context = {"message": message, "hl": not is_htmx(self.request), **extra}
         return self._answer(PROBLEM, self.page_template, status, context)
 
-    @staticmethod
-    def or_none(function: Callable[..., Any], *args: Any) -> Any:
-        """A secondary read: when Logto fails it, the page shows a blank, not an error."""
-        try:
-            return function(*args)
-        except LogtoError:
-            return None
+    or_none = staticmethod(reads.or_none)
 
     # --- the account itself: deleted or suspended at Logto ---------------------------------
 

@@ -19,7 +19,6 @@ from django_htmx.http import reswap, retarget
 from ..flows import reads, verification
 from ..flows.identity import logto_user_id
 from ..forms import StepUpCodeForm, StepUpPasswordForm
-from ..logto.errors import LogtoError
 from ..redirects import safe_redirect_url
 from .htmx import htmx_of
 
@@ -106,11 +105,12 @@ def refuse(request: HttpRequest) -> HttpResponse:
         # Signing in again leaves the page: come back to the form's own page, refilled.
         again = reauthenticate_url(safe_redirect_url(request, request.path, overview_url()))
         extra = {"reauthenticate_url": again} if keep_typed_values(request) else {}
-        try:
-            context = dialog_context(
+        context = reads.or_none(
+            lambda: dialog_context(
                 request, next_url=_current_page(request), form_id=form_id, **extra
             )
-        except LogtoError:
+        )
+        if context is None:
             response = render(
                 request,
                 "account_center/partials/unavailable.html",

@@ -24,7 +24,6 @@ from ..flows import reads, verification
 from ..flows.messages import UNAVAILABLE
 from ..formatting import international_phone
 from ..forms import StepUpCodeForm, StepUpPasswordForm
-from ..logto.errors import LogtoError
 from ..redirects import safe_redirect_url
 from .base import AccountView
 from .htmx import is_htmx
@@ -55,11 +54,13 @@ class StepUpView(AccountView):
     def section_context(self, partial: str, status: int, extra: dict[str, Any]) -> dict[str, Any]:
         request = self.request
         form_id = form_id_of(request.POST.get("form_id") or request.GET.get("form_id"))
-        try:
-            return dialog_context(request, next_url=self._next(), form_id=form_id, **extra)
-        except LogtoError:
+        context = self.or_none(
+            lambda: dialog_context(request, next_url=self._next(), form_id=form_id, **extra)
+        )
+        if context is None:
             unavailable = "account_center/partials/unavailable.html"
             return {"partial": unavailable, "target_id": PANEL_ID, "unavailable": UNAVAILABLE}
+        return context
 
     def get(self, request: HttpRequest) -> HttpResponse:
         return self.show()

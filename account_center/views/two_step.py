@@ -21,7 +21,6 @@ from ..credential_forms import TotpCodeForm
 from ..flows import mfa, reads
 from ..flows.errors import FlowError
 from ..flows.messages import UNAVAILABLE
-from ..logto.errors import LogtoError
 from ..parallel_reads import concurrently
 from ..secret_text import SecretText
 from .base import AccountView
@@ -61,15 +60,15 @@ class TwoStepView(AccountView):
 
     def section_context(self, partial: str, status: int, extra: dict[str, Any]) -> dict[str, Any]:
         """Every section from fresh Logto reads (one answer may carry them all)."""
-        try:
-            return self._page_context(**extra)
-        except LogtoError:
+        context = self.or_none(lambda: self._page_context(**extra))
+        if context is None:
             # Said in place of the section; the whole page says it without JavaScript.
             return {
                 "partial": UNAVAILABLE_PARTIAL if partial else "",
                 "target_id": extra.get("target_id", "ac-two-step"),
                 "unavailable": UNAVAILABLE,
             }
+        return context
 
     def _page_context(self, **overrides: Any) -> dict[str, Any]:
         factors, configs = concurrently(
