@@ -34,12 +34,11 @@ from django.utils.translation import gettext_lazy
 
 from .flows.identity import LINK_REMOVED_ACTION
 from .app_settings import app_settings
-from .flows import admin_actions
+from .flows import admin_actions, reads
 from .flows.audit import FAILURE, SUCCESS, UNKNOWN
 from .flows.messages import UNAVAILABLE
 from .formatting import international_phone
 from .logto import read_cache
-from .logto.client import get_client
 from .logto.errors import (
     LogtoAPIError,
     LogtoError,
@@ -69,7 +68,7 @@ class LogtoChangeList(ChangeList):
 
 def _mfa_of(sub: str) -> bool | None:
     try:
-        return bool(get_client().list_mfa_verifications(sub))
+        return bool(reads.mfa_factors(sub))
     except LogtoError:
         return None
 
@@ -88,7 +87,7 @@ def _accounts(identities: list[LogtoIdentity]) -> dict[str, LogtoUser]:
     """The selected users as Logto has them now, for their names (a search: never kept); none
     when Logto cannot be read (the actions then report that per user)."""
     try:
-        return get_client().get_users(i.sub for i in identities)
+        return reads.accounts(i.sub for i in identities)
     except LogtoError:
         return {}
 
@@ -148,7 +147,7 @@ class LogtoIdentityAdmin(admin.ModelAdmin):
         if not identities:
             return
         try:
-            users: dict[str, LogtoUser] | None = get_client().get_users(i.sub for i in identities)
+            users: dict[str, LogtoUser] | None = reads.accounts(i.sub for i in identities)
         except LogtoError:
             users = None
             messages.warning(
@@ -176,7 +175,7 @@ class LogtoIdentityAdmin(admin.ModelAdmin):
         account: Any
         try:
             with read_cache.fresh():
-                account = get_client().get_user(obj.sub)
+                account = reads.account(obj.sub)
         except LogtoNotFound:
             account = None
         except LogtoError:
@@ -228,7 +227,7 @@ class LogtoIdentityAdmin(admin.ModelAdmin):
         if not term:
             return found, may_have_duplicates
         try:
-            ids = get_client().search_user_ids(term)
+            ids = reads.search_user_ids(term)
         except LogtoError:
             messages.warning(request, _("Logto could not be searched: local fields only."))
             return found, may_have_duplicates
@@ -353,7 +352,7 @@ class LogtoIdentityAdmin(admin.ModelAdmin):
     def refresh_details(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         identities = list(queryset.select_related("user"))
         try:
-            users = get_client().get_users(i.sub for i in identities)  # a search: never kept
+            users = reads.accounts(i.sub for i in identities)  # a search: never kept
         except LogtoError as error:
             self.message_user(request, self._failure(error)[1], messages.ERROR)
             return

@@ -18,8 +18,8 @@ class AccountCenterConfig(AppConfig):
             checks_features,  # noqa: F401  (and those of Off / ReadOnly / Edit)
             site_settings,
         )
+        from .flows.account_check import mark_account_checked
         from .flows.activity import record_sign_in
-        from .views.base import mark_account_checked
 
         # The admin's settings page overrides some Django settings (site_settings publishes a
         # save to every worker).

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from ..flows import activity
@@ -16,16 +15,13 @@ PER_PAGE = 10
 class ActivityView(AccountView):
     page_title = _("Recent security activity")
     nav_current = "activity"
+    section_page = "account_center/activity.html"
 
     def get(self, request: HttpRequest) -> HttpResponse:
         paginator = Paginator(activity.recent(self.sub), PER_PAGE)
         page = paginator.get_page(request.GET.get("page"))
-        return render(
-            request,
-            "account_center/activity.html",
-            self.context(
-                page=page,
-                events=page.object_list,
-                sessions_shown=any(item[0] == "sessions" for item in nav_items()),
-            ),
+        return self.show(
+            page=page,
+            events=page.object_list,
+            sessions_shown=any(item[0] == "sessions" for item in nav_items()),
         )

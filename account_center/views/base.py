@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import logging
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from typing import Any, TypeVar
 
-from django.contrib import auth
+from django.contrib import auth, messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
@@ -21,8 +20,9 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from .. import features
 from ..app_settings import app_settings
-from ..flows import audit
+from ..flows import audit, reads
 from ..flows import sessions as sessions_flow
+from ..flows.account_check import ACCOUNT_CHECKED_KEY, now
 from ..flows.errors import FlowError
 from ..flows.identity import (
     ACTIVE,
@@ -46,12 +46,13 @@ from ..logto.errors import (
 from ..redirects import safe_redirect_url
 from ..site_adapter import get_adapter
 from .feature_rule import FeatureRule
+from .htmx import is_htmx
+from .step_up_answer import refuse
 
 logger = logging.getLogger(__name__)
 R = TypeVar("R", bound=HttpResponseBase)
 
-# Session key: when this session last asked Logto whether its user still exists and may sign in.
-ACCOUNT_CHECKED_KEY = "account_center_account_checked_at"
+PROBLEM = "account_center/partials/problem.html"
 OUTCOME_UNKNOWN = _(
     "We could not confirm that your change was saved. Check it before trying again."
 )
@@ -85,14 +86,6 @@ def nav_items() -> list[tuple[str, Any, str]]:
     return [item for item in NAV if item[0] in enabled and item[0] not in hidden]
 
 
-def is_htmx(request: HttpRequest) -> bool:
-    """A partial is wanted for htmx requests, except boosted ones (they expect a page)."""
-    htmx = getattr(request, "htmx", None)
-    if not htmx:
-        return False
-    return not htmx.boosted
-
-
 class AccountView(LoginRequiredMixin, FeatureRule):
     """Base of every page: signed in, linked to Logto, section switched on."""
 
@@ -100,7 +93,11 @@ class AccountView(LoginRequiredMixin, FeatureRule):
     # The menu item marked current: the section by default; "overview", or "" for none.
     nav_current: str | None = None
     page_title: Any = ""
+    # The page a partial stands on alone without JavaScript, and the section's own page (which
+    # holds all its partials) when it has one.
     page_template = "account_center/section_page.html"
+    section_page = ""
+    partial = ""  # the section's partial, shown by default
     form_partial = ""
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
@@ -129,10 +126,6 @@ class AccountView(LoginRequiredMixin, FeatureRule):
 
     def step_up_refused(self) -> HttpResponse:
         """A sensitive change without a fresh verification: the dialog (htmx) or the page."""
-        # Not at the top: the step-up dialog is itself an AccountView (views/stepup.py imports
-        # this module). The one circle left among the views; see pyproject's import contracts.
-        from .stepup import refuse
-
         audit.record(self.request, "step_up_required", audit.DENIED, path=self.request.path)
         return refuse(self.request)
 
@@ -153,21 +146,12 @@ class AccountView(LoginRequiredMixin, FeatureRule):
         return self.problem(UNAVAILABLE, status=503)
 
     def problem(self, message: Any, *, status: int, **extra: Any) -> HttpResponse:
-        return self.respond(
-            "account_center/partials/problem.html",
-            status=status,
-            message=message,
-            hl=not is_htmx(self.request),
-            **extra,
-        )
+        """The error path's words, alone: nothing of the section is read again (Logto may be
+        what failed), and without JavaScript they stand on the plain section page."""
+        context = {"message": message, "hl": not is_htmx(self.request), **extra}
+        return self._answer(PROBLEM, self.page_template, status, context)
 
-    @staticmethod
-    def or_none(function: Callable[..., Any], *args: Any) -> Any:
-        """A secondary read: when Logto fails it, the page shows a blank, not an error."""
-        try:
-            return function(*args)
-        except LogtoError:
-            return None
+    or_none = staticmethod(reads.or_none)
 
     # --- the account itself: deleted or suspended at Logto ---------------------------------
 
@@ -197,7 +181,7 @@ class AccountView(LoginRequiredMixin, FeatureRule):
         audit.record(self.request, "session_ended", audit.DENIED, sub=self.sub, reason=reason)
         auth.logout(self.request)
         url = reverse("account_center:account_ended") + f"?reason={reason}"
-        if getattr(self.request, "htmx", False):
+        if is_htmx(self.request):
             return private(HttpResponseClientRedirect(url))
         return private(AccountEndedView.as_view()(self.request, reason=reason))
 
@@ -222,22 +206,51 @@ class AccountView(LoginRequiredMixin, FeatureRule):
             **extra,
         }
 
-    def page_or_section(
-        self, page: str, section: str, context: dict[str, Any], status: int = 200
-    ) -> HttpResponse:
-        """The section alone for htmx, else the whole ``page``: one URL answering both ways."""
-        template = section if is_htmx(self.request) else page
-        response = render(self.request, template, context, status=status)
-        patch_vary_headers(response, ("HX-Request",))
-        return response
+    # --- the one way a view answers -------------------------------------------------------
 
-    def respond(self, partial: str, status: int = 200, **extra: Any) -> HttpResponse:
-        """``partial`` alone for htmx, else inside the section page (same context)."""
-        context = self.context(partial=partial, **extra)
+    def show(self, partial: str = "", status: int = 200, **extra: Any) -> HttpResponse:
+        """The section: ``partial`` (the view's own by default) alone for htmx, else the whole
+        page holding it (``section_page``, else ``page_template``); one URL answering both ways.
+
+        ``extra`` goes over :meth:`section_context`'s fresh reads. Logto unreadable for the
+        section (``unavailable`` in the context) is said in it and answered 503.
+        """
+        partial = partial or self.partial
+        context = self.section_context(partial, status, dict(extra))
+        if context.get("unavailable") and status == 200:
+            status = 503
+        shown = context.pop("partial", partial)
+        return self._answer(shown, self.section_page or self.page_template, status, context)
+
+    def section_context(self, partial: str, status: int, extra: dict[str, Any]) -> dict[str, Any]:
+        """What ``partial`` shows besides ``extra``: the view's fresh reads (none by default).
+        May name another ``partial`` to show instead (the section could not be read)."""
+        return extra
+
+    def changed(self, said: Any, partial: str = "", *, to: str = "", **extra: Any) -> HttpResponse:
+        """The answer to a change that went through. With htmx: the fresh section saying
+        ``said`` in place. Without JavaScript: ``said`` once (Django's messages) on the page a
+        redirect leads to (post/redirect/get), the section's page unless ``to`` names another.
+        ``said`` may be None: the section changes without words."""
+        if not is_htmx(self.request):
+            return self.go_to(to or reverse(f"account_center:{self.section}"), said=said)
+        return self.show(partial, notice=said, **extra)
+
+    def go_to(self, url: str, *, said: Any = None) -> HttpResponse:
+        """Leave the page for ``url``, in the whole window (htmx cannot follow a redirect
+        there), where ``said`` is shown once (Django's messages)."""
+        if said:
+            messages.success(self.request, said, fail_silently=True)
         if is_htmx(self.request):
-            response = render(self.request, partial, context, status=status)
-        else:
-            response = render(self.request, self.page_template, context, status=status)
+            return HttpResponseClientRedirect(url)
+        return HttpResponseRedirect(url)
+
+    def _answer(
+        self, partial: str, page: str, status: int, extra: dict[str, Any]
+    ) -> HttpResponse:
+        context = self.context(**{"partial": partial, **extra})
+        template = partial if partial and is_htmx(self.request) else page
+        response = render(self.request, template, context, status=status)
         # One URL answers both ways: caches must keep them apart.
         patch_vary_headers(response, ("HX-Request",))
         return response
@@ -245,26 +258,26 @@ class AccountView(LoginRequiredMixin, FeatureRule):
     @contextmanager
     def on_failure(
         self,
-        show: Callable[..., HttpResponse],
+        partial: str = "",
         *,
         form: Any = None,
         field: str | None = None,
         form_name: str = "form",
         **extra: Any,
     ) -> Iterator[None]:
-        """Within this block a refused or failed change is answered by ``show`` (see
-        :meth:`failed`); the view itself never catches Logto's errors."""
+        """Within this block a refused or failed change is answered by the section ``partial``
+        again (see :meth:`failed`); the view itself never catches Logto's errors."""
         try:
             yield
         except (FlowError, LogtoError) as error:
             raise Answered(
-                self.failed(error, show, form=form, field=field, form_name=form_name, **extra)
+                self.failed(error, partial, form=form, field=field, form_name=form_name, **extra)
             ) from None
 
     def failed(
         self,
         error: FlowError | LogtoError,
-        show: Callable[..., HttpResponse],
+        partial: str = "",
         *,
         form: Any = None,
         field: str | None = None,
@@ -275,13 +288,17 @@ class AccountView(LoginRequiredMixin, FeatureRule):
 
         - the signed-in user's own Logto account is gone: the session ends;
         - a refusal (the app's :class:`FlowError`, or Logto's error code in the adapter's words):
-          ``show(**extra)`` with the message next to ``form``'s field (``field`` if given, else
+          the section ``partial`` again (:meth:`show`) with the message next to ``form``'s field (``field`` if given, else
           the one the error concerns, else the whole form), or as ``error`` without a form;
         - no clear answer after a change: audited as unknown, 503, "check it";
         - Logto unreachable: 503, "unavailable". Never an outage for an answer Logto gave.
         """
         if isinstance(error, LogtoNotFound) and self.own_account_gone():
             return self.end_session("deleted")
+
+        def show(**more: Any) -> HttpResponse:
+            return self.show(partial, **more)
+
         if form is not None:
             extra.setdefault(form_name, form)  # the name the template knows it by
         if isinstance(error, LogtoOutcomeUnknown):
@@ -306,21 +323,6 @@ class AccountView(LoginRequiredMixin, FeatureRule):
         for message in said:
             form.add_error(concerns, str(message))
         return show(**extra)
-
-    def show_form(self, **extra: Any) -> HttpResponse:
-        """The section's form partial again (``form_partial``)."""
-        return self.respond(self.form_partial, **extra)
-
-
-def now() -> float:
-    """The clock; tests monkeypatch it instead of sleeping."""
-    return time.time()
-
-
-def mark_account_checked(sender: Any, request: HttpRequest | None, **kwargs: Any) -> None:
-    """``user_logged_in`` receiver: the account was just seen alive at sign-in."""
-    if request is not None and hasattr(request, "session"):
-        request.session[ACCOUNT_CHECKED_KEY] = now()
 
 
 def private(response: R) -> R:

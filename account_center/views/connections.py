@@ -5,18 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
-from django_htmx.http import HttpResponseClientRedirect
 
-from ..flows import social
-from ..logto.client import get_client
+from ..flows import reads, social
 from ..parallel_reads import concurrently
-from .base import AccountView, is_htmx
+from .base import AccountView
 
 PAGE = "account_center/connections.html"
 SECTION = "account_center/partials/connections.html"
@@ -27,50 +23,42 @@ UNLINKED = _("Unlinked.")
 class ConnectionsView(AccountView):
     section = "connections"
     page_title = _("Connections")
+    section_page = PAGE
+    partial = SECTION
 
     def features_for(self, request: HttpRequest) -> tuple[str, ...]:
         # Organisation sign-in is shown, never changed: a POST links or unlinks a social account.
         return ("social",) if request.method == "POST" else ("social", "enterprise_sso")
 
-    def show(self, status: int = 200, **extra: Any) -> HttpResponse:
+    def section_context(self, partial: str, status: int, extra: dict[str, Any]) -> dict[str, Any]:
         sub = self.sub
         account, connectors = concurrently(
-            (lambda: get_client().get_user(sub, include_sso_identities=True),),
+            (lambda: reads.account(sub, with_sso_identities=True),),
             (social.social_connectors,),
         )
         language = translation.get_language()
-        context = self.context(
-            account=account,
-            linked=social.linked_accounts(account, connectors, language),
-            offers=social.offers(account, connectors, language),
-            sso_identities=account.sso_identities,
-            not_linkable=social.NOT_LINKABLE,
+        return {
+            "account": account,
+            "linked": social.linked_accounts(account, connectors, language),
+            "offers": social.offers(account, connectors, language),
+            "sso_identities": account.sso_identities,
+            "not_linkable": social.NOT_LINKABLE,
             **extra,
-        )
-        return self.page_or_section(PAGE, SECTION, context, status)
+        }
 
     def get(self, request: HttpRequest) -> HttpResponse:
         return self.show()
 
     def post(self, request: HttpRequest) -> HttpResponse:
         action = request.POST.get("action", "")
-        with self.on_failure(self.show):
+        with self.on_failure():
             if action == "link":
-                url = social.start_link(request, request.POST.get("connector", ""))
-                # The provider's page, in the whole window (htmx cannot follow it in place).
-                if is_htmx(request):
-                    return HttpResponseClientRedirect(url)
-                return HttpResponseRedirect(url)
+                # The provider's page, in the whole window.
+                return self.go_to(social.start_link(request, request.POST.get("connector", "")))
             if action == "unlink":
                 social.unlink(request, request.POST.get("target", ""))
-                return self.done(UNLINKED)
+                return self.changed(UNLINKED)
         return self.show()
-
-    def done(self, message: Any) -> HttpResponse:
-        if not is_htmx(self.request):
-            messages.success(self.request, message, fail_silently=True)
-            return HttpResponseRedirect(reverse("account_center:connections"))
-        return self.show(notice=message)
 
 
 class ConnectionsCallbackView(AccountView):
@@ -82,16 +70,18 @@ class ConnectionsCallbackView(AccountView):
     writes_on_get = True  # it finishes the link the provider approved
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        with self.on_failure(self.refused_link):
+        with self.on_failure():
             social.finish_link(request, request.GET.dict())
-        messages.success(request, LINKED, fail_silently=True)
-        return HttpResponseRedirect(reverse("account_center:connections"))
+        # The provider sent the whole window here: on to the section's page, which says it.
+        return self.changed(LINKED)
 
-    def refused_link(
-        self, status: int = 400, error: Any = None, unavailable: Any = None
-    ) -> HttpResponse:
-        """Nothing was linked: the provider, the state or Logto refused (400), or Logto failed."""
-        context = self.context(message=unavailable or error)
+    def show(self, partial: str = "", status: int = 200, **extra: Any) -> HttpResponse:
+        """Nothing was linked: the provider, the state or Logto refused (400), or Logto failed
+        (503). A page of its own, never a section: the provider's redirect is no htmx request."""
+        context = self.context(message=extra.get("unavailable") or extra.get("error"))
         return render(
-            self.request, "account_center/connections_refused.html", context, status=status
+            self.request,
+            "account_center/connections_refused.html",
+            context,
+            status=400 if status == 200 else status,
         )

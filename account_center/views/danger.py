@@ -6,18 +6,18 @@ import json
 from typing import Any
 
 from django import forms
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
-from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
+from django_htmx.http import trigger_client_event
 
 from ..app_settings import app_settings
-from ..flows import deletion
+from ..flows import deletion, reads
 from ..flows.errors import FlowError
 from ..forms import AccessibleForm
-from ..logto.client import get_client
-from .base import AccountView, is_htmx
+from .base import AccountView
+from .htmx import is_htmx
 
 
 PAGE = "account_center/danger.html"
@@ -40,15 +40,16 @@ class DangerView(AccountView):
     page_title = _("Danger zone")
     # Downloading one's data changes nothing: it stays offered while deletion is read-only.
     read_actions = frozenset({"download"})
+    section_page = PAGE
+    partial = DELETE_SECTION
 
-    def show(self, form: DeleteAccountForm | None = None, status: int = 200) -> HttpResponse:
-        account = get_client().get_user(self.sub)
-        context = self.context(
-            phrase=deletion.confirmation_phrase(account),
-            form=form or DeleteAccountForm(),
-            deletion_note=app_settings.DELETION_NOTE,
-        )
-        return self.page_or_section(PAGE, DELETE_SECTION, context, status)
+    def section_context(self, partial: str, status: int, extra: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "phrase": deletion.confirmation_phrase(reads.account(self.sub)),
+            "form": DeleteAccountForm(),
+            "deletion_note": app_settings.DELETION_NOTE,
+            **extra,
+        }
 
     def get(self, request: HttpRequest) -> HttpResponse:
         return self.show()
@@ -72,17 +73,11 @@ class DangerView(AccountView):
             return response
         form = DeleteAccountForm(request.POST)
         if not form.is_valid():
-            return self.show(form)
+            return self.show(form=form)
         try:
             deletion.delete_account(request, form.cleaned_data["confirmation"])
         except FlowError as error:
             field = error.field if error.field in form.fields else None
             form.add_error(field, str(error.message))
-            return self.show(form)
-        done = reverse("account_center:account_ended") + "?reason=closed"
-        if is_htmx(request):
-            return HttpResponseClientRedirect(done)
-        return HttpResponseRedirect(done)
-
-    def context(self, **extra: Any) -> dict[str, Any]:
-        return super().context(**extra)
+            return self.show(form=form)
+        return self.go_to(reverse("account_center:account_ended") + "?reason=closed")

@@ -21,6 +21,7 @@ from django_htmx.http import reswap, retarget
 
 from .. import features, site_settings
 from ..flows import audit
+from .htmx import htmx_of
 
 REFUSED_HEADER = "X-Account-Center-Refused"
 READ_ONLY_REFUSED = _("This can only be viewed here, not changed. Nothing was changed.")
@@ -83,8 +84,8 @@ class FeatureRule(View):
         with htmx (a form or link left open since an admin changed the level), in place of the
         section that asked, with 200: htmx swaps no 4xx, and in DEBUG django-htmx's error
         handler would replace the whole page with a 403 or 404 answer."""
-        htmx = getattr(self.request, "htmx", None)
-        if not htmx or htmx.boosted:
+        htmx = htmx_of(self.request)
+        if htmx is None:
             return self.problem(message, status=status)
         target = htmx.target or ""
         if _TARGET_ID_RE.match(target):

@@ -4,23 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
-from django.urls import reverse
+from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from .. import features
-from ..flows import mfa
+from ..flows import mfa, reads, social
 from ..flows import profile as profile_flow
 from ..flows import sessions as sessions_flow
-from ..flows import social
 from ..forms import CustomDataForm, ProfileForm
-from ..logto.client import get_client
 from ..parallel_reads import concurrently
-from .base import AccountView, is_htmx
+from .base import AccountView
+
+SAVED = _("Saved.")
 
 
 class OverviewView(AccountView):
@@ -29,18 +26,18 @@ class OverviewView(AccountView):
 
     page_title = _("Your account")
     nav_current = "overview"
+    section_page = "account_center/overview.html"
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        client = get_client()
         sections = features.shown_sections()
         # Logto's failures go to the one error path (AccountView.dispatch).
         two_step_shown = "two_step" in sections
         account, factors, configs, token_count, session_count = concurrently(
-            (lambda: client.get_user(self.sub, include_sso_identities=True),),
+            (lambda: reads.account(self.sub, with_sso_identities=True),),
             # Two-step Off: its card is not shown, so neither is read.
-            (client.list_mfa_verifications, self.sub) if two_step_shown else (list,),
-            (self.or_none, client.get_logto_configs, self.sub) if two_step_shown else (_none,),
-            (self.or_none, _count_tokens, self.sub) if "tokens" in sections else (_none,),
+            (reads.mfa_factors, self.sub) if two_step_shown else (list,),
+            (self.or_none, reads.mfa_configs, self.sub) if two_step_shown else (_none,),
+            (self.or_none, reads.token_count, self.sub) if "tokens" in sections else (_none,),
             (self.or_none, sessions_flow.count, self.sub) if "sessions" in sections else (_none,),
         )
         two_step = mfa.Factors.of(factors)
@@ -51,21 +48,16 @@ class OverviewView(AccountView):
             # for every user (social_connectors); without it the connector's id is shown.
             connectors = self.or_none(social.social_connectors) or []
             linked = social.linked_accounts(account, connectors, translation.get_language())
-        return render(
-            request,
-            "account_center/overview.html",
-            self.context(
-                account=account,
-                factors=factors,
-                two_step=two_step,
-                # On: a second factor exists and the user did not switch it off.
-                two_step_on=two_step.has_other_than_backup_codes
-                and settings.mfa_enabled is not False,
-                token_count=token_count,
-                session_count=session_count,
-                linked=linked,
-                sections=sections,
-            ),
+        return self.show(
+            account=account,
+            factors=factors,
+            two_step=two_step,
+            # On: a second factor exists and the user did not switch it off.
+            two_step_on=two_step.has_other_than_backup_codes and settings.mfa_enabled is not False,
+            token_count=token_count,
+            session_count=session_count,
+            linked=linked,
+            sections=sections,
         )
 
 
@@ -73,21 +65,14 @@ def _none() -> None:
     return None
 
 
-def _count_tokens(sub: str) -> int:
-    return len(get_client().list_personal_access_tokens(sub))
-
-
 class ProfileView(AccountView):
     section = "profile"
     page_title = _("Profile")
+    section_page = "account_center/profile.html"
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        account = get_client().get_user(self.sub)
-        return render(
-            request,
-            "account_center/profile.html",
-            self.context(account=account, custom_fields=_custom_fields(account.custom_data)),
-        )
+        account = reads.account(self.sub)
+        return self.show(account=account, custom_fields=_custom_fields(account.custom_data))
 
 
 def _custom_fields(custom_data: dict[str, Any]) -> list[dict[str, Any]]:
@@ -106,6 +91,7 @@ class ProfileEditView(AccountView):
 
     section = "profile"
     page_title = _("Edit profile")
+    partial = "account_center/partials/profile.html"
     form_partial = "account_center/partials/profile_form.html"
     feature_names = ("name", "avatar", "profile")
     edit_form_on_get = True
@@ -116,28 +102,27 @@ class ProfileEditView(AccountView):
         return open_ones or self.feature_names
 
     def show_read_only(self) -> HttpResponse:
-        account = get_client().get_user(self.sub)
-        return self.respond("account_center/partials/profile.html", account=account)
+        return self.show(account=reads.account(self.sub))
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        account = get_client().get_user(self.sub)
+        account = reads.account(self.sub)
         if "cancel" in request.GET:
-            return self.respond("account_center/partials/profile.html", account=account)
-        return self.respond(
+            return self.show(account=account)
+        return self.show(
             self.form_partial, form=ProfileForm(initial=profile_flow.initial_from_user(account))
         )
 
     def post(self, request: HttpRequest) -> HttpResponse:
         form = ProfileForm(request.POST)
         if not form.is_valid():
-            return self.respond(self.form_partial, form=form)
-        with self.on_failure(self.show_form, form=form):
-            account = get_client().get_user(self.sub)
+            return self.show(self.form_partial, form=form)
+        with self.on_failure(self.form_partial, form=form):
+            account = reads.account(self.sub)
             initial = profile_flow.initial_from_user(account)
             cleared = form.cleared(initial)
             if cleared and request.POST.get("confirm_clear") != ",".join(cleared):
                 # Emptying a field that had a value (the name above all) is said, then confirmed.
-                return self.respond(
+                return self.show(
                     self.form_partial,
                     form=form,
                     clearing=[form.fields[name].label for name in cleared],
@@ -146,46 +131,32 @@ class ProfileEditView(AccountView):
             changes = form.changes(initial)
             if changes:
                 account = profile_flow.update_profile(request, account, changes)
-        if not is_htmx(request):
-            messages.success(request, _("Saved."), fail_silently=True)
-            return HttpResponseRedirect(reverse("account_center:profile"))
-        return self.respond("account_center/partials/profile.html", account=account, saved=True)
+        return self.changed(SAVED, account=account)
 
 
 class CustomDataEditView(AccountView):
     section = "profile"
     page_title = _("Edit more about you")
+    partial = "account_center/partials/custom_data.html"
     form_partial = "account_center/partials/custom_data_form.html"
     feature_names = ("custom_data",)
     edit_form_on_get = True
 
     def show_read_only(self) -> HttpResponse:
-        data = get_client().get_custom_data(self.sub)
-        return self.respond(
-            "account_center/partials/custom_data.html", custom_fields=_custom_fields(data)
-        )
+        return self.show(custom_fields=_custom_fields(reads.custom_data(self.sub)))
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        data = get_client().get_custom_data(self.sub)
+        data = reads.custom_data(self.sub)
         if "cancel" in request.GET:
-            return self.respond(
-                "account_center/partials/custom_data.html", custom_fields=_custom_fields(data)
-            )
-        return self.respond(
+            return self.show(custom_fields=_custom_fields(data))
+        return self.show(
             self.form_partial, form=CustomDataForm(initial=CustomDataForm.initial_from(data))
         )
 
     def post(self, request: HttpRequest) -> HttpResponse:
         form = CustomDataForm(request.POST)
         if not form.is_valid():
-            return self.respond(self.form_partial, form=form)
-        with self.on_failure(self.show_form, form=form, field=NON_FIELD_ERRORS):
+            return self.show(self.form_partial, form=form)
+        with self.on_failure(self.form_partial, form=form, field=NON_FIELD_ERRORS):
             data = profile_flow.update_custom_data(request, form.values())
-        if not is_htmx(request):
-            messages.success(request, _("Saved."), fail_silently=True)
-            return HttpResponseRedirect(reverse("account_center:profile"))
-        return self.respond(
-            "account_center/partials/custom_data.html",
-            custom_fields=_custom_fields(data),
-            saved=True,
-        )
+        return self.changed(SAVED, custom_fields=_custom_fields(data))

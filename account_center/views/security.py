@@ -4,26 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 
 from .. import ratelimit
-from ..flows import identifiers, sign_out_elsewhere
+from ..flows import identifiers, reads, sign_out_elsewhere
 from ..flows import password as password_flow
 from ..flows.stepup import remaining_seconds
 from ..formatting import international_phone
 from ..forms import CodeForm, EmailForm, PasswordForm, PhoneForm, UsernameForm
-from ..logto.client import get_client
 from ..logto.errors import LogtoAPIError
 from ..site_adapter import get_adapter
-from .base import AccountView, is_htmx
-from .stepup import KEPT_FIELDS, take_typed_values
+from .base import AccountView
+from .step_up_answer import KEPT_FIELDS, take_typed_values
 
 SAVED = _("Saved.")
 SIGNED_OUT_ELSEWHERE = _("Saved. You were signed out everywhere else.")
@@ -32,59 +29,46 @@ SIGNED_OUT_ELSEWHERE = _("Saved. You were signed out everywhere else.")
 class SecurityView(AccountView):
     section = "security"
     page_title = _("Sign-in & security")
+    section_page = "account_center/security.html"
 
     def get(self, request: HttpRequest) -> HttpResponse:
         # Logto's failures go to the one error path (AccountView.dispatch).
-        account = get_client().get_user(self.sub, include_sso_identities=True)
-        return render(
-            request,
-            "account_center/security.html",
-            self.context(
-                account=account,
-                pending_email=identifiers.pending(request, "email"),
-                pending_phone=identifiers.pending(request, "phone"),
-                step_up_seconds=remaining_seconds(request),
-            ),
+        return self.show(
+            account=reads.account(self.sub, with_sso_identities=True),
+            pending_email=identifiers.pending(request, "email"),
+            pending_phone=identifiers.pending(request, "phone"),
+            step_up_seconds=remaining_seconds(request),
         )
 
 
 class SensitiveView(AccountView):
-    """A security section whose every POST needs step-up (checked again inside the flows)."""
+    """A security section (``partial`` shows it as it is) whose every POST needs step-up.
+
+    A POST validates its input first: a request refused anyway must not open "Confirm it's
+    you". The flows then require a fresh step-up before they change anything, and their
+    StepUpRequired reaches the one error path (AccountView.dispatch), which asks for it.
+    """
 
     section = "security"
-    display_partial = ""
     edit_form_on_get = True
+    target_id = ""
 
     def show_read_only(self) -> HttpResponse:
-        return self.show_display()
+        return self.show()
 
-    def post(self, request: HttpRequest) -> HttpResponse:
-        # The input is validated first: a request refused anyway must not open "Confirm it's
-        # you". The flows then require a fresh step-up before they change anything, and their
-        # StepUpRequired reaches the one error path (AccountView.dispatch), which asks for it.
-        return self.handle(request)
-
-    def handle(self, request: HttpRequest) -> HttpResponse:  # pragma: no cover - abstract
-        raise NotImplementedError
-
-    def done(
-        self, account: Any, *, signed_out_elsewhere: bool = False, **extra: Any
-    ) -> HttpResponse:
+    def done(self, account: Any, *, signed_out_elsewhere: bool = False, **extra: Any) -> HttpResponse:
         said = SIGNED_OUT_ELSEWHERE if signed_out_elsewhere else SAVED
-        if not is_htmx(self.request):
-            # Without JavaScript the section page says it, once (Django's messages).
-            messages.success(self.request, said, fail_silently=True)
-            return HttpResponseRedirect(reverse("account_center:security"))
-        if signed_out_elsewhere:
-            return self.respond(self.display_partial, account=account, notice=said, **extra)
-        return self.respond(self.display_partial, account=account, saved=True, **extra)
+        return self.changed(said, account=account, **extra)
 
-    def respond(self, partial: str, status: int = 200, **extra: Any) -> HttpResponse:
-        # A form shown again after an error still needs the account: its heading ("Change" or
-        # "Set a password") and its "Remove ..." buttons depend on what the user has.
+    def section_context(self, partial: str, status: int, extra: dict[str, Any]) -> dict[str, Any]:
+        if partial == self.partial and "account" not in extra:
+            # The section as it is: Logto's failure to read it goes to the one error path.
+            return {"account": reads.account(self.sub), **self.display_extra(), **extra}
         if partial == self.form_partial and "account" not in extra and status != 503:
-            extra["account"] = self.or_none(get_client().get_user, self.sub)
-        return super().respond(partial, status=status, **extra)
+            # A form shown again after an error still needs the account: its heading ("Change"
+            # or "Set a password") and its "Remove ..." buttons depend on what the user has.
+            return {"account": self.or_none(reads.account, self.sub), **extra}
+        return extra
 
     def typed(self, name: str) -> str:
         """A value typed into this form before a step-up round trip (never a secret)."""
@@ -92,10 +76,6 @@ class SensitiveView(AccountView):
             get = self.request.method == "GET"
             self._typed = take_typed_values(self.request) if get else {}
         return self._typed.get(name, "") if name in KEPT_FIELDS else ""
-
-    def show_display(self) -> HttpResponse:
-        account = get_client().get_user(self.sub)
-        return self.respond(self.display_partial, account=account, **self.display_extra())
 
     def display_extra(self) -> dict[str, Any]:
         return {}
@@ -107,17 +87,15 @@ class SensitiveView(AccountView):
     def get(self, request: HttpRequest) -> HttpResponse:
         """The form swapped in for editing, or (``?cancel``) the section as it is."""
         if "cancel" in request.GET:
-            return self.show_display()
-        account = get_client().get_user(self.sub)
-        return self.respond(self.form_partial, account=account, form=self.form_for(account))
-
-    target_id = ""
+            return self.show()
+        account = reads.account(self.sub)
+        return self.show(self.form_partial, account=account, form=self.form_for(account))
 
 
 class UsernameView(SensitiveView):
     page_title = _("Username")
     feature_names = ("username",)
-    display_partial = "account_center/partials/username.html"
+    partial = "account_center/partials/username.html"
     form_partial = "account_center/partials/username_form.html"
     target_id = "ac-username"
 
@@ -128,12 +106,12 @@ class UsernameView(SensitiveView):
             return UsernameForm()
         return UsernameForm(initial={"username": account.username or ""})
 
-    def handle(self, request: HttpRequest) -> HttpResponse:
+    def post(self, request: HttpRequest) -> HttpResponse:
         remove = request.POST.get("action") == "remove"
         form = UsernameForm(request.POST)
         if not remove and not form.is_valid():
-            return self.respond(self.form_partial, form=form)
-        with self.on_failure(self.show_form, form=UsernameForm() if remove else form):
+            return self.show(self.form_partial, form=form)
+        with self.on_failure(self.form_partial, form=UsernameForm() if remove else form):
             account = identifiers.change_username(
                 request, None if remove else form.cleaned_data["username"]
             )
@@ -145,7 +123,7 @@ class IdentifierView(SensitiveView):
     """Email or phone: new address -> code sent to it -> code checked -> address saved."""
 
     kind = "email"
-    display_partial = "account_center/partials/identifier.html"
+    partial = "account_center/partials/identifier.html"
     verifying = ""  # the address whose code is being checked
     form_partial = "account_center/partials/identifier_form.html"
     code_partial = "account_center/partials/identifier_code.html"
@@ -170,34 +148,30 @@ class IdentifierView(SensitiveView):
     def display_extra(self) -> dict[str, Any]:
         return {"pending": identifiers.pending(self.request, self.kind)}
 
-    def show_code(
-        self, status: int = 200, form: CodeForm | None = None, **extra: Any
-    ) -> HttpResponse:
+    def section_context(self, partial: str, status: int, extra: dict[str, Any]) -> dict[str, Any]:
+        if partial != self.code_partial:
+            return super().section_context(partial, status, extra)
         target = identifiers.pending(self.request, self.kind) or ""
-        return self.respond(
-            self.code_partial,
-            status=status,
-            form=form or CodeForm(),
-            pending=target,
-            cooldown=ratelimit.cooldown_remaining(self.sub, target) if target else 0,
-            **extra,
-        )
+        return {
+            "form": CodeForm(),
+            "pending": target,
+            "cooldown": ratelimit.cooldown_remaining(self.sub, target) if target else 0,
+            **{k: v for k, v in extra.items() if k != "form" or v is not None},
+        }
 
     def get(self, request: HttpRequest) -> HttpResponse:
         if "cancel" in request.GET:
             identifiers.cancel(request, self.kind)
-            if not is_htmx(request):
-                # Back to the security page, which no longer speaks of a code on its way.
-                return HttpResponseRedirect(reverse("account_center:security"))
-            return self.show_display()
+            # Without JavaScript, back to the security page, which no longer speaks of a code.
+            return self.changed(None)
         typed = self.typed(self.kind)
         if identifiers.pending(request, self.kind) and "change" not in request.GET and not typed:
-            return self.show_code()
+            return self.show(self.code_partial)
         form = self.address_form(initial={self.kind: typed}) if typed else self.address_form()
-        account = get_client().get_user(self.sub)
-        return self.respond(self.form_partial, account=account, form=form)
+        account = reads.account(self.sub)
+        return self.show(self.form_partial, account=account, form=form)
 
-    def handle(self, request: HttpRequest) -> HttpResponse:
+    def post(self, request: HttpRequest) -> HttpResponse:
         action = request.POST.get("action", "send")
         if action == "verify":
             return self._verify(request)
@@ -210,35 +184,34 @@ class IdentifierView(SensitiveView):
     def _send(self, request: HttpRequest) -> HttpResponse:
         form = self.address_form(request.POST)
         if not form.is_valid():
-            return self.respond(self.form_partial, form=form)
-        with self.on_failure(self.show_form, form=form, field=self.kind):
+            return self.show(self.form_partial, form=form)
+        with self.on_failure(self.form_partial, form=form, field=self.kind):
             identifiers.send_code(request, self.kind, form.cleaned_data[self.kind])
-        if not is_htmx(request):
-            messages.info(request, _("We sent a code. Enter it below."), fail_silently=True)
-            return HttpResponseRedirect(reverse(f"account_center:{self.kind}"))
-        return self.show_code(notice=_("We sent a code. Enter it below."))
+        # Without JavaScript, on to this address's own page: its code form.
+        to = reverse(f"account_center:{self.kind}")
+        return self.changed(_("We sent a code. Enter it below."), self.code_partial, to=to)
 
     def _resend(self, request: HttpRequest) -> HttpResponse:
         target = identifiers.pending(request, self.kind)
         if not target:
-            return self.respond(self.form_partial, form=self.address_form())
-        with self.on_failure(self.show_code):
+            return self.show(self.form_partial, form=self.address_form())
+        with self.on_failure(self.code_partial):
             identifiers.send_code(request, self.kind, target, check_current=False)
-        return self.show_code(notice=_("We sent a new code."))
+        return self.show(self.code_partial, notice=_("We sent a new code."))
 
     def _verify(self, request: HttpRequest) -> HttpResponse:
         form = CodeForm(request.POST)
         if not form.is_valid():
-            return self.show_code(form=form)
+            return self.show(self.code_partial, form=form)
         # Every refusal is about the code, but one: the address was taken after all.
         self.verifying = identifiers.pending(request, self.kind) or ""
-        with self.on_failure(self.show_code, form=form, field="code"):
+        with self.on_failure(self.code_partial, form=form, field="code"):
             account = identifiers.confirm_change(request, self.kind, form.cleaned_data["code"])
         return self.done(
             account, pending=None, signed_out_elsewhere=sign_out_elsewhere.happened(request)
         )
 
-    def failed(self, error: Any, show: Any, **options: Any) -> HttpResponse:
+    def failed(self, error: Any, partial: Any = "", **options: Any) -> HttpResponse:
         if isinstance(error, LogtoAPIError) and options.get("field") == "code":
             concerns, message = get_adapter().message_for(error.code)
             if concerns == self.kind:
@@ -249,12 +222,12 @@ class IdentifierView(SensitiveView):
                 address = self.address_form({self.kind: shown})
                 address.is_valid()
                 address.add_error(self.kind, message)
-                return self.respond(self.form_partial, form=address)
-        return super().failed(error, show, **options)
+                return self.show(self.form_partial, form=address)
+        return super().failed(error, partial, **options)
 
     def _remove(self, request: HttpRequest) -> HttpResponse:
         # Refusals of a removal concern the whole form, not the (empty) address field.
-        with self.on_failure(self.show_form, form=self.address_form(), field=NON_FIELD_ERRORS):
+        with self.on_failure(self.form_partial, form=self.address_form(), field=NON_FIELD_ERRORS):
             account = identifiers.remove(request, self.kind)
         return self.done(account, pending=None)
 
@@ -271,18 +244,18 @@ class PhoneView(IdentifierView):
 class PasswordView(SensitiveView):
     page_title = _("Password")
     feature_names = ("password",)
-    display_partial = "account_center/partials/password.html"
+    partial = "account_center/partials/password.html"
     form_partial = "account_center/partials/password_form.html"
     target_id = "ac-password"
 
     def form_for(self, account: Any = None) -> PasswordForm:
         return PasswordForm()
 
-    def handle(self, request: HttpRequest) -> HttpResponse:
+    def post(self, request: HttpRequest) -> HttpResponse:
         form = PasswordForm(request.POST)
         if not form.is_valid():
-            return self.respond(self.form_partial, form=form)
+            return self.show(self.form_partial, form=form)
         # The policy's reasons go next to the password; Logto's refusals above the form.
-        with self.on_failure(self.show_form, form=form):
+        with self.on_failure(self.form_partial, form=form):
             account, signed_out = password_flow.set_password(request, form.cleaned_data["password"])
         return self.done(account, signed_out_elsewhere=signed_out)

@@ -7,18 +7,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import auth, messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.contrib import auth
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import resolve_url
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
-from django_htmx.http import HttpResponseClientRedirect
 
 from ..app_settings import app_settings
 from ..flows import sessions
 from ..flows.messages import UNAVAILABLE
-from .base import AccountView, is_htmx
+from .base import AccountView
 
 PAGE = "account_center/sessions.html"
 SECTION = "account_center/partials/sessions.html"
@@ -28,31 +26,30 @@ class SessionsView(AccountView):
     section = "sessions"
     # Its own context: Django's contrib.sessions translates "Sessions" as a model name.
     page_title = pgettext_lazy("account center", "Sessions")
+    section_page = PAGE
+    partial = SECTION
 
-    def show(self, status: int = 200, **extra: Any) -> HttpResponse:
+    def section_context(self, partial: str, status: int, extra: dict[str, Any]) -> dict[str, Any]:
+        """The sessions, fresh from Logto; when they cannot be read, the section says so."""
         try:
             rows = self.or_none(sessions.list_sessions, self.request)
         except sessions.SessionsUnsupported:
             rows, extra["unsupported"] = [], True
         if rows is None:
-            rows, status = [], 503
+            rows = []
             extra.setdefault("unavailable", UNAVAILABLE)
-        context = self.context(
-            sessions=rows,
-            others=[r for r in rows if not r.current],
-            knows_this_session=sessions.knows_this_session(self.request),
+        return {
+            "sessions": rows,
+            "others": [r for r in rows if not r.current],
+            "knows_this_session": sessions.knows_this_session(self.request),
             **extra,
-        )
-        return self.page_or_section(PAGE, SECTION, context, status)
+        }
 
     def get(self, request: HttpRequest) -> HttpResponse:
         return self.show()
 
     def post(self, request: HttpRequest) -> HttpResponse:
         # StepUpRequired from the flows reaches the one error path (AccountView.dispatch).
-        return self.handle(request)
-
-    def handle(self, request: HttpRequest) -> HttpResponse:
         try:
             return self._change(request)
         except sessions.SessionsUnsupported:
@@ -61,7 +58,7 @@ class SessionsView(AccountView):
     def _change(self, request: HttpRequest) -> HttpResponse:
         action = request.POST.get("action", "")
         uid = request.POST.get("session", "")
-        with self.on_failure(self.show):
+        with self.on_failure():
             if action == "revoke_others":
                 ended = sessions.revoke_others(request)
                 message = ngettext(
@@ -75,15 +72,9 @@ class SessionsView(AccountView):
                 message = str(_("Session signed out."))
             else:
                 return self.show()
-        if not is_htmx(request):
-            messages.success(request, message, fail_silently=True)
-            return HttpResponseRedirect(reverse("account_center:sessions"))
-        return self.show(notice=message)
+        return self.changed(message)
 
     def _signed_out(self) -> HttpResponse:
         """This session ended at Logto: end it here too, and leave the account pages."""
         auth.logout(self.request)
-        after = resolve_url(app_settings.LOGOUT_REDIRECT_URL)
-        if is_htmx(self.request):
-            return HttpResponseClientRedirect(after)
-        return HttpResponseRedirect(after)
+        return self.go_to(resolve_url(app_settings.LOGOUT_REDIRECT_URL))

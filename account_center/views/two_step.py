@@ -10,30 +10,31 @@ from __future__ import annotations
 from typing import Any
 
 import segno
-from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
-from django.urls import reverse
-from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 
 from ..app_settings import app_settings
 from ..credential_forms import TotpCodeForm
-from ..flows import mfa
+from ..flows import mfa, reads
 from ..flows.errors import FlowError
 from ..flows.messages import UNAVAILABLE
-from ..logto.client import get_client
 from ..parallel_reads import concurrently
 from ..secret_text import SecretText
-from .base import AccountView, is_htmx
+from .base import AccountView
 
 PAGE = "account_center/two_step.html"
 APP = "account_center/partials/two_step_app.html"
 BACKUP = "account_center/partials/two_step_backup.html"
 PASSKEYS = "account_center/partials/two_step_passkeys.html"
 SETTINGS = "account_center/partials/two_step_settings.html"
+SECTIONS = (SETTINGS, APP, BACKUP, PASSKEYS)
+# A changed section, with the others after it out of band.
+CHANGED = "account_center/partials/two_step_changed.html"
+UNAVAILABLE_PARTIAL = "account_center/partials/unavailable.html"
+SAVED = _("Saved.")
 
 
 def grouped(secret: str, size: int = 4) -> str:
@@ -53,15 +54,26 @@ class TwoStepView(AccountView):
 
     section = "two_step"
     page_title = _("Two-step verification")
-    partial = ""
+    section_page = PAGE
     # An authenticator app and backup codes are "mfa"; passkeys are their own feature.
     feature_names: tuple[str, ...] = ("mfa", "passkeys")
 
+    def section_context(self, partial: str, status: int, extra: dict[str, Any]) -> dict[str, Any]:
+        """Every section from fresh Logto reads (one answer may carry them all)."""
+        context = self.or_none(lambda: self._page_context(**extra))
+        if context is None:
+            # Said in place of the section; the whole page says it without JavaScript.
+            return {
+                "partial": UNAVAILABLE_PARTIAL if partial else "",
+                "target_id": extra.get("target_id", "ac-two-step"),
+                "unavailable": UNAVAILABLE,
+            }
+        return context
+
     def _page_context(self, **overrides: Any) -> dict[str, Any]:
-        client = get_client()
         factors, configs = concurrently(
-            (client.list_mfa_verifications, self.sub),
-            (client.get_logto_configs, self.sub),
+            (reads.mfa_factors, self.sub),
+            (reads.mfa_configs, self.sub),
         )
         context: dict[str, Any] = {
             "factors": mfa.Factors.of(factors),
@@ -95,57 +107,20 @@ class TwoStepView(AccountView):
         user = self.request.user
         return str(getattr(user, "email", "") or user.get_username())
 
-    def page(self, status: int = 200, **overrides: Any) -> HttpResponse:
-        context = self.or_none(lambda: self._page_context(**overrides))
-        if context is None:
-            return render(self.request, PAGE, self.context(unavailable=UNAVAILABLE), status=503)
-        return render(self.request, PAGE, self.context(**context), status=status)
-
-    def section_answer(self, partial: str, status: int = 200, **overrides: Any) -> HttpResponse:
-        """The section alone (htmx) or the whole page with it, both from fresh Logto reads."""
-        if not is_htmx(self.request):
-            return self.page(status=status, **overrides)
-        context = self.or_none(lambda: self._page_context(**overrides))
-        if context is None:
-            return render(
-                self.request,
-                "account_center/partials/unavailable.html",
-                {"target_id": overrides.get("target_id", "ac-two-step")},
-                status=503,
-            )
-        response = render(self.request, partial, self.context(**context), status=status)
-        if status == 200 and self.request.method == "POST":
-            others = [p for p in (SETTINGS, APP, BACKUP, PASSKEYS) if p != partial]
-            extra = render(
-                self.request,
-                "account_center/partials/two_step_others.html",
-                self.context(**context, others=others),
-            )
-            response.content = response.content + extra.content
-        patch_vary_headers(response, ("HX-Request",))
-        return response
+    def show(self, partial: str = "", status: int = 200, **extra: Any) -> HttpResponse:
+        partial = partial or self.partial
+        if partial in SECTIONS and status == 200 and self.request.method == "POST":
+            # What one factor changes (the switch's status, whether backup codes can be made)
+            # shows everywhere at once: the other sections come along out of band.
+            others = [p for p in SECTIONS if p != partial]
+            return super().show(CHANGED, status, changed_partial=partial, others=others, **extra)
+        return super().show(partial, status, **extra)
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        if is_htmx(request) and self.partial:
-            return self.section_answer(self.partial)
-        return self.page()
+        return self.show(self.partial)
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        # StepUpRequired from the flows reaches the one error path (AccountView.dispatch).
-        return self.handle(request)
-
-    def handle(self, request: HttpRequest) -> HttpResponse:
-        return self.page()
-
-    def after_change(self, partial: str, **extra: Any) -> HttpResponse:
-        """Post/redirect/get without JavaScript; the fresh section in place with htmx."""
-        if not is_htmx(self.request):
-            return HttpResponseRedirect(reverse("account_center:two_step"))
-        return self.section_answer(partial, **extra)
-
-    def in_section(self, partial: str) -> Any:
-        """A ``show`` for :meth:`on_failure`: the section ``partial`` again, fresh."""
-        return lambda **extra: self.section_answer(partial, **extra)
+        return self.show()
 
 
 @method_decorator(sensitive_post_parameters("code"), name="dispatch")
@@ -153,49 +128,47 @@ class AuthenticatorAppView(TwoStepView):
     partial = APP
     feature_names = ("mfa",)
 
-    def handle(self, request: HttpRequest) -> HttpResponse:
+    def post(self, request: HttpRequest) -> HttpResponse:
+        # StepUpRequired from the flows reaches the one error path (AccountView.dispatch).
         action = request.POST.get("action", "")
         if action == "cancel":
             mfa.cancel_totp(request)
-            return self.after_change(APP)
+            return self.changed(None)
         if action == "start":
             mfa.start_totp(request)
-            return self.after_change(APP)
+            return self.changed(None)
         if action == "confirm":
             return self._confirm(request)
-        return self.section_answer(APP)
+        return self.show()
 
     def _confirm(self, request: HttpRequest) -> HttpResponse:
         form = TotpCodeForm(request.POST)
         if not form.is_valid():
             if mfa.pending_totp(request) is None:
                 # The setup ended (with the step-up window, say): its field is gone, say why.
-                return self.section_answer(APP, error=mfa.EXPIRED)
-            return self.section_answer(APP, totp_form=form)
-        with self.on_failure(self.in_section(APP), form=form, form_name="totp_form", field="code"):
+                return self.show(error=mfa.EXPIRED)
+            return self.show(totp_form=form)
+        with self.on_failure(form=form, form_name="totp_form", field="code"):
             try:
                 mfa.confirm_totp(request, form.cleaned_data["code"])
             except FlowError as error:
                 if error.code != "totp_expired":
                     raise
                 # The QR step is gone: say so above the "Set up" button, not at the code.
-                return self.section_answer(APP, error=error.message)
-        if not is_htmx(request):
-            messages.success(request, _("Your authenticator app is set up."), fail_silently=True)
-            return HttpResponseRedirect(reverse("account_center:two_step"))
-        return self.section_answer(APP, notice=_("Your authenticator app is set up."))
+                return self.show(error=error.message)
+        return self.changed(_("Your authenticator app is set up."))
 
 
 class BackupCodesView(TwoStepView):
     partial = BACKUP
     feature_names = ("mfa",)
 
-    def handle(self, request: HttpRequest) -> HttpResponse:
-        with self.on_failure(self.in_section(BACKUP)):
+    def post(self, request: HttpRequest) -> HttpResponse:
+        with self.on_failure():
             codes = mfa.generate_backup_codes(request)
         # The one answer that carries the codes: shown here, kept nowhere, never cached.
-        response = self.section_answer(
-            BACKUP, codes=codes, codes_text=SecretText("".join(f"{code}\n" for code in codes))
+        response = self.show(
+            codes=codes, codes_text=SecretText("".join(f"{code}\n" for code in codes))
         )
         add_never_cache_headers(response)
         return response
@@ -215,24 +188,20 @@ class RemoveFactorView(TwoStepView):
         partial = {"Totp": APP, "BackupCode": BACKUP, "WebAuthn": PASSKEYS}.get(
             request.GET.get("kind", "")
         )
-        if is_htmx(request) and partial:
-            return self.section_answer(partial)
-        return self.page()
+        return self.show(partial or "")
 
-    def handle(self, request: HttpRequest) -> HttpResponse:
+    def post(self, request: HttpRequest) -> HttpResponse:
         factor_id = request.POST.get("factor", "")
         kind = request.POST.get("kind", "")
         partial = {"Totp": APP, "BackupCode": BACKUP}.get(kind, PASSKEYS)
         if not factor_id or len(factor_id) > 128:
-            return self.section_answer(partial)
-        with self.on_failure(self.in_section(partial)):
+            return self.show(partial)
+        with self.on_failure(partial):
             removed = mfa.remove_factor(request, factor_id, passkey=kind == "WebAuthn")
         # Backup codes alone are no second step: they went with the last other factor.
         went = mfa.BACKUP_CODE in removed and kind != mfa.BACKUP_CODE
-        if not is_htmx(request):
-            said = _("Removed, and your backup codes with it.") if went else _("Removed.")
-            messages.success(request, said, fail_silently=True)
-        return self.after_change(partial, removed=True, backup_codes_went=went)
+        said = _("Removed, and your backup codes with it.") if went else _("Removed.")
+        return self.changed(said, partial)
 
 
 class TwoStepSettingsView(TwoStepView):
@@ -243,12 +212,12 @@ class TwoStepSettingsView(TwoStepView):
         touched += ("passkeys",) if request.POST.get("passkey_skipped") else ()
         return touched if request.method == "POST" and touched else self.feature_names
 
-    def handle(self, request: HttpRequest) -> HttpResponse:
+    def post(self, request: HttpRequest) -> HttpResponse:
         choices = {"on": True, "off": False}
         mfa_enabled = choices.get(request.POST.get("mfa_enabled", ""))
         passkey = choices.get(request.POST.get("passkey_skipped", ""))
         if mfa_enabled is None and passkey is None:
-            return self.section_answer(SETTINGS)
-        with self.on_failure(self.in_section(SETTINGS)):
+            return self.show()
+        with self.on_failure():
             mfa.change_settings(request, mfa_enabled=mfa_enabled, passkey_skipped=passkey)
-        return self.after_change(SETTINGS, saved_settings=True)
+        return self.changed(SAVED)

@@ -331,6 +331,22 @@ def test_switches_patch_logto_configs(stepped_up, two_step, htmx_headers) -> Non
     assert AuditEvent.objects.filter(action="mfa_settings", outcome="success").count() == 2
 
 
+def test_a_changed_switch_says_saved_with_and_without_javascript(
+    stepped_up, two_step, htmx_headers
+) -> None:
+    """A change is answered one way: in place with htmx, on the redirected page without."""
+    two_step.replace("GET", MFA_URL, json=[TOTP_FACTOR])
+    two_step.patch(CONFIGS_URL, json={"passkeySignIn": {"skipped": True}})
+    url = reverse("account_center:two_step_settings")
+    in_place = stepped_up.post(url, {"passkey_skipped": "on"}, **htmx_headers)
+    assert '<p class="ac-notice" role="status">Saved.</p>' in in_place.content.decode()
+    response = stepped_up.post(url, {"passkey_skipped": "on"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_center:two_step")
+    page = stepped_up.get(response["Location"]).content.decode()
+    assert '<p class="ac-notice">Saved.</p>' in page
+
+
 def test_switches_need_step_up(auth_client, two_step, htmx_headers, clock) -> None:
     response = auth_client.post(
         reverse("account_center:two_step_settings"), {"mfa_enabled": "on"}, **htmx_headers
