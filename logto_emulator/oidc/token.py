@@ -183,7 +183,13 @@ def _authorization_code_grant(
     scopes = grant["scope"].split()
     state.store_token(
         access_token,
-        {"kind": "user", "sub": user["id"], "client_id": client.id, "scope": grant["scope"]},
+        {
+            "kind": "user",
+            "sub": user["id"],
+            "client_id": client.id,
+            "scope": grant["scope"],
+            "session_uid": grant["session_uid"],
+        },
     )
     now = int(time.time())
     claims: dict[str, Any] = {
