@@ -46,8 +46,9 @@ def _tokens_of(state: EmulatorState, user_id: str) -> list[dict[str, Any]]:
 @route("GET", r"/api/users/([^/]+)/personal-access-tokens")
 def list_pats(state: EmulatorState, request: Request, user_id: str) -> Response:
     _user(state, user_id)
-    # Logto's query has no ORDER BY; PostgreSQL reads the rows through the (tenant_id, value)
-    # index, so they come sorted by value (byte order: digits, then upper, then lower case).
+    # Logto's query has no ORDER BY; on a fresh Logto PostgreSQL reads the rows through the
+    # (tenant_id, value) index, so they come sorted by value (byte order: digits, then upper,
+    # then lower case). Once the table is analyzed it may scan it and answer insertion order.
     tokens = sorted(_tokens_of(state, user_id), key=lambda t: t["value"].encode())
     return json_response([dict(t) for t in tokens])
 

@@ -590,13 +590,9 @@ SEQUENCE += [
          {"name": "expiring", "expiresAt": 4102444800000}),
     Step("token: not expiring", "POST", "/api/users/{a}/personal-access-tokens",
          {"name": "not-expiring"}),
-    Step(
-        "token: list of two",
-        "GET",
-        "/api/users/{a}/personal-access-tokens",
-        facts={"sorted by value": lambda items: [t["value"] for t in items]
-               == sorted((t["value"] for t in items), key=str.encode)},
-    ),
+    # No order compared: Logto's query has none, so PostgreSQL's plan decides (by value through
+    # the (tenant_id, value) index on a fresh lab, in insertion order once the table is analyzed).
+    Step("token: list of two", "GET", "/api/users/{a}/personal-access-tokens"),
     Step("session: revoke with a bad target", "DELETE",
          "/api/users/{a}/sessions/{missing}?revokeGrantsTarget=some"),
     Step("code: empty body", "POST", "/api/verification-codes", {}),
