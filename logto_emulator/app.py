@@ -8,12 +8,15 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from logto_emulator import guard, management, oidc, pages  # noqa: F401  (their routes)
+from logto_emulator import account, guard, management, oidc, pages  # noqa: F401  (their routes)
 from logto_emulator.http import HttpError, Request, Response, json_response
 from logto_emulator.routes import resolve
 from logto_emulator.state import EmulatorState
 
 logger = logging.getLogger("logto_emulator")
+
+# Logto's public API (``/api/.well-known/...``): no token at all.
+ANONYMOUS_API = "/api/.well-known/"
 
 WSGIStartResponse = Callable[[str, list[tuple[str, str]]], Any]
 
@@ -62,6 +65,10 @@ class EmulatorApp:
             time.sleep(self.state.delay_seconds)
         request = Request.from_environ(environ, self.state.base_url)
         try:
+            if account.serves(request.path):
+                return account.dispatch(self.state, request)
+            if request.path.startswith(ANONYMOUS_API):
+                return self._route(request)
             if request.path.startswith("/api/"):
                 return management.dispatch(self.state, request)
             return self._route(request)

@@ -21,15 +21,27 @@ _LOGO = (
     ).decode()
 )
 
-# connectorId, target, type, platform, English name and description, readme title.
-_FACTORIES = {
+# connectorId, target, type, platform, name and description (each in the four languages of the
+# connector's own metadata, packages/connectors/connector-mock-*/src/constant.ts), readme title.
+_FACTORIES: dict[str, tuple[str, str, str, str | None, dict[str, str], dict[str, str], str]] = {
     "email": (
         "mock-email-service",
         "mock-mail",
         "Email",
         None,
-        "Mock Mail Service",
-        "The description of Mock Mail Service.",
+        {
+            "en": "Mock Mail Service",
+            "zh-CN": "Mock 邮件服务",
+            "tr-TR": "Mock Mail Servis",
+            "ko": "Mock Mail Service",
+        },
+        {
+            "en": "The description of Mock Mail Service.",
+            "zh-CN": "Mock 邮件服务的描述。",
+            "tr-TR": "Mock Mail Servis açıklaması.",
+            # Logto's own metadata says "SMS" here.
+            "ko": "The description of Mock SMS Service.",
+        },
         "Mock mail connector",
     ),
     "sms": (
@@ -37,8 +49,18 @@ _FACTORIES = {
         "mock-sms",
         "Sms",
         None,
-        "Mock SMS Service",
-        "The description of Mock SMS Service.",
+        {
+            "en": "Mock SMS Service",
+            "zh-CN": "Mock 短信服务",
+            "tr-TR": "Mock SMS Servis",
+            "ko": "Mock SMS Service",
+        },
+        {
+            "en": "The description of Mock SMS Service.",
+            "zh-CN": "Mock 短信服务的描述。",
+            "tr-TR": "Mock SMS Servis açıklaması.",
+            "ko": "The description of Mock SMS Service.",
+        },
         "Mock short message service connector",
     ),
     "social": (
@@ -46,8 +68,13 @@ _FACTORIES = {
         "mock-social",
         "Social",
         "Universal",
-        "Mock Social",
-        "Social mock connector description",
+        {"en": "Mock Social", "zh-CN": "Mock 社交登录", "ko": "Mock Social", "tr-TR": "Mock Social"},
+        {
+            "en": "Social mock connector description",
+            "zh-CN": "Mock 社交登录连接器的描述",
+            "ko": "Social mock connector description",
+            "tr-TR": "Social mock connector description",
+        },
         "Social mock connector",
     ),
 }
@@ -63,14 +90,8 @@ def connector_json(kind: str) -> dict[str, Any]:
         "metadata": {},  # per-instance overrides of the connector's own metadata: none here
         "connectorId": factory_id,
         "target": target,
-        # Logto's connector metadata carries these four languages.
-        "name": {"en": name, "zh-CN": name, "tr-TR": name, "ko": name},
-        "description": {
-            "en": description,
-            "zh-CN": description,
-            "tr-TR": description,
-            "ko": description,
-        },
+        "name": dict(name),
+        "description": dict(description),
         "logo": _LOGO,
         "logoDark": None,
         "readme": f"# {readme}\n\nFor integration tests only.\n",

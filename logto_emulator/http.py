@@ -61,6 +61,28 @@ ERROR_MESSAGES: dict[str, str] = {
         "The user does not have an enterprise identity linked to the specified SSO connector ID: {ssoConnectorId}."
     ),
     "oidc.invalid_grant": "Grant request is invalid.",
+    # The Account API's (routes/account, routes/verification).
+    "account_center.not_enabled": "Account center is not enabled.",
+    "account_center.field_not_editable": "Field is not editable.",
+    "account_center.field_not_enabled": "Field is not enabled.",
+    "verification_record.not_found": "Verification record not found.",
+    "verification_record.permission_denied": "Permission denied, please re-authenticate.",
+    "auth.third_party_application_forbidden": (
+        "Third-party applications cannot modify account data through this API."
+    ),
+    "session.mfa.mfa_factor_not_enabled": "MFA factor is not enabled.",
+    "session.mfa.webauthn_verification_failed": "WebAuthn verification failed.",
+    "session.mfa.pending_info_not_found": "Pending MFA info not found, please initiate MFA first.",
+    "session.mfa.invalid_totp_code": "Invalid TOTP code.",
+    "session.verification_failed": (
+        "The verification was not successful. Restart the verification flow and try again."
+    ),
+    "user.same_password": "New password cannot be the same as your old password.",
+    "password.rejected": "Password rejected. Please check if your password meets the requirements.",
+    "user.suspended": "This account is suspended.",
+    "user.last_sign_in_method_required": (
+        "You need to keep at least one identifier in your account."
+    ),
 }
 
 

@@ -30,6 +30,8 @@ CODE_LIFETIME_SECONDS = 600  # Logto's verification codes live 10 minutes ...
 CODE_MAX_TRIES = 10  # ... and allow 10 attempts.
 SESSION_LIFETIME_SECONDS = 14 * 24 * 3600  # oidc-provider's default session TTL in Logto.
 TOKEN_LIFETIME_SECONDS = 3600
+# Logto's verification records (the Account API's proof of identity) live 10 minutes.
+VERIFICATION_RECORD_LIFETIME_SECONDS = 600
 
 _ID_ALPHABET = string.ascii_lowercase + string.digits
 
@@ -69,6 +71,8 @@ class Application:
     name: str = ""
     redirect_uris: list[str] = field(default_factory=list)
     post_logout_redirect_uris: list[str] = field(default_factory=list)
+    # Logto's "third-party app" switch: such an app may not change the account (Account API).
+    is_third_party: bool = False
 
 
 @dataclass
@@ -129,6 +133,21 @@ class EmulatorState:
         self.social_redirect_uris: set[str] = set()
         # The tenant's connectors by kind ("email", "sms", "social"): all three mock ones.
         self.connectors: set[str] = {"email", "sms", "social"}
+        # The tenant's account-center settings (``/api/account-center``): a fresh Logto's.
+        self.account_center: dict[str, Any] = {
+            "tenantId": "default",
+            "id": "default",
+            "enabled": False,
+            "fields": {},
+            "webauthnRelatedOrigins": [],
+            "deleteAccountUrl": None,
+            "customCss": None,
+            "profileFields": None,
+        }
+        # The sign-in experience's settings changed by ``PATCH /api/sign-in-exp`` (the rest is the
+        # recorded tenant's, in management.sign_in_experience).
+        self.sign_in_experience_changes: dict[str, Any] = {}
+        self.verification_records: dict[str, dict[str, Any]] = {}  # id -> Logto's record
         self.management_api_calls = 0
         self.m2m_tokens_issued = 0
 
@@ -137,6 +156,22 @@ class EmulatorState:
         with self.lock:
             chosen = set(kinds or ("email", "sms", "social"))
             self.connectors = self.connectors | chosen if on else self.connectors - chosen
+
+    def configure_account_center(
+        self,
+        *,
+        enabled: bool = True,
+        fields: dict[str, str] | None = None,
+        webauthn_related_origins: list[str] | None = None,
+    ) -> None:
+        """Set the account-center settings as ``PATCH /api/account-center`` would (``fields``
+        replaces the whole map; a field left out is Off)."""
+        with self.lock:
+            self.account_center["enabled"] = enabled
+            if fields is not None:
+                self.account_center["fields"] = dict(fields)
+            if webauthn_related_origins is not None:
+                self.account_center["webauthnRelatedOrigins"] = list(webauthn_related_origins)
 
     def connector_id(self, kind: str) -> str:
         return CONNECTOR_IDS[kind]
@@ -257,10 +292,15 @@ class EmulatorState:
             # A new code replaces the previous ones for that recipient, as in Logto.
             self.codes = [c for c in self.codes if c.target != code.target]
             self.codes.append(code)
-            self.outbox.append({"to": value, "type": kind, "code": code.code, "sentAt": now_ms()})
-        # Like a console email backend: a developer reads the code in the log.
-        logger.info("Verification code for %s: %s", value, code.code)
+        self.deliver_code(kind, value, code.code)
         return code
+
+    def deliver_code(self, kind: str, value: str, code: str) -> None:
+        """Put a sent code in the outbox (and the log) for a developer or a test to read."""
+        with self.lock:
+            self.outbox.append({"to": value, "type": kind, "code": code, "sentAt": now_ms()})
+        # Like a console email backend: a developer reads the code in the log.
+        logger.info("Verification code for %s: %s", value, code)
 
     def last_code(self, email: str | None = None, phone: str | None = None) -> str | None:
         with self.lock:

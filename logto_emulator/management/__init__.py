@@ -10,6 +10,7 @@ beyond its guard regexes, no "keep one way to sign in". Applications must enforc
 from __future__ import annotations
 
 from logto_emulator.management import (  # noqa: F401  (each module registers its routes)
+    account_center,
     connectors,
     grants,
     hooks,

@@ -5,8 +5,9 @@ from __future__ import annotations
 import base64
 import re
 import secrets
+from typing import Any
 
-from logto_emulator import totp
+from logto_emulator import totp, zod_issues
 from logto_emulator.http import (
     HttpError,
     Request,
@@ -14,7 +15,6 @@ from logto_emulator.http import (
     check_type,
     empty,
     guard_error,
-    invalid_input,
     json_response,
     type_issue,
 )
@@ -25,8 +25,13 @@ from logto_emulator.state import EmulatorState, generate_id
 
 @route("GET", r"/api/users/([^/]+)/mfa-verifications")
 def list_mfa(state: EmulatorState, request: Request, user_id: str) -> Response:
+    return json_response(mfa_list_json(_user(state, user_id)))
+
+
+def mfa_list_json(user: dict[str, Any]) -> list[dict[str, Any]]:
+    """``transpileUserMfaVerifications``: the factors without their secrets."""
     result = []
-    for factor in _user(state, user_id)["_mfa"]:
+    for factor in user["_mfa"]:
         item = {"id": factor["id"], "createdAt": factor["createdAt"], "type": factor["type"]}
         if factor.get("lastUsedAt"):
             item["lastUsedAt"] = factor["lastUsedAt"]
@@ -36,7 +41,7 @@ def list_mfa(state: EmulatorState, request: Request, user_id: str) -> Response:
             if factor.get(key):
                 item[key] = factor[key]
         result.append(item)
-    return json_response(result)
+    return result
 
 
 # Logto's rule (libraries/verification-helpers/totp-validation.ts): 16 to 32 characters of
@@ -46,7 +51,7 @@ _BASE32 = re.compile(
 )
 
 
-def _valid_totp_secret(secret: str) -> bool:
+def valid_totp_secret(secret: str) -> bool:
     return 16 <= len(secret) <= 32 and bool(_BASE32.fullmatch(secret))
 
 
@@ -54,6 +59,9 @@ def _valid_totp_secret(secret: str) -> bool:
 def create_mfa(state: EmulatorState, request: Request, user_id: str) -> Response:
     body = request.json_object()
     kind = body.get("type")
+    if kind not in ("Totp", "BackupCode"):
+        # WebAuthn too: only the Account API binds a passkey.
+        raise guard_error(zod_issues.invalid_discriminator("type", ["Totp", "BackupCode"]))
     if kind == "Totp":
         secret = check_type(body, "secret", "string", optional=True)
     elif kind == "BackupCode":
@@ -66,7 +74,7 @@ def create_mfa(state: EmulatorState, request: Request, user_id: str) -> Response
         if any(f["type"] == "Totp" for f in user["_mfa"]):
             raise HttpError(422, "user.totp_already_in_use")
         # Only a non-empty secret is checked: Logto stores an empty one as given.
-        if secret and not _valid_totp_secret(secret):
+        if secret and not valid_totp_secret(secret):
             raise HttpError(422, "user.totp_secret_invalid")
         if secret is None:
             secret = base64.b32encode(secrets.token_bytes(20)).decode()  # 160 bits, as Logto
@@ -112,7 +120,7 @@ def create_mfa(state: EmulatorState, request: Request, user_id: str) -> Response
         )
         _touch(user)
         return json_response({"type": "BackupCode", "codes": codes})
-    raise invalid_input("type: Invalid discriminator value. Expected 'Totp' | 'BackupCode'")
+    raise AssertionError(kind)  # the guard above lets no other type through
 
 
 @route("DELETE", r"/api/users/([^/]+)/mfa-verifications/([^/]+)")

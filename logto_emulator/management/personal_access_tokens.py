@@ -4,9 +4,11 @@ routes and the older ones."""
 from __future__ import annotations
 
 import secrets
+import string
 from typing import Any
 from urllib.parse import unquote
 
+from logto_emulator import zod_issues
 from logto_emulator.http import (
     ABSENT,
     HttpError,
@@ -15,13 +17,26 @@ from logto_emulator.http import (
     check_type,
     empty,
     guard_error,
-    invalid_input,
     json_response,
     type_issue,
+    zod_type,
 )
 from logto_emulator.management.common import TENANT_ID, _user
 from logto_emulator.routes import route
 from logto_emulator.state import EmulatorState, now_ms
+
+_SECRET_ALPHABET = string.digits + string.ascii_lowercase + string.ascii_uppercase
+
+
+def _optional_number(path: str, value: Any) -> tuple[list[dict[str, Any]], bool]:
+    if value is ABSENT or value is None or zod_type(value) == "number":
+        return [], False
+    return [type_issue(path, "number", value)], True
+
+
+def _standard_secret() -> str:
+    """@logto/shared ``generateStandardSecret``: 32 letters (either case) and digits."""
+    return "".join(secrets.choice(_SECRET_ALPHABET) for _ in range(32))
 
 
 def _tokens_of(state: EmulatorState, user_id: str) -> list[dict[str, Any]]:
@@ -31,22 +46,31 @@ def _tokens_of(state: EmulatorState, user_id: str) -> list[dict[str, Any]]:
 @route("GET", r"/api/users/([^/]+)/personal-access-tokens")
 def list_pats(state: EmulatorState, request: Request, user_id: str) -> Response:
     _user(state, user_id)
-    return json_response([dict(t) for t in _tokens_of(state, user_id)])
+    # Logto's query has no ORDER BY; on a fresh Logto PostgreSQL reads the rows through the
+    # (tenant_id, value) index, so they come sorted by value (byte order: digits, then upper,
+    # then lower case). Once the table is analyzed it may scan it and answer insertion order.
+    tokens = sorted(_tokens_of(state, user_id), key=lambda t: t["value"].encode())
+    return json_response([dict(t) for t in tokens])
 
 
 @route("POST", r"/api/users/([^/]+)/personal-access-tokens")
 def create_pat(state: EmulatorState, request: Request, user_id: str) -> Response:
     body = request.json_object()
+    # PersonalAccessTokens.createGuard: name a varchar(256) of at least one character,
+    # expiresAt a number or null.
+    issues, _ = zod_issues.object_issues(
+        body,
+        {
+            "name": zod_issues.string(min_length=1, max_length=256),
+            "expiresAt": _optional_number,
+        },
+    )
+    if issues:
+        raise guard_error(*issues)
+    name, expires_at = body["name"], body.get("expiresAt")
     if user_id not in state.users:
         # Logto inserts without looking the user up: its database refuses the foreign key.
         raise HttpError(404, "entity.relation_foreign_key_not_found")
-    name, expires_at = body.get("name"), body.get("expiresAt")
-    if not isinstance(name, str) or not name or len(name) > 256:
-        raise invalid_input("name: Invalid")
-    if expires_at is not None and (
-        not isinstance(expires_at, (int, float)) or isinstance(expires_at, bool)
-    ):
-        raise invalid_input("expiresAt: Expected number")
     if expires_at is not None and expires_at <= now_ms():
         raise HttpError(
             400, "request.invalid_input", details="The value of `expiresAt` must be in the future."
@@ -58,7 +82,7 @@ def create_pat(state: EmulatorState, request: Request, user_id: str) -> Response
         "tenantId": TENANT_ID,
         "userId": user_id,
         "name": name,
-        "value": f"pat_{secrets.token_urlsafe(24)}",
+        "value": f"pat_{_standard_secret()}",
         "createdAt": now_ms(),
         "expiresAt": expires_at,
     }

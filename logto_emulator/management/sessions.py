@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from logto_emulator.http import HttpError, Request, Response, empty, json_response
+from logto_emulator import zod_issues
+from logto_emulator.http import HttpError, Request, Response, empty, guard_error, json_response
 from logto_emulator.routes import route
 from logto_emulator.state import EmulatorState
+
+# Logto's SessionGrantRevokeTarget.
+REVOKE_GRANTS_TARGETS = ("all", "firstParty")
 
 
 def session_json(session: dict[str, Any]) -> dict[str, Any]:
@@ -46,12 +50,10 @@ def get_session(state: EmulatorState, request: Request, user_id: str, uid: str) 
 @route("DELETE", r"/api/users/([^/]+)/sessions/([^/]+)")
 def revoke_session(state: EmulatorState, request: Request, user_id: str, uid: str) -> Response:
     target = request.query.get("revokeGrantsTarget")
-    if target is not None and target not in ("all", "firstParty"):
-        raise HttpError(
-            400,
-            "guard.invalid_input",
-            {"details": "revokeGrantsTarget: Invalid enum value"},
-            type="query",
+    if target is not None and target not in REVOKE_GRANTS_TARGETS:
+        raise guard_error(
+            zod_issues.invalid_enum("revokeGrantsTarget", REVOKE_GRANTS_TARGETS, target),
+            where="query",
         )
     session = state.sessions.get(uid)
     if session is None:

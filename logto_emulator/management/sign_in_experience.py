@@ -1,12 +1,13 @@
 """``GET /api/sign-in-exp``: the tenant's sign-in experience, as a fresh real Logto (1.43
-candidate) answers it once set to sign in and sign up by username and password."""
+candidate) answers it once set to sign in and sign up by username and password; ``PATCH`` changes
+the parts the Account API reads (``mfa``, ``passkeySignIn``)."""
 
 from __future__ import annotations
 
 import copy
 from typing import Any
 
-from logto_emulator.http import Request, Response, json_response
+from logto_emulator.http import Request, Response, check_type, invalid_input, json_response
 from logto_emulator.management.common import TENANT_ID
 from logto_emulator.routes import route
 from logto_emulator.state import EmulatorState
@@ -48,7 +49,7 @@ DEFAULT: dict[str, Any] = {
         "rejects": {"pwned": False, "repetitionAndSequence": True, "userInfo": True, "words": []},
     },
     "mfa": {"factors": [], "policy": "UserControlled"},
-    "adaptiveMfa": {"enabled": False},
+    "adaptiveMfa": {},
     "singleSignOnEnabled": False,
     "supportEmail": None,
     "supportWebsiteUrl": None,
@@ -70,6 +71,43 @@ DEFAULT: dict[str, Any] = {
 }
 
 
+# What PATCH changes here, each replaced whole (as Logto stores these jsonb columns).
+PATCHABLE = ("mfa", "passkeySignIn")
+
+
+def current(state: EmulatorState) -> dict[str, Any]:
+    """The tenant's sign-in experience now."""
+    return {**copy.deepcopy(DEFAULT), **copy.deepcopy(state.sign_in_experience_changes)}
+
+
 @route("GET", r"/api/sign-in-exp")
 def get_sign_in_experience(state: EmulatorState, request: Request) -> Response:
-    return json_response(copy.deepcopy(DEFAULT))
+    return json_response(current(state))
+
+
+@route("PATCH", r"/api/sign-in-exp")
+def update_sign_in_experience(state: EmulatorState, request: Request) -> Response:
+    body = request.json_object()
+    for key in PATCHABLE:
+        if key in body:
+            check_type(body, key, "object")
+    unknown = sorted(set(body) - set(PATCHABLE))
+    if unknown:
+        # The emulator keeps the rest of the recorded tenant's settings as they are.
+        raise invalid_input(f"{unknown[0]}: not changeable in the Logto emulator")
+    if "mfa" in body:
+        mfa = body["mfa"]
+        factors = mfa.get("factors", [])
+        if not isinstance(factors, list) or not all(isinstance(f, str) for f in factors):
+            raise invalid_input("mfa.factors: Expected array")
+        body["mfa"] = {"factors": factors, "policy": mfa.get("policy", "UserControlled")}
+    state.sign_in_experience_changes.update({key: body[key] for key in PATCHABLE if key in body})
+    return json_response(current(state))
+
+
+def webauthn_enabled(state: EmulatorState) -> bool:
+    """Whether a passkey may be bound: WebAuthn among the MFA factors, or passkey sign-in on."""
+    experience = current(state)
+    return "WebAuthn" in experience["mfa"]["factors"] or bool(
+        experience["passkeySignIn"].get("enabled")
+    )

@@ -86,6 +86,9 @@ def _complete(
             grant["client_id"],
             {"sid": generate_id(21), "grantId": generate_id(21)},
         )
+        if "offline_access" in grant["scope"].split():
+            # oidc-provider keeps a grant with refresh tokens past this session's sign-out.
+            authorization["persistsLogout"] = True
         code = secrets.token_urlsafe(32)
         state.authorization_codes[code] = {
             **grant,

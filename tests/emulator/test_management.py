@@ -467,3 +467,16 @@ def test_sessions_list_and_revoke(api: Api, logto_emulator: EmulatorServer) -> N
         404,
         "oidc.session_not_found",
     )
+
+
+def test_personal_access_tokens_are_listed_by_value_as_a_fresh_logto_lists_them(
+    api: Api, logto_emulator: EmulatorServer
+) -> None:
+    user = logto_emulator.state.create_user(username="pat_order")
+    path = f"/api/users/{user['id']}/personal-access-tokens"
+    for index in range(6):
+        body = {"name": f"t{index}", **({"expiresAt": 4102444800000} if index % 2 else {})}
+        assert api("POST", path, json=body).status_code == 201
+    values = [token["value"] for token in api("GET", path).json()]
+    assert values == sorted(values, key=str.encode)
+    assert all(value[4:].isalnum() and len(value) == 36 for value in values)

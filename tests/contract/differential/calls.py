@@ -8,6 +8,7 @@ real Logto (``recorded/*.json``) can be checked against the emulator without a r
 
 from __future__ import annotations
 
+import datetime
 import json
 import secrets
 from collections.abc import Callable
@@ -15,6 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import requests
+
+from tests.contract.differential.authenticator import create_credential
 
 # JSON whose inner keys depend on configuration, not on Logto's behaviour: compared by type only.
 OPAQUE = {"config", "configTemplate", "rawData", "customData", "details.rawData", "formItems"}
@@ -57,12 +60,22 @@ class Step:
     save: dict[str, Callable[[Any], Any]] = field(default_factory=dict)
     # Facts beyond the shape that must match (a length, a value), computed from the JSON.
     facts: dict[str, Callable[[Any], Any]] = field(default_factory=dict)
+    # Whose own access token goes as the bearer (the Account API), ANONYMOUS for none; the
+    # Management API's M2M token when None.
+    as_user: str | None = None
+    # More request headers (``logto-verification-id``), filled like the path.
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+ANONYMOUS = ""
 
 
 @dataclass
 class Hook:
-    """A change of the Logto's setup between steps, done per target: ``connectors`` or
-    ``sign_in``; not compared."""
+    """A change of the Logto's setup between steps, done per target: ``connectors``,
+    ``sign_in``, ``user_token`` (the user's own access token, for the Account API) or ``passkey``
+    (a credential for the last registration options, made on a page at the argument's origin);
+    not compared."""
 
     name: str
     argument: Any = None
@@ -76,7 +89,9 @@ class Target(Protocol):
 
     def connectors(self, on: bool) -> dict[str, str]: ...
 
-    def sign_in(self, username: str, password: str) -> None: ...
+    def sign_in(self, username: str, password: str) -> tuple[str, str]: ...
+
+    def user_token(self, username: str, password: str) -> str: ...
 
 
 def record(response: requests.Response, step: Step) -> dict[str, Any]:
@@ -111,6 +126,9 @@ def record(response: requests.Response, step: Step) -> dict[str, Any]:
 
 def _fill(value: Any, context: dict[str, Any]) -> Any:
     if isinstance(value, str):
+        whole = context.get(value[1:-1]) if value.startswith("{") and value.endswith("}") else None
+        if whole is not None and not isinstance(whole, str):
+            return whole  # an object the sequence made (a credential), as it is
         return value.format_map(context)
     if isinstance(value, list):
         return [_fill(v, context) for v in value]
@@ -122,7 +140,12 @@ def _fill(value: Any, context: dict[str, Any]) -> Any:
 def run(target: Target, steps: list[Step | Hook] | None = None) -> dict[str, dict[str, Any]]:
     """Send every step to ``target``; the answers by step name."""
     suffix = secrets.token_hex(4)
-    context: dict[str, Any] = {"missing": MISSING, "suffix": suffix, "callback": CALLBACK}
+    context: dict[str, Any] = {
+        "missing": MISSING,
+        "suffix": suffix,
+        "callback": CALLBACK,
+        "password": PASSWORD,
+    }
     for user in USERS:
         body = {
             "username": f"diff_{user}_{suffix}",
@@ -138,31 +161,59 @@ def run(target: Target, steps: list[Step | Hook] | None = None) -> dict[str, dic
     try:
         for step in SEQUENCE if steps is None else steps:
             if isinstance(step, Hook):
-                if step.name == "connectors":
-                    context.update(target.connectors(step.argument))
-                else:
-                    user = step.argument
-                    target.sign_in(context[f"{user}_username"], PASSWORD)
+                _hook(target, step, context)
                 continue
-            response = target.api.request(
-                step.method,
-                f"{target.endpoint}{_fill(step.path, context)}",
-                json=_fill(step.body, context),
-                timeout=20,
-            )
+            response = _send(target, step, context)
             answers[step.name] = record(response, step)
             if response.ok and step.save:
                 data = response.json()
                 context.update({key: pick(data) for key, pick in step.save.items()})
     finally:
+        # Back to the lab's defaults: no account center, no passkey sign-in (ACCOUNT-API.md).
+        target.api.patch(
+            f"{target.endpoint}/api/account-center",
+            json={"enabled": False, "fields": {}, "webauthnRelatedOrigins": []},
+            timeout=20,
+        )
+        target.api.patch(
+            f"{target.endpoint}/api/sign-in-exp", json={"passkeySignIn": {}}, timeout=20
+        )
         for user in USERS:
             target.api.delete(f"{target.endpoint}/api/users/{context[user]}", timeout=20)
         target.connectors(False)
     return answers
 
 
+def _hook(target: Target, step: Hook, context: dict[str, Any]) -> None:
+    if step.name == "connectors":
+        context.update(target.connectors(step.argument))
+    elif step.name == "sign_in":
+        user = step.argument
+        target.sign_in(context[f"{user}_username"], PASSWORD)
+    elif step.name == "user_token":
+        user = step.argument
+        context[f"{user}_token"] = target.user_token(context[f"{user}_username"], PASSWORD)
+    elif step.name == "passkey":
+        credential = create_credential(context["registration"], step.argument)
+        context["credential"] = {**credential, "type": "WebAuthn"}
+        context["browser_credential"] = credential
+    else:
+        raise ValueError(step.name)
+
+
+def _send(target: Target, step: Step, context: dict[str, Any]) -> requests.Response:
+    url = f"{target.endpoint}{_fill(step.path, context)}"
+    headers = {name: _fill(value, context) for name, value in step.headers.items()}
+    body = _fill(step.body, context)
+    if step.as_user is None:
+        return target.api.request(step.method, url, json=body, headers=headers, timeout=20)
+    if step.as_user != ANONYMOUS:
+        headers["Authorization"] = f"Bearer {context[f'{step.as_user}_token']}"
+    return requests.request(step.method, url, json=body, headers=headers, timeout=20)
+
+
 PASSWORD = "Diff-" + secrets.token_urlsafe(12)
-USERS = ("a", "b", "t1", "t2", "t3", "t4", "t5", "gone")
+USERS = ("a", "b", "t1", "t2", "t3", "t4", "t5", "gone", "me")
 
 
 def _first_id_of(kind: str) -> Callable[[Any], Any]:
@@ -526,4 +577,282 @@ SEQUENCE: list[Step | Hook] = [
         facts={"ours listed": lambda data: any(h["name"].startswith("diff ") for h in data)},
     ),
     Step("hooks: delete", "DELETE", "/api/hooks/{hook}"),
+]
+
+# -- what the comparison of the Management API found different ---------------------------------
+SEQUENCE += [
+    Step("mfa: WebAuthn by the Management API", "POST", "/api/users/{t1}/mfa-verifications",
+         {"type": "WebAuthn"}),
+    Step("mfa: no type", "POST", "/api/users/{t1}/mfa-verifications", {}),
+    Step("token: empty name", "POST", "/api/users/{a}/personal-access-tokens", {"name": ""}),
+    Step("token: no name", "POST", "/api/users/{a}/personal-access-tokens", {}),
+    Step("token: expiring", "POST", "/api/users/{a}/personal-access-tokens",
+         {"name": "expiring", "expiresAt": 4102444800000}),
+    Step("token: not expiring", "POST", "/api/users/{a}/personal-access-tokens",
+         {"name": "not-expiring"}),
+    # No order compared: Logto's query has none, so PostgreSQL's plan decides (by value through
+    # the (tenant_id, value) index on a fresh lab, in insertion order once the table is analyzed).
+    Step("token: list of two", "GET", "/api/users/{a}/personal-access-tokens"),
+    Step("session: revoke with a bad target", "DELETE",
+         "/api/users/{a}/sessions/{missing}?revokeGrantsTarget=some"),
+    Step("code: empty body", "POST", "/api/verification-codes", {}),
+    Step("code: bad email", "POST", "/api/verification-codes", {"email": "not-an-email"}),
+    Step("code: bad phone", "POST", "/api/verification-codes", {"phone": "+1 555"}),
+    Step("code verify: empty body", "POST", "/api/verification-codes/verify", {}),
+    Step("code verify: no code", "POST", "/api/verification-codes/verify", {"email": "{a_email}"}),
+    Step("code verify: empty code", "POST", "/api/verification-codes/verify",
+         {"phone": "15555550123", "verificationCode": ""}),
+]
+
+
+def _minutes_left(data: Any) -> int:
+    expires = datetime.datetime.fromisoformat(data["expiresAt"].replace("Z", "+00:00"))
+    return round((expires - datetime.datetime.now(datetime.timezone.utc)).total_seconds() / 60)
+
+
+ME = "me"
+VERIFIED = {"logto-verification-id": "{pwd}"}
+EDIT_ALL = {
+    field_name: "Edit"
+    for field_name in (
+        "name", "avatar", "profile", "email", "phone", "password", "username", "social",
+        "customData", "mfa",
+    )
+}
+
+
+def _types(items: Any) -> list[str]:
+    return sorted(item["type"] for item in items)
+
+
+# -- the Account API, with the user's own opaque token (ACCOUNT-API.md) --------------------------
+SEQUENCE += [
+    Hook("user_token", ME),
+    Step("account center: as a fresh tenant", "GET", "/api/account-center"),
+    Step("account center: anonymous copy", "GET", "/api/.well-known/account-center",
+         as_user=ANONYMOUS),
+    Step("account: while disabled", "GET", "/api/my-account", as_user=ME),
+    Step("verification: while disabled", "POST", "/api/verifications/password",
+         {"password": "{password}"}, as_user=ME),
+    Step("account center: a control it lacks", "PATCH", "/api/account-center",
+         {"fields": {"name": "Sometimes"}}),
+    Step("account center: enable", "PATCH", "/api/account-center",
+         {"enabled": True, "fields": EDIT_ALL},
+         facts={"fields": lambda data: data["fields"]}),
+    Step("account: M2M token", "GET", "/api/my-account"),
+    Step("account: no token", "GET", "/api/my-account", as_user=ANONYMOUS),
+    Step("account: a route it lacks", "GET", "/api/my-account/nothing", as_user=ME),
+    Step("account: password by PATCH", "PATCH", "/api/my-account/password", {}, as_user=ME),
+    Step("account: read", "GET", "/api/my-account", as_user=ME,
+         facts={"keys": lambda data: sorted(data)}),
+    Step("account: name", "PATCH", "/api/my-account", {"name": "Account Diff"}, as_user=ME,
+         facts={"name": lambda data: data["name"]}),
+    Step("account: avatar not a URL", "PATCH", "/api/my-account", {"avatar": "no url"},
+         as_user=ME),
+    Step("account: username not a string", "PATCH", "/api/my-account", {"username": 1},
+         as_user=ME),
+    Step("account: username unverified", "PATCH", "/api/my-account",
+         {"username": "{me_username}"}, as_user=ME),
+    Step("account: profile", "PATCH", "/api/my-account/profile", {"nickname": "acc"},
+         as_user=ME),
+    Step("verification: wrong password", "POST", "/api/verifications/password",
+         {"password": "not-the-password"}, as_user=ME),
+    Step("verification: empty password", "POST", "/api/verifications/password",
+         {"password": ""}, as_user=ME),
+    Step("verification: password", "POST", "/api/verifications/password",
+         {"password": "{password}"}, as_user=ME,
+         save={"pwd": lambda data: data["verificationRecordId"]},
+         facts={"minutes left": _minutes_left}),
+    Step("account: username verified", "PATCH", "/api/my-account",
+         {"username": "{me_username}"}, as_user=ME, headers=VERIFIED),
+    Step("account: username, unknown record", "PATCH", "/api/my-account",
+         {"username": "{me_username}"}, as_user=ME,
+         headers={"logto-verification-id": "bogus123"}),
+    Step("password: unverified", "POST", "/api/my-account/password",
+         {"password": "{password}"}, as_user=ME),
+    Step("password: the same", "POST", "/api/my-account/password",
+         {"password": "{password}"}, as_user=ME, headers=VERIFIED),
+    Step("password: too weak", "POST", "/api/my-account/password", {"password": "a"},
+         as_user=ME, headers=VERIFIED,
+         facts={"issues": lambda data: [i["code"] for i in data["data"]]}),
+    Step("factors: none", "GET", "/api/my-account/mfa-verifications", as_user=ME),
+    Step("mfa settings", "GET", "/api/my-account/mfa-settings", as_user=ME),
+    Step("mfa settings: unverified", "PATCH", "/api/my-account/mfa-settings",
+         {"skipMfaOnSignIn": True}, as_user=ME),
+    Step("mfa settings: change", "PATCH", "/api/my-account/mfa-settings",
+         {"skipMfaOnSignIn": True}, as_user=ME, headers=VERIFIED),
+    Step("logto-configs", "GET", "/api/my-account/logto-configs", as_user=ME),
+    Step("logto-configs: change", "PATCH", "/api/my-account/logto-configs",
+         {"passkeySignIn": {"skipped": True}}, as_user=ME, headers=VERIFIED),
+    Step("totp secret: generate", "POST", "/api/my-account/mfa-verifications/totp-secret/generate",
+         as_user=ME, facts={"length": lambda data: len(data["secret"])}),
+    Step("backup codes: generate", "POST",
+         "/api/my-account/mfa-verifications/backup-codes/generate", as_user=ME,
+         facts={"count": lambda data: len(data["codes"])}),
+    Step("totp: not in the sign-in experience", "POST", "/api/my-account/mfa-verifications",
+         {"type": "Totp", "secret": TOTP_SECRET}, as_user=ME, headers=VERIFIED),
+    Step("factor: a type it lacks", "POST", "/api/my-account/mfa-verifications",
+         {"type": "Sms"}, as_user=ME, headers=VERIFIED),
+    Step("backup codes: none", "GET", "/api/my-account/mfa-verifications/backup-codes",
+         as_user=ME, headers=VERIFIED),
+    Step("sessions: unverified", "GET", "/api/my-account/sessions", as_user=ME),
+    Step("sessions: field off", "GET", "/api/my-account/sessions", as_user=ME,
+         headers=VERIFIED),
+    Step("account center: sessions on", "PATCH", "/api/account-center",
+         {"fields": {**EDIT_ALL, "session": "Edit"}}),
+    Step("own sessions: list", "GET", "/api/my-account/sessions", as_user=ME, headers=VERIFIED,
+         facts={"current": lambda data: [s["isCurrent"] for s in data["sessions"]]}),
+    Step("own grants: list", "GET", "/api/my-account/grants", as_user=ME, headers=VERIFIED,
+         facts={"count": lambda data: len(data["grants"])}),
+    Step("grants: an app type it lacks", "GET", "/api/my-account/grants?appType=all",
+         as_user=ME, headers=VERIFIED),
+    Step("session: end with a bad target", "DELETE",
+         "/api/my-account/sessions/{missing}?revokeGrantsTarget=some", as_user=ME,
+         headers=VERIFIED),
+    Step("session: end unknown", "DELETE", "/api/my-account/sessions/{missing}", as_user=ME,
+         headers=VERIFIED),
+    Step("grant: revoke unknown", "DELETE", "/api/my-account/grants/{missing}", as_user=ME,
+         headers=VERIFIED),
+    # codes (the mock connectors are on)
+    Step("code: to the own email", "POST", "/api/verifications/verification-code",
+         {"identifier": {"type": "email", "value": "{me_email}"}}, as_user=ME,
+         save={"own_code": lambda data: data["verificationRecordId"]},
+         facts={"minutes left": _minutes_left}),
+    Step("code: a type it lacks", "POST", "/api/verifications/verification-code",
+         {"identifier": {"type": "fax", "value": "1"}}, as_user=ME),
+    Step("own code: bad email", "POST", "/api/verifications/verification-code",
+         {"identifier": {"type": "email", "value": "bad"}}, as_user=ME),
+    Step("code: a template it lacks", "POST", "/api/verifications/verification-code",
+         {"identifier": {"type": "email", "value": "{me_email}"}, "templateType": "SignIn"},
+         as_user=ME),
+    Step("code: to a new email", "POST", "/api/verifications/verification-code",
+         {"identifier": {"type": "email", "value": "new-{suffix}@example.com"}}, as_user=ME,
+         save={"new_code": lambda data: data["verificationRecordId"]}),
+    Step("code: wrong code", "POST", "/api/verifications/verification-code/verify",
+         {"identifier": {"type": "email", "value": "{me_email}"},
+          "verificationId": "{own_code}", "code": "000000"}, as_user=ME),
+    Step("code: empty code", "POST", "/api/verifications/verification-code/verify",
+         {"identifier": {"type": "email", "value": "{me_email}"},
+          "verificationId": "{own_code}", "code": ""}, as_user=ME),
+    Step("code: another email", "POST", "/api/verifications/verification-code/verify",
+         {"identifier": {"type": "email", "value": "other-{suffix}@example.com"},
+          "verificationId": "{own_code}", "code": "000000"}, as_user=ME),
+    Step("code: phone for an email record", "POST", "/api/verifications/verification-code/verify",
+         {"identifier": {"type": "phone", "value": "15555550123"},
+          "verificationId": "{own_code}", "code": "000000"}, as_user=ME),
+    Step("code: unknown record", "POST", "/api/verifications/verification-code/verify",
+         {"identifier": {"type": "email", "value": "{me_email}"},
+          "verificationId": "{missing}", "code": "000000"}, as_user=ME),
+    Step("code record as proof, unverified", "PATCH", "/api/my-account",
+         {"username": "{me_username}"}, as_user=ME,
+         headers={"logto-verification-id": "{own_code}"}),
+    Step("primary email: unverified record", "POST", "/api/my-account/primary-email",
+         {"email": "new-{suffix}@example.com", "newIdentifierVerificationRecordId": "{new_code}"},
+         as_user=ME, headers=VERIFIED),
+    Step("primary email: no proof", "POST", "/api/my-account/primary-email",
+         {"email": "new-{suffix}@example.com", "newIdentifierVerificationRecordId": "{new_code}"},
+         as_user=ME),
+    Step("primary email: a password record", "POST", "/api/my-account/primary-email",
+         {"email": "new-{suffix}@example.com", "newIdentifierVerificationRecordId": "{pwd}"},
+         as_user=ME, headers=VERIFIED),
+    Step("primary phone: bad phone", "POST", "/api/my-account/primary-phone",
+         {"phone": "+1 555", "newIdentifierVerificationRecordId": "{new_code}"},
+         as_user=ME, headers=VERIFIED),
+    Step("primary phone: remove, none set", "DELETE", "/api/my-account/primary-phone",
+         as_user=ME, headers=VERIFIED),
+    # social
+    Step("social: start", "POST", "/api/verifications/social",
+         {"connectorId": "{social}", "state": "diff-state", "redirectUri": "{callback}"},
+         as_user=ME, save={"social_record": lambda data: data["verificationRecordId"]}),
+    Step("social: unknown connector", "POST", "/api/verifications/social",
+         {"connectorId": "{missing}", "state": "diff-state", "redirectUri": "{callback}"},
+         as_user=ME),
+    Step("social: email connector", "POST", "/api/verifications/social",
+         {"connectorId": "{email}", "state": "diff-state", "redirectUri": "{callback}"},
+         as_user=ME),
+    Step("social: no redirect", "POST", "/api/verifications/social",
+         {"connectorId": "{social}", "state": "diff-state"}, as_user=ME),
+    Step("identities: link unverified", "POST", "/api/my-account/identities",
+         {"newIdentifierVerificationRecordId": "{social_record}"}, as_user=ME, headers=VERIFIED),
+    Step("social: verify", "POST", "/api/verifications/social/verify",
+         {"verificationRecordId": "{social_record}",
+          "connectorData": {"code": "c", "userId": "account-social-{suffix}"}}, as_user=ME),
+    Step("social: verify unknown record", "POST", "/api/verifications/social/verify",
+         {"verificationRecordId": "{missing}", "connectorData": {"code": "c"}}, as_user=ME),
+    Step("identities: link unproven", "POST", "/api/my-account/identities",
+         {"newIdentifierVerificationRecordId": "{social_record}"}, as_user=ME),
+    Step("identities: link", "POST", "/api/my-account/identities",
+         {"newIdentifierVerificationRecordId": "{social_record}"}, as_user=ME, headers=VERIFIED),
+    Step("identities: link again", "POST", "/api/my-account/identities",
+         {"newIdentifierVerificationRecordId": "{social_record}"}, as_user=ME, headers=VERIFIED),
+    Step("account: linked", "GET", "/api/my-account", as_user=ME,
+         facts={"targets": lambda data: sorted(data["identities"])}),
+    Step("identities: unlink unknown", "DELETE", "/api/my-account/identities/nope", as_user=ME,
+         headers=VERIFIED),
+    Step("identities: unlink", "DELETE", "/api/my-account/identities/mock-social", as_user=ME,
+         headers=VERIFIED),
+    # a passkey, registered on a page at another origin
+    Step("passkey: registration", "POST", "/api/verifications/web-authn/registration",
+         as_user=ME,
+         save={"passkey_record": lambda data: data["verificationRecordId"],
+               "registration": lambda data: data["registrationOptions"]},
+         facts={
+             "rp is the host": lambda data: data["registrationOptions"]["rp"]["id"]
+             == data["registrationOptions"]["rp"]["name"],
+             "selection": lambda data: data["registrationOptions"]["authenticatorSelection"],
+             "algorithms": lambda data: [
+                 p["alg"] for p in data["registrationOptions"]["pubKeyCredParams"]
+             ],
+             "minutes left": _minutes_left,
+         }),
+    Hook("passkey", "http://localhost:8151"),
+    Step("passkey: as the browser names it", "POST",
+         "/api/verifications/web-authn/registration/verify",
+         {"verificationRecordId": "{passkey_record}", "payload": "{browser_credential}"},
+         as_user=ME),
+    Step("passkey: from an origin not related", "POST",
+         "/api/verifications/web-authn/registration/verify",
+         {"verificationRecordId": "{passkey_record}", "payload": "{credential}"}, as_user=ME),
+    Step("passkey: unknown record", "POST", "/api/verifications/web-authn/registration/verify",
+         {"verificationRecordId": "{missing}", "payload": "{credential}"}, as_user=ME),
+    Step("account center: related origin", "PATCH", "/api/account-center",
+         {"webauthnRelatedOrigins": ["http://localhost:8151", "http://localhost:8151"]},
+         facts={"origins": lambda data: data["webauthnRelatedOrigins"]}),
+    Step("passkey: verify", "POST", "/api/verifications/web-authn/registration/verify",
+         {"verificationRecordId": "{passkey_record}", "payload": "{credential}"}, as_user=ME),
+    Step("passkey: bind unproven", "POST", "/api/my-account/mfa-verifications",
+         {"type": "WebAuthn", "newIdentifierVerificationRecordId": "{passkey_record}",
+          "name": "diff passkey"}, as_user=ME),
+    Step("passkey: bind, not in the sign-in experience", "POST",
+         "/api/my-account/mfa-verifications",
+         {"type": "WebAuthn", "newIdentifierVerificationRecordId": "{passkey_record}",
+          "name": "diff passkey"}, as_user=ME, headers=VERIFIED),
+    Step("sign-in experience: passkey sign-in on", "PATCH", "/api/sign-in-exp",
+         {"passkeySignIn": {"enabled": True}},
+         facts={"passkeySignIn": lambda data: data["passkeySignIn"]}),
+    Step("passkey: bind", "POST", "/api/my-account/mfa-verifications",
+         {"type": "WebAuthn", "newIdentifierVerificationRecordId": "{passkey_record}",
+          "name": "diff passkey"}, as_user=ME, headers=VERIFIED),
+    Step("passkey: listed", "GET", "/api/my-account/mfa-verifications", as_user=ME,
+         save={"passkey": lambda items: items[0]["id"]},
+         facts={"types": _types, "names": lambda items: [i.get("name") for i in items]}),
+    Step("passkey: listed by the Management API", "GET", "/api/users/{me}/mfa-verifications",
+         facts={"agent": lambda items: items[0]["agent"].startswith("python-requests/")}),
+    Step("passkey: rename", "PATCH", "/api/my-account/mfa-verifications/{passkey}/name",
+         {"name": "renamed"}, as_user=ME, headers=VERIFIED),
+    Step("passkey: rename unknown", "PATCH", "/api/my-account/mfa-verifications/{missing}/name",
+         {"name": "renamed"}, as_user=ME, headers=VERIFIED),
+    Step("passkey: renamed", "GET", "/api/my-account/mfa-verifications", as_user=ME,
+         facts={"names": lambda items: [i.get("name") for i in items]}),
+    Step("passkey: remove unproven", "DELETE", "/api/my-account/mfa-verifications/{passkey}",
+         as_user=ME),
+    Step("passkey: remove", "DELETE", "/api/my-account/mfa-verifications/{passkey}",
+         as_user=ME, headers=VERIFIED),
+    Step("passkey: remove again", "DELETE", "/api/my-account/mfa-verifications/{passkey}",
+         as_user=ME, headers=VERIFIED),
+    Step("sign-in experience: passkey sign-in off", "PATCH", "/api/sign-in-exp",
+         {"passkeySignIn": {}}, facts={"passkeySignIn": lambda data: data["passkeySignIn"]}),
+    Step("account center: disable", "PATCH", "/api/account-center",
+         {"enabled": False, "fields": {}, "webauthnRelatedOrigins": []}),
+    Step("account: disabled again", "GET", "/api/my-account", as_user=ME),
 ]

@@ -1,9 +1,10 @@
 """Record a real Logto's answers to the differential sequence, for the emulator's test.
 
-    source "$LAB_DIR/secrets.env"   # LOGTO_CONTRACT_* and LOGTO_E2E_APP_ID (../shared/logto/lab)
+    source "$LAB_DIR/secrets.env"   # LOGTO_CONTRACT_*, LOGTO_E2E_APP_* (../shared/logto/lab)
     python -m tests.contract.differential.record "logto-io/logto master 1fbc5544 (1.43 candidate)"
 
-Writes ``recorded/logto.json``. The Logto is left without connectors (the lab's default).
+Writes ``recorded/logto.json``. The Logto is left as a fresh lab is: no connectors, the account
+center off, passkey sign-in off.
 """
 
 from __future__ import annotations

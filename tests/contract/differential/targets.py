@@ -55,15 +55,24 @@ def _m2m_session(endpoint: str, app_id: str, secret: str) -> requests.Session:
     return session
 
 
-def _authorization_request(http: requests.Session, endpoint: str, app_id: str) -> str:
-    """Start a code flow as the web app; the URL Logto sends the browser to."""
+# What the account center asks for (ACCOUNT-API.md): the Account API reads the scopes.
+ACCOUNT_SCOPES = (
+    "openid profile email phone identities custom_data offline_access urn:logto:scope:sessions"
+)
+
+
+def _authorization_request(
+    http: requests.Session, endpoint: str, app_id: str, scope: str = "openid profile"
+) -> tuple[str, str]:
+    """Start a code flow as the web app; the URL Logto sends the browser to, and the PKCE
+    verifier."""
     verifier = secrets.token_urlsafe(48)
     challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=")
     params = {
         "client_id": app_id,
         "redirect_uri": REDIRECT_URI,
         "response_type": "code",
-        "scope": "openid profile",
+        "scope": scope,
         "state": secrets.token_urlsafe(8),
         "code_challenge": challenge.decode(),
         "code_challenge_method": "S256",
@@ -73,7 +82,25 @@ def _authorization_request(http: requests.Session, endpoint: str, app_id: str) -
         f"{endpoint}/oidc/auth?{urlencode(params)}", allow_redirects=False, timeout=20
     )
     assert answer.status_code in (302, 303), answer.status_code
-    return urljoin(f"{endpoint}/", answer.headers["location"])
+    return urljoin(f"{endpoint}/", answer.headers["location"]), verifier
+
+
+def _exchange(endpoint: str, app_id: str, secret: str, callback: str, verifier: str) -> str:
+    """The user's own access token for the code in ``callback`` (no ``resource``: opaque)."""
+    code = parse_qs(urlsplit(callback).query)["code"][0]
+    answer = requests.post(
+        f"{endpoint}/oidc/token",
+        data={
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": REDIRECT_URI,
+            "code_verifier": verifier,
+        },
+        auth=(app_id, secret),
+        timeout=20,
+    )
+    answer.raise_for_status()
+    return str(answer.json()["access_token"])
 
 
 def _follow_to_callback(http: requests.Session, endpoint: str, location: str) -> str:
@@ -104,9 +131,13 @@ class EmulatorTarget:
         self.state.set_connectors(on)
         return {kind: self.state.connector_id(kind) for kind in MOCK_CONNECTORS} if on else {}
 
-    def sign_in(self, username: str, password: str) -> None:
+    def sign_in(
+        self, username: str, password: str, scope: str = "openid profile"
+    ) -> tuple[str, str]:
+        """Sign in at the web app; the callback URL and the PKCE verifier."""
         http = requests.Session()
-        form_page = http.get(_authorization_request(http, self.endpoint, self.app_id), timeout=20)
+        url, verifier = _authorization_request(http, self.endpoint, self.app_id, scope)
+        form_page = http.get(url, timeout=20)
         action = re.search(r'<form method="post" action="([^"]+)"', form_page.text)
         assert action, form_page.text
         answer = http.post(
@@ -115,7 +146,15 @@ class EmulatorTarget:
             allow_redirects=False,
             timeout=20,
         )
-        _follow_to_callback(http, self.endpoint, answer.headers["location"])
+        return _follow_to_callback(http, self.endpoint, answer.headers["location"]), verifier
+
+    def user_token(self, username: str, password: str) -> str:
+        from logto_emulator.seed import DEMO_CLIENTS
+
+        callback, verifier = self.sign_in(username, password, ACCOUNT_SCOPES)
+        return _exchange(
+            self.endpoint, self.app_id, DEMO_CLIENTS.web_app_secret, callback, verifier
+        )
 
 
 class RealTarget:
@@ -148,10 +187,13 @@ class RealTarget:
             ids[kind] = made.json()["id"]
         return ids
 
-    def sign_in(self, username: str, password: str) -> None:
-        """Through Logto's Experience API, as its sign-in page does."""
+    def sign_in(
+        self, username: str, password: str, scope: str = "openid profile"
+    ) -> tuple[str, str]:
+        """Through Logto's Experience API, as its sign-in page does; the callback URL and the
+        PKCE verifier."""
         http = requests.Session()
-        _authorization_request(http, self.endpoint, self.app_id)
+        _, verifier = _authorization_request(http, self.endpoint, self.app_id, scope)
         headers = {"Logto-App-Id": self.app_id}
 
         def call(method: str, path: str, body: dict[str, object]) -> dict[str, object]:
@@ -169,7 +211,13 @@ class RealTarget:
         )
         call("POST", "/identification", {"verificationId": verification["verificationId"]})
         location = str(call("POST", "/submit", {})["redirectTo"])
-        _follow_to_callback(http, self.endpoint, location)
+        return _follow_to_callback(http, self.endpoint, location), verifier
+
+    def user_token(self, username: str, password: str) -> str:
+        callback, verifier = self.sign_in(username, password, ACCOUNT_SCOPES)
+        return _exchange(
+            self.endpoint, self.app_id, os.environ["LOGTO_E2E_APP_SECRET"], callback, verifier
+        )
 
 
 def real_configured() -> bool:
@@ -180,6 +228,7 @@ def real_configured() -> bool:
             "LOGTO_CONTRACT_M2M_APP_ID",
             "LOGTO_CONTRACT_M2M_APP_SECRET",
             "LOGTO_E2E_APP_ID",
+            "LOGTO_E2E_APP_SECRET",
         )
     )
 

@@ -3,7 +3,7 @@
 ``recorded/logto.json`` holds a real Logto's answers to :data:`calls.SEQUENCE` (which Logto and
 when are in the file; re-record with ``python -m tests.contract.differential.record``). The
 emulator is checked against it on every run; a real Logto too when ``LOGTO_CONTRACT_*`` and
-``LOGTO_E2E_APP_ID`` are set (e.g. the lab kit's ``secrets.env``).
+``LOGTO_E2E_APP_ID`` / ``_SECRET`` are set (e.g. the lab kit's ``secrets.env``).
 """
 
 from __future__ import annotations
@@ -37,7 +37,9 @@ def emulator_answers() -> Iterator[dict[str, Any]]:
 @pytest.fixture(scope="module")
 def logto_answers() -> dict[str, Any]:
     if not real_configured():
-        pytest.skip("set LOGTO_CONTRACT_* and LOGTO_E2E_APP_ID to run against a real Logto")
+        pytest.skip(
+            "set LOGTO_CONTRACT_* and LOGTO_E2E_APP_ID / _SECRET to run against a real Logto"
+        )
     return run(RealTarget())
 
 
