@@ -28,7 +28,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from .. import signals
-from ..adapter import get_adapter
+from ..site_adapter import get_adapter
 from ..app_settings import app_settings
 from ..logto.client import get_client
 from ..logto.errors import LogtoNotFound
