@@ -21,18 +21,14 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 
-from .. import signals
 from ..app_settings import app_settings
 from ..site_adapter import get_adapter
-from . import audit
+from . import actions, changes
+from .errors import StepUpRequired as StepUpRequired  # where views and host code import it from
 from .identity import logto_user_id
 
 SESSION_KEY = "account_center_step_up"
 METHODS = ("password", "email", "phone", "reauthentication")
-
-
-class StepUpRequired(Exception):
-    """A sensitive flow was called without a fresh verification."""
 
 
 def now() -> float:
@@ -42,14 +38,11 @@ def now() -> float:
 
 def record_verification(request: HttpRequest, method: str) -> None:
     """Mark the session as verified now, by ``method``, for the signed-in Logto user."""
-    sub = logto_user_id(request)
-    request.session[SESSION_KEY] = {"method": method, "at": now(), "sub": sub}
-    # A verification is a privilege change: do not let an older session id carry it.
-    request.session.cycle_key()
-    audit.record(request, "step_up", audit.SUCCESS, sub=sub, method=method)
-    signals.step_up_verified.send(
-        sender=__name__, request=request, user=request.user, logto_user_id=sub, method=method
-    )
+    with changes.change(request, actions.STEP_UP, sender=__name__) as change:
+        request.session[SESSION_KEY] = {"method": method, "at": now(), "sub": change.sub}
+        # A verification is a privilege change: do not let an older session id carry it.
+        request.session.cycle_key()
+        change.done(method=method, signal_args={"method": method})
 
 
 def remaining_seconds(request: HttpRequest) -> int:
