@@ -120,6 +120,10 @@ def _argument(call: ast.Call, writer: Writer, param: str | None) -> ast.expr | N
 def _callee(call: ast.Call, module: str, imports: dict[str, str]) -> tuple[str, str] | None:
     func = call.func
     if isinstance(func, ast.Name):
+        if func.id in imports and "." in imports[func.id]:
+            # ``from .changes import change``: the function of that module.
+            owner, _dot, name = imports[func.id].rpartition(".")
+            return (owner, name)
         return (module, func.id)
     if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
         if func.value.id in ("self", "cls"):
