@@ -169,7 +169,9 @@ def _template(expr: ast.JoinedStr) -> tuple[str, str, str] | None:
     return text(expr.values[: holes[0]]), hole.value.id, text(expr.values[holes[0] + 1 :])
 
 
-def _tables_of_actions(tree: ast.Module, imports: dict[str, str]) -> dict[str, list[actions.Action]]:
+def _tables_of_actions(
+    tree: ast.Module, imports: dict[str, str]
+) -> dict[str, list[actions.Action]]:
     """Module-level dicts whose values are all actions (``{"email": actions.EMAIL_CHANGE}``)."""
     found = {}
     for node in tree.body:
