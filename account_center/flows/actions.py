@@ -177,7 +177,7 @@ def _suspension(detail: Mapping[str, Any]) -> str:
     return str(_("Your account was restored by the site's administrators"))
 
 
-# --- signing in and confirming it's you -------------------------------------------------
+# --- signing in and confirming it's you -----------------------------------------------------------
 SIGN_IN = Action("sign_in", _("Signed in"))
 STEP_UP = Action(
     "step_up",
@@ -208,7 +208,7 @@ SIGNED_OUT_ELSEWHERE = Action(
     _("Signed out of your other sessions"),
 )
 
-# --- sign-in details --------------------------------------------------------------------
+# --- sign-in details ------------------------------------------------------------------------------
 PASSWORD_CHANGE = Action(
     "password_change",
     lambda detail: str(_("Password set") if detail.get("created") else _("Password changed")),
@@ -263,9 +263,11 @@ PHONE_CODE_SENT = Action(
     step_up="phone",
 )
 
-# --- profile ----------------------------------------------------------------------------
+# --- profile --------------------------------------------------------------------------------------
 PROFILE_UPDATE = Action(
-    "profile_update", _("Profile changed"), failed=_("Profile not changed"),
+    "profile_update",
+    _("Profile changed"),
+    failed=_("Profile not changed"),
     signal=signals.profile_updated,
 )
 CUSTOM_DATA_UPDATE = Action(
@@ -275,7 +277,7 @@ CUSTOM_DATA_UPDATE = Action(
     signal=signals.custom_data_updated,
 )
 
-# --- two-step verification --------------------------------------------------------------
+# --- two-step verification ------------------------------------------------------------------------
 TOTP_ADD = Action(
     "totp_add",
     lambda detail: str(
@@ -319,7 +321,7 @@ MFA_SETTINGS = Action(
     signal=signals.mfa_settings_changed,
 )
 
-# --- developer tokens and sessions ------------------------------------------------------
+# --- developer tokens and sessions ----------------------------------------------------------------
 TOKEN_CREATE = Action(
     "token_create",
     _("Developer token “%(name)s” created"),
@@ -350,9 +352,10 @@ SESSION_REVOKE = Action(
     signal=signals.session_revoked,
 )
 
-# --- linked accounts --------------------------------------------------------------------
+# --- linked accounts ------------------------------------------------------------------------------
 SOCIAL_LINK_STARTED = Action(
-    "social_link_started", _("Started linking a %(target)s account"),
+    "social_link_started",
+    _("Started linking a %(target)s account"),
     step_up="social_link",
 )
 SOCIAL_LINK = Action(
@@ -370,9 +373,10 @@ SOCIAL_UNLINK = Action(
     signal=signals.social_account_unlinked,
 )
 
-# --- your data and your account ---------------------------------------------------------
+# --- your data and your account -------------------------------------------------------------------
 DATA_DOWNLOAD = Action(
-    "data_download", _("Downloaded your data"),
+    "data_download",
+    _("Downloaded your data"),
     step_up="download_data",
 )
 ACCOUNT_DELETE = Action(
@@ -387,7 +391,7 @@ ACCOUNT_DELETE = Action(
     signal=signals.account_deleted,
 )
 
-# --- refusals and unknown outcomes on any page ------------------------------------------
+# --- refusals and unknown outcomes on any page ----------------------------------------------------
 FEATURE_READ_ONLY = Action(
     "feature_read_only",
     _("A change was refused: that part of your account cannot be changed here now"),
@@ -399,7 +403,7 @@ LOGTO_WRITE = Action(
     unknown=_("A change was sent but not confirmed: check whether it was made"),
 )
 
-# --- done to the account by the site's administrators (Django admin) --------------------
+# --- done to the account by the site's administrators (Django admin) ------------------------------
 ADMIN_SUSPEND = Action(
     "admin_suspend",
     _("Your account was suspended by the site's administrators"),
@@ -464,7 +468,7 @@ SITE_SETTINGS_CHANGED = Action(
     by_you=False,
 )
 
-# --- told by Logto (webhooks) -----------------------------------------------------------
+# --- told by Logto (webhooks) ---------------------------------------------------------------------
 WEBHOOK_USER_DELETED = Action("webhook_user_deleted", _("Your account was deleted"), by_you=False)
 WEBHOOK_USER_UPDATED = Action(
     "webhook_user_updated",

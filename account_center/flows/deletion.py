@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy as _
 from .. import signals
 from ..site_adapter import get_adapter
 from ..app_settings import app_settings
+from ..clock import utcnow
 from ..logto.client import get_client
 from ..logto.errors import LogtoNotFound
 from ..logto.models import LogtoUser
@@ -184,7 +185,7 @@ def export_data(request: HttpRequest) -> dict[str, Any]:
         ch.done()  # before the activity below is read: the download holds its own event
     return _plain(
         {
-            "exported_at": datetime.now().astimezone(),
+            "exported_at": utcnow().astimezone(),
             "account": _account(request, account),
             "second_factors": [
                 {"type": f.type, "name": f.name, "created_at": f.created_at} for f in factors

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_variables
 
 from .. import ratelimit
+from ..clock import now
 from ..logto.client import get_client
 from ..logto.errors import LogtoNotFound
 from ..logto.models import MfaVerification
@@ -132,7 +133,7 @@ def start_totp(request: HttpRequest) -> str:
     lifetime = min(PENDING_SECONDS, window) if window else PENDING_SECONDS
     request.session[PENDING_KEY] = {
         "sealed": seal(secret, SEALED_AS),
-        "until": stepup.now() + lifetime,
+        "until": now() + lifetime,
         "sub": logto_user_id(request),
     }
     return secret
@@ -147,7 +148,7 @@ def pending_totp(request: HttpRequest) -> SecretText | None:
         return None
     if record.get("sub") != logto_user_id(request):
         return None
-    over = stepup.now() > float(record.get("until", 0))
+    over = now() > float(record.get("until", 0))
     # Step-up needed again before the setup's own end: the window was cut short (step-up cleared,
     # or the admin shortened ACCOUNT_CENTER_STEP_UP_SECONDS), and the setup ends with it.
     if over or step_up_needed(request, actions.TOTP_ADD):
@@ -161,7 +162,7 @@ def pending_seconds_left(request: HttpRequest) -> int:
     record = request.session.get(PENDING_KEY)
     if not isinstance(record, dict) or pending_totp(request) is None:
         return 0
-    return max(0, int(float(record["until"]) - stepup.now()))
+    return max(0, int(float(record["until"]) - now()))
 
 
 def cancel_totp(request: HttpRequest) -> None:
@@ -178,7 +179,7 @@ def provisioning_uri(secret: SecretText | str, account_name: str, issuer: str) -
 def code_matches(secret: SecretText | str, code: str) -> bool:
     """True for the current code, or the one just before or after (one step of clock drift)."""
     totp = pyotp.TOTP(str(secret))
-    return totp.verify(code, for_time=int(stepup.now()), valid_window=1)
+    return totp.verify(code, for_time=int(now()), valid_window=1)
 
 
 @sensitive_variables("code", "secret")

@@ -21,6 +21,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from ..app_settings import app_settings
+from ..clock import utcnow
 from ..logto.client import get_client
 from ..logto.errors import LogtoNotFound
 from ..logto.models import LogtoSession
@@ -45,10 +46,6 @@ THIS_UNKNOWN = _(
 
 class SessionsUnsupported(Exception):
     """This Logto has no user sessions API (too old)."""
-
-
-def now() -> datetime:
-    return datetime.now(tz=UTC)
 
 
 @dataclass(frozen=True)
@@ -136,7 +133,7 @@ def _remember_revoked(session: LogtoSession) -> None:
         return
     timeout = _REVOKED_FALLBACK_SECONDS
     if session.expires_at is not None:
-        timeout = max(60, math.ceil((session.expires_at - now()).total_seconds()))
+        timeout = max(60, math.ceil((session.expires_at - utcnow()).total_seconds()))
     cache.set(_REVOKED_KEY.format(sid=sid), True, timeout=timeout)
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 import secrets
-import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +24,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_variables
 
+from ..clock import now
 from ..logto.client import get_client
 from ..logto.models import Connector, LogtoUser
 from . import actions
@@ -136,7 +136,7 @@ def start_link(request: HttpRequest, connector_id: str) -> str:
             raise FlowError(ALREADY_LINKED, code="user.identity_already_in_use")
         state = secrets.token_urlsafe(32)
         binding = _binding(request)
-        entry = {"sub": ch.sub, "binding": binding, "connector": connector.id, "at": time.time()}
+        entry = {"sub": ch.sub, "binding": binding, "connector": connector.id, "at": now()}
         cache.set(_STATE_KEY.format(state=state), entry, STATE_SECONDS)
         callback = request.build_absolute_uri(reverse("account_center:connections_callback"))
         url = get_client().get_authorization_uri(connector.id, state=state, redirect_uri=callback)
@@ -154,7 +154,7 @@ def _take_state(request: HttpRequest, state: str) -> dict[str, Any] | None:
     # Only the request whose delete removed the entry may use it: a replay racing it loses.
     if not isinstance(entry, dict) or not cache.delete(key):
         return None
-    if time.time() - float(entry.get("at", 0)) > STATE_SECONDS:
+    if now() - float(entry.get("at", 0)) > STATE_SECONDS:
         return None
     if entry.get("sub") != logto_user_id(request) or entry.get("binding") != request.session.get(
         _BINDING_KEY

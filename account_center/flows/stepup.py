@@ -14,7 +14,6 @@ and, once verified, the browser submits that form again (see ``views/stepup.py``
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -22,6 +21,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 
 from ..app_settings import app_settings
+from ..clock import now
 from ..site_adapter import get_adapter
 from . import actions, changes
 from .errors import StepUpRequired as StepUpRequired  # where views and host code import it from
@@ -29,11 +29,6 @@ from .identity import logto_user_id
 
 SESSION_KEY = "account_center_step_up"
 METHODS = ("password", "email", "phone", "reauthentication")
-
-
-def now() -> float:
-    """The clock; tests monkeypatch it to move time instead of sleeping."""
-    return time.time()
 
 
 def record_verification(request: HttpRequest, method: str) -> None:

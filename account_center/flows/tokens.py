@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from ..clock import utcnow
 from ..logto.client import get_client
 from ..logto.errors import LogtoAPIError
 from ..logto.models import CreatedPersonalAccessToken
@@ -21,11 +22,6 @@ from .errors import FlowError
 
 NAME_TAKEN = _("You already have a token with this name. Choose another name.")
 NOT_FOUND = _("This token no longer exists. It may have been deleted already.")
-
-
-def now() -> datetime:
-    """The clock; tests monkeypatch it."""
-    return datetime.now(tz=UTC)
 
 
 @dataclass(frozen=True)
@@ -40,7 +36,7 @@ class TokenRow:
 
 def list_tokens(sub: str) -> list[TokenRow]:
     """Working tokens first (newest first), then expired ones; Logto's list has no order."""
-    moment = now()
+    moment = utcnow()
     rows = [
         TokenRow(
             name=token.name,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from typing import Any, TypeVar
@@ -21,6 +20,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from .. import features
 from ..app_settings import app_settings
+from ..clock import now
 from ..flows import audit
 from ..flows import sessions as sessions_flow
 from ..flows.errors import FlowError
@@ -310,11 +310,6 @@ class AccountView(LoginRequiredMixin, FeatureRule):
     def show_form(self, **extra: Any) -> HttpResponse:
         """The section's form partial again (``form_partial``)."""
         return self.respond(self.form_partial, **extra)
-
-
-def now() -> float:
-    """The clock; tests monkeypatch it instead of sleeping."""
-    return time.time()
 
 
 def mark_account_checked(sender: Any, request: HttpRequest | None, **kwargs: Any) -> None:

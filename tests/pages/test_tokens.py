@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from account_center import credential_forms, signals
-from account_center.flows import changes, tokens
+from account_center.flows import changes
 from account_center.models import AuditEvent
 
 from .conftest import USER_URL, body, calls
@@ -24,8 +24,8 @@ def ms(moment: datetime) -> int:
 
 
 @pytest.fixture(autouse=True)
-def frozen_today(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(tokens, "now", lambda: NOW)
+def frozen_today(monkeypatch: pytest.MonkeyPatch, clock: list[float]) -> None:
+    clock[0] = NOW.timestamp()  # before any step-up is stamped with it
     monkeypatch.setattr(credential_forms, "today", lambda: NOW.date())
 
 
