@@ -15,18 +15,17 @@ from account_center.app_settings import app_settings
 from account_center.flows import stepup
 from account_center.logto import budget
 
-from .conftest import SUB
-
 
 def test_one_clock_moves_step_up_attempt_limits_and_the_page_budget(clock, user) -> None:
+    sub = user.logto_identity.sub
     request = SimpleNamespace(user=user, session={})
-    request.session[stepup.SESSION_KEY] = {"method": "password", "at": clock[0], "sub": SUB}
-    ratelimit.start_cooldown(SUB, "bob@example.com")
+    request.session[stepup.SESSION_KEY] = {"method": "password", "at": clock[0], "sub": sub}
+    ratelimit.start_cooldown(sub, "bob@example.com")
     with budget.request_budget(5):
         clock[0] += 3
         assert budget.remaining() == 2
     assert stepup.remaining_seconds(request) == app_settings.STEP_UP_SECONDS - 3
-    assert ratelimit.cooldown_remaining(SUB, "bob@example.com") == (
+    assert ratelimit.cooldown_remaining(sub, "bob@example.com") == (
         app_settings.CODE_RESEND_SECONDS - 3
     )
     assert clock_module.utcnow() == datetime.fromtimestamp(clock[0], tz=UTC)
