@@ -1,10 +1,11 @@
 """Step-up verification: a fresh proof of identity before sensitive changes.
 
 A success is kept in the Django session as ``{"method", "at", "sub"}`` and holds for
-``ACCOUNT_CENTER_STEP_UP_SECONDS`` for the same Logto user only. Sensitive flows call
-:func:`require` after their input was validated and before they change anything; the
-:class:`StepUpRequired` it raises reaches the views' one error path, which opens the dialog or
-the step-up page. Flows never import views.
+``ACCOUNT_CENTER_STEP_UP_SECONDS`` for the same Logto user only. Sensitive flows ask for it by
+entering the change path (:func:`.changes.change`, with their action's step-up key) after their
+input was validated and before they change anything; the :class:`StepUpRequired` raised then
+reaches the views' one error path, which opens the dialog or the step-up page. Flows never
+import views.
 
 Nothing of a refused request is kept on the server: a new password typed into a refused form must
 never reach the session store. With htmx the verification dialog opens beside the untouched form
@@ -66,7 +67,8 @@ def clear(request: HttpRequest) -> None:
 
 def require(request: HttpRequest, action: str = "") -> None:
     """Raise :class:`StepUpRequired` unless the adapter finds the session verified enough for
-    ``action`` (flows call this, after validating their input)."""
+    ``action``: for a host project's own flows (the app's go through the change path, which asks
+    the adapter the same way)."""
     if get_adapter().is_step_up_required(request, action):
         raise StepUpRequired
 
