@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy as _
 
 from . import features, ratelimit
 from .app_settings import STEP_UP_METHODS, _setting
-from .flows.identity import client_ip
-from .models import DELETED_USER_ACTIONS, AuditEvent, SiteSettings
+from .flows import audit
+from .models import DELETED_USER_ACTIONS, SiteSettings
 
 VIEW_ONLY_FIELDS = (
     "features_in_force",
@@ -194,11 +194,10 @@ class SiteSettingsAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
-        AuditEvent.objects.create(
-            user=request.user if request.user.is_authenticated else None,
-            sub="",
-            action="site_settings_changed",
-            outcome=AuditEvent.Outcome.SUCCESS,
-            detail={"fields": sorted(form.changed_data)},
-            ip_address=client_ip(request),
+        audit.record(
+            request,
+            "site_settings_changed",
+            audit.SUCCESS,
+            staff=True,
+            fields=sorted(form.changed_data),
         )

@@ -265,15 +265,16 @@ class LogtoIdentityAdmin(admin.ModelAdmin):
                 # This site could not keep the outcome (a constraint, the database away): said,
                 # logged for the operator, and the other users go on.
                 logger.exception("Admin action %s failed on this site's database", action)
-                admin_actions.record(request, identity, f"admin_{action}", FAILURE, code="database")
+                admin_actions.record(
+                    request, identity, f"admin_{action}", FAILURE, error="database"
+                )
                 words = _("this site could not save the change; try again.")
                 self._say(request, name, words, messages.ERROR)
                 continue
             if refused is not None:
                 outcome, words = self._failure(refused)
-                admin_actions.record(
-                    request, identity, f"admin_{action}", outcome, code=getattr(refused, "code", "")
-                )
+                code = getattr(refused, "code", "")
+                admin_actions.record(request, identity, f"admin_{action}", outcome, error=code)
                 self._say(request, name, failed % {"reason": words}, messages.ERROR)
                 continue
             admin_actions.record(request, identity, f"admin_{action}", SUCCESS, **detail)

@@ -22,7 +22,6 @@ Place it after ``AuthenticationMiddleware`` and ``django_htmx.middleware.HtmxMid
 from __future__ import annotations
 
 import logging
-import time
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -36,6 +35,7 @@ from mozilla_django_oidc.middleware import SessionRefresh
 
 from .auth import oidc_settings, user_tokens
 from .auth.oidc_states import annotate_state
+from .clock import now
 from .flows import audit, identity, sessions, sign_out_elsewhere
 from .flows.identity import DELETED, SUSPENDED, account_status
 from .logto.errors import LogtoError
@@ -103,7 +103,7 @@ class LogtoSessionRefresh(SessionRefresh):
             return self._signed_out_elsewhere(request, revoked=True)
         # The cheap test first: on most requests the ID token is still fresh, and working out
         # the exempt URLs (several reverse() calls) would be wasted on every page.
-        if request.session.get("oidc_id_token_expiration", 0) > _now():
+        if request.session.get("oidc_id_token_expiration", 0) > now():
             return None
         if request.method not in SAFE_METHODS and self._is_oidc_session_url(request):
             return self._expired_change(request)
@@ -241,7 +241,3 @@ class LogtoSessionRefresh(SessionRefresh):
             return None
         status = account_status(sub)
         return status if status in (DELETED, SUSPENDED) else None
-
-
-def _now() -> float:
-    return time.time()

@@ -33,7 +33,6 @@ import hashlib
 import math
 import re
 import secrets
-import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,6 +42,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .app_settings import app_settings
+from .clock import now
 from .flows.errors import FlowError
 from .flows.identity import client_ip
 
@@ -73,11 +73,6 @@ LABELS: dict[str, Any] = {
 
 _PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 _RULE_RE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\s*/\s*(user|ip)\s*$")
-
-
-def now() -> float:
-    """The clock; tests monkeypatch it instead of sleeping."""
-    return time.time()
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ import responses
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from account_center import ratelimit
+from account_center import clock as clock_module
 from account_center.flows import stepup
 from account_center.models import LogtoIdentity
 from logto_emulator.seed import DEMO_CLIENTS
@@ -82,10 +82,9 @@ def htmx_headers() -> dict[str, str]:
 
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """Move time with ``clock[0] += seconds`` (step-up and rate-limit clocks)."""
+    """Move time with ``clock[0] += seconds`` (the app's one clock)."""
     now = [1_700_000_000.0]
-    monkeypatch.setattr(stepup, "now", lambda: now[0])
-    monkeypatch.setattr(ratelimit, "now", lambda: now[0])
+    monkeypatch.setattr(clock_module, "source", lambda: now[0])
     return now
 
 

@@ -184,7 +184,7 @@ def refuse_unless_offered(
         return render_failure(request, "unavailable", retry_url=retry_url)
     if offered:
         return None
-    _audit(request, "reauthentication", "denied", reason="not_offered")
+    audit.record(request, "reauthentication", audit.DENIED, reason="not_offered")
     messages.error(
         request,
         _("Signing in again is not a way to confirm it's you on this site. Use one shown here."),
@@ -319,7 +319,7 @@ class CallbackView(View):
         claims = tokens["claims"]
         if claims.get("sub") != current:
             logger.warning("Reauthentication came back as another Logto user; refused")
-            _audit(request, "reauthentication", "denied", reason="another_user")
+            audit.record(request, "reauthentication", audit.DENIED, reason="another_user")
             return render_failure(request, "reauth_mismatch", retry_url=retry)
         auth_time = claims.get("auth_time")
         oldest = max(float(entry.get("started_at") or 0), time.time() - REAUTH_MAX_AGE)
@@ -356,10 +356,6 @@ def _renew_expiry(request: HttpRequest) -> None:
     request.session["oidc_id_token_expiration"] = time.time() + oidc_settings.oidc_setting(
         "OIDC_RENEW_ID_TOKEN_EXPIRY_SECONDS", 15 * 60
     )
-
-
-def _audit(request: HttpRequest, action: str, outcome: str, **detail: Any) -> None:
-    audit.record(request, action, outcome, **detail)
 
 
 @method_decorator(never_cache, name="dispatch")

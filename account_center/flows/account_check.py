@@ -6,19 +6,14 @@ Account pages ask Logto again once ``ACCOUNT_CENTER_ACCOUNT_CHECK_SECONDS`` have
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from django.http import HttpRequest
 
+from ..clock import now
+
 # Session key: when this session last asked Logto whether its user still exists and may sign in.
 ACCOUNT_CHECKED_KEY = "account_center_account_checked_at"
-
-
-def now() -> float:
-    """The clock; tests monkeypatch it instead of sleeping (``views.base`` reads it as its own
-    ``now``). The clocks are being merged into one module: this one goes there with them."""
-    return time.time()
 
 
 def mark_account_checked(sender: Any, request: HttpRequest | None, **kwargs: Any) -> None:

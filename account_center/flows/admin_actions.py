@@ -15,8 +15,8 @@ from django.http import HttpRequest
 from ..logto.client import get_client
 from ..logto.errors import LogtoNotFound
 from ..logto.models import LogtoUser
-from ..models import AuditEvent, LogtoIdentity
-from .identity import client_ip
+from ..models import LogtoIdentity
+from . import audit
 from .local_user import apply_details, sign_out_here
 
 
@@ -24,14 +24,8 @@ def record(
     request: HttpRequest, identity: LogtoIdentity, action: str, outcome: str, **detail: Any
 ) -> None:
     """An audit event about ``identity``'s user, made by the admin of ``request``."""
-    AuditEvent.objects.create(
-        user=identity.user,
-        sub=identity.sub,
-        action=action,
-        outcome=outcome,
-        detail={"by": request.user.get_username(), **detail},
-        ip_address=client_ip(request),
-    )
+    by = request.user.get_username()
+    audit.record(request, action, outcome, staff=True, about=identity, by=by, **detail)
 
 
 def set_suspended(identity: LogtoIdentity, suspended: bool) -> None:

@@ -30,11 +30,13 @@ from django.utils.translation import gettext_lazy as _
 from .. import signals
 from ..site_adapter import get_adapter
 from ..app_settings import app_settings
+from ..clock import utcnow
 from ..logto.client import get_client
 from ..logto.errors import LogtoNotFound
 from ..logto.models import LogtoUser
 from ..models import LogtoIdentity
-from . import activity, audit, stepup
+from . import actions, activity
+from .changes import change, require_step_up
 from .errors import FlowError
 from .identity import logto_user_id
 
@@ -60,24 +62,26 @@ def delete_account(request: HttpRequest, typed: str) -> None:
     account = client.get_user(sub)
     if typed.strip() != confirmation_phrase(account):
         raise FlowError(WRONG_PHRASE, field="confirmation", code="confirmation")
-    stepup.require(request, "delete_account")
-    user = request.user
-    try:
-        signals.account_deleting.send(
-            sender=__name__, request=request, user=user, logto_user_id=sub
-        )
-    except Exception as error:
-        logger.exception("An account_deleting receiver refused; nothing was deleted")
-        audit.record(request, "account_delete", audit.FAILURE, sub=sub, reason="host")
-        raise FlowError(HOST_REFUSED, code="host") from error
-    try:
-        client.delete_user(sub)
-    except LogtoNotFound:
-        pass  # already gone at Logto: the outcome the user asked for
-    audit.record(request, "account_delete", audit.SUCCESS, sub=sub)
-    end_local_user(user)
-    request.session.flush()
-    signals.account_deleted.send(sender=__name__, request=request, user=user, logto_user_id=sub)
+    # account_deleted, the action's signal, is sent once the local user is gone too.
+    with change(request, actions.ACCOUNT_DELETE, sender=__name__) as ch:
+        user = request.user
+        try:
+            # Sent here, not by the change path: it asks the site, and a receiver's exception
+            # stops the deletion before anything is deleted.
+            signals.account_deleting.send(
+                sender=__name__, request=request, user=user, logto_user_id=sub
+            )
+        except Exception as error:
+            logger.exception("An account_deleting receiver refused; nothing was deleted")
+            ch.failed("host")
+            raise FlowError(HOST_REFUSED, code="host") from error
+        try:
+            client.delete_user(sub)
+        except LogtoNotFound:
+            pass  # already gone at Logto: the outcome the user asked for
+        ch.done()  # audited before the local user (and the event's link to it) goes
+        end_local_user(user)
+        request.session.flush()
 
 
 def end_local_user(user: Any) -> None:
@@ -155,7 +159,7 @@ def _account(request: HttpRequest, account: LogtoUser) -> dict[str, Any]:
 def check_download(request: HttpRequest) -> None:
     """Raise ``StepUpRequired`` unless :func:`export_data` may run now (the same rule), so a page
     can ask in place before it lets the browser download the file itself."""
-    stepup.require(request, "download_data")
+    require_step_up(request, actions.DATA_DOWNLOAD)
 
 
 def export_data(request: HttpRequest) -> dict[str, Any]:
@@ -165,22 +169,23 @@ def export_data(request: HttpRequest) -> dict[str, Any]:
     secrets), token names (never values), the user's own security activity in words (without
     where from for what the site's administrators or Logto did), and what the host project adds
     (``collect_user_data``). Generated on request, stored nowhere."""
-    stepup.require(request, "download_data")
-    sub = logto_user_id(request)
-    client = get_client()
-    account = client.get_user(sub, include_sso_identities=True)
-    factors = client.list_mfa_verifications(sub)
-    tokens = client.list_personal_access_tokens(sub)
-    site: dict[str, Any] = {}
-    for receiver, answer in signals.collect_user_data.send(
-        sender=__name__, request=request, user=request.user, logto_user_id=sub
-    ):
-        if isinstance(answer, dict):
-            site[getattr(receiver, "__module__", "site")] = answer
-    audit.record(request, "data_download", audit.SUCCESS, sub=sub)
+    with change(request, actions.DATA_DOWNLOAD, sender=__name__) as ch:
+        sub = ch.sub
+        client = get_client()
+        account = client.get_user(sub, include_sso_identities=True)
+        factors = client.list_mfa_verifications(sub)
+        tokens = client.list_personal_access_tokens(sub)
+        site: dict[str, Any] = {}
+        # Sent here, not by the change path: it asks the site for data to add.
+        for receiver, answer in signals.collect_user_data.send(
+            sender=__name__, request=request, user=request.user, logto_user_id=sub
+        ):
+            if isinstance(answer, dict):
+                site[getattr(receiver, "__module__", "site")] = answer
+        ch.done()  # before the activity below is read: the download holds its own event
     return _plain(
         {
-            "exported_at": datetime.now().astimezone(),
+            "exported_at": utcnow().astimezone(),
             "account": _account(request, account),
             "second_factors": [
                 {"type": f.type, "name": f.name, "created_at": f.created_at} for f in factors

@@ -13,3 +13,8 @@ class FlowError(Exception):
         self.message = message
         self.field = field
         self.code = code
+
+
+class StepUpRequired(Exception):
+    """A sensitive flow was called without a fresh verification (raised by the change path;
+    the account views' one error path opens the dialog or the step-up page)."""

@@ -15,22 +15,22 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.debug import sensitive_variables
 
-from .. import ratelimit, signals
+from .. import ratelimit
 from ..app_settings import app_settings
 from ..logto.client import get_client
 from ..logto.errors import LogtoAPIError
 from ..logto.models import LogtoUser
-from ..site_adapter import get_adapter
 from ..validators import USERNAME_RE
-from . import audit, stepup
+from . import actions
+from .changes import change
 from .errors import FlowError
-from .identity import logto_user_id
 
 PENDING_KEY = "account_center_pending_{kind}"
 SEND_SCOPE = "code_send"
 CODE_SCOPE = "code_verify"
 CHECK_SCOPE = "address_check"
-_SIGNALS = {"email": signals.email_changed, "phone": signals.phone_changed}
+_CHANGED = {"email": actions.EMAIL_CHANGE, "phone": actions.PHONE_CHANGE}
+_CODE_SENT = {"email": actions.EMAIL_CODE_SENT, "phone": actions.PHONE_CODE_SENT}
 _FIELDS = {"email": "primary_email", "phone": "primary_phone"}
 _TAKEN = {
     "email": _lazy("This email address is already used by another account."),
@@ -90,28 +90,20 @@ def _refuse_if_last(user: LogtoUser, kind: str) -> None:
 
 def change_username(request: HttpRequest, username: str | None) -> LogtoUser:
     """Set (or with ``None`` remove) the username; Logto does not check the rules, we do."""
-    stepup.require(request, "username")
-    sub = logto_user_id(request)
-    client = get_client()
-    if username is None:
-        _refuse_if_last(client.get_user(sub, include_sso_identities=True), "username")
-    elif not USERNAME_RE.match(username):
-        raise FlowError(
-            _("Use letters, digits and underscores, starting with a letter or underscore."),
-            field="username",
-        )
-    elif used_by_another(sub, "username", username):
-        raise FlowError(_TAKEN["username"], field="username", code="user.username_already_in_use")
-    try:
-        user = client.update_user(sub, username=username)
-    except LogtoAPIError as error:
-        audit.record(request, "username_change", audit.FAILURE, sub=sub, error=error.code)
-        raise
-    audit.record(request, "username_change", audit.SUCCESS, sub=sub, removed=username is None)
-    signals.username_changed.send(
-        sender=__name__, request=request, user=request.user, logto_user_id=sub, username=username
-    )
-    get_adapter().on_credentials_changed(request, "username")
+    with change(request, actions.USERNAME_CHANGE, sender=__name__) as ch:
+        client = get_client()
+        if username is None:
+            _refuse_if_last(client.get_user(ch.sub, include_sso_identities=True), "username")
+        elif not USERNAME_RE.match(username):
+            raise FlowError(
+                _("Use letters, digits and underscores, starting with a letter or underscore."),
+                field="username",
+            )
+        elif used_by_another(ch.sub, "username", username):
+            taken = "user.username_already_in_use"
+            raise FlowError(_TAKEN["username"], field="username", code=taken)
+        user = client.update_user(ch.sub, username=username)
+        ch.done(removed=username is None, signal_args={"username": username})
     return user
 
 
@@ -126,82 +118,64 @@ def cancel(request: HttpRequest, kind: str) -> None:
 
 def send_code(request: HttpRequest, kind: str, target: str, *, check_current: bool = True) -> None:
     """Send a code to ``target`` (a new email or a normalised phone) and remember it as pending."""
-    stepup.require(request, kind)
-    sub = logto_user_id(request)
     field = kind
-    # Before the resend cooldown: the address just confirmed is "already yours", not "wait".
-    if check_current:
-        user = get_client().get_user(sub)
-        if (getattr(user, _FIELDS[kind]) or "").lower() == target.lower():
-            raise FlowError(_ALREADY_YOURS[kind], field=field)
-    cooldown = ratelimit.cooldown_remaining(sub, target)
-    if cooldown:
-        raise FlowError(
-            _("A code was just sent. You can ask for another in %(seconds)d seconds.")
-            % {"seconds": cooldown},
-            field=field,
-        )
-    # Each counted before Logto is asked, and each as what it is: a lookup of whether an address
-    # has an account here, then a code sent.
-    ratelimit.consume(request, CHECK_SCOPE, sub, field=field)
-    if used_by_another(sub, kind, target):
-        audit.record(
-            request, f"{kind}_code_sent", audit.DENIED, sub=sub, error=f"user.{kind}_already_in_use"
-        )
-        raise FlowError(_TAKEN[kind], field=field, code=f"user.{kind}_already_in_use")
-    ratelimit.consume(request, SEND_SCOPE, sub, field=field)
-    get_client().send_verification_code(**{kind: target})
-    ratelimit.start_cooldown(sub, target)
-    request.session[PENDING_KEY.format(kind=kind)] = target
-    audit.record(request, f"{kind}_code_sent", audit.SUCCESS, sub=sub)
+    with change(request, _CODE_SENT[kind], sender=__name__) as ch:
+        # Before the resend cooldown: the address just confirmed is "already yours", not "wait".
+        if check_current:
+            user = get_client().get_user(ch.sub)
+            if (getattr(user, _FIELDS[kind]) or "").lower() == target.lower():
+                raise FlowError(_ALREADY_YOURS[kind], field=field)
+        cooldown = ratelimit.cooldown_remaining(ch.sub, target)
+        if cooldown:
+            raise FlowError(
+                _("A code was just sent. You can ask for another in %(seconds)d seconds.")
+                % {"seconds": cooldown},
+                field=field,
+            )
+        # Each counted before Logto is asked, and each as what it is: a lookup of whether an
+        # address has an account here, then a code sent.
+        ratelimit.consume(request, CHECK_SCOPE, ch.sub, field=field)
+        if used_by_another(ch.sub, kind, target):
+            ch.refused(f"user.{kind}_already_in_use")
+            raise FlowError(_TAKEN[kind], field=field, code=f"user.{kind}_already_in_use")
+        ratelimit.consume(request, SEND_SCOPE, ch.sub, field=field)
+        get_client().send_verification_code(**{kind: target})
+        ratelimit.start_cooldown(ch.sub, target)
+        request.session[PENDING_KEY.format(kind=kind)] = target
+        ch.done()
 
 
 @sensitive_variables("code")
 def confirm_change(request: HttpRequest, kind: str, code: str) -> LogtoUser:
     """Check ``code`` for the pending address; only when Logto accepts it, make it primary."""
-    stepup.require(request, kind)
-    sub = logto_user_id(request)
-    target = pending(request, kind)
-    if not target:
-        raise FlowError(_("No code is waiting. Ask for a new one."), field="code")
-    attempt = ratelimit.consume(request, CODE_SCOPE, sub, field="code")
-    client = get_client()
-    try:
+    with change(request, _CHANGED[kind], sender=__name__) as ch:
+        target = pending(request, kind)
+        if not target:
+            raise FlowError(_("No code is waiting. Ask for a new one."), field="code")
+        attempt = ratelimit.consume(request, CODE_SCOPE, ch.sub, field="code")
+        client = get_client()
         client.verify_verification_code(code=code, **{kind: target})
-    except LogtoAPIError as error:
-        audit.record(request, f"{kind}_change", audit.FAILURE, sub=sub, error=error.code)
-        raise
-    ratelimit.succeeded(request, attempt)
-    try:
-        changes: dict[str, Any] = {_FIELDS[kind]: target}
-        user = client.update_user(sub, **changes)
-    except LogtoAPIError as error:
-        audit.record(request, f"{kind}_change", audit.FAILURE, sub=sub, error=error.code)
-        if error.code.endswith("already_in_use"):
-            cancel(request, kind)
-        raise
-    cancel(request, kind)
-    # Masked, for the user's recent-activity page ("Email changed to a…@example.com").
-    audit.record(request, f"{kind}_change", audit.SUCCESS, sub=sub, to=mask(kind, target))
-    _SIGNALS[kind].send(
-        sender=__name__, request=request, user=request.user, logto_user_id=sub, **{kind: target}
-    )
-    get_adapter().on_credentials_changed(request, kind)
+        ratelimit.succeeded(request, attempt)
+        try:
+            changes: dict[str, Any] = {_FIELDS[kind]: target}
+            user = client.update_user(ch.sub, **changes)
+        except LogtoAPIError as error:
+            if error.code.endswith("already_in_use"):
+                cancel(request, kind)
+            raise
+        cancel(request, kind)
+        # Masked, for the user's recent-activity page ("Email changed to a…@example.com").
+        ch.done(to=mask(kind, target), signal_args={kind: target})
     return user
 
 
 def remove(request: HttpRequest, kind: str) -> LogtoUser:
     """Remove the primary email or phone while another way to sign in remains."""
-    stepup.require(request, kind)
-    sub = logto_user_id(request)
-    client = get_client()
-    _refuse_if_last(client.get_user(sub, include_sso_identities=True), kind)
-    changes: dict[str, Any] = {_FIELDS[kind]: None}
-    user = client.update_user(sub, **changes)
-    cancel(request, kind)
-    audit.record(request, f"{kind}_change", audit.SUCCESS, sub=sub, removed=True)
-    _SIGNALS[kind].send(
-        sender=__name__, request=request, user=request.user, logto_user_id=sub, **{kind: None}
-    )
-    get_adapter().on_credentials_changed(request, kind)
+    with change(request, _CHANGED[kind], sender=__name__) as ch:
+        client = get_client()
+        _refuse_if_last(client.get_user(ch.sub, include_sso_identities=True), kind)
+        changes: dict[str, Any] = {_FIELDS[kind]: None}
+        user = client.update_user(ch.sub, **changes)
+        cancel(request, kind)
+        ch.done(removed=True, signal_args={kind: None})
     return user

@@ -18,14 +18,15 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_variables
 
-from .. import ratelimit, signals
+from .. import ratelimit
+from ..clock import now
 from ..logto.client import get_client
-from ..logto.errors import LogtoAPIError, LogtoNotFound
+from ..logto.errors import LogtoNotFound
 from ..logto.models import MfaVerification
 from ..sealing import seal, unseal
 from ..secret_text import SecretText
-from ..site_adapter import get_adapter
-from . import audit, stepup
+from . import actions, stepup
+from .changes import change, require_step_up, step_up_needed
 from .errors import FlowError
 from .identity import logto_user_id
 
@@ -123,7 +124,7 @@ def new_secret() -> str:
 @sensitive_variables("secret")
 def start_totp(request: HttpRequest) -> str:
     """Make a new secret for the user to scan; kept in the session until confirmed or expired."""
-    stepup.require(request, "totp")
+    require_step_up(request, actions.TOTP_ADD)
     secret = new_secret()
     # The setup ends with the step-up window it was made in: whoever finds the browser after the
     # window must not read the secret (nor would signing in again bring an old setup back). Only
@@ -132,7 +133,7 @@ def start_totp(request: HttpRequest) -> str:
     lifetime = min(PENDING_SECONDS, window) if window else PENDING_SECONDS
     request.session[PENDING_KEY] = {
         "sealed": seal(secret, SEALED_AS),
-        "until": stepup.now() + lifetime,
+        "until": now() + lifetime,
         "sub": logto_user_id(request),
     }
     return secret
@@ -147,10 +148,10 @@ def pending_totp(request: HttpRequest) -> SecretText | None:
         return None
     if record.get("sub") != logto_user_id(request):
         return None
-    over = stepup.now() > float(record.get("until", 0))
+    over = now() > float(record.get("until", 0))
     # Step-up needed again before the setup's own end: the window was cut short (step-up cleared,
     # or the admin shortened ACCOUNT_CENTER_STEP_UP_SECONDS), and the setup ends with it.
-    if over or get_adapter().is_step_up_required(request, "totp"):
+    if over or step_up_needed(request, actions.TOTP_ADD):
         request.session.pop(PENDING_KEY, None)
         return None
     secret = unseal(record.get("sealed"), SEALED_AS)
@@ -161,7 +162,7 @@ def pending_seconds_left(request: HttpRequest) -> int:
     record = request.session.get(PENDING_KEY)
     if not isinstance(record, dict) or pending_totp(request) is None:
         return 0
-    return max(0, int(float(record["until"]) - stepup.now()))
+    return max(0, int(float(record["until"]) - now()))
 
 
 def cancel_totp(request: HttpRequest) -> None:
@@ -178,7 +179,7 @@ def provisioning_uri(secret: SecretText | str, account_name: str, issuer: str) -
 def code_matches(secret: SecretText | str, code: str) -> bool:
     """True for the current code, or the one just before or after (one step of clock drift)."""
     totp = pyotp.TOTP(str(secret))
-    return totp.verify(code, for_time=int(stepup.now()), valid_window=1)
+    return totp.verify(code, for_time=int(now()), valid_window=1)
 
 
 @sensitive_variables("code", "secret")
@@ -188,35 +189,29 @@ def confirm_totp(request: HttpRequest, code: str) -> MfaVerification | None:
     Raises :class:`FlowError` (field ``code``) for an expired setup, a wrong code or too many
     attempts; Logto's refusals stay :class:`LogtoAPIError`.
     """
-    stepup.require(request, "totp")
-    sub = logto_user_id(request)
-    secret = pending_totp(request)
-    if secret is None:
-        raise FlowError(EXPIRED, field="code", code="totp_expired")
-    # Counted before the check, so parallel guesses cannot slip past the limit.
-    try:
-        attempt = ratelimit.consume(request, CODE_SCOPE, sub, field="code")
-    except ratelimit.RateLimited:
-        audit.record(request, "totp_add", audit.DENIED, reason="rate_limited")
-        raise
-    if not code_matches(secret, code):
-        audit.record(request, "totp_add", audit.FAILURE, reason="wrong_code")
-        raise FlowError(WRONG_CODE, field="code", code="totp_code_mismatch")
-    ratelimit.succeeded(request, attempt)
-    client = get_client()
-    old = factors_of(sub).totp
-    replaced = old is not None
-    if old is not None:
-        # Logto keeps one authenticator app: the old one goes only now the new one is proven.
-        _delete_if_there(sub, old.id)
-    try:
-        client.create_totp(sub, secret)
-    except LogtoAPIError as error:
-        audit.record(request, "totp_add", audit.FAILURE, reason=error.code)
-        raise
-    cancel_totp(request)
-    _added(request, sub, "totp_add", "totp", TOTP, replaced)
-    return factors_of(sub).totp
+    with change(request, actions.TOTP_ADD, sender=__name__) as ch:
+        secret = pending_totp(request)
+        if secret is None:
+            raise FlowError(EXPIRED, field="code", code="totp_expired")
+        # Counted before the check, so parallel guesses cannot slip past the limit.
+        try:
+            attempt = ratelimit.consume(request, CODE_SCOPE, ch.sub, field="code")
+        except ratelimit.RateLimited:
+            ch.refused("rate_limited")
+            raise
+        if not code_matches(secret, code):
+            ch.failed("wrong_code")
+            raise FlowError(WRONG_CODE, field="code", code="totp_code_mismatch")
+        ratelimit.succeeded(request, attempt)
+        old = factors_of(ch.sub).totp
+        replaced = old is not None
+        if old is not None:
+            # Logto keeps one authenticator app: the old one goes only now the new one is proven.
+            _delete_if_there(ch.sub, old.id)
+        get_client().create_totp(ch.sub, secret)
+        cancel_totp(request)
+        ch.done(replaced=replaced, signal_args={"factor": TOTP, "replaced": replaced})
+    return factors_of(ch.sub).totp
 
 
 def _delete_if_there(sub: str, verification_id: str) -> None:
@@ -226,43 +221,21 @@ def _delete_if_there(sub: str, verification_id: str) -> None:
         pass  # already gone: what was wanted
 
 
-def _added(
-    request: HttpRequest, sub: str, action: str, change: str, factor: str, replaced: bool
-) -> None:
-    """After a factor was added at Logto: the audit, the adapter's hook and the signal."""
-    audit.record(request, action, audit.SUCCESS, replaced=replaced)
-    get_adapter().on_credentials_changed(request, change)
-    signals.mfa_factor_added.send(
-        sender=__name__,
-        request=request,
-        user=request.user,
-        logto_user_id=sub,
-        factor=factor,
-        replaced=replaced,
-    )
-
-
 # ---------------------------------------------------------------------- backup codes
 
 
 def generate_backup_codes(request: HttpRequest) -> list[SecretText]:
     """A new set of backup codes (the old set, if any, stops working). Returned once, kept nowhere."""
-    stepup.require(request, "backup_codes")
-    sub = logto_user_id(request)
-    client = get_client()
-    current = factors_of(sub)
-    if not current.has_other_than_backup_codes:
-        audit.record(request, "backup_codes_generate", audit.DENIED, reason="alone")
-        raise FlowError(BACKUP_ALONE, code="session.mfa.backup_code_can_not_be_alone")
-    replaced = current.backup_codes is not None
-    if current.backup_codes is not None:
-        _delete_if_there(sub, current.backup_codes.id)
-    try:
-        codes = client.create_backup_codes(sub)
-    except LogtoAPIError as error:
-        audit.record(request, "backup_codes_generate", audit.FAILURE, reason=error.code)
-        raise
-    _added(request, sub, "backup_codes_generate", "backup_codes", BACKUP_CODE, replaced)
+    with change(request, actions.BACKUP_CODES_GENERATE, sender=__name__) as ch:
+        current = factors_of(ch.sub)
+        if not current.has_other_than_backup_codes:
+            ch.refused("alone")
+            raise FlowError(BACKUP_ALONE, code="session.mfa.backup_code_can_not_be_alone")
+        replaced = current.backup_codes is not None
+        if current.backup_codes is not None:
+            _delete_if_there(ch.sub, current.backup_codes.id)
+        codes = get_client().create_backup_codes(ch.sub)
+        ch.done(replaced=replaced, signal_args={"factor": BACKUP_CODE, "replaced": replaced})
     return codes
 
 
@@ -289,38 +262,30 @@ def remove_factor(
     are no second step (Logto refuses to make them alone), and the user could not remove them
     afterwards. The pages say so before the user confirms (:func:`strands_backup_codes`).
     """
-    stepup.require(request, "mfa_factor_removed")
-    sub = logto_user_id(request)
-    client = get_client()
-    factors = client.list_mfa_verifications(sub)
-    factor = next((f for f in factors if f.id == verification_id), None)
-    if factor is not None and passkey is not None and (factor.type == "WebAuthn") != passkey:
-        factor = None
-    if factor is None:
-        raise FlowError(_("This way to confirm it's you was already removed."), code="not_found")
-    going = [factor]
-    current = Factors.of(factors)
-    if current.backup_codes is not None and strands_backup_codes(current, factor.id):
-        going.append(current.backup_codes)
-    removed: list[str] = []
-    for each in going:
-        try:
-            client.delete_mfa_verification(sub, each.id)
-        except LogtoAPIError as error:
-            if each is not factor and isinstance(error, LogtoNotFound):
+    with change(request, actions.MFA_REMOVE, sender=__name__) as ch:
+        client = get_client()
+        factors = client.list_mfa_verifications(ch.sub)
+        factor = next((f for f in factors if f.id == verification_id), None)
+        if factor is not None and passkey is not None and (factor.type == "WebAuthn") != passkey:
+            factor = None
+        if factor is None:
+            gone = _("This way to confirm it's you was already removed.")
+            raise FlowError(gone, code="not_found")
+        going = [factor]
+        current = Factors.of(factors)
+        if current.backup_codes is not None and strands_backup_codes(current, factor.id):
+            going.append(current.backup_codes)
+        removed: list[str] = []
+        for each in going:
+            ch.note(factor=each.type)
+            try:
+                client.delete_mfa_verification(ch.sub, each.id)
+            except LogtoNotFound:
+                if each is factor:
+                    raise
                 continue  # the backup codes were already gone: what was wanted
-            audit.record(request, "mfa_remove", audit.FAILURE, factor=each.type, reason=error.code)
-            raise
-        audit.record(request, "mfa_remove", audit.SUCCESS, factor=each.type)
-        removed.append(each.type)
-        signals.mfa_factor_removed.send(
-            sender=__name__,
-            request=request,
-            user=request.user,
-            logto_user_id=sub,
-            factor=each.type,
-        )
-    get_adapter().on_credentials_changed(request, "mfa_factor_removed")
+            ch.done(signal_args={"factor": each.type})
+            removed.append(each.type)
     return removed
 
 
@@ -331,31 +296,23 @@ def change_settings(
     request: HttpRequest, *, mfa_enabled: bool | None = None, passkey_skipped: bool | None = None
 ) -> Settings:
     """Set ``mfa.enabled`` and/or ``passkeySignIn.skipped`` in the user's Logto configs."""
-    stepup.require(request, "mfa_settings")
-    sub = logto_user_id(request)
-    if mfa_enabled and not factors_of(sub).has_other_than_backup_codes:
-        # "On" with nothing to ask for would read as protection the user does not have.
-        audit.record(request, "mfa_settings", audit.DENIED, reason="no_factor")
-        raise FlowError(NO_FACTOR_TO_ASK, code="mfa_no_factor")
-    data: dict[str, Any] = {}
-    if mfa_enabled is not None:
-        data["mfa"] = {"enabled": mfa_enabled}
-    if passkey_skipped is not None:
-        data["passkeySignIn"] = {"skipped": passkey_skipped}
-    if not data:
-        return settings_of(sub)
-    try:
-        answer = get_client().update_logto_configs(sub, data)
-    except LogtoAPIError as error:
-        audit.record(request, "mfa_settings", audit.FAILURE, reason=error.code)
-        raise
-    given: dict[str, bool | None] = {
-        "mfa_enabled": mfa_enabled,
-        "passkey_prompt_skipped": passkey_skipped,
-    }
-    changed: dict[str, Any] = {k: v for k, v in given.items() if v is not None}
-    audit.record(request, "mfa_settings", audit.SUCCESS, **changed)
-    signals.mfa_settings_changed.send(
-        sender=__name__, request=request, user=request.user, logto_user_id=sub, settings=changed
-    )
+    with change(request, actions.MFA_SETTINGS, sender=__name__) as ch:
+        if mfa_enabled and not factors_of(ch.sub).has_other_than_backup_codes:
+            # "On" with nothing to ask for would read as protection the user does not have.
+            ch.refused("no_factor")
+            raise FlowError(NO_FACTOR_TO_ASK, code="mfa_no_factor")
+        data: dict[str, Any] = {}
+        if mfa_enabled is not None:
+            data["mfa"] = {"enabled": mfa_enabled}
+        if passkey_skipped is not None:
+            data["passkeySignIn"] = {"skipped": passkey_skipped}
+        if not data:
+            return settings_of(ch.sub)
+        answer = get_client().update_logto_configs(ch.sub, data)
+        given: dict[str, bool | None] = {
+            "mfa_enabled": mfa_enabled,
+            "passkey_prompt_skipped": passkey_skipped,
+        }
+        changed: dict[str, Any] = {k: v for k, v in given.items() if v is not None}
+        ch.done(**changed, signal_args={"settings": changed})
     return Settings.from_configs(answer)

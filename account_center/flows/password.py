@@ -7,13 +7,12 @@ from dataclasses import replace
 from django.http import HttpRequest
 from django.views.decorators.debug import sensitive_variables
 
-from .. import signals
 from ..logto.client import get_client
 from ..logto.models import LogtoUser
 from ..site_adapter import get_adapter
-from . import audit, sign_out_elsewhere, stepup
+from . import actions, sign_out_elsewhere
+from .changes import change
 from .errors import FlowError
-from .identity import logto_user_id
 from .messages import password_issue
 
 
@@ -30,30 +29,18 @@ def set_password(request: HttpRequest, password: str) -> tuple[LogtoUser, bool]:
     """Check the policy (Logto's PATCH does not), then set the password. Answers the account as
     it is now (no second read: only ``has_password`` changed) and whether the user's other sessions
     were signed out (``ACCOUNT_CENTER_SIGN_OUT_ELSEWHERE_ON``)."""
-    stepup.require(request, "password")
-    sub = logto_user_id(request)
-    client = get_client()
-    issues = client.check_password_policy(password, user_id=sub)
-    if issues:
-        audit.record(
-            request, "password_change", audit.FAILURE, sub=sub, issues=[i.code for i in issues]
-        )
-        raise PasswordRejected([password_issue(i.code, i.interpolation) for i in issues])
-    # One read serves both "was a password set before?" and the page shown afterwards.
-    account = client.get_user(sub)
-    had_password = account.has_password
-    client.set_password(sub, password)
-    audit.record(request, "password_change", audit.SUCCESS, sub=sub, created=not had_password)
-    signals.password_changed.send(
-        sender=__name__,
-        request=request,
-        user=request.user,
-        logto_user_id=sub,
-        created=not had_password,
-    )
-    adapter = get_adapter()
-    adapter.on_credentials_changed(request, "password")
-    adapter.send_notification(
-        request, "password_changed", {"logto_user_id": sub, "email": account.primary_email}
+    with change(request, actions.PASSWORD_CHANGE, sender=__name__) as ch:
+        client = get_client()
+        issues = client.check_password_policy(password, user_id=ch.sub)
+        if issues:
+            ch.failed(issues=[i.code for i in issues])
+            raise PasswordRejected([password_issue(i.code, i.interpolation) for i in issues])
+        # One read serves both "was a password set before?" and the page shown afterwards.
+        account = client.get_user(ch.sub)
+        created = not account.has_password
+        client.set_password(ch.sub, password)
+        ch.done(created=created, signal_args={"created": created})
+    get_adapter().send_notification(
+        request, "password_changed", {"logto_user_id": ch.sub, "email": account.primary_email}
     )
     return replace(account, has_password=True), sign_out_elsewhere.happened(request)

@@ -6,11 +6,10 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from .. import signals
 from ..logto.client import get_client
 from ..logto.models import LogtoUser
-from . import audit
-from .identity import logto_user_id
+from . import actions
+from .changes import change
 
 # Form field name -> key in Logto's ``profile`` object (camelCase, merged by PATCH .../profile).
 PROFILE_KEYS = {
@@ -66,7 +65,6 @@ def update_profile(request: HttpRequest, current: LogtoUser, changes: dict[str, 
     with the changes applied, keeping keys this form does not show. The address is merged key by
     key (Logto's merging ``PATCH .../profile`` would replace the whole address object).
     """
-    sub = logto_user_id(request)
     fields: dict[str, Any] = {k: (changes[k] or None) for k in ("name", "avatar") if k in changes}
     profile = dict(current.profile)
     _apply(profile, {key: changes[f] for f, key in PROFILE_KEYS.items() if f in changes})
@@ -86,16 +84,10 @@ def update_profile(request: HttpRequest, current: LogtoUser, changes: dict[str, 
             del profile["address"]
     if profile != current.profile:
         fields["profile"] = profile
-    try:
-        user = get_client().update_user(sub, **fields) if fields else current
-    except Exception as error:
-        audit.record(request, "profile_update", audit.FAILURE, sub=sub, error=_code(error))
-        raise
-    changed = sorted(changes)
-    audit.record(request, "profile_update", audit.SUCCESS, sub=sub, fields=changed)
-    signals.profile_updated.send(
-        sender=__name__, request=request, user=request.user, logto_user_id=sub, fields=changed
-    )
+    with change(request, actions.PROFILE_UPDATE, sender=__name__) as ch:
+        user = get_client().update_user(ch.sub, **fields) if fields else current
+        changed = sorted(changes)
+        ch.done(fields=changed, signal_args={"fields": changed})
     return user
 
 
@@ -110,19 +102,8 @@ def _apply(target: dict[str, Any], changes: dict[str, Any]) -> None:
 
 def update_custom_data(request: HttpRequest, values: dict[str, Any]) -> dict[str, Any]:
     """Write the declared custom data keys only; Logto merges at the top level, so other keys stay."""
-    sub = logto_user_id(request)
-    try:
-        data = get_client().update_custom_data(sub, values)
-    except Exception as error:
-        audit.record(request, "custom_data_update", audit.FAILURE, sub=sub, error=_code(error))
-        raise
-    keys = sorted(values)
-    audit.record(request, "custom_data_update", audit.SUCCESS, sub=sub, keys=keys)
-    signals.custom_data_updated.send(
-        sender=__name__, request=request, user=request.user, logto_user_id=sub, keys=keys
-    )
+    with change(request, actions.CUSTOM_DATA_UPDATE, sender=__name__) as ch:
+        data = get_client().update_custom_data(ch.sub, values)
+        keys = sorted(values)
+        ch.done(keys=keys, signal_args={"keys": keys})
     return data
-
-
-def _code(error: Exception) -> str:
-    return getattr(error, "code", "") or type(error).__name__

@@ -20,13 +20,14 @@ from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from .. import signals
 from ..app_settings import app_settings
+from ..clock import utcnow
 from ..logto.client import get_client
-from ..logto.errors import LogtoAPIError, LogtoNotFound
+from ..logto.errors import LogtoNotFound
 from ..logto.models import LogtoSession
 from ..user_agents import describe
-from . import audit, stepup
+from . import actions
+from .changes import Change, change
 from .errors import FlowError
 from .identity import logto_user_id
 
@@ -45,10 +46,6 @@ THIS_UNKNOWN = _(
 
 class SessionsUnsupported(Exception):
     """This Logto has no user sessions API (too old)."""
-
-
-def now() -> datetime:
-    return datetime.now(tz=UTC)
 
 
 @dataclass(frozen=True)
@@ -136,7 +133,7 @@ def _remember_revoked(session: LogtoSession) -> None:
         return
     timeout = _REVOKED_FALLBACK_SECONDS
     if session.expires_at is not None:
-        timeout = max(60, math.ceil((session.expires_at - now()).total_seconds()))
+        timeout = max(60, math.ceil((session.expires_at - utcnow()).total_seconds()))
     cache.set(_REVOKED_KEY.format(sid=sid), True, timeout=timeout)
 
 
@@ -146,37 +143,25 @@ def is_revoked_here(request: HttpRequest) -> bool:
     return bool(sid) and bool(cache.get(_REVOKED_KEY.format(sid=sid)))
 
 
-def _revoke(request: HttpRequest, sub: str, session: LogtoSession) -> None:
-    device = describe((session.last_submission.get("signInContext") or {}).get("userAgent"))
+def _revoke(ch: Change, session: LogtoSession) -> None:
+    ch.note(device=describe((session.last_submission.get("signInContext") or {}).get("userAgent")))
     try:
         # "all": the apps this session signed in to lose their tokens too, as a user expects.
-        get_client().revoke_session(sub, session.uid, revoke_grants_target="all")
+        get_client().revoke_session(ch.sub, session.uid, revoke_grants_target="all")
     except LogtoNotFound:
         pass  # already gone: the outcome the user asked for
-    except LogtoAPIError as error:
-        audit.record(request, "session_revoke", audit.FAILURE, device=device, reason=error.code)
-        raise
     _remember_revoked(session)
-    current = _is_current(request, session)
-    audit.record(request, "session_revoke", audit.SUCCESS, device=device, current=current)
-    signals.session_revoked.send(
-        sender=__name__,
-        request=request,
-        user=request.user,
-        logto_user_id=sub,
-        session_uid=session.uid,
-        current=current,
-    )
+    current = _is_current(ch.request, session)
+    ch.done(current=current, signal_args={"session_uid": session.uid, "current": current})
 
 
 def revoke(request: HttpRequest, uid: str) -> bool:
     """End one of the user's sessions; answers True when it was this one (the caller signs out)."""
-    stepup.require(request, "session")
-    sub = logto_user_id(request)
-    session = next((s for s in _list(sub) if s.uid == uid), None)
-    if session is None:
-        raise FlowError(GONE, code="oidc.session_not_found")
-    _revoke(request, sub, session)
+    with change(request, actions.SESSION_REVOKE, sender=__name__) as ch:
+        session = next((s for s in _list(ch.sub) if s.uid == uid), None)
+        if session is None:
+            raise FlowError(GONE, code="oidc.session_not_found")
+        _revoke(ch, session)
     return _is_current(request, session)
 
 
@@ -188,12 +173,11 @@ def knows_this_session(request: HttpRequest) -> bool:
 
 def revoke_others(request: HttpRequest) -> int:
     """End every session but this one; answers how many ended."""
-    stepup.require(request, "session")
-    sub = logto_user_id(request)
-    if not knows_this_session(request):
-        # Every session would count as "another", this one included.
-        raise FlowError(THIS_UNKNOWN, code="sid_unknown")
-    others = [s for s in _list(sub) if not _is_current(request, s)]
-    for session in others:
-        _revoke(request, sub, session)
+    with change(request, actions.SESSION_REVOKE, sender=__name__) as ch:
+        if not knows_this_session(request):
+            # Every session would count as "another", this one included.
+            raise FlowError(THIS_UNKNOWN, code="sid_unknown")
+        others = [s for s in _list(ch.sub) if not _is_current(request, s)]
+        for session in others:
+            _revoke(ch, session)
     return len(others)

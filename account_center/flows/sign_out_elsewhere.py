@@ -21,7 +21,8 @@ from django.http import HttpRequest
 from ..app_settings import app_settings
 from ..logto.errors import LogtoError
 from ..models import LogtoIdentity
-from . import audit, sessions
+from . import actions, sessions
+from .changes import change
 
 logger = logging.getLogger(__name__)
 
@@ -81,22 +82,21 @@ def sign_out_elsewhere(request: HttpRequest, kind: str) -> bool:
     if the site asks for it. Answers whether it did (the page then says so)."""
     if kind not in app_settings.SIGN_OUT_ELSEWHERE_ON:
         return False
-    identity = request.user.logto_identity  # type: ignore[union-attr]
-    end_sessions(identity, CREDENTIALS)
-    identity.refresh_from_db(fields=["session_epoch"])
-    remember_epoch(request, identity)
-    ended_at_logto = 0
-    if app_settings.REVOKE_LOGTO_SESSIONS:
-        try:
-            if sessions.knows_this_session(request):
-                ended_at_logto = sessions.revoke_others(request)
-        except sessions.SessionsUnsupported:
-            pass  # this Logto has no sessions API: its sessions end when they expire
-        except LogtoError as error:
-            # The change itself is done; the other Logto sessions end when they expire.
-            logger.warning("Could not end the other Logto sessions: %s", type(error).__name__)
-    audit.record(
-        request, "signed_out_elsewhere", audit.SUCCESS, reason=kind, logto_sessions=ended_at_logto
-    )
+    with change(request, actions.SIGNED_OUT_ELSEWHERE, sender=__name__) as ch:
+        identity = request.user.logto_identity  # type: ignore[union-attr]
+        end_sessions(identity, CREDENTIALS)
+        identity.refresh_from_db(fields=["session_epoch"])
+        remember_epoch(request, identity)
+        ended_at_logto = 0
+        if app_settings.REVOKE_LOGTO_SESSIONS:
+            try:
+                if sessions.knows_this_session(request):
+                    ended_at_logto = sessions.revoke_others(request)
+            except sessions.SessionsUnsupported:
+                pass  # this Logto has no sessions API: its sessions end when they expire
+            except LogtoError as error:
+                # The change itself is done; the other Logto sessions end when they expire.
+                logger.warning("Could not end the other Logto sessions: %s", type(error).__name__)
+        ch.done(reason=kind, logto_sessions=ended_at_logto)
     setattr(request, _DONE_ATTR, True)
     return True

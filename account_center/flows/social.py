@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 import secrets
-import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,11 +24,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_variables
 
-from .. import signals
+from ..clock import now
 from ..logto.client import get_client
-from ..logto.errors import LogtoAPIError
 from ..logto.models import Connector, LogtoUser
-from . import audit, stepup
+from . import actions
+from .changes import change
 from .errors import FlowError
 from .identifiers import _refuse_if_last
 from .identity import logto_user_id
@@ -127,21 +126,21 @@ def _binding(request: HttpRequest) -> str:
 
 def start_link(request: HttpRequest, connector_id: str) -> str:
     """Mint a state for this session and user; answers the provider's URL to send the user to."""
-    stepup.require(request, "social_link")
-    sub = logto_user_id(request)
-    connector = next((c for c in social_connectors() if c.id == connector_id), None)
-    if connector is None:
-        raise FlowError(UNKNOWN_CONNECTOR, code="connector.not_found")
-    if not is_linkable(connector):
-        raise FlowError(NOT_LINKABLE, code="session.invalid_connector_id")
-    if connector.target in get_client().get_user(sub).identities:
-        raise FlowError(ALREADY_LINKED, code="user.identity_already_in_use")
-    state = secrets.token_urlsafe(32)
-    entry = {"sub": sub, "binding": _binding(request), "connector": connector.id, "at": time.time()}
-    cache.set(_STATE_KEY.format(state=state), entry, STATE_SECONDS)
-    callback = request.build_absolute_uri(reverse("account_center:connections_callback"))
-    url = get_client().get_authorization_uri(connector.id, state=state, redirect_uri=callback)
-    audit.record(request, "social_link_started", audit.SUCCESS, sub=sub, target=connector.target)
+    with change(request, actions.SOCIAL_LINK_STARTED, sender=__name__) as ch:
+        connector = next((c for c in social_connectors() if c.id == connector_id), None)
+        if connector is None:
+            raise FlowError(UNKNOWN_CONNECTOR, code="connector.not_found")
+        if not is_linkable(connector):
+            raise FlowError(NOT_LINKABLE, code="session.invalid_connector_id")
+        if connector.target in get_client().get_user(ch.sub).identities:
+            raise FlowError(ALREADY_LINKED, code="user.identity_already_in_use")
+        state = secrets.token_urlsafe(32)
+        binding = _binding(request)
+        entry = {"sub": ch.sub, "binding": binding, "connector": connector.id, "at": now()}
+        cache.set(_STATE_KEY.format(state=state), entry, STATE_SECONDS)
+        callback = request.build_absolute_uri(reverse("account_center:connections_callback"))
+        url = get_client().get_authorization_uri(connector.id, state=state, redirect_uri=callback)
+        ch.done(target=connector.target)
     return url
 
 
@@ -155,7 +154,7 @@ def _take_state(request: HttpRequest, state: str) -> dict[str, Any] | None:
     # Only the request whose delete removed the entry may use it: a replay racing it loses.
     if not isinstance(entry, dict) or not cache.delete(key):
         return None
-    if time.time() - float(entry.get("at", 0)) > STATE_SECONDS:
+    if now() - float(entry.get("at", 0)) > STATE_SECONDS:
         return None
     if entry.get("sub") != logto_user_id(request) or entry.get("binding") != request.session.get(
         _BINDING_KEY
@@ -167,43 +166,29 @@ def _take_state(request: HttpRequest, state: str) -> dict[str, Any] | None:
 @sensitive_variables("params")
 def finish_link(request: HttpRequest, params: dict[str, str]) -> str:
     """Check the callback's ``state``, then link; answers the linked provider's target."""
-    entry = _take_state(request, params.get("state", ""))
-    if entry is None:
-        audit.record(request, "social_link", audit.DENIED, reason="state")
-        raise FlowError(STATE_REFUSED, code="state")
-    if params.get("error"):
-        audit.record(request, "social_link", audit.FAILURE, reason="provider")
-        raise FlowError(PROVIDER_REFUSED, code="provider")
-    sub = logto_user_id(request)
-    try:
-        identities = get_client().link_identity(sub, entry["connector"], dict(params))
-    except LogtoAPIError as error:
-        audit.record(request, "social_link", audit.FAILURE, sub=sub, error=error.code)
-        raise
-    connector = next((c for c in social_connectors() if c.id == entry["connector"]), None)
-    target = connector.target if connector else next(iter(identities), "")
-    audit.record(request, "social_link", audit.SUCCESS, sub=sub, target=target)
-    signals.social_account_linked.send(
-        sender=__name__, request=request, user=request.user, logto_user_id=sub, target=target
-    )
+    with change(request, actions.SOCIAL_LINK, sender=__name__) as ch:
+        entry = _take_state(request, params.get("state", ""))
+        if entry is None:
+            ch.refused("state")
+            raise FlowError(STATE_REFUSED, code="state")
+        if params.get("error"):
+            ch.failed("provider")
+            raise FlowError(PROVIDER_REFUSED, code="provider")
+        identities = get_client().link_identity(ch.sub, entry["connector"], dict(params))
+        connector = next((c for c in social_connectors() if c.id == entry["connector"]), None)
+        target = connector.target if connector else next(iter(identities), "")
+        ch.done(target=target, signal_args={"target": target})
     return target
 
 
 def unlink(request: HttpRequest, target: str) -> None:
     """Unlink the social account of ``target``, unless it is the user's last way to sign in."""
-    stepup.require(request, "social_unlink")
-    sub = logto_user_id(request)
-    client = get_client()
-    account = client.get_user(sub, include_sso_identities=True)
-    if target not in account.identities:
-        raise FlowError(_("This account is not linked any more."), code="user.identity_not_exist")
-    _refuse_if_last(account, f"social:{target}")
-    try:
-        client.unlink_identity(sub, target)
-    except LogtoAPIError as error:
-        audit.record(request, "social_unlink", audit.FAILURE, sub=sub, error=error.code)
-        raise
-    audit.record(request, "social_unlink", audit.SUCCESS, sub=sub, target=target)
-    signals.social_account_unlinked.send(
-        sender=__name__, request=request, user=request.user, logto_user_id=sub, target=target
-    )
+    with change(request, actions.SOCIAL_UNLINK, sender=__name__) as ch:
+        client = get_client()
+        account = client.get_user(ch.sub, include_sso_identities=True)
+        if target not in account.identities:
+            gone = _("This account is not linked any more.")
+            raise FlowError(gone, code="user.identity_not_exist")
+        _refuse_if_last(account, f"social:{target}")
+        client.unlink_identity(ch.sub, target)
+        ch.done(target=target, signal_args={"target": target})

@@ -1,10 +1,11 @@
 """Step-up verification: a fresh proof of identity before sensitive changes.
 
 A success is kept in the Django session as ``{"method", "at", "sub"}`` and holds for
-``ACCOUNT_CENTER_STEP_UP_SECONDS`` for the same Logto user only. Sensitive flows call
-:func:`require` after their input was validated and before they change anything; the
-:class:`StepUpRequired` it raises reaches the views' one error path, which opens the dialog or
-the step-up page. Flows never import views.
+``ACCOUNT_CENTER_STEP_UP_SECONDS`` for the same Logto user only. Sensitive flows ask for it by
+entering the change path (:func:`.changes.change`, with their action's step-up key) after their
+input was validated and before they change anything; the :class:`StepUpRequired` raised then
+reaches the views' one error path, which opens the dialog or the step-up page. Flows never
+import views.
 
 Nothing of a refused request is kept on the server: a new password typed into a refused form must
 never reach the session store. With htmx the verification dialog opens beside the untouched form
@@ -14,42 +15,30 @@ and, once verified, the browser submits that form again (see ``views/stepup.py``
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 
-from .. import signals
 from ..app_settings import app_settings
+from ..clock import now
 from ..site_adapter import get_adapter
-from . import audit
+from . import actions, changes
+from .errors import StepUpRequired as StepUpRequired  # where views and host code import it from
 from .identity import logto_user_id
 
 SESSION_KEY = "account_center_step_up"
 METHODS = ("password", "email", "phone", "reauthentication")
 
 
-class StepUpRequired(Exception):
-    """A sensitive flow was called without a fresh verification."""
-
-
-def now() -> float:
-    """The clock; tests monkeypatch it to move time instead of sleeping."""
-    return time.time()
-
-
 def record_verification(request: HttpRequest, method: str) -> None:
     """Mark the session as verified now, by ``method``, for the signed-in Logto user."""
-    sub = logto_user_id(request)
-    request.session[SESSION_KEY] = {"method": method, "at": now(), "sub": sub}
-    # A verification is a privilege change: do not let an older session id carry it.
-    request.session.cycle_key()
-    audit.record(request, "step_up", audit.SUCCESS, sub=sub, method=method)
-    signals.step_up_verified.send(
-        sender=__name__, request=request, user=request.user, logto_user_id=sub, method=method
-    )
+    with changes.change(request, actions.STEP_UP, sender=__name__) as change:
+        request.session[SESSION_KEY] = {"method": method, "at": now(), "sub": change.sub}
+        # A verification is a privilege change: do not let an older session id carry it.
+        request.session.cycle_key()
+        change.done(method=method, signal_args={"method": method})
 
 
 def remaining_seconds(request: HttpRequest) -> int:
@@ -78,7 +67,8 @@ def clear(request: HttpRequest) -> None:
 
 def require(request: HttpRequest, action: str = "") -> None:
     """Raise :class:`StepUpRequired` unless the adapter finds the session verified enough for
-    ``action`` (flows call this, after validating their input)."""
+    ``action``: for a host project's own flows (the app's go through the change path, which asks
+    the adapter the same way)."""
     if get_adapter().is_step_up_required(request, action):
         raise StepUpRequired
 

@@ -12,22 +12,16 @@ from datetime import UTC, datetime
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from .. import signals
+from ..clock import utcnow
 from ..logto.client import get_client
 from ..logto.errors import LogtoAPIError
 from ..logto.models import CreatedPersonalAccessToken
-from ..site_adapter import get_adapter
-from . import audit, stepup
+from . import actions
+from .changes import change
 from .errors import FlowError
-from .identity import logto_user_id
 
 NAME_TAKEN = _("You already have a token with this name. Choose another name.")
 NOT_FOUND = _("This token no longer exists. It may have been deleted already.")
-
-
-def now() -> datetime:
-    """The clock; tests monkeypatch it."""
-    return datetime.now(tz=UTC)
 
 
 @dataclass(frozen=True)
@@ -42,7 +36,7 @@ class TokenRow:
 
 def list_tokens(sub: str) -> list[TokenRow]:
     """Working tokens first (newest first), then expired ones; Logto's list has no order."""
-    moment = now()
+    moment = utcnow()
     rows = [
         TokenRow(
             name=token.name,
@@ -65,54 +59,36 @@ def _refusal(error: LogtoAPIError) -> FlowError | None:
     return None
 
 
-def _send(request: HttpRequest, signal: str, sub: str, **extra: object) -> None:
-    getattr(signals, signal).send(
-        sender=__name__, request=request, user=request.user, logto_user_id=sub, **extra
-    )
-
-
 def create(
     request: HttpRequest, name: str, expires_at: datetime | None
 ) -> CreatedPersonalAccessToken:
     """Create a token; the answer is the only place its value ever appears."""
-    stepup.require(request, "personal_access_token")
-    sub = logto_user_id(request)
     try:
-        created = get_client().create_personal_access_token(sub, name, expires_at=expires_at)
+        with change(request, actions.TOKEN_CREATE, sender=__name__, name=name) as ch:
+            client = get_client()
+            created = client.create_personal_access_token(ch.sub, name, expires_at=expires_at)
+            ch.done(
+                expires_at=expires_at.isoformat() if expires_at else None,
+                signal_args={"name": name, "expires_at": expires_at},
+            )
     except LogtoAPIError as error:
-        audit.record(request, "token_create", audit.FAILURE, name=name, reason=error.code)
         raise _refusal(error) or error from None
-    audit.record(
-        request,
-        "token_create",
-        audit.SUCCESS,
-        name=name,
-        expires_at=expires_at.isoformat() if expires_at else None,
-    )
-    _send(request, "personal_access_token_created", sub, name=name, expires_at=expires_at)
-    get_adapter().on_credentials_changed(request, "personal_access_token")
     return created
 
 
 def rename(request: HttpRequest, current_name: str, name: str) -> None:
-    stepup.require(request, "personal_access_token")
-    sub = logto_user_id(request)
     try:
-        get_client().rename_personal_access_token(sub, current_name, name)
+        with change(request, actions.TOKEN_RENAME, sender=__name__, name=current_name) as ch:
+            get_client().rename_personal_access_token(ch.sub, current_name, name)
+            ch.done(new_name=name, signal_args={"old_name": current_name, "name": name})
     except LogtoAPIError as error:
-        audit.record(request, "token_rename", audit.FAILURE, name=current_name, reason=error.code)
         raise _refusal(error) or error from None
-    audit.record(request, "token_rename", audit.SUCCESS, name=current_name, new_name=name)
-    _send(request, "personal_access_token_renamed", sub, old_name=current_name, name=name)
 
 
 def delete(request: HttpRequest, name: str) -> None:
-    stepup.require(request, "personal_access_token")
-    sub = logto_user_id(request)
     try:
-        get_client().delete_personal_access_token(sub, name)
+        with change(request, actions.TOKEN_DELETE, sender=__name__, name=name) as ch:
+            get_client().delete_personal_access_token(ch.sub, name)
+            ch.done(signal_args={"name": name})
     except LogtoAPIError as error:
-        audit.record(request, "token_delete", audit.FAILURE, name=name, reason=error.code)
         raise _refusal(error) or error from None
-    audit.record(request, "token_delete", audit.SUCCESS, name=name)
-    _send(request, "personal_access_token_deleted", sub, name=name)

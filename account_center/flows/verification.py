@@ -13,9 +13,9 @@ from ..logto.client import get_client
 from ..logto.errors import LogtoAPIError
 from ..logto.models import LogtoUser
 from ..logto.read_cache import fresh
-from . import audit, stepup
+from . import actions, stepup
+from .changes import change
 from .errors import FlowError
-from .identity import logto_user_id
 from .messages import for_code
 
 PASSWORD_SCOPE = "step_up_password"
@@ -68,46 +68,47 @@ def _target(user: LogtoUser, method: str) -> str:
 
 @sensitive_variables("password")
 def verify_password(request: HttpRequest, password: str) -> None:
-    sub = logto_user_id(request)
-    _require_offered("password")
-    # Counted before Logto is asked: parallel guesses cannot slip past the limit.
-    attempt = ratelimit.consume(request, PASSWORD_SCOPE, sub, field="password")
-    if not get_client().verify_password(sub, password):
-        audit.record(request, "step_up", audit.FAILURE, sub=sub, method="password")
-        raise FlowError(_("This password is not correct."), field="password")
-    ratelimit.succeeded(request, attempt)
+    with change(request, actions.STEP_UP, sender=__name__, method="password") as ch:
+        _require_offered("password")
+        # Counted before Logto is asked: parallel guesses cannot slip past the limit.
+        attempt = ratelimit.consume(request, PASSWORD_SCOPE, ch.sub, field="password")
+        if not get_client().verify_password(ch.sub, password):
+            ch.failed()
+            raise FlowError(_("This password is not correct."), field="password")
+        ratelimit.succeeded(request, attempt)
     stepup.record_verification(request, "password")
 
 
 def send_code(request: HttpRequest, user: LogtoUser, method: str) -> None:
     """Send a code to the user's CURRENT email or phone (as Logto has it, not as typed)."""
-    sub = logto_user_id(request)
-    target = _target(user, method)
-    cooldown = ratelimit.cooldown_remaining(sub, target)
-    if cooldown:
-        # A code is already on its way: let the user type it rather than fail (nothing counted).
+    with change(request, actions.STEP_UP_CODE_SENT, sender=__name__) as ch:
+        target = _target(user, method)
+        cooldown = ratelimit.cooldown_remaining(ch.sub, target)
+        if cooldown:
+            # A code is already on its way: let the user type it rather than fail (nothing
+            # counted).
+            request.session[CODE_SENT_KEY] = method
+            return
+        ratelimit.consume(request, SEND_SCOPE, ch.sub)
+        get_client().send_verification_code(**{method: target})
+        ratelimit.start_cooldown(ch.sub, target)
         request.session[CODE_SENT_KEY] = method
-        return
-    ratelimit.consume(request, SEND_SCOPE, sub)
-    get_client().send_verification_code(**{method: target})
-    ratelimit.start_cooldown(sub, target)
-    request.session[CODE_SENT_KEY] = method
-    audit.record(request, "step_up_code_sent", audit.SUCCESS, sub=sub, method=method)
+        ch.done(method=method)
 
 
 @sensitive_variables("code")
 def verify_code(request: HttpRequest, user: LogtoUser, method: str, code: str) -> None:
-    sub = logto_user_id(request)
-    if request.session.get(CODE_SENT_KEY) != method:
-        raise FlowError(_("No code is waiting. Ask for a new one."), field="code")
-    target = _target(user, method)
-    attempt = ratelimit.consume(request, CODE_SCOPE, sub, field="code")
-    try:
-        get_client().verify_verification_code(code=code, **{method: target})
-    except LogtoAPIError as error:
-        audit.record(request, "step_up", audit.FAILURE, sub=sub, method=method, error=error.code)
-        field, message = for_code(error.code)
-        raise FlowError(message, field="code", code=error.code) from None
-    ratelimit.succeeded(request, attempt)
-    request.session.pop(CODE_SENT_KEY, None)
+    with change(request, actions.STEP_UP, sender=__name__, method=method) as ch:
+        if request.session.get(CODE_SENT_KEY) != method:
+            raise FlowError(_("No code is waiting. Ask for a new one."), field="code")
+        target = _target(user, method)
+        attempt = ratelimit.consume(request, CODE_SCOPE, ch.sub, field="code")
+        try:
+            get_client().verify_verification_code(code=code, **{method: target})
+        except LogtoAPIError as error:
+            ch.failed(error.code)
+            field, message = for_code(error.code)
+            raise FlowError(message, field="code", code=error.code) from None
+        ratelimit.succeeded(request, attempt)
+        request.session.pop(CODE_SENT_KEY, None)
     stepup.record_verification(request, method)

@@ -12,17 +12,13 @@ reads side by side (``parallel_reads.concurrently`` copies the context).
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from ..clock import now
+
 _deadline: ContextVar[float | None] = ContextVar("account_center_logto_deadline", default=None)
-
-
-def now() -> float:
-    """The clock; tests monkeypatch it instead of waiting."""
-    return time.monotonic()
 
 
 @contextmanager

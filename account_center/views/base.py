@@ -22,7 +22,8 @@ from .. import features
 from ..app_settings import app_settings
 from ..flows import audit, reads
 from ..flows import sessions as sessions_flow
-from ..flows.account_check import ACCOUNT_CHECKED_KEY, now
+from ..clock import now
+from ..flows.account_check import ACCOUNT_CHECKED_KEY
 from ..flows.errors import FlowError
 from ..flows.identity import (
     ACTIVE,

@@ -149,7 +149,7 @@ def test_suspend_reports_each_user_and_audits_it(boss, links, logto_mock) -> Non
     assert a1.session_epoch == 1 and b2.session_epoch == 0  # a1 is signed out here
     events = {e.sub: e for e in AuditEvent.objects.filter(action="admin_suspend")}
     assert events["a1"].outcome == "success" and events["a1"].detail["by"] == "boss"
-    assert events["b2"].outcome == "failure" and events["b2"].detail["code"] == "entity.not_found"
+    assert events["b2"].outcome == "failure" and events["b2"].detail["error"] == "entity.not_found"
 
 
 def test_an_unanswered_change_is_reported_as_unknown_not_as_done(boss, links, logto_mock) -> None:

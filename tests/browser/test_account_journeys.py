@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.sessions.models import Session
 
-from account_center.flows import stepup
+from account_center import clock
 from logto_emulator.state import check_password
 
 from .helpers import confirm_with_password, sign_in
@@ -59,8 +59,8 @@ def test_set_then_change_password_with_step_up_then_expiry(
     page.locator("#ac-password").get_by_text("Saved.").wait_for()
 
     # After the window: asked again.
-    real_now = stepup.now
-    monkeypatch.setattr(stepup, "now", lambda: real_now() + 601)
+    real_now = clock.source
+    monkeypatch.setattr(clock, "source", lambda: real_now() + 601)
     page.locator("#ac-password").get_by_role("link", name="Change password").click()
     page.get_by_label("New password", exact=True).fill("Third-s3cret-pass")
     page.get_by_label("Repeat the new password").fill("Third-s3cret-pass")

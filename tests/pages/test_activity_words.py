@@ -1,10 +1,12 @@
 """Every action the app can record has words, in English and Traditional Chinese, for every
 outcome it can be recorded with; what the site did to an account shows without staff details.
 
-The walk reads the app's source rather than a list kept by hand: every call that ends in
-``AuditEvent.objects.create(action=...)`` (through ``flows.audit.record``,
-``flows.admin_actions.record``, the sign-in area's ``_audit`` and any helper that passes an action
-on), with the action and outcome each call can write.
+The walk reads the app's source rather than a list kept by hand: every change made through the
+change path (``with change(request, actions.X) as ch``: a success, a refusal where the flow says
+``ch.refused``, a failure where it says ``ch.failed`` or where Logto's refusal is recorded), and
+every call that ends in the one writer, ``flows.audit.record`` (directly, through
+``flows.admin_actions.record``, or any helper that passes an action on), with the action and
+outcome each call can write.
 """
 
 from __future__ import annotations
@@ -59,7 +61,11 @@ class Writer:
     fixed_outcomes: tuple[str, ...] = ()
 
 
-CREATE = Writer(("action", "outcome"), action_param="action", outcome_param="outcome")
+# The one writer; every other writer is found by the walk.
+RECORD = Writer(("request", "action", "outcome", "sub"), "action", outcome_param="outcome")
+# Modules the walk reads for what they do, not as callers: the writer itself, and the change path
+# (each change is read where a flow makes it).
+ENGINE = ("flows.audit", "flows.changes")
 
 
 def _modules() -> Iterator[tuple[str, ast.Module]]:
@@ -113,6 +119,10 @@ def _argument(call: ast.Call, writer: Writer, param: str | None) -> ast.expr | N
 def _callee(call: ast.Call, module: str, imports: dict[str, str]) -> tuple[str, str] | None:
     func = call.func
     if isinstance(func, ast.Name):
+        if func.id in imports and "." in imports[func.id]:
+            # ``from .changes import change``: the function of that module.
+            owner, _dot, name = imports[func.id].rpartition(".")
+            return (owner, name)
         return (module, func.id)
     if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
         if func.value.id in ("self", "cls"):
@@ -128,6 +138,18 @@ def _is_create(call: ast.Call) -> bool:
         and call.func.attr == "create"
         and ast.unparse(call.func.value) == "AuditEvent.objects"
     )
+
+
+def _action_of(expr: ast.expr, imports: dict[str, str]) -> actions.Action | None:
+    """``actions.PASSWORD_CHANGE`` as the table's action; None for anything else."""
+    if (
+        isinstance(expr, ast.Attribute)
+        and isinstance(expr.value, ast.Name)
+        and imports.get(expr.value.id) == "flows.actions"
+    ):
+        found = getattr(actions, expr.attr, None)
+        return found if isinstance(found, actions.Action) else None
+    return None
 
 
 def _template(expr: ast.JoinedStr) -> tuple[str, str, str] | None:
@@ -146,13 +168,28 @@ def _template(expr: ast.JoinedStr) -> tuple[str, str, str] | None:
     return text(expr.values[: holes[0]]), hole.value.id, text(expr.values[holes[0] + 1 :])
 
 
+def _tables_of_actions(
+    tree: ast.Module, imports: dict[str, str]
+) -> dict[str, list[actions.Action]]:
+    """Module-level dicts whose values are all actions (``{"email": actions.EMAIL_CHANGE}``)."""
+    found = {}
+    for node in tree.body:
+        value = node.value if isinstance(node, ast.Assign | ast.AnnAssign) else None
+        target = node.targets[0] if isinstance(node, ast.Assign) else getattr(node, "target", None)
+        if isinstance(value, ast.Dict) and isinstance(target, ast.Name) and value.values:
+            values = [_action_of(v, imports) for v in value.values]
+            if all(v is not None for v in values):
+                found[target.id] = [v for v in values if v is not None]
+    return found
+
+
 class Walk:
     """Finds the writers (functions that end in ``AuditEvent.objects.create``, passing an action
     on), round after round until no new one appears, and what each call writes."""
 
     def __init__(self) -> None:
         self.modules = list(_modules())
-        self.writers: dict[tuple[str, str], set[Writer]] = {}
+        self.writers: dict[tuple[str, str], set[Writer]] = {("flows.audit", "record"): {RECORD}}
         self.recorded: dict[str, set[str]] = {}
         self.problems: list[str] = []
         # Module-level string constants (``LINK_REMOVED_ACTION = "identity_link_deleted"``), by
@@ -173,23 +210,85 @@ class Walk:
             before = {key: set(found) for key, found in self.writers.items()}
             self.recorded, self.problems = {}, []
             for module, tree in self.modules:
+                if module in ENGINE:
+                    continue
                 imports = _imports(module, tree)
+                tables = _tables_of_actions(tree, imports)
                 for function in ast.walk(tree):
                     if isinstance(function, ast.FunctionDef):
+                        self._changes(f"{module}.{function.name}", function, imports, tables)
                         for call in _calls(function):
                             for writer in self._writers_of(call, module, imports):
-                                self._call(f"{module}.{function.name}", function, call, writer)
+                                self._call(
+                                    f"{module}.{function.name}", function, call, writer, imports
+                                )
             if self.writers == before:
                 return
         raise AssertionError("the writers never settled")
 
+    def _changes(
+        self,
+        where: str,
+        function: ast.FunctionDef,
+        imports: dict[str, str],
+        tables: dict[str, list[actions.Action]],
+    ) -> None:
+        """What each ``with change(request, action) as ch`` in ``function`` can record."""
+        for node in ast.walk(function):
+            if not isinstance(node, ast.With):
+                continue
+            for item in node.items:
+                call = item.context_expr
+                if not (
+                    isinstance(call, ast.Call)
+                    and _callee(call, where.rsplit(".", 1)[0], imports)
+                    == ("flows.changes", "change")
+                ):
+                    continue
+                line = f"{where}:{call.lineno}"
+                expr = call.args[1] if len(call.args) > 1 else None
+                made = _action_of(expr, imports) if expr is not None else None
+                if made is not None:
+                    made_of = [made]
+                elif (
+                    isinstance(expr, ast.Subscript)
+                    and isinstance(expr.value, ast.Name)
+                    and expr.value.id in tables
+                ):
+                    made_of = tables[expr.value.id]
+                else:
+                    self.problems.append(f"{line}: a change of {ast.unparse(expr or call)}")
+                    continue
+                # A change is made to be done; Logto's refusal is recorded where it has words.
+                outcomes = {actions.SUCCESS}
+                said = {"refused": actions.DENIED, "failed": actions.FAILURE}
+                target = item.optional_vars
+                for inner in ast.walk(node):
+                    if (
+                        isinstance(inner, ast.Call)
+                        and isinstance(inner.func, ast.Attribute)
+                        and isinstance(inner.func.value, ast.Name)
+                        and isinstance(target, ast.Name)
+                        and inner.func.value.id == target.id
+                        and inner.func.attr in said
+                    ):
+                        outcomes.add(said[inner.func.attr])
+                for action in made_of:
+                    found = outcomes | ({actions.FAILURE} if action.failed is not None else set())
+                    self.recorded.setdefault(action.key, set()).update(found)
+
     def _writers_of(self, call: ast.Call, module: str, imports: dict[str, str]) -> set[Writer]:
-        if _is_create(call):
-            return {CREATE}
         key = _callee(call, module, imports)
         return set(self.writers.get(key, ())) if key else set()
 
-    def _call(self, where: str, function: ast.FunctionDef, call: ast.Call, writer: Writer) -> None:
+    def _call(
+        self,
+        where: str,
+        function: ast.FunctionDef,
+        call: ast.Call,
+        writer: Writer,
+        imports: dict[str, str],
+    ) -> None:
         where = f"{where}:{call.lineno}"
         params = _params(function)
         key = (where.rsplit(".", 1)[0], function.name)
@@ -210,6 +309,8 @@ class Walk:
         if expr is not None:
             if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
                 fixed = (writer.prefix + expr.value + writer.suffix,)
+            elif (action := _action_of(expr, imports)) is not None:
+                fixed = (writer.prefix + action.key + writer.suffix,)
             elif isinstance(expr, ast.Name) and expr.id in self.constants:
                 fixed = (writer.prefix + self.constants[expr.id] + writer.suffix,)
             elif isinstance(expr, ast.Name) and expr.id in params:
@@ -263,21 +364,32 @@ def recorded() -> dict[str, set[str]]:
 
 
 def test_the_walk_finds_every_kind_of_writer(recorded) -> None:
-    # One action through each writer, so a walk that finds nothing cannot pass the tests below.
+    # One action through each way of writing, so a walk that finds nothing cannot pass below.
     for action in (
-        "password_change",  # flows.audit.record
-        "reauthentication",  # auth/views._audit
-        "backup_codes_generate",  # mfa._added(request, sub, "backup_codes_generate", ...)
-        "email_code_sent",  # f"{kind}_code_sent"
+        "password_change",  # with change(request, actions.PASSWORD_CHANGE)
+        "email_change",  # with change(request, _CHANGED[kind]): a table of actions
+        "totp_add",  # ch.refused(...) and ch.failed(...) in a change
+        "reauthentication",  # audit.record with a literal, in the sign-in area
         "admin_reset_mfa",  # admin_actions.record(..., f"admin_{action}") through _each
-        "identity_link_deleted",  # admin_actions.record with a literal
-        "site_settings_changed",  # AuditEvent.objects.create itself
+        "identity_link_deleted",  # admin_actions.record with a constant
+        "site_settings_changed",  # audit.record(..., staff=True)
         "webhook_user_suspension",
         "sign_in",
     ):
         assert action in recorded, action
     assert recorded["admin_suspend"] == {actions.SUCCESS, actions.FAILURE, actions.UNKNOWN}
     assert actions.DENIED in recorded["reauthentication"]
+    assert recorded["totp_add"] == {actions.SUCCESS, actions.FAILURE, actions.DENIED}
+
+
+def test_one_writer_makes_every_audit_event() -> None:
+    makers = [
+        f"{module}:{node.lineno}"
+        for module, tree in _modules()
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and _is_create(node)
+    ]
+    assert makers and all(where.startswith("flows.audit:") for where in makers), makers
 
 
 def test_every_recorded_action_has_words(recorded) -> None:

@@ -16,7 +16,7 @@ from django.urls import reverse
 from account_center import ratelimit
 from account_center.adapter import DefaultAccountCenterAdapter
 from account_center.site_adapter import get_adapter
-from account_center.flows import verification
+from account_center.flows import audit, verification
 from account_center.flows.errors import FlowError
 from account_center.models import AuditEvent, LogtoIdentity
 from tests.helpers import ENDPOINT, SUB, USER_URL, USERS_URL, calls, logto_user, signed_in
@@ -60,7 +60,7 @@ def test_parallel_wrong_passwords_reach_logto_at_most_the_limit(
         return 422, {}, '{"code": "session.invalid_credentials", "message": "x"}'
 
     monkeypatch.setattr(ratelimit, "consume", counted_consume)
-    monkeypatch.setattr(verification.audit, "record", lambda *a, **k: None)
+    monkeypatch.setattr(audit, "record", lambda *a, **k: None)
     logto_mock.add_callback("POST", VERIFY_URL, callback=logto_checks)
     outcomes: list[str] = []
 

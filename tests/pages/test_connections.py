@@ -89,7 +89,7 @@ def test_a_returning_user_is_linked_with_the_callbacks_parameters(stepped_up, co
 
 
 @pytest.mark.parametrize("case", ["missing", "wrong", "replayed", "expired", "other session"])
-def test_a_callback_with_a_bad_state_links_nothing(case, stepped_up, user, connectors, monkeypatch):
+def test_a_callback_with_a_bad_state_links_nothing(case, stepped_up, user, connectors, clock):
     state = _start(stepped_up, connectors)
     connectors.post(IDENTITIES, json={"github": {"userId": "gh-1", "details": {}}})
     client, params = stepped_up, {"state": state, "code": "abc"}
@@ -101,8 +101,7 @@ def test_a_callback_with_a_bad_state_links_nothing(case, stepped_up, user, conne
         assert stepped_up.get(CALLBACK, params).status_code == 302
         connectors.calls.reset()
     elif case == "expired":
-        later = social.time.time() + social.STATE_SECONDS + 1
-        monkeypatch.setattr(social.time, "time", lambda: later)
+        clock[0] += social.STATE_SECONDS + 1
     elif case == "other session":
         client = signed_in(Client(), user)
 

@@ -12,7 +12,6 @@ from django.urls import reverse
 from account_center import parallel_reads
 from account_center.logto.errors import LogtoAPIError, LogtoOutcomeUnknown
 from account_center.models import AuditEvent
-from account_center.views import base
 from tests.helpers import ENDPOINT, USER_URL, USERS_URL, calls, logto_user
 
 GONE = {"code": "entity.not_found", "message": "The resource does not exist."}
@@ -59,15 +58,11 @@ def test_a_404_for_something_else_is_not_a_deleted_account(auth_client, logto_mo
     assert "no longer exists" not in response.content.decode()
 
 
-def test_suspended_user_is_signed_out_at_the_next_check(
-    auth_client, logto_mock, monkeypatch
-) -> None:
-    now = [1_800_000_000.0]
-    monkeypatch.setattr(base, "now", lambda: now[0])
+def test_suspended_user_is_signed_out_at_the_next_check(clock, auth_client, logto_mock) -> None:
     logto_mock.get(USER_URL, json=logto_user())
     assert auth_client.get(reverse("account_center:profile")).status_code == 200
     logto_mock.replace(responses_get(), USER_URL, json=logto_user(isSuspended=True))
-    now[0] += 61
+    clock[0] += 61
     response = auth_client.get(reverse("account_center:profile"))
     assert "Your account is suspended." in response.content.decode()
     assert "_auth_user_id" not in auth_client.session
@@ -86,12 +81,8 @@ def test_account_check_is_not_repeated_within_the_interval(auth_client, logto_mo
     assert len(calls(logto_mock, "GET", USER_URL)) == 1
 
 
-def test_logto_down_during_the_check_is_not_a_sign_out(
-    auth_client, logto_mock, monkeypatch
-) -> None:
-    now = [1_800_000_000.0]
-    monkeypatch.setattr(base, "now", lambda: now[0])
-    now[0] += 3600
+def test_logto_down_during_the_check_is_not_a_sign_out(clock, auth_client, logto_mock) -> None:
+    clock[0] += 3600
     logto_mock.get(USER_URL, body=requests.ConnectionError("down"))
     response = auth_client.get(reverse("account_center:profile"))
     assert response.status_code == 503

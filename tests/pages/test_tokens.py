@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from account_center import credential_forms, signals
-from account_center.flows import tokens
+from account_center.flows import changes
 from account_center.models import AuditEvent
 from tests.helpers import USER_URL, body, calls
 
@@ -23,8 +23,8 @@ def ms(moment: datetime) -> int:
 
 
 @pytest.fixture(autouse=True)
-def frozen_today(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(tokens, "now", lambda: NOW)
+def frozen_today(monkeypatch: pytest.MonkeyPatch, clock: list[float]) -> None:
+    clock[0] = NOW.timestamp()  # before any step-up is stamped with it
     monkeypatch.setattr(credential_forms, "today", lambda: NOW.date())
 
 
@@ -230,7 +230,7 @@ def test_adapter_hears_of_a_new_token(stepped_up, pats, htmx_headers, monkeypatc
         def on_credentials_changed(self, request, kind: str) -> None:
             heard.append(kind)
 
-    monkeypatch.setattr(tokens, "get_adapter", Recording)
+    monkeypatch.setattr(changes, "get_adapter", Recording)  # the change path calls the hook
     pats.post(PAT_URL, status=201, json={"name": "ci", "value": VALUE})
     stepped_up.post(
         reverse("account_center:tokens"), {"name": "ci", "expiry": "never"}, **htmx_headers
