@@ -46,3 +46,28 @@ def test_the_compiled_catalog_is_current() -> None:
         if compiled._catalog.get(key, compiled._catalog.get((key, 0))) != msgstr:  # type: ignore[attr-defined]
             stale.append(msgid)
     assert not stale, stale[:5]
+
+
+def test_every_string_of_the_code_is_in_the_catalog(tmp_path) -> None:
+    """What ``makemessages`` finds in the code (templates included) is in the .po: a string added
+    without its translation fails here, not in front of a zh-TW reader."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    copy = tmp_path / "account_center"
+    shutil.copytree(LC.parents[2], copy, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
+    subprocess.run(
+        [sys.executable, "-m", "django", "makemessages", "-l", "zh_Hant", "--no-obsolete"],
+        cwd=copy,
+        # The copy is read as a plain folder: no project settings are needed, nor importable.
+        env={k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"},
+        check=True,
+        capture_output=True,
+    )
+    po = (copy / "locale" / "zh_Hant" / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
+    # Entries that makemessages had to add (untranslated) or guess (fuzzy).
+    fuzzy = [block for block in po.split("\n\n")[1:] if "#, fuzzy" in block]
+    untranslated = re.findall(r'\nmsgid ("[^\n]*"(?:\n"[^\n]*")*)\nmsgstr ""\n(?!")', po + "\n")
+    assert not fuzzy and not untranslated, (fuzzy, untranslated)
