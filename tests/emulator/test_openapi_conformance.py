@@ -14,11 +14,12 @@ import json
 
 import pytest
 import requests
+from openapi_schema_validator import OAS30Validator
 
 from logto_emulator.server import EmulatorServer
 from tests.emulator.conformance import account_cases, management_cases  # noqa: F401  (their cases)
 from tests.emulator.conformance.cases import CASES, Context
-from tests.emulator.conformance.document import assert_conforms, recorded
+from tests.emulator.conformance.document import as_logto_means_it, assert_conforms, recorded
 from tests.emulator.conformance.record import METHODS, subset
 from tests.emulator.conformance.served import served_routes, shape
 from tests.emulator.conftest import Api
@@ -41,8 +42,11 @@ def test_the_answer_conforms_to_logtos_openapi(
 
 def test_every_route_the_emulator_serves_has_a_conformance_case() -> None:
     covered = {(chosen.method, shape(chosen.template)) for chosen in CASES.values()}
-    missing = [f"{method} {path}" for method, path in served_routes().api
-               if (method, path) not in covered]
+    missing = [
+        f"{method} {path}"
+        for method, path in served_routes().api
+        if (method, path) not in covered
+    ]
     assert not missing, (
         "no conformance case in tests/emulator/conformance/*_cases.py for: " + ", ".join(missing)
     )
@@ -73,7 +77,7 @@ def test_the_recorded_subset_covers_exactly_the_routes_the_emulator_serves() -> 
     missing = sorted(served - _documented())
     assert not missing, f"the subset lacks {missing}: {RE_RECORD}"
     stale = sorted(_documented() - served)
-    assert not stale, f"the subset has operations the emulator no longer serves, {stale}: {RE_RECORD}"
+    assert not stale, f"the subset has operations the emulator does not serve {stale}: {RE_RECORD}"
 
 
 def test_every_case_names_an_operation_as_the_document_writes_it() -> None:
@@ -120,7 +124,10 @@ def test_the_recorder_keeps_the_routes_and_what_they_reach_only() -> None:
     assert sorted(cut["paths"]["/api/users/{userId}"]) == ["get", "parameters"]
     assert cut["components"] == {
         "parameters": document["components"]["parameters"],
-        "schemas": {"Identity": {"type": "object"}, "User": document["components"]["schemas"]["User"]},
+        "schemas": {
+            "Identity": {"type": "object"},
+            "User": document["components"]["schemas"]["User"],
+        },
     }
 
 
@@ -140,3 +147,19 @@ def test_the_checker_catches_a_wrong_payload() -> None:
     undocumented.status_code = 418
     with pytest.raises(AssertionError):
         assert_conforms(undocumented, "GET", "/api/my-account")
+
+
+@pytest.mark.parametrize(
+    ("schema", "good", "bad"),
+    [
+        ({"type": "string", "format": '"Totp"'}, "Totp", "BackupCode"),
+        ({"type": "string", "enum": ["User.Deleted"], "nullable": True}, None, "Role.Created"),
+        ({"type": "string", "pattern": "/^#[\\da-f]{3}([\\da-f]{3})?$/i"}, "#6139F6", "#6139G6"),
+        ({"type": "string", "pattern": "/^\\d+$/"}, "123", "12a"),
+    ],
+)
+def test_the_generators_writing_is_read_as_logto_means_it(
+    schema: dict[str, object], good: object, bad: object
+) -> None:
+    validator = OAS30Validator(as_logto_means_it(schema))
+    assert validator.is_valid(good) and not validator.is_valid(bad)

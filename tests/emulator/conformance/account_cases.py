@@ -188,7 +188,8 @@ def verify_passkey_registration(c: Context) -> requests.Response:
 # -- email, phone, social identities --------------------------------------------------------------
 @case("POST", "/api/my-account/primary-email")
 def set_own_email(c: Context) -> requests.Response:
-    body = {"email": NEW_EMAIL, "newIdentifierVerificationRecordId": _code_record(c, "email", NEW_EMAIL)}
+    record = _code_record(c, "email", NEW_EMAIL)
+    body = {"email": NEW_EMAIL, "newIdentifierVerificationRecordId": record}
     return c.me("POST", "/api/my-account/primary-email", json=body, proof=_proof(c))
 
 
@@ -199,7 +200,8 @@ def remove_own_email(c: Context) -> requests.Response:
 
 @case("POST", "/api/my-account/primary-phone")
 def set_own_phone(c: Context) -> requests.Response:
-    body = {"phone": NEW_PHONE, "newIdentifierVerificationRecordId": _code_record(c, "phone", NEW_PHONE)}
+    record = _code_record(c, "phone", NEW_PHONE)
+    body = {"phone": NEW_PHONE, "newIdentifierVerificationRecordId": record}
     return c.me("POST", "/api/my-account/primary-phone", json=body, proof=_proof(c))
 
 

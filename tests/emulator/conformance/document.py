@@ -25,10 +25,10 @@ def recorded() -> dict[str, Any]:
 
 @cache
 def _spec() -> dict[str, Any]:
-    return dict(_as_logto_means_it(recorded()))
+    return dict(as_logto_means_it(recorded()))
 
 
-def _as_logto_means_it(node: Any) -> Any:
+def as_logto_means_it(node: Any) -> Any:
     """Three things Logto's generator writes that a validator reads otherwise.
 
     A zod literal is ``{"type": "string", "format": "\"Password\""}``. Validators ignore unknown
@@ -42,10 +42,10 @@ def _as_logto_means_it(node: Any) -> Any:
     A pattern is a JavaScript regex literal, ``/^#[\\da-f]{3}([\\da-f]{3})?$/i``, slashes and flags
     included, which matches no value as a pattern; read the regex it writes."""
     if isinstance(node, list):
-        return [_as_logto_means_it(item) for item in node]
+        return [as_logto_means_it(item) for item in node]
     if not isinstance(node, dict):
         return node
-    result = {key: _as_logto_means_it(value) for key, value in node.items()}
+    result = {key: as_logto_means_it(value) for key, value in node.items()}
     literal_regex = re.fullmatch(r"/(.*)/([a-z]*)", str(result.get("pattern", "")), re.DOTALL)
     if literal_regex is not None:
         body, flags = literal_regex.groups()

@@ -59,7 +59,8 @@ def get_user(c: Context) -> requests.Response:
 
 @case("PATCH", "/api/users/{userId}")
 def update_user(c: Context) -> requests.Response:
-    return c.api("PATCH", f"/api/users/{c.uid}", json={"name": "New", "primaryPhone": "15551234567"})
+    body = {"name": "New", "primaryPhone": "15551234567"}
+    return c.api("PATCH", f"/api/users/{c.uid}", json=body)
 
 
 @case("PATCH", "/api/users/{userId}")

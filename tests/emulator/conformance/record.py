@@ -1,6 +1,6 @@
 """Record the part of a live Logto's OpenAPI document that covers the routes the emulator serves.
 
-    export LAB_DIR=/opt/logto-lab; ../shared/logto/lab/start.sh     # the lab kit's Logto
+    ../shared/logto/lab/start.sh      # the lab kit (CONTRIBUTING.md), LAB_DIR exported
     python -m tests.emulator.conformance.record "<which Logto>" [SOURCE]
 
 SOURCE is the document's URL (default: ``$LOGTO_CONTRACT_ENDPOINT/api/swagger.json``, else the
