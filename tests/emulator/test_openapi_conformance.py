@@ -1,385 +1,138 @@
-"""Each implemented Management API path answers what real Logto's OpenAPI document says.
+"""Each operation the emulator serves answers what Logto's OpenAPI document says, and has a case
+that shows it.
 
-The document (/work/shared/logto/management-api.openapi.json, Logto 1.42) lives outside the repo:
-without it these tests are skipped. It is read, never copied.
+The document is the subset of a live Logto's ``/api/swagger.json`` for the routes the emulator
+serves, recorded into the project (tests/emulator/conformance/logto-openapi-subset.json, by
+``python -m tests.emulator.conformance.record``), so these tests run on every checkout. A new
+emulator route fails here until it has a case (tests/emulator/conformance/*_cases.py) and the
+subset has its operation (re-record).
 """
 
 from __future__ import annotations
 
 import json
-import time
-from collections.abc import Callable
-from functools import cache
-from pathlib import Path
-from typing import Any
 
-import pyotp
 import pytest
 import requests
 from openapi_schema_validator import OAS30Validator
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT4
 
 from logto_emulator.server import EmulatorServer
+from tests.emulator.conformance import account_cases, management_cases  # noqa: F401  (their cases)
+from tests.emulator.conformance.cases import CASES, Context
+from tests.emulator.conformance.document import as_logto_means_it, assert_conforms, recorded
+from tests.emulator.conformance.record import METHODS, subset
+from tests.emulator.conformance.served import served_routes, shape
 from tests.emulator.conftest import Api
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-SPEC_PATH = REPO_ROOT.parent / "shared" / "logto" / "management-api.openapi.json"
-SPEC_URI = "urn:logto:management-api"
-
-
-@cache
-def _spec() -> dict[str, Any]:
-    if not SPEC_PATH.exists():
-        pytest.skip(f"Logto's OpenAPI document is not at {SPEC_PATH}")
-    return dict(_literal_formats_as_enums(json.loads(SPEC_PATH.read_text())))
-
-
-def _literal_formats_as_enums(node: Any) -> Any:
-    """Logto's generator writes a zod literal as ``{"type": "string", "format": "\"Password\""}``.
-    Validators ignore unknown formats, so ``oneOf`` branches that differ only by such a literal would
-    all match; read the literal as the one-value enum it means."""
-    if isinstance(node, list):
-        return [_literal_formats_as_enums(item) for item in node]
-    if not isinstance(node, dict):
-        return node
-    result = {key: _literal_formats_as_enums(value) for key, value in node.items()}
-    literal = result.get("format")
-    if (
-        isinstance(literal, str)
-        and len(literal) >= 2
-        and literal[0] == literal[-1] == '"'
-        and "enum" not in result
-    ):
-        result["enum"] = [literal[1:-1]]
-    return result
-
-
-def _pointer(*parts: str) -> str:
-    return "/" + "/".join(p.replace("~", "~0").replace("/", "~1") for p in parts)
-
-
-def assert_conforms(response: requests.Response, method: str, template: str) -> None:
-    """The status is one the document lists for this operation, and a JSON body fits its schema."""
-    spec = _spec()
-    operation = spec["paths"][template][method.lower()]
-    status = str(response.status_code)
-    assert status in operation["responses"], (
-        f"{method} {template} answered {status}, documented: {sorted(operation['responses'])}"
-    )
-    content = operation["responses"][status].get("content", {}).get("application/json")
-    if content is None:
-        return
-    registry: Registry = Registry().with_resource(
-        SPEC_URI, Resource(contents=spec, specification=DRAFT4)
-    )
-    pointer = _pointer(
-        "paths",
-        template,
-        method.lower(),
-        "responses",
-        status,
-        "content",
-        "application/json",
-        "schema",
-    )
-    validator = OAS30Validator({"$ref": f"{SPEC_URI}#{pointer}"}, registry=registry)
-    errors = sorted(validator.iter_errors(response.json()), key=lambda e: list(e.path))
-    assert not errors, f"{method} {template}: " + "; ".join(
-        f"{list(e.path)}: {e.message}" for e in errors[:5]
-    )
-
-
-Case = Callable[[Api, EmulatorServer, str], tuple[requests.Response, str, str]]
-
-
-def _demo(emu: EmulatorServer) -> str:
-    user = emu.state.find_user_by("username", "demo")
-    assert user is not None
-    return str(user["id"])
-
-
-def _signed_in(emu: EmulatorServer) -> None:
-    from tests.emulator.test_oidc import _full_sign_in
-
-    _full_sign_in(emu, requests.Session())
-
-
-CASES: dict[str, Case] = {
-    "list users": lambda api, emu, uid: (api("GET", "/api/users"), "GET", "/api/users"),
-    "create user": lambda api, emu, uid: (
-        api(
-            "POST",
-            "/api/users",
-            json={"username": "carol", "primaryEmail": "c@example.com", "password": "pw"},
-        ),
-        "POST",
-        "/api/users",
-    ),
-    "get user": lambda api, emu, uid: (
-        api("GET", f"/api/users/{uid}", params={"includeSsoIdentities": "true"}),
-        "GET",
-        "/api/users/{userId}",
-    ),
-    "update user": lambda api, emu, uid: (
-        api("PATCH", f"/api/users/{uid}", json={"name": "New", "primaryPhone": "15551234567"}),
-        "PATCH",
-        "/api/users/{userId}",
-    ),
-    "update user collision": lambda api, emu, uid: (
-        api(
-            "PATCH",
-            f"/api/users/{api('POST', '/api/users', json={'username': 'x1'}).json()['id']}",
-            json={"username": "demo"},
-        ),
-        "PATCH",
-        "/api/users/{userId}",
-    ),
-    "delete user": lambda api, emu, uid: (
-        api("DELETE", f"/api/users/{uid}"),
-        "DELETE",
-        "/api/users/{userId}",
-    ),
-    "update profile": lambda api, emu, uid: (
-        api(
-            "PATCH",
-            f"/api/users/{uid}/profile",
-            json={"profile": {"givenName": "A", "address": {"country": "NL"}}},
-        ),
-        "PATCH",
-        "/api/users/{userId}/profile",
-    ),
-    "get custom data": lambda api, emu, uid: (
-        api("GET", f"/api/users/{uid}/custom-data"),
-        "GET",
-        "/api/users/{userId}/custom-data",
-    ),
-    "update custom data": lambda api, emu, uid: (
-        api("PATCH", f"/api/users/{uid}/custom-data", json={"customData": {"theme": "dark"}}),
-        "PATCH",
-        "/api/users/{userId}/custom-data",
-    ),
-    "get logto configs": lambda api, emu, uid: (
-        api("GET", f"/api/users/{uid}/logto-configs"),
-        "GET",
-        "/api/users/{userId}/logto-configs",
-    ),
-    "update logto configs": lambda api, emu, uid: (
-        api(
-            "PATCH",
-            f"/api/users/{uid}/logto-configs",
-            json={"mfa": {"enabled": True}, "passkeySignIn": {"skipped": True}},
-        ),
-        "PATCH",
-        "/api/users/{userId}/logto-configs",
-    ),
-    "suspend": lambda api, emu, uid: (
-        api("PATCH", f"/api/users/{uid}/is-suspended", json={"isSuspended": True}),
-        "PATCH",
-        "/api/users/{userId}/is-suspended",
-    ),
-    "has password": lambda api, emu, uid: (
-        api("GET", f"/api/users/{uid}/has-password"),
-        "GET",
-        "/api/users/{userId}/has-password",
-    ),
-    "verify password": lambda api, emu, uid: (
-        api("POST", f"/api/users/{uid}/password/verify", json={"password": "wrong"}),
-        "POST",
-        "/api/users/{userId}/password/verify",
-    ),
-    "set password": lambda api, emu, uid: (
-        api("PATCH", f"/api/users/{uid}/password", json={"password": "Another-Pass-1"}),
-        "PATCH",
-        "/api/users/{userId}/password",
-    ),
-    "check password ok": lambda api, emu, uid: (
-        api(
-            "POST", "/api/sign-in-exp/default/check-password", json={"password": "Correct-Horse-7"}
-        ),
-        "POST",
-        "/api/sign-in-exp/default/check-password",
-    ),
-    "check password issues": lambda api, emu, uid: (
-        api(
-            "POST",
-            "/api/sign-in-exp/default/check-password",
-            json={"password": "short", "userId": uid},
-        ),
-        "POST",
-        "/api/sign-in-exp/default/check-password",
-    ),
-    "send code": lambda api, emu, uid: (
-        api("POST", "/api/verification-codes", json={"email": "a@example.com"}),
-        "POST",
-        "/api/verification-codes",
-    ),
-    "verify code": lambda api, emu, uid: (
-        api(
-            "POST",
-            "/api/verification-codes/verify",
-            json={"email": "a@example.com", "verificationCode": "123456"},
-        ),
-        "POST",
-        "/api/verification-codes/verify",
-    ),
-    # Only the social connector: the document's `platform` enum has no null, yet a real Logto
-    # answers null for its email and SMS connectors (tests/contract/differential/recorded).
-    "list connectors": lambda api, emu, uid: (
-        emu.state.set_connectors(False, "email", "sms") or api("GET", "/api/connectors"),
-        "GET",
-        "/api/connectors",
-    ),
-    "get connector": lambda api, emu, uid: (
-        api("GET", f"/api/connectors/{emu.state.connector_id('social')}"),
-        "GET",
-        "/api/connectors/{id}",
-    ),
-    "authorization uri": lambda api, emu, uid: (
-        api(
-            "POST",
-            f"/api/connectors/{emu.state.connector_id('social')}/authorization-uri",
-            json={"state": "s", "redirectUri": "http://127.0.0.1:8000/cb"},
-        ),
-        "POST",
-        "/api/connectors/{connectorId}/authorization-uri",
-    ),
-    "link identity": lambda api, emu, uid: (
-        api(
-            "POST",
-            f"/api/users/{uid}/identities",
-            json={
-                "connectorId": emu.state.connector_id("social"),
-                "connectorData": {"code": "c", "userId": "s-1"},
-            },
-        ),
-        "POST",
-        "/api/users/{userId}/identities",
-    ),
-    "unlink identity": lambda api, emu, uid: (
-        api("DELETE", f"/api/users/{uid}/identities/mock-social"),
-        "DELETE",
-        "/api/users/{userId}/identities/{target}",
-    ),
-    "list mfa": lambda api, emu, uid: (
-        (
-            api("POST", f"/api/users/{uid}/mfa-verifications", json={"type": "Totp"}),
-            api("GET", f"/api/users/{uid}/mfa-verifications"),
-        )[1],
-        "GET",
-        "/api/users/{userId}/mfa-verifications",
-    ),
-    "create totp": lambda api, emu, uid: (
-        api(
-            "POST",
-            f"/api/users/{uid}/mfa-verifications",
-            json={"type": "Totp", "secret": pyotp.random_base32()},
-        ),
-        "POST",
-        "/api/users/{userId}/mfa-verifications",
-    ),
-    "create backup codes": lambda api, emu, uid: (
-        (
-            api("POST", f"/api/users/{uid}/mfa-verifications", json={"type": "Totp"}),
-            api("POST", f"/api/users/{uid}/mfa-verifications", json={"type": "BackupCode"}),
-        )[1],
-        "POST",
-        "/api/users/{userId}/mfa-verifications",
-    ),
-    "delete mfa": lambda api, emu, uid: (
-        api(
-            "DELETE",
-            f"/api/users/{uid}/mfa-verifications/"
-            + (
-                api("POST", f"/api/users/{uid}/mfa-verifications", json={"type": "Totp"})
-                and api("GET", f"/api/users/{uid}/mfa-verifications").json()[0]["id"]
-            ),
-        ),
-        "DELETE",
-        "/api/users/{userId}/mfa-verifications/{verificationId}",
-    ),
-    "list pats": lambda api, emu, uid: (
-        (
-            api("POST", f"/api/users/{uid}/personal-access-tokens", json={"name": "a"}),
-            api("GET", f"/api/users/{uid}/personal-access-tokens"),
-        )[1],
-        "GET",
-        "/api/users/{userId}/personal-access-tokens",
-    ),
-    "create pat": lambda api, emu, uid: (
-        api(
-            "POST",
-            f"/api/users/{uid}/personal-access-tokens",
-            json={"name": "b", "expiresAt": int(time.time() * 1000) + 60_000},
-        ),
-        "POST",
-        "/api/users/{userId}/personal-access-tokens",
-    ),
-    "rename pat": lambda api, emu, uid: (
-        (
-            api("POST", f"/api/users/{uid}/personal-access-tokens", json={"name": "c"}),
-            api(
-                "PATCH",
-                f"/api/users/{uid}/personal-access-tokens",
-                json={"currentName": "c", "name": "d"},
-            ),
-        )[1],
-        "PATCH",
-        "/api/users/{userId}/personal-access-tokens",
-    ),
-    "delete pat": lambda api, emu, uid: (
-        (
-            api("POST", f"/api/users/{uid}/personal-access-tokens", json={"name": "e"}),
-            api("POST", f"/api/users/{uid}/personal-access-tokens/delete", json={"name": "e"}),
-        )[1],
-        "POST",
-        "/api/users/{userId}/personal-access-tokens/delete",
-    ),
-    "delete pat legacy": lambda api, emu, uid: (
-        (
-            api("POST", f"/api/users/{uid}/personal-access-tokens", json={"name": "f"}),
-            api("DELETE", f"/api/users/{uid}/personal-access-tokens/f"),
-        )[1],
-        "DELETE",
-        "/api/users/{userId}/personal-access-tokens/{name}",
-    ),
-    "list sessions": lambda api, emu, uid: (
-        (_signed_in(emu), api("GET", f"/api/users/{uid}/sessions"))[1],
-        "GET",
-        "/api/users/{userId}/sessions",
-    ),
-    "get session": lambda api, emu, uid: (
-        (
-            _signed_in(emu),
-            api("GET", f"/api/users/{uid}/sessions/{emu.state.active_sessions(uid)[0]['uid']}"),
-        )[1],
-        "GET",
-        "/api/users/{userId}/sessions/{sessionId}",
-    ),
-    "revoke session": lambda api, emu, uid: (
-        (
-            _signed_in(emu),
-            api("DELETE", f"/api/users/{uid}/sessions/{emu.state.active_sessions(uid)[0]['uid']}"),
-        )[1],
-        "DELETE",
-        "/api/users/{userId}/sessions/{sessionId}",
-    ),
-}
+RE_RECORD = (
+    'record the subset again: python -m tests.emulator.conformance.record "<which Logto>" '
+    "(CONTRIBUTING.md, \"The emulator's OpenAPI subset\")"
+)
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_response_conforms_to_logto_openapi(
+def test_the_answer_conforms_to_logtos_openapi(
     name: str, api: Api, logto_emulator: EmulatorServer
 ) -> None:
-    _spec()
-    response, method, template = CASES[name](api, logto_emulator, _demo(logto_emulator))
+    chosen = CASES[name]
+    response = chosen.run(Context(api, logto_emulator))
     assert response.status_code < 500, response.text
-    assert_conforms(response, method, template)
+    assert_conforms(response, chosen.method, chosen.template)
+
+
+def test_every_route_the_emulator_serves_has_a_conformance_case() -> None:
+    covered = {(chosen.method, shape(chosen.template)) for chosen in CASES.values()}
+    missing = [
+        f"{method} {path}"
+        for method, path in served_routes().api
+        if (method, path) not in covered
+    ]
+    assert not missing, (
+        "no conformance case in tests/emulator/conformance/*_cases.py for: " + ", ".join(missing)
+    )
+
+
+def test_every_route_outside_the_api_is_placed_on_purpose() -> None:
+    served = served_routes()
+    assert not served.unplaced, (
+        f"routes outside /api that served.OUT_OF_SCOPE does not place: {served.unplaced}; say why "
+        "the OpenAPI document does not describe them, or serve them under /api"
+    )
+    assert not served.any_method, (
+        f"API routes that take any method (no case or document can name one): {served.any_method}"
+    )
+
+
+def _documented() -> set[tuple[str, str]]:
+    return {
+        (method.upper(), shape(template))
+        for template, item in recorded()["paths"].items()
+        for method in item
+        if method in METHODS
+    }
+
+
+def test_the_recorded_subset_covers_exactly_the_routes_the_emulator_serves() -> None:
+    served = set(served_routes().api)
+    missing = sorted(served - _documented())
+    assert not missing, f"the subset lacks {missing}: {RE_RECORD}"
+    stale = sorted(_documented() - served)
+    assert not stale, f"the subset has operations the emulator does not serve {stale}: {RE_RECORD}"
+
+
+def test_every_case_names_an_operation_as_the_document_writes_it() -> None:
+    paths = recorded()["paths"]
+    wrong = [
+        f"{name}: {chosen.method} {chosen.template}"
+        for name, chosen in CASES.items()
+        if chosen.method.lower() not in paths.get(chosen.template, {})
+    ]
+    assert not wrong, wrong
+
+
+def test_the_recorded_subset_says_where_it_came_from() -> None:
+    origin = recorded()["x-recorded"]
+    assert origin["logto"] and origin["source"].endswith("swagger.json"), origin
+    assert origin["recorded"] >= "2026-01-01", origin
+
+
+def test_the_recorder_keeps_the_routes_and_what_they_reach_only() -> None:
+    ref = {"$ref": "#/components/schemas/User"}
+    document = {
+        "openapi": "3.0.1",
+        "info": {"title": "t"},
+        "paths": {
+            "/api/users/{userId}": {
+                "parameters": [{"$ref": "#/components/parameters/userId"}],
+                "get": {"responses": {"200": {"content": {"application/json": {"schema": ref}}}}},
+                "delete": {"responses": {"204": {}}},
+            },
+            "/api/roles": {"get": {"responses": {"200": {}}}},
+        },
+        "components": {
+            "schemas": {
+                "User": {"properties": {"identity": {"$ref": "#/components/schemas/Identity"}}},
+                "Identity": {"type": "object"},
+                "Role": {"type": "object"},
+            },
+            "parameters": {"userId": {"name": "userId", "in": "path"}},
+        },
+    }
+    cut, missing = subset(document, [("GET", "/api/users/{}"), ("POST", "/api/users")])
+    assert missing == [("POST", "/api/users")]
+    assert list(cut["paths"]) == ["/api/users/{userId}"]
+    assert sorted(cut["paths"]["/api/users/{userId}"]) == ["get", "parameters"]
+    assert cut["components"] == {
+        "parameters": document["components"]["parameters"],
+        "schemas": {
+            "Identity": {"type": "object"},
+            "User": document["components"]["schemas"]["User"],
+        },
+    }
 
 
 def test_the_checker_catches_a_wrong_payload() -> None:
     """Guard against a validator that accepts anything (e.g. an unresolved $ref)."""
-    _spec()
     wrong = requests.Response()
     wrong.status_code = 200
     wrong._content = json.dumps({"hasPassword": "yes"}).encode()
@@ -390,3 +143,23 @@ def test_the_checker_catches_a_wrong_payload() -> None:
     missing._content = json.dumps({"id": "x"}).encode()
     with pytest.raises(AssertionError):
         assert_conforms(missing, "GET", "/api/users/{userId}")
+    undocumented = requests.Response()
+    undocumented.status_code = 418
+    with pytest.raises(AssertionError):
+        assert_conforms(undocumented, "GET", "/api/my-account")
+
+
+@pytest.mark.parametrize(
+    ("schema", "good", "bad"),
+    [
+        ({"type": "string", "format": '"Totp"'}, "Totp", "BackupCode"),
+        ({"type": "string", "enum": ["User.Deleted"], "nullable": True}, None, "Role.Created"),
+        ({"type": "string", "pattern": "/^#[\\da-f]{3}([\\da-f]{3})?$/i"}, "#6139F6", "#6139G6"),
+        ({"type": "string", "pattern": "/^\\d+$/"}, "123", "12a"),
+    ],
+)
+def test_the_generators_writing_is_read_as_logto_means_it(
+    schema: dict[str, object], good: object, bad: object
+) -> None:
+    validator = OAS30Validator(as_logto_means_it(schema))
+    assert validator.is_valid(good) and not validator.is_valid(bad)
