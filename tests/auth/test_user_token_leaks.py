@@ -47,7 +47,12 @@ def logto_oidc(rsps: responses.RequestsMock) -> responses.RequestsMock:
 def _cache_contents() -> bytes:
     """Every value Django's (local-memory) cache holds, as the bytes it stores."""
     default = caches["default"]
-    return b"".join(pickle.dumps(value) for value in default._cache.values())  # type: ignore[attr-defined]
+    store = default._cache  # type: ignore[attr-defined]
+    if isinstance(store, dict):  # LocMemCache
+        return b"".join(pickle.dumps(value) for value in store.values())
+    # RedisCache (the PostgreSQL + Redis run): the raw bytes Redis keeps.
+    redis = store.get_client()
+    return b"".join(redis.get(key) or b"" for key in redis.scan_iter("*"))
 
 
 def test_a_refresh_logs_and_caches_no_token(

@@ -66,7 +66,9 @@ def test_a_session_made_by_one_worker_is_signed_in_on_every_worker(cluster, visi
 
 
 def test_a_social_link_state_minted_by_one_worker_is_accepted_once_by_another(cluster, visitor):
-    from logto_emulator.management import MOCK_SOCIAL_CONNECTOR_ID
+    from logto_emulator.connectors import CONNECTOR_IDS
+
+    MOCK_SOCIAL_CONNECTOR_ID = CONNECTOR_IDS["social"]
 
     person, username, password, user_id = visitor
     assert person.post("/account/verify/", {"action": "password", "password": password}).ok
