@@ -61,6 +61,7 @@ ERROR_MESSAGES: dict[str, str] = {
         "The user does not have an enterprise identity linked to the specified SSO connector ID: {ssoConnectorId}."
     ),
     "oidc.invalid_grant": "Grant request is invalid.",
+    "organization.require_membership": "The user must be a member of the organization to proceed.",
     # The Account API's (routes/account, routes/verification).
     "account_center.not_enabled": "Account center is not enabled.",
     "account_center.field_not_editable": "Field is not editable.",

@@ -19,28 +19,38 @@ class Route:
     method: str | None  # None: any method
     pattern: re.Pattern[str]
     handler: Handler
+    # Registered by Logto only with its development features on (``isDevFeaturesEnabled``).
+    dev_feature: bool = False
 
 
 # In registration order; a path with several routes lists their methods in this order (``Allow``).
 ROUTES: list[Route] = []
 
 
-def route(method: str | None, pattern: str) -> Callable[[Handler], Handler]:
+def route(
+    method: str | None, pattern: str, *, dev_feature: bool = False
+) -> Callable[[Handler], Handler]:
     """Serve ``method`` (None: any) on paths matching ``pattern`` whole; its groups are passed to
-    the handler after ``(state, request)``."""
+    the handler after ``(state, request)``. A ``dev_feature`` route exists only while the state
+    plays a build with Logto's development features on."""
 
     def register(handler: Handler) -> Handler:
-        ROUTES.append(Route(method, re.compile(pattern), handler))
+        ROUTES.append(Route(method, re.compile(pattern), handler, dev_feature))
         return handler
 
     return register
 
 
-def resolve(path: str, method: str) -> tuple[Handler | None, tuple[str, ...], list[str]]:
+def resolve(
+    path: str, method: str, *, dev_features: bool = False
+) -> tuple[Handler | None, tuple[str, ...], list[str]]:
     """The handler for ``method`` on ``path`` and its path parameters; on a miss, ``None`` and
-    the methods the path does have (empty: no such path)."""
+    the methods the path does have (empty: no such path). Without ``dev_features`` the routes of
+    Logto's development features do not exist, as on a production build."""
     allowed: list[str] = []
     for candidate in ROUTES:
+        if candidate.dev_feature and not dev_features:
+            continue
         match = candidate.pattern.fullmatch(path)
         if match is None:
             continue

@@ -24,6 +24,12 @@ DEMO_CLIENTS = DemoClients(
     m2m_app_id="demo-m2m-app",
     m2m_app_secret="demo-m2m-app-secret-not-for-production",
 )
+# A third-party application the demo user has authorised (the "connected apps" to remove).
+DEMO_THIRD_PARTY_APP_ID = "demo-third-party-app"
+DEMO_THIRD_PARTY_SCOPE = "openid profile email"
+# The demo user's organization and role there (read-only in the account center).
+DEMO_ORGANIZATION = ("Demo Organization", "The organization the demo user belongs to.")
+DEMO_ORGANIZATION_ROLE = ("editor", "Can edit the organization's documents.")
 
 
 @dataclass(frozen=True)
@@ -72,13 +78,24 @@ def seed(state: EmulatorState, *, port: int | None = None) -> EmulatorState:
             name="Account center Management API access",
         )
     )
+    state.add_application(
+        Application(
+            id=DEMO_THIRD_PARTY_APP_ID,
+            secret="demo-third-party-secret-not-for-production",
+            type="Traditional",
+            name="Photo Prints",
+            is_third_party=True,
+            sign_in_experience={"displayName": "Photo Prints (demo)", "branding": {}},
+        )
+    )
     if state.find_user_by("username", DEMO_USER.username) is None:
-        state.create_user(
+        user = state.create_user(
             username=DEMO_USER.username,
             password=DEMO_USER.password,
             primary_email=DEMO_USER.primary_email,
             name=DEMO_USER.name,
         )
+        _give_access(state, user["id"])
     if state.find_user_by("username", DEMO_USER_2.username) is None:
         state.create_user(
             username=DEMO_USER_2.username,
@@ -87,6 +104,14 @@ def seed(state: EmulatorState, *, port: int | None = None) -> EmulatorState:
             name=DEMO_USER_2.name,
         )
     return state
+
+
+def _give_access(state: EmulatorState, user_id: str) -> None:
+    """The demo user's consent to the third-party app and membership of an organization."""
+    state.add_grant(user_id, DEMO_THIRD_PARTY_APP_ID, DEMO_THIRD_PARTY_SCOPE)
+    organization = state.add_organization(*DEMO_ORGANIZATION)
+    role = state.add_organization_role(*DEMO_ORGANIZATION_ROLE)
+    state.add_organization_member(organization["id"], user_id, [role["id"]])
 
 
 # An enterprise SSO identity, for tests of the read-only "Organisation sign-in" section. Not

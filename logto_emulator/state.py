@@ -32,6 +32,9 @@ SESSION_LIFETIME_SECONDS = 14 * 24 * 3600  # oidc-provider's default session TTL
 TOKEN_LIFETIME_SECONDS = 3600
 # Logto's verification records (the Account API's proof of identity) live 10 minutes.
 VERIFICATION_RECORD_LIFETIME_SECONDS = 600
+GRANT_LIFETIME_SECONDS = 180 * 24 * 3600  # a consent grant on the lab expired 180 days on
+TRUSTED_DEVICE_LIFETIME_SECONDS = 30 * 24 * 3600
+SUBJECT_TOKEN_LIFETIME_SECONDS = 600  # subjectTokenExpiresIn
 
 _ID_ALPHABET = string.ascii_lowercase + string.digits
 
@@ -73,6 +76,13 @@ class Application:
     post_logout_redirect_uris: list[str] = field(default_factory=list)
     # Logto's "third-party app" switch: such an app may not change the account (Account API).
     is_third_party: bool = False
+    # The console's "token exchange" switch (``customClientMetadata.allowTokenExchange``).
+    allow_token_exchange: bool = False
+    # What a third-party app shows on the consent page (``/sign-in-experience``: ``displayName``,
+    # ``branding.logoUrl``...); None: the tenant set none.
+    sign_in_experience: dict[str, Any] | None = None
+    description: str | None = None
+    created_at: int = field(default_factory=lambda: now_ms())
 
 
 @dataclass
@@ -96,6 +106,9 @@ class EmulatorState:
         self.extended_id_token_claims: set[str] = set()
         # The sign-in experience's password policy: Logto's defaults unless a test sets another.
         self.password_policy: PasswordPolicy = DEFAULT_POLICY
+        # A production build of Logto unless a test says otherwise (``configure_dev_features``):
+        # the routes behind Logto's development features (trusted devices) answer a plain 404.
+        self.dev_features = False
         self.applications: dict[str, Application] = {}
         self.signing_key = ec.generate_private_key(ec.SECP384R1())
         numbers = self.signing_key.public_key().public_numbers()
@@ -148,6 +161,16 @@ class EmulatorState:
         # recorded tenant's, in management.sign_in_experience).
         self.sign_in_experience_changes: dict[str, Any] = {}
         self.verification_records: dict[str, dict[str, Any]] = {}  # id -> Logto's record
+        # Grants no session holds (a consent kept after its session ended, a token exchange's):
+        # grant id -> {"accountId", "clientId", "iat", "exp", "scope"}. A session's own grants
+        # are its ``authorizations``.
+        self.grants: dict[str, dict[str, Any]] = {}
+        self.subject_tokens: dict[str, dict[str, Any]] = {}  # "sub_..." -> Logto's row
+        self.trusted_devices: list[dict[str, Any]] = []  # Logto's rows, ``userId`` included
+        self.organizations: dict[str, dict[str, Any]] = {}  # id -> Logto's JSON
+        self.organization_roles: dict[str, dict[str, Any]] = {}  # id -> Logto's JSON
+        # organization id -> user id -> the user's role ids there
+        self.organization_members: dict[str, dict[str, list[str]]] = {}
         self.management_api_calls = 0
         self.m2m_tokens_issued = 0
 
@@ -172,6 +195,12 @@ class EmulatorState:
                 self.account_center["fields"] = dict(fields)
             if webauthn_related_origins is not None:
                 self.account_center["webauthnRelatedOrigins"] = list(webauthn_related_origins)
+
+    def configure_dev_features(self, enabled: bool = True) -> None:
+        """Play a Logto build with its development features on (trusted devices' routes, the
+        ``trustedDevice`` account-center field) or, by default, a production build."""
+        with self.lock:
+            self.dev_features = enabled
 
     def connector_id(self, kind: str) -> str:
         return CONNECTOR_IDS[kind]
@@ -206,6 +235,88 @@ class EmulatorState:
         if app_id is not None:
             return [self.applications[app_id]]
         return self.web_applications()
+
+    # -- grants, trusted devices, organizations -------------------------------------------------
+    def add_grant(
+        self, user_id: str, client_id: str, scope: str = "openid profile", *, jti: str = ""
+    ) -> str:
+        """A grant of ``client_id`` for ``user_id`` that no session holds (a consent given
+        earlier); its id. Logto's grants live 180 days."""
+        now = int(time.time())
+        grant_id = jti or generate_id(43)
+        with self.lock:
+            self.grants[grant_id] = {
+                "accountId": user_id,
+                "clientId": client_id,
+                "iat": now,
+                "exp": now + GRANT_LIFETIME_SECONDS,
+                "scope": scope,
+            }
+        return grant_id
+
+    def add_trusted_device(
+        self,
+        user_id: str,
+        *,
+        user_agent: str | None = None,
+        ip: str | None = None,
+        country: str | None = None,
+        city: str | None = None,
+    ) -> dict[str, Any]:
+        """A device ``user_id`` chose to remember at the second step (served only with
+        ``configure_dev_features``)."""
+        created = now_ms()
+        device = {
+            "id": generate_id(21),
+            "userId": user_id,
+            "userAgent": user_agent,
+            "ip": ip,
+            "country": country,
+            "city": city,
+            "createdAt": created,
+            "lastUsedAt": created,
+            "expiresAt": created + TRUSTED_DEVICE_LIFETIME_SECONDS * 1000,
+        }
+        with self.lock:
+            self.trusted_devices.append(device)
+        return device
+
+    def add_organization(self, name: str, description: str | None = None) -> dict[str, Any]:
+        organization = {
+            "tenantId": "default",
+            "id": generate_id(12),
+            "name": name,
+            "description": description,
+            "customData": {},
+            "isMfaRequired": False,
+            "color": {},
+            "branding": {},
+            "customCss": None,
+            "createdAt": now_ms(),
+        }
+        with self.lock:
+            self.organizations[organization["id"]] = organization
+            self.organization_members[organization["id"]] = {}
+        return organization
+
+    def add_organization_role(self, name: str, description: str | None = None) -> dict[str, Any]:
+        role = {
+            "tenantId": "default",
+            "id": generate_id(21),
+            "name": name,
+            "description": description,
+            "type": "User",
+        }
+        with self.lock:
+            self.organization_roles[role["id"]] = role
+        return role
+
+    def add_organization_member(
+        self, organization_id: str, user_id: str, role_ids: list[str] | None = None
+    ) -> None:
+        with self.lock:
+            roles = self.organization_members[organization_id].setdefault(user_id, [])
+            roles.extend(r for r in role_ids or [] if r not in roles)
 
     # -- keys ---------------------------------------------------------------------------------
     def public_jwk(self) -> dict[str, str]:

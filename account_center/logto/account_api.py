@@ -2,6 +2,7 @@
 
 The resources are ``my_account`` (profile, password, email, phone, social), ``my_account_mfa``
 (factors, passkeys, sign-in settings), ``my_account_sessions`` (sessions, grants),
+``my_account_trusted_devices``,
 ``verifications`` (Logto's proof-of-identity records) and ``account_center_settings`` (the
 tenant's switches, Management API). Every ``*_own_*`` method takes a
 :class:`~account_center.logto.user_token.UserTokenProvider` first; calls and answers as tried on
@@ -42,6 +43,7 @@ from account_center.logto.account_center_settings import AccountCenterSettingsRe
 from account_center.logto.my_account import MyAccount
 from account_center.logto.my_account_mfa import MyAccountMfa
 from account_center.logto.my_account_sessions import MyAccountSessions
+from account_center.logto.my_account_trusted_devices import MyAccountTrustedDevices
 from account_center.logto.verifications import Verifications
 
 
@@ -49,6 +51,7 @@ class AccountApi(
     MyAccount,
     MyAccountMfa,
     MyAccountSessions,
+    MyAccountTrustedDevices,
     Verifications,
     AccountCenterSettingsResource,
 ):

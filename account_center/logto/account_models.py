@@ -165,7 +165,9 @@ class AccountSession(LogtoSession):
 
 @dataclass(frozen=True)
 class AppGrant:
-    """An application the user has authorized (``GET /api/my-account/grants``)."""
+    """An application the user has authorized (``GET /api/my-account/grants``, and the
+    Management API's ``GET /api/users/{id}/grants``): ``scope`` the OIDC scopes it was given
+    (``openid profile email``...), ``resource_scopes`` the API resources' scopes by resource."""
 
     id: str
     application_id: str
@@ -173,6 +175,7 @@ class AppGrant:
     expires_at: datetime | None = None
     issued_at: datetime | None = None
     scope: str = ""
+    resource_scopes: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_api(cls, data: dict[str, Any]) -> AppGrant:
@@ -186,4 +189,8 @@ class AppGrant:
             expires_at=_when(data.get("expiresAt")),
             issued_at=_when(iat * 1000) if isinstance(iat, (int, float)) else None,
             scope=str((payload.get("openid") or {}).get("scope") or ""),
+            resource_scopes={
+                str(resource): str(scope)
+                for resource, scope in (payload.get("resources") or {}).items()
+            },
         )

@@ -30,12 +30,16 @@ from django.dispatch import receiver
 from account_center.app_settings import app_settings
 from account_center.logto.account_api import AccountApi
 from account_center.logto.errors import LogtoConfigurationError
+from account_center.logto.grants import Grants
 from account_center.logto.hooks import Hooks
 from account_center.logto.identities import Identities
+from account_center.logto.impersonation import Impersonation
 from account_center.logto.mfa import Mfa
 from account_center.logto.oidc import OidcDocuments
+from account_center.logto.organizations import Organizations
 from account_center.logto.personal_access_tokens import PersonalAccessTokens
 from account_center.logto.sessions import Sessions
+from account_center.logto.trusted_devices import TrustedDevices
 from account_center.logto.users import Users
 from account_center.logto.verification_codes import VerificationCodes
 
@@ -47,7 +51,11 @@ class LogtoClient(
     Mfa,
     PersonalAccessTokens,
     Sessions,
+    Grants,
+    TrustedDevices,
+    Organizations,
     Hooks,
+    Impersonation,
     OidcDocuments,
     AccountApi,
 ):

@@ -61,6 +61,17 @@ class LogtoNotFound(LogtoAPIError):
     """404: the user, identity, session, token or factor does not exist."""
 
 
+class LogtoUnsupported(LogtoNotFound):
+    """This Logto has no route for ``feature`` (a plain 404 without a code): too old for the
+    sessions API, or a build without the development features trusted devices need. Remembered
+    an hour (:mod:`account_center.logto.unsupported`); still a :class:`LogtoNotFound` with an
+    empty ``code``, as callers written before it expect."""
+
+    def __init__(self, feature: str) -> None:
+        super().__init__(404, "", "This Logto has no such route.")
+        self.feature = feature
+
+
 class LogtoRateLimited(LogtoAPIError):
     """429: too many requests. ``retry_after`` is in seconds when Logto says so."""
 
@@ -101,3 +112,16 @@ class LogtoUserTokenRefused(LogtoAPIError):
     """The user's own access token was refused (401 ``auth.unauthorized``, 403
     ``auth.forbidden``), even after one refresh: expired or revoked, a JWT where Logto takes only
     the opaque token, or a token without a scope this call needs. The user signs in again."""
+
+
+class LogtoTokenExchangeRefused(LogtoAPIError):
+    """The token endpoint refused to exchange a subject token (RFC 8693), ``code`` as Logto
+    answers it: ``oidc.invalid_request`` when this application may not exchange tokens (the
+    console's "token exchange" switch of the app is off: "requested grant type is not allowed for
+    this client"), ``oidc.invalid_grant`` when the subject token is unknown, expired or already
+    used (each is good for one exchange)."""
+
+    @property
+    def not_allowed(self) -> bool:
+        """The tenant does not let this application impersonate: use another way."""
+        return self.code == "oidc.invalid_request"

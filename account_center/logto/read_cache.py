@@ -1,8 +1,8 @@
 """Logto reads kept a short while in Django's cache, so an account page costs no round trip.
 
 What is kept: every ``GET`` of a user's own resources (``/api/users/<id>`` and below: the user,
-second factors, Logto configs, tokens, sessions...) under that user, and the tenant's connector
-list. For how long: ``ACCOUNT_CENTER_READ_CACHE_SECONDS`` (default 60; 0 turns it off), the
+second factors, Logto configs, tokens, sessions...; and the user's roles in an organization)
+under that user, and the tenant's connector list and applications. For how long: ``ACCOUNT_CENTER_READ_CACHE_SECONDS`` (default 60; 0 turns it off), the
 longest a change made elsewhere without a webhook can go unseen.
 
 Why it is never stale after the app's own change: each user has a *generation*, a random token in
@@ -31,8 +31,10 @@ from account_center.app_settings import app_settings
 
 _PREFIX = "account_center:read:"
 _USER_PATH = re.compile(r"^/api/users/([^/]+)(?:/|$)")
+_MEMBER_PATH = re.compile(r"^/api/organizations/[^/]+/users/([^/]+)(?:/|$)")
 # Tenant-wide reads the pages make; changed only in the Logto console.
 _TENANT_PATHS = frozenset({"/api/connectors"})
+_TENANT_PREFIXES = ("/api/applications/",)
 _TENANT = "tenant"
 # A generation outlives every value stored under it (their age is at most the read setting).
 _GENERATION_SECONDS = 24 * 3600
@@ -55,10 +57,12 @@ def fresh() -> Iterator[None]:
 
 def scope_of(path: str) -> str | None:
     """Whose data ``path`` reads or changes: a Logto user id, the tenant, or None (not kept)."""
-    match = _USER_PATH.match(path)
+    match = _USER_PATH.match(path) or _MEMBER_PATH.match(path)
     if match:
         return match.group(1)
-    return _TENANT if path in _TENANT_PATHS else None
+    if path in _TENANT_PATHS or path.startswith(_TENANT_PREFIXES):
+        return _TENANT
+    return None
 
 
 def _generation(scope: str) -> str:

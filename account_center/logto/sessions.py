@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from account_center.logto import unsupported
 from account_center.logto.errors import LogtoUnavailable
 from account_center.logto.models import LogtoSession
 from account_center.logto.transport import Transport, _segment, _typed
@@ -11,9 +12,12 @@ class Sessions(Transport):
     # ------------------------------------------------------------------ sessions
 
     def list_sessions(self, user_id: str) -> list[LogtoSession]:
-        """The user's OIDC sessions. Older Logto has no such route: :class:`LogtoNotFound`."""
+        """The user's OIDC sessions. Older Logto has no such route: :class:`LogtoUnsupported`
+        (a :class:`LogtoNotFound` without a code), remembered as
+        ``unsupported.known("sessions")``."""
         path = self._user_path(user_id, "sessions")
-        data = self._request("GET", path, shape="object")
+        with unsupported.probing(unsupported.SESSIONS):
+            data = self._request("GET", path, shape="object")
         sessions = data.get("sessions", [])
         if not isinstance(sessions, list) or not all(isinstance(item, dict) for item in sessions):
             raise LogtoUnavailable("Logto's answer was not what Logto sends.")

@@ -13,6 +13,7 @@ from logto_emulator.account import (  # noqa: F401  (each module registers its r
     mfa_verifications,
     profile,
     sessions,
+    trusted_devices,
     verifications,
     web_authn,
 )

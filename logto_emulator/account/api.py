@@ -48,7 +48,9 @@ def serves(path: str) -> bool:
 
 
 def dispatch(state: EmulatorState, request: Request) -> Response:
-    handler, params, allowed = resolve(request.path, request.method)
+    handler, params, allowed = resolve(
+        request.path, request.method, dev_features=state.dev_features
+    )
     if handler is None:
         if allowed:
             return Response(

@@ -13,13 +13,12 @@ from logto_emulator.account.api import (
     require_verified,
 )
 from logto_emulator.http import HttpError, Request, Response, guard_error, json_response
-from logto_emulator.management.grants import list_grants, revoke_grant
+from logto_emulator.management.grants import app_type_query, grants_json, revoke_grant
 from logto_emulator.management.sessions import REVOKE_GRANTS_TARGETS, revoke_session, session_json
 from logto_emulator.routes import route
 from logto_emulator.state import EmulatorState
 
 SESSIONS_SCOPE = "urn:logto:scope:sessions"
-APP_TYPES = ("firstParty", "thirdParty")
 
 
 def _can_read(auth: AccountAuth) -> None:
@@ -64,13 +63,9 @@ def end_session(state: EmulatorState, request: Request, auth: AccountAuth, uid: 
 
 @route("GET", r"/api/my-account/grants")
 def list_own_grants(state: EmulatorState, request: Request, auth: AccountAuth) -> Response:
-    app_type = request.query.get("appType")
-    if app_type is not None and app_type not in APP_TYPES:
-        raise guard_error(zod_issues.invalid_enum("appType", APP_TYPES, app_type), where="query")
+    app_type = app_type_query(request)
     _can_read(auth)
-    if app_type == "thirdParty":
-        return json_response({"grants": []})  # the emulator's applications are first-party
-    return list_grants(state, request, auth.user_id)
+    return json_response({"grants": grants_json(state, auth.user_id, app_type)})
 
 
 @route("DELETE", r"/api/my-account/grants/([^/]+)")

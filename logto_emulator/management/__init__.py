@@ -11,16 +11,20 @@ from __future__ import annotations
 
 from logto_emulator.management import (  # noqa: F401  (each module registers its routes)
     account_center,
+    applications,
     connectors,
     grants,
     hooks,
     identities,
     logto_configs,
     mfa,
+    organizations,
     passwords,
     personal_access_tokens,
     sessions,
     sign_in_experience,
+    subject_tokens,
+    trusted_devices,
     users,
     verification_codes,
 )

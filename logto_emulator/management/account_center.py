@@ -20,7 +20,7 @@ from logto_emulator.http import (
 from logto_emulator.routes import route
 from logto_emulator.state import EmulatorState
 
-# accountCenterFieldControlGuard without the dev-only trustedDevice.
+# accountCenterFieldControlGuard; ``trustedDevice`` only with the development features on.
 FIELDS = (
     "name",
     "avatar",
@@ -35,7 +35,12 @@ FIELDS = (
     "passkey",
     "session",
 )
+DEV_FIELDS = ("trustedDevice",)
 CONTROLS = ("Off", "ReadOnly", "Edit")
+
+
+def _fields(state: EmulatorState) -> tuple[str, ...]:
+    return FIELDS + DEV_FIELDS if state.dev_features else FIELDS
 
 
 @route("GET", r"/api/account-center")
@@ -48,7 +53,7 @@ def get_public_settings(state: EmulatorState, request: Request) -> Response:
     return json_response(copy.deepcopy(state.account_center))
 
 
-def _issues(body: dict[str, Any]) -> list[dict[str, Any]]:
+def _issues(body: dict[str, Any], known: tuple[str, ...]) -> list[dict[str, Any]]:
     issues: list[dict[str, Any]] = []
     enabled = body.get("enabled", ABSENT)
     if enabled is not ABSENT and not isinstance(enabled, bool):
@@ -61,7 +66,7 @@ def _issues(body: dict[str, Any]) -> list[dict[str, Any]]:
             issues.extend(
                 zod_issues.invalid_enum(["fields", name], CONTROLS, value)
                 for name, value in fields.items()
-                if name in FIELDS and value not in CONTROLS
+                if name in known and value not in CONTROLS
             )
     origins = body.get("webauthnRelatedOrigins", ABSENT)
     if origins is not ABSENT:
@@ -79,7 +84,7 @@ def _issues(body: dict[str, Any]) -> list[dict[str, Any]]:
 @route("PATCH", r"/api/account-center")
 def update_settings(state: EmulatorState, request: Request) -> Response:
     body = request.json_object()
-    issues = _issues(body)
+    issues = _issues(body, _fields(state))
     if issues:
         raise guard_error(*issues)
     settings = state.account_center
@@ -88,7 +93,8 @@ def update_settings(state: EmulatorState, request: Request) -> Response:
     if "fields" in body:
         # The jsonb column is replaced whole: a field left out is Off again. zod drops
         # unknown keys.
-        settings["fields"] = {k: v for k, v in body["fields"].items() if k in FIELDS}
+        known = _fields(state)
+        settings["fields"] = {k: v for k, v in body["fields"].items() if k in known}
     if "webauthnRelatedOrigins" in body:
         settings["webauthnRelatedOrigins"] = list(dict.fromkeys(body["webauthnRelatedOrigins"]))
     for key in ("deleteAccountUrl", "customCss"):

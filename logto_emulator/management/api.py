@@ -14,7 +14,9 @@ def dispatch(state: EmulatorState, request: Request) -> Response:
     _authenticate(state, request)
     with state.lock:
         state.management_api_calls += 1
-    handler, params, allowed = resolve(request.path, request.method)
+    handler, params, allowed = resolve(
+        request.path, request.method, dev_features=state.dev_features
+    )
     if handler is not None:
         with state.lock:
             return handler(state, request, *params)

@@ -13,5 +13,6 @@ from logto_emulator.oidc import (  # noqa: F401  (each module registers its rout
     jwks,
     social_callback,
     token,
+    token_exchange,
     userinfo,
 )

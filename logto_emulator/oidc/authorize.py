@@ -12,6 +12,10 @@ from logto_emulator.routes import route
 from logto_emulator.state import EmulatorState, generate_id
 
 
+# UserScope.TrustedDevices: only the Account API's trusted devices read it.
+TRUSTED_DEVICES = "urn:logto:scope:trusted_devices"
+
+
 def _error_page(message: str, status: int = 400) -> Response:
     return html_page(
         "Sign-in error",
@@ -70,7 +74,8 @@ def authorize(state: EmulatorState, request: Request) -> Response:
     grant = {
         "client_id": client_id,
         "redirect_uri": redirect_uri,
-        "scope": " ".join(s for s in scopes if s in SCOPES_SUPPORTED),
+        # The trusted devices' scope is newer than the recorded discovery document's list.
+        "scope": " ".join(s for s in scopes if s in SCOPES_SUPPORTED or s == TRUSTED_DEVICES),
         "state": state_param,
         "nonce": params.get("nonce"),
         "ui_locales": params.get("ui_locales"),

@@ -84,7 +84,8 @@ def _complete(
                 user["applicationId"] = grant["client_id"]  # the app signed in to, as Logto
         authorization = session["authorizations"].setdefault(
             grant["client_id"],
-            {"sid": generate_id(21), "grantId": generate_id(21)},
+            # oidc-provider's grant ids are 43 characters (a token exchange's: Logto's nanoid, 21).
+            {"sid": generate_id(21), "grantId": generate_id(43)},
         )
         if "offline_access" in grant["scope"].split():
             # oidc-provider keeps a grant with refresh tokens past this session's sign-out.

@@ -7,6 +7,7 @@ import base64
 import hashlib
 import secrets
 import time
+from collections.abc import Callable
 from typing import Any
 
 import jwt
@@ -35,12 +36,19 @@ ALLOWED_GRANTS = {
     "Traditional": {"authorization_code", "refresh_token"},
     "MachineToMachine": {"client_credentials"},
 }
-KNOWN_GRANTS = {
-    "authorization_code",
-    "refresh_token",
-    "client_credentials",
-    "urn:ietf:params:oauth:grant-type:token-exchange",
-}
+TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange"
+KNOWN_GRANTS = {"authorization_code", "refresh_token", "client_credentials", TOKEN_EXCHANGE}
+GrantHandler = Callable[[EmulatorState, Request, Application, dict[str, str]], Response]
+# Grants served by a module of their own (``token_exchange``), which registers here.
+MORE_GRANTS: dict[str, GrantHandler] = {}
+
+
+def allowed_grants(client: Application) -> set[str]:
+    """The console's "token exchange" switch adds the exchange to a client's grants."""
+    allowed = set(ALLOWED_GRANTS.get(client.type, set()))
+    if client.allow_token_exchange:
+        allowed.add(TOKEN_EXCHANGE)
+    return allowed
 
 
 def oidc_error_body(error: str, description: str) -> dict[str, Any]:
@@ -139,7 +147,7 @@ def token(state: EmulatorState, request: Request) -> Response:
         return _oidc_error(400, "invalid_request", "missing required parameter 'grant_type'")
     if grant_type not in KNOWN_GRANTS:
         return _oidc_error(400, "unsupported_grant_type", "unsupported grant_type requested")
-    if grant_type not in ALLOWED_GRANTS.get(client.type, set()):
+    if grant_type not in allowed_grants(client):
         # Logto (oidc-provider) says invalid_request here, not unauthorized_client.
         return _oidc_error(
             400, "invalid_request", "requested grant type is not allowed for this client"
@@ -148,6 +156,8 @@ def token(state: EmulatorState, request: Request) -> Response:
         return _authorization_code_grant(state, client, form)
     if grant_type == "refresh_token":
         return _refresh_token_grant(state, client, form)
+    if grant_type in MORE_GRANTS:
+        return MORE_GRANTS[grant_type](state, request, client, form)
     return _client_credentials_grant(state, request, client, form)
 
 

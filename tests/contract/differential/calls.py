@@ -65,6 +65,9 @@ class Step:
     as_user: str | None = None
     # More request headers (``logto-verification-id``), filled like the path.
     headers: dict[str, str] = field(default_factory=dict)
+    # The token endpoint's way: ``body`` sent as a form, the client named by ``client`` (a
+    # context key; its secret under ``<client>_secret``) authenticated with HTTP Basic.
+    client: str | None = None
 
 
 ANONYMOUS = ""
@@ -73,9 +76,11 @@ ANONYMOUS = ""
 @dataclass
 class Hook:
     """A change of the Logto's setup between steps, done per target: ``connectors``,
-    ``sign_in``, ``user_token`` (the user's own access token, for the Account API) or ``passkey``
-    (a credential for the last registration options, made on a page at the argument's origin);
-    not compared."""
+    ``sign_in``, ``user_token`` (the user's own access token, for the Account API), ``passkey``
+    (a credential for the last registration options, made on a page at the argument's origin),
+    ``application`` (one of ``targets.APPLICATIONS``: its id and secret in the context under the
+    kind's name), ``sign_in_at`` (a user signs in at such an application, consenting) or
+    ``organization`` (the user a member with a role); not compared."""
 
     name: str
     argument: Any = None
@@ -89,9 +94,19 @@ class Target(Protocol):
 
     def connectors(self, on: bool) -> dict[str, str]: ...
 
-    def sign_in(self, username: str, password: str) -> tuple[str, str]: ...
+    def sign_in(
+        self, username: str, password: str, scope: str = ..., app_id: str = ...
+    ) -> tuple[str, str]: ...
 
     def user_token(self, username: str, password: str) -> str: ...
+
+    def web_app(self) -> tuple[str, str]: ...
+
+    def application(self, kind: str) -> tuple[str, str]: ...
+
+    def organization(self, user_id: str, suffix: str) -> dict[str, str]: ...
+
+    def cleanup(self) -> None: ...
 
 
 def record(response: requests.Response, step: Step) -> dict[str, Any]:
@@ -146,6 +161,7 @@ def run(target: Target, steps: list[Step | Hook] | None = None) -> dict[str, dic
         "callback": CALLBACK,
         "password": PASSWORD,
     }
+    context["web_app"], context["web_app_secret"] = target.web_app()
     for user in USERS:
         body = {
             "username": f"diff_{user}_{suffix}",
@@ -181,6 +197,7 @@ def run(target: Target, steps: list[Step | Hook] | None = None) -> dict[str, dic
         for user in USERS:
             target.api.delete(f"{target.endpoint}/api/users/{context[user]}", timeout=20)
         target.connectors(False)
+        target.cleanup()
     return answers
 
 
@@ -193,6 +210,16 @@ def _hook(target: Target, step: Hook, context: dict[str, Any]) -> None:
     elif step.name == "user_token":
         user = step.argument
         context[f"{user}_token"] = target.user_token(context[f"{user}_username"], PASSWORD)
+    elif step.name == "application":
+        key = _context_key(step.argument)
+        context[key], context[f"{key}_secret"] = target.application(step.argument)
+    elif step.name == "sign_in_at":
+        user, kind = step.argument
+        target.sign_in(
+            context[f"{user}_username"], PASSWORD, "openid profile email", context[_context_key(kind)]
+        )
+    elif step.name == "organization":
+        context.update(target.organization(context[step.argument], context["suffix"]))
     elif step.name == "passkey":
         credential = create_credential(context["registration"], step.argument)
         context["credential"] = {**credential, "type": "WebAuthn"}
@@ -201,10 +228,17 @@ def _hook(target: Target, step: Hook, context: dict[str, Any]) -> None:
         raise ValueError(step.name)
 
 
+def _context_key(kind: str) -> str:
+    return kind.replace(" ", "_") + "_app"
+
+
 def _send(target: Target, step: Step, context: dict[str, Any]) -> requests.Response:
     url = f"{target.endpoint}{_fill(step.path, context)}"
     headers = {name: _fill(value, context) for name, value in step.headers.items()}
     body = _fill(step.body, context)
+    if step.client is not None:
+        client = (context[step.client], context[f"{step.client}_secret"])
+        return requests.post(url, data=body, auth=client, headers=headers, timeout=20)
     if step.as_user is None:
         return target.api.request(step.method, url, json=body, headers=headers, timeout=20)
     if step.as_user != ANONYMOUS:
@@ -213,7 +247,7 @@ def _send(target: Target, step: Step, context: dict[str, Any]) -> requests.Respo
 
 
 PASSWORD = "Diff-" + secrets.token_urlsafe(12)
-USERS = ("a", "b", "t1", "t2", "t3", "t4", "t5", "gone", "me")
+USERS = ("a", "b", "t1", "t2", "t3", "t4", "t5", "gone", "me", "c")
 
 
 def _first_id_of(kind: str) -> Callable[[Any], Any]:
@@ -855,4 +889,121 @@ SEQUENCE += [
     Step("account center: disable", "PATCH", "/api/account-center",
          {"enabled": False, "fields": {}, "webauthnRelatedOrigins": []}),
     Step("account: disabled again", "GET", "/api/my-account", as_user=ME),
+]
+
+
+# -- connected apps, remembered devices, organizations, impersonation ---------------------------
+TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange"
+ACCESS_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:access_token"
+
+
+def _grant_names(data: Any) -> list[str]:
+    return sorted(grant["application"]["name"] for grant in data["grants"])
+
+
+def _exchange(subject: str, **more: str) -> dict[str, str]:
+    return {
+        "grant_type": TOKEN_EXCHANGE,
+        "subject_token": subject,
+        "subject_token_type": ACCESS_TOKEN_TYPE,
+        **more,
+    }
+
+
+SEQUENCE += [
+    # grants: a third-party app the user allowed on Logto's consent page
+    Hook("application", "third party"),
+    Hook("application", "token exchange"),
+    Step("grants: none yet", "GET", "/api/users/{c}/grants"),
+    Hook("sign_in_at", ("c", "third party")),
+    Step("grants: a third-party app", "GET", "/api/users/{c}/grants?appType=thirdParty",
+         save={"tp_grant": lambda data: data["grants"][0]["id"]},
+         facts={"names": _grant_names, "grant id length": lambda data: len(data["grants"][0]["id"])}),
+    Step("grants: first-party only", "GET", "/api/users/{c}/grants?appType=firstParty",
+         facts={"names": _grant_names}),
+    Step("grants by the Management API: an app type it lacks", "GET",
+         "/api/users/{c}/grants?appType=all"),
+    Step("grants: unknown user", "GET", "/api/users/{missing}/grants"),
+    Step("application: third-party", "GET", "/api/applications/{third_party_app}",
+         facts={"isThirdParty": lambda data: data["isThirdParty"], "name": lambda d: d["name"]}),
+    Step("application: token exchange", "GET", "/api/applications/{token_exchange_app}",
+         facts={"custom": lambda data: data["customClientMetadata"]}),
+    Step("application: unknown", "GET", "/api/applications/{missing}"),
+    Step("application: branding", "GET", "/api/applications/{third_party_app}/sign-in-experience",
+         facts={"displayName": lambda data: data["displayName"],
+                "logo": lambda data: data["branding"]["logoUrl"]}),
+    Step("application: no branding", "GET",
+         "/api/applications/{token_exchange_app}/sign-in-experience"),
+    Step("application: branding of an unknown app", "GET",
+         "/api/applications/{missing}/sign-in-experience"),
+    Step("grant: revoke as another user", "DELETE", "/api/users/{a}/grants/{tp_grant}"),
+    Step("grant: revoke the third-party app", "DELETE", "/api/users/{c}/grants/{tp_grant}"),
+    Step("grants: after revoking", "GET", "/api/users/{c}/grants",
+         facts={"names": _grant_names}),
+    Step("sessions: after revoking the grant", "GET", "/api/users/{c}/sessions",
+         facts={"authorizations": lambda data: [
+             len(s["payload"]["authorizations"]) for s in data["sessions"]]}),
+    Step("grant: revoke again", "DELETE", "/api/users/{c}/grants/{tp_grant}"),
+    # remembered devices: behind Logto's development features, off in a production build
+    Step("trusted devices: production build", "GET", "/api/users/{c}/trusted-devices"),
+    Step("trusted device: forget, production build", "DELETE",
+         "/api/users/{c}/trusted-devices/{missing}"),
+    Step("own trusted devices: production build", "GET", "/api/my-account/trusted-devices",
+         as_user=ME),
+    Step("own trusted devices: no token", "GET", "/api/my-account/trusted-devices",
+         as_user=ANONYMOUS),
+    # organizations
+    Step("organizations: none", "GET", "/api/users/{c}/organizations"),
+    Hook("organization", "c"),
+    Step("organizations: a member with a role", "GET", "/api/users/{c}/organizations",
+         facts={"names": lambda items: [o["name"] for o in items],
+                "role counts": lambda items: [len(o["organizationRoles"]) for o in items]}),
+    Step("organizations: unknown user", "GET", "/api/users/{missing}/organizations"),
+    Step("organization roles: of a member", "GET", "/api/organizations/{org}/users/{c}/roles",
+         facts={"descriptions": lambda items: [r["description"] for r in items],
+                "types": lambda items: [r["type"] for r in items]}),
+    Step("organization roles: paged", "GET",
+         "/api/organizations/{org}/users/{c}/roles?page=1&page_size=5"),
+    Step("organization roles: not a member", "GET", "/api/organizations/{org}/users/{a}/roles"),
+    Step("organization roles: unknown organization", "GET",
+         "/api/organizations/{missing}/users/{c}/roles"),
+    # impersonation: a subject token, exchanged by an application at the token endpoint
+    Step("subject token", "POST", "/api/subject-tokens",
+         {"userId": "{c}", "context": {"reason": "differential"}},
+         save={"subject": lambda data: data["subjectToken"]},
+         facts={"prefix": lambda data: data["subjectToken"][:4],
+                "length": lambda data: len(data["subjectToken"]),
+                "expiresIn": lambda data: data["expiresIn"]}),
+    Step("subject token: no user", "POST", "/api/subject-tokens", {}),
+    Step("subject token: unknown user", "POST", "/api/subject-tokens", {"userId": "{missing}"}),
+    Step("subject token: context not an object", "POST", "/api/subject-tokens",
+         {"userId": "{c}", "context": "x"}),
+    Step("exchange: an app without token exchange", "POST", "/oidc/token", _exchange("{subject}"),
+         client="web_app"),
+    Step("exchange: no subject token", "POST", "/oidc/token",
+         {"grant_type": TOKEN_EXCHANGE, "subject_token_type": ACCESS_TOKEN_TYPE},
+         client="token_exchange_app"),
+    Step("exchange: unknown subject token", "POST", "/oidc/token", _exchange("sub_{missing}"),
+         client="token_exchange_app"),
+    Step("exchange: a token type it lacks", "POST", "/oidc/token",
+         {**_exchange("{subject}"), "subject_token_type": "urn:example:nothing"},
+         client="token_exchange_app"),
+    Step("exchange", "POST", "/oidc/token", _exchange("{subject}", scope="openid profile"),
+         client="token_exchange_app",
+         save={"x_token": lambda data: data["access_token"]},
+         facts={"scope": lambda data: data["scope"],
+                "opaque": lambda data: len(data["access_token"]) == 43
+                and "." not in data["access_token"],
+                "expires_in": lambda data: data["expires_in"]}),
+    Step("exchange: spent subject token", "POST", "/oidc/token", _exchange("{subject}"),
+         client="token_exchange_app"),
+    Step("exchange: the token at userinfo", "GET", "/oidc/me", as_user="x"),
+    Step("exchange: the token at the Account API", "GET", "/api/my-account", as_user="x"),
+    Step("grants: after an exchange", "GET", "/api/users/{c}/grants?appType=firstParty",
+         save={"x_grant": lambda data: data["grants"][0]["id"]},
+         facts={"names": _grant_names,
+                "grant id length": lambda data: len(data["grants"][0]["id"]),
+                "scopes": lambda data: [g["payload"]["openid"]["scope"] for g in data["grants"]]}),
+    Step("grant: revoke the exchange's", "DELETE", "/api/users/{c}/grants/{x_grant}"),
+    Step("exchange: the token after its grant", "GET", "/oidc/me", as_user="x"),
 ]
