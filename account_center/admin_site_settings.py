@@ -1,7 +1,7 @@
 """The one "Account center settings" page in Django admin: every feature Off, ReadOnly or Edit,
 and the step-up, attempt-limit, resend and deletion settings. An empty choice keeps the Django
 setting's value, shown beside it. Only superusers change it; staff with the view permission
-see it. A save is in force at once on every worker (:mod:`account_center.site_settings`)."""
+see it. A save is in force at once on every worker (:mod:`account_center.conf.site_settings`)."""
 
 from __future__ import annotations
 
@@ -14,8 +14,9 @@ from django.urls import reverse
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from . import features, ratelimit
-from .app_settings import STEP_UP_METHODS, _setting
+from . import ratelimit
+from .conf import features
+from .conf.app_settings import STEP_UP_METHODS, _setting
 from .flows import audit
 from .models import DELETED_USER_ACTIONS, SiteSettings
 

@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .flows.identity import LINK_REMOVED_ACTION
-from .app_settings import app_settings
+from .conf.app_settings import app_settings
 from .flows import admin_actions, reads
 from .flows.audit import FAILURE, SUCCESS, UNKNOWN
 from .flows.messages import UNAVAILABLE

@@ -12,8 +12,8 @@ from django.core.validators import URLValidator
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from . import features
-from .app_settings import app_settings
+from .conf import features
+from .conf.app_settings import app_settings
 from .labels import PROFILE_LABELS
 from .profile_choices import GENDERS, OTHER, locales, normalise_locale, time_zones
 from .validators import USERNAME_RE, normalise_phone

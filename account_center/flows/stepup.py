@@ -21,7 +21,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 
-from ..app_settings import app_settings
+from ..conf.app_settings import app_settings
 from ..clock import now
 from ..site_adapter import get_adapter
 from . import actions, changes

@@ -18,8 +18,8 @@ from django.utils.translation import pgettext_lazy
 from django.views.generic import TemplateView
 from django_htmx.http import HttpResponseClientRedirect
 
-from .. import features
-from ..app_settings import app_settings
+from ..conf import features
+from ..conf.app_settings import app_settings
 from ..flows import audit, reads
 from ..flows import sessions as sessions_flow
 from ..clock import now

@@ -12,7 +12,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 from django_htmx.http import trigger_client_event
 
-from ..app_settings import app_settings
+from ..conf.app_settings import app_settings
 from ..flows import deletion, reads
 from ..flows.errors import FlowError
 from ..forms import AccessibleForm

@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from .. import features
+from ..conf import features
 from ..flows import mfa, reads, social
 from ..flows import profile as profile_flow
 from ..flows import sessions as sessions_flow

@@ -16,7 +16,7 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 
-from ..app_settings import app_settings
+from ..conf.app_settings import app_settings
 from ..credential_forms import TotpCodeForm
 from ..flows import mfa, reads
 from ..flows.errors import FlowError

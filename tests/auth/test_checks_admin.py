@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 from django.contrib import admin
 
-from account_center.checks import check_settings
+from account_center.conf.checks import check_settings
 from account_center.models import AuditEvent, LogtoIdentity
 
 

@@ -11,7 +11,7 @@ from types import SimpleNamespace
 import account_center
 from account_center import clock as clock_module
 from account_center import ratelimit
-from account_center.app_settings import app_settings
+from account_center.conf.app_settings import app_settings
 from account_center.flows import stepup
 from account_center.logto import budget
 

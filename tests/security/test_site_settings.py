@@ -13,9 +13,9 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
-from account_center import features, site_settings
-from account_center.app_settings import app_settings
-from account_center.checks_features import check_features
+from account_center.conf import features, site_settings
+from account_center.conf.app_settings import app_settings
+from account_center.conf.checks_features import check_features
 from account_center.models import AuditEvent, SiteSettings
 
 PAGE = "admin:account_center_sitesettings_changelist"

@@ -20,7 +20,7 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from .features import normalise
-from .models import SiteSettings
+from ..models import SiteSettings
 
 logger = logging.getLogger(__name__)
 

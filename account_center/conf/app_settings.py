@@ -40,7 +40,7 @@ Behaviour (``ACCOUNT_CENTER_*``):
     ``"email"``, ``"phone"``, ``"reauthentication"`` (signing in again). Default: all four.
 ``ACCOUNT_CENTER_FEATURES``
     ``"off"``, ``"readonly"`` or ``"edit"`` per feature, e.g. ``{"username": "readonly",
-    "tokens": "off"}``; features not named are ``"edit"``. See :mod:`account_center.features`
+    "tokens": "off"}``; features not named are ``"edit"``. See :mod:`account_center.conf.features`
     for the names. A superuser overrides them in Django admin ("Account center settings"), as
     the step-up window and methods, attempt limits, resend cooldown and deleted-user action.
 ``ACCOUNT_CENTER_SECTIONS`` / ``ACCOUNT_CENTER_PROFILE_FIELDS``
@@ -228,7 +228,7 @@ class AppSettings:
 
     @property
     def FEATURE_LEVELS(self) -> dict[str, str]:
-        """The admin's Off / ReadOnly / Edit per feature; :mod:`account_center.features` lays
+        """The admin's Off / ReadOnly / Edit per feature; :mod:`account_center.conf.features` lays
         them over ``ACCOUNT_CENTER_FEATURES``."""
         return _override("features") or {}
 

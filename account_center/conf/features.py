@@ -7,7 +7,7 @@ A *feature* is one name: ``name``, ``avatar``, ``profile.<field>`` for each prof
 ``deletion``. ``profile`` and ``custom_data`` set every field of their group at once.
 
 Where a level comes from, first found wins: the superuser's choice on the admin settings page
-(:mod:`account_center.site_settings`), ``ACCOUNT_CENTER_FEATURES``, the deprecated
+(:mod:`account_center.conf.site_settings`), ``ACCOUNT_CENTER_FEATURES``, the deprecated
 ``ACCOUNT_CENTER_SECTIONS`` / ``ACCOUNT_CENTER_PROFILE_FIELDS``, then Edit.
 """
 
@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from .app_settings import PROFILE_FIELDS, app_settings
-from .labels import PROFILE_LABELS
+from ..labels import PROFILE_LABELS
 
 OFF, READ_ONLY, EDIT = "off", "readonly", "edit"
 LEVELS = (OFF, READ_ONLY, EDIT)
