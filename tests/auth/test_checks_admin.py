@@ -91,7 +91,7 @@ def test_refresh_middleware_before_htmx_warns(settings: Any) -> None:
 def test_admin_registrations() -> None:
     from django.contrib.auth import get_user_model
 
-    from account_center.admin import LogtoIdentityInline
+    from account_center.admin.records import LogtoIdentityInline
 
     assert LogtoIdentity in admin.site._registry
     audit = admin.site._registry[AuditEvent]

@@ -1,6 +1,6 @@
 """Admin for the local records: the audit trail (read-only) and the Logto link on the user page.
-The linked users and their actions are in :mod:`account_center.admin_users`; the settings page
-in :mod:`account_center.admin_site_settings`."""
+The linked users and their actions are in :mod:`.users`; the settings page in
+:mod:`.settings_page`."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from .models import AuditEvent, LogtoIdentity
+from ..models import AuditEvent, LogtoIdentity
 
 
 @admin.register(AuditEvent)
@@ -59,4 +59,3 @@ def _add_inline_to_user_admin() -> None:
 
 
 _add_inline_to_user_admin()
-from . import admin_site_settings, admin_users  # noqa: E402,F401  (their admin pages)

@@ -32,23 +32,23 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .flows.identity import LINK_REMOVED_ACTION
-from .conf.app_settings import app_settings
-from .flows import admin_actions, reads
-from .flows.audit import FAILURE, SUCCESS, UNKNOWN
-from .flows.messages import UNAVAILABLE
-from .formatting import international_phone
-from .logto import read_cache
-from .logto.errors import (
+from ..flows.identity import LINK_REMOVED_ACTION
+from ..conf.app_settings import app_settings
+from ..flows import admin_actions, reads
+from ..flows.audit import FAILURE, SUCCESS, UNKNOWN
+from ..flows.messages import UNAVAILABLE
+from ..formatting import international_phone
+from ..logto import read_cache
+from ..logto.errors import (
     LogtoAPIError,
     LogtoError,
     LogtoNotFound,
     LogtoOutcomeUnknown,
 )
-from .logto.models import LogtoUser
-from .models import LogtoIdentity
-from .parallel_reads import concurrently
-from .site_adapter import get_adapter
+from ..logto.models import LogtoUser
+from ..models import LogtoIdentity
+from ..parallel_reads import concurrently
+from ..site_adapter import get_adapter
 
 logger = logging.getLogger(__name__)
 

@@ -14,11 +14,11 @@ from django.urls import reverse
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from . import ratelimit
-from .conf import features
-from .conf.app_settings import STEP_UP_METHODS, _setting
-from .flows import audit
-from .models import DELETED_USER_ACTIONS, SiteSettings
+from .. import ratelimit
+from ..conf import features
+from ..conf.app_settings import STEP_UP_METHODS, _setting
+from ..flows import audit
+from ..models import DELETED_USER_ACTIONS, SiteSettings
 
 VIEW_ONLY_FIELDS = (
     "features_in_force",
