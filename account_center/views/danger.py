@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
@@ -15,24 +14,14 @@ from django_htmx.http import trigger_client_event
 from ..conf.app_settings import app_settings
 from ..flows import deletion, reads
 from ..flows.errors import FlowError
-from ..forms import AccessibleForm
+from ..forms.deletion import DeleteAccountForm
 from .base import AccountView
 from .htmx import is_htmx
-
 
 PAGE = "account_center/danger.html"
 DELETE_SECTION = "account_center/partials/danger_delete.html"
 DOWNLOAD_EVENT = "accountCenterDownload"
 DOWNLOAD_FORM_ID = "ac-download-form"
-
-
-class DeleteAccountForm(AccessibleForm):
-    confirmation = forms.CharField(
-        label=_("Type the words shown above"),
-        max_length=300,
-        error_messages={"required": _("Type the words shown above to confirm.")},
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
-    )
 
 
 class DangerView(AccountView):

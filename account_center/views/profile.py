@@ -13,7 +13,7 @@ from ..conf import features
 from ..flows import mfa, reads, social
 from ..flows import profile as profile_flow
 from ..flows import sessions as sessions_flow
-from ..forms import CustomDataForm, ProfileForm
+from ..forms.profile import CustomDataForm, ProfileForm
 from ..parallel_reads import concurrently
 from .base import AccountView
 

@@ -16,7 +16,9 @@ from ..flows import identifiers, reads, sign_out_elsewhere
 from ..flows import password as password_flow
 from ..flows.stepup import remaining_seconds
 from ..formatting import international_phone
-from ..forms import CodeForm, EmailForm, PasswordForm, PhoneForm, UsernameForm
+from ..forms.base import CodeForm
+from ..forms.identifiers import EmailForm, PhoneForm, UsernameForm
+from ..forms.password import PasswordForm
 from ..logto.errors import LogtoAPIError
 from ..site_adapter import get_adapter
 from .base import AccountView

@@ -18,7 +18,7 @@ from django_htmx.http import reswap, retarget
 
 from ..flows import reads, verification
 from ..flows.identity import logto_user_id
-from ..forms import StepUpCodeForm, StepUpPasswordForm
+from ..forms.step_up import StepUpCodeForm, StepUpPasswordForm
 from ..redirects import safe_redirect_url
 from .htmx import htmx_of
 

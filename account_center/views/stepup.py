@@ -23,7 +23,7 @@ from django_htmx.http import trigger_client_event
 from ..flows import reads, verification
 from ..flows.messages import UNAVAILABLE
 from ..formatting import international_phone
-from ..forms import StepUpCodeForm, StepUpPasswordForm
+from ..forms.step_up import StepUpCodeForm, StepUpPasswordForm
 from ..redirects import safe_redirect_url
 from .base import AccountView
 from .htmx import is_htmx

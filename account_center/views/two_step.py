@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 
 from ..conf.app_settings import app_settings
-from ..credential_forms import TotpCodeForm
+from ..forms.mfa import TotpCodeForm
 from ..flows import mfa, reads
 from ..flows.errors import FlowError
 from ..flows.messages import UNAVAILABLE

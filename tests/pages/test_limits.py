@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.urls import reverse
 
-from account_center import forms as account_forms
-from account_center.credential_forms import TOKEN_NAME_MAX
+from account_center.forms import profile as profile_forms
+from account_center.forms.tokens import TOKEN_NAME_MAX
 
 from tests.helpers import USER_URL, calls, logto_user
 
@@ -53,7 +53,7 @@ def test_a_longer_token_name_is_still_refused_by_the_server(stepped_up, logto_mo
 
 def test_every_text_field_of_the_profile_form_has_the_servers_length(stepped_up, logto_mock) -> None:
     logto_mock.get(USER_URL, json=logto_user())
-    form = account_forms.ProfileForm()
+    form = profile_forms.ProfileForm()
 
     html = stepped_up.get(PROFILE_EDIT).content.decode()
 

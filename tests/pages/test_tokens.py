@@ -6,7 +6,8 @@ from datetime import UTC, date, datetime
 import pytest
 from django.urls import reverse
 
-from account_center import credential_forms, signals
+from account_center import signals
+from account_center.forms import tokens as token_forms
 from account_center.flows import changes
 from account_center.models import AuditEvent
 from tests.helpers import USER_URL, body, calls
@@ -25,7 +26,7 @@ def ms(moment: datetime) -> int:
 @pytest.fixture(autouse=True)
 def frozen_today(monkeypatch: pytest.MonkeyPatch, clock: list[float]) -> None:
     clock[0] = NOW.timestamp()  # before any step-up is stamped with it
-    monkeypatch.setattr(credential_forms, "today", lambda: NOW.date())
+    monkeypatch.setattr(token_forms, "today", lambda: NOW.date())
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Forms of the two-step verification and developer token pages (input checks only)."""
+"""Forms of the personal access tokens page (input checks only)."""
 
 from __future__ import annotations
 
@@ -9,24 +9,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .forms import AccessibleForm
-
-
-class TotpCodeForm(AccessibleForm):
-    code = forms.CharField(
-        label=_("Code from your app"),
-        max_length=12,
-        help_text=_("The 6 digits your authenticator app shows now."),
-        widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "size": 8}
-        ),
-    )
-
-    def clean_code(self) -> str:
-        value = re.sub(r"[\s-]+", "", self.cleaned_data["code"])
-        if not re.fullmatch(r"\d{6}", value):
-            raise forms.ValidationError(_("Enter the 6 digits your authenticator app shows."))
-        return value
+from .base import AccessibleForm
 
 
 # Token names: what Logto stores is free text; keep it to one readable line.

@@ -1,8 +1,8 @@
-"""Forms of the account-settings pages. They validate input only; flows do the work."""
+"""The profile page's forms: the profile itself and the site's own fields (custom data).
+Forms check input only; the flows do the work."""
 
 from __future__ import annotations
 
-import re
 import zoneinfo
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -12,33 +12,11 @@ from django.core.validators import URLValidator
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from .conf import features
-from .conf.app_settings import app_settings
-from .labels import PROFILE_LABELS
-from .profile_choices import GENDERS, OTHER, locales, normalise_locale, time_zones
-from .validators import USERNAME_RE, normalise_phone
-
-
-class AccessibleForm(forms.Form):
-    """Ties every error to its input (``aria-describedby``/``aria-invalid``), whoever adds it."""
-
-    def add_error(self, field: str | None, error: Any) -> None:
-        if not hasattr(self, "cleaned_data"):
-            # Errors from Logto may concern a form that was never bound (e.g. a remove button).
-            self.errors  # noqa: B018 - initialises the error dict
-            self.cleaned_data = {}
-        super().add_error(field, error)
-        names = [field] if field else []
-        if isinstance(error, dict):
-            names = list(error)
-        for name in names:
-            if name and name in self.fields:
-                attrs = self.fields[name].widget.attrs
-                attrs["aria-invalid"] = "true"
-                described = f"{self[name].auto_id}_error"
-                if self.fields[name].help_text:
-                    described += f" {self[name].auto_id}_helptext"
-                attrs["aria-describedby"] = described
+from ..conf import features
+from ..conf.app_settings import app_settings
+from ..labels import PROFILE_LABELS
+from ..profile_choices import GENDERS, OTHER, locales, normalise_locale, time_zones
+from .base import AccessibleForm
 
 
 ADDRESS_FIELDS = tuple(k for k in PROFILE_LABELS if k.startswith("address_"))
@@ -282,103 +260,3 @@ class CustomDataForm(AccessibleForm):
                 value = value.isoformat()
             out[spec["key"]] = value
         return out
-
-
-class UsernameForm(AccessibleForm):
-    username = forms.CharField(
-        label=_("Username"),
-        max_length=128,
-        help_text=_("Letters, digits and underscores; it cannot start with a digit."),
-        widget=forms.TextInput(attrs={"autocomplete": "username"}),
-    )
-
-    def clean_username(self) -> str:
-        value = self.cleaned_data["username"].strip()
-        if not USERNAME_RE.match(value):
-            raise forms.ValidationError(
-                _("Use letters, digits and underscores, starting with a letter or underscore.")
-            )
-        return value
-
-
-class EmailForm(AccessibleForm):
-    email = forms.EmailField(
-        label=_("New email address"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
-    )
-
-    def clean_email(self) -> str:
-        return self.cleaned_data["email"].strip().lower()
-
-
-class PhoneForm(AccessibleForm):
-    phone = forms.CharField(
-        label=_("New phone number"),
-        max_length=32,
-        help_text=_("With the country code, e.g. +44 7911 123456."),
-        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
-    )
-
-    def clean_phone(self) -> str:
-        try:
-            return normalise_phone(self.cleaned_data["phone"])
-        except ValueError:
-            raise forms.ValidationError(
-                _("This is not a valid phone number. Include the country code, e.g. +44.")
-            ) from None
-
-
-class CodeForm(AccessibleForm):
-    code = forms.CharField(
-        label=_("Verification code"),
-        max_length=16,
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
-    )
-
-    def clean_code(self) -> str:
-        value = re.sub(r"\s+", "", self.cleaned_data["code"])
-        if not value.isalnum():
-            raise forms.ValidationError(_("Enter the code you received."))
-        return value
-
-
-class PasswordForm(AccessibleForm):
-    password = forms.CharField(
-        label=_("New password"),
-        strip=False,
-        max_length=256,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}, render_value=False),
-    )
-    confirm = forms.CharField(
-        label=_("Repeat the new password"),
-        strip=False,
-        max_length=256,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}, render_value=False),
-    )
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("password") and data.get("confirm") and data["password"] != data["confirm"]:
-            self.add_error("confirm", _("The two passwords are not the same."))
-        return data
-
-
-class _StepUpIds:
-    """Own ids for the step-up dialog's fields: it opens beside forms with the same field names
-    (a new ``password``, a ``code``), and labels must point at the dialog's inputs."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("auto_id", "id_step_up_%s")
-        super().__init__(*args, **kwargs)
-
-
-class StepUpCodeForm(_StepUpIds, CodeForm):
-    pass
-
-
-class StepUpPasswordForm(_StepUpIds, AccessibleForm):
-    password = forms.CharField(
-        label=_("Current password"),
-        strip=False,
-        max_length=256,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-    )
