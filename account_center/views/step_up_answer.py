@@ -2,7 +2,7 @@
 or the step-up page (without JavaScript).
 
 Below :class:`~account_center.views.base.AccountView`, whose one error path gives this answer,
-and below the step-up view (``views/stepup.py``), which shows the same dialog.
+and below the step-up view (``views/step_up.py``), which shows the same dialog.
 """
 
 from __future__ import annotations

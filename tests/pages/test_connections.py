@@ -30,8 +30,8 @@ APPLE["name"] = {"en": "Apple"}
 EMAIL = {**GITHUB, "id": "c-email", "type": "Email", "target": "email", "name": {"en": "Email"}}
 SSO = {"issuer": "https://sso.acme.test", "identityId": "i1", "ssoConnectorId": "s1"}
 SSO["detail"] = {"email": "alice@acme.test"}
-URL = reverse("account_center:connections")
-CALLBACK = reverse("account_center:connections_callback")
+URL = reverse("account_center:social")
+CALLBACK = reverse("account_center:social_callback")
 
 
 @pytest.fixture

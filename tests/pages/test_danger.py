@@ -15,7 +15,7 @@ from account_center import signals
 from account_center.models import AuditEvent, LogtoIdentity
 from tests.helpers import USER_URL, calls, logto_user, signed_in
 
-URL = reverse("account_center:danger")
+URL = reverse("account_center:deletion")
 
 
 @pytest.fixture

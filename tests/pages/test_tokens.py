@@ -153,7 +153,7 @@ def test_create_needs_step_up(auth_client, pats, htmx_headers, clock) -> None:
 def test_rename(stepped_up, pats, htmx_headers) -> None:
     pats.patch(PAT_URL, status=204)
     response = stepped_up.post(
-        reverse("account_center:token_rename"),
+        reverse("account_center:tokens_rename"),
         {"current_name": "ci", "name": "deploy"},
         **htmx_headers,
     )
@@ -169,7 +169,7 @@ def test_rename_to_taken_name_in_words(stepped_up, pats, htmx_headers) -> None:
         json={"code": "user.personal_access_token_name_exists", "message": "x"},
     )
     response = stepped_up.post(
-        reverse("account_center:token_rename"),
+        reverse("account_center:tokens_rename"),
         {"current_name": "ci", "name": "old"},
         **htmx_headers,
     )
@@ -179,8 +179,8 @@ def test_rename_to_taken_name_in_words(stepped_up, pats, htmx_headers) -> None:
 
 def test_rename_and_delete_need_step_up(auth_client, pats, htmx_headers, clock) -> None:
     for url, data in [
-        (reverse("account_center:token_rename"), {"current_name": "ci", "name": "x"}),
-        (reverse("account_center:token_delete"), {"name": "ci"}),
+        (reverse("account_center:tokens_rename"), {"current_name": "ci", "name": "x"}),
+        (reverse("account_center:tokens_delete"), {"name": "ci"}),
     ]:
         response = auth_client.post(url, data, **htmx_headers)
         assert response.headers["HX-Retarget"] == "#ac-step-up-content"
@@ -190,7 +190,7 @@ def test_rename_and_delete_need_step_up(auth_client, pats, htmx_headers, clock) 
 
 def test_delete(stepped_up, pats) -> None:
     pats.post(f"{PAT_URL}/delete", status=204)
-    response = stepped_up.post(reverse("account_center:token_delete"), {"name": "ci"})
+    response = stepped_up.post(reverse("account_center:tokens_delete"), {"name": "ci"})
     assert response.status_code == 302 and response.url == reverse("account_center:tokens")
     assert body(calls(pats, "POST", f"{PAT_URL}/delete")[0]) == {"name": "ci"}
     assert AuditEvent.objects.filter(action="token_delete", outcome="success").exists()

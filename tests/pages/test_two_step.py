@@ -14,7 +14,7 @@ from account_center import signals
 from account_center.flows import mfa
 from account_center.models import AuditEvent
 from account_center.sealing import unseal
-from account_center.views.two_step import grouped
+from account_center.views.mfa import grouped
 from tests.helpers import USER_URL, body, calls, logto_user
 
 pytestmark = pytest.mark.django_db
@@ -52,7 +52,7 @@ def two_step(logto_mock):
 def test_page_lists_factors_and_switches(auth_client, two_step) -> None:
     two_step.replace("GET", MFA_URL, json=[TOTP_FACTOR, BACKUP_FACTOR, PASSKEY])
     two_step.replace("GET", CONFIGS_URL, json={"mfa": {"enabled": True}})
-    html = auth_client.get(reverse("account_center:two_step")).content.decode()
+    html = auth_client.get(reverse("account_center:mfa")).content.decode()
     assert "Remove authenticator app" in html
     assert "7 codes left." in html
     assert "Work laptop" in html and "Chrome on macOS" in html
@@ -63,16 +63,16 @@ def test_page_lists_factors_and_switches(auth_client, two_step) -> None:
 
 def test_mfa_enabled_absent_means_logto_default(auth_client, two_step, settings) -> None:
     settings.ACCOUNT_CENTER_READ_CACHE_SECONDS = 0  # Logto's answer changes between the views
-    html = auth_client.get(reverse("account_center:two_step")).content.decode()
+    html = auth_client.get(reverse("account_center:mfa")).content.decode()
     assert "Off until you set up a second step" in html
     # Logto asks for the second step whenever a factor exists and the user did not say no.
     two_step.replace("GET", MFA_URL, json=[TOTP_FACTOR])
-    html = auth_client.get(reverse("account_center:two_step")).content.decode()
+    html = auth_client.get(reverse("account_center:mfa")).content.decode()
     assert "On (the default" in html and "Turn off the second step" in html
 
 
 def test_backup_codes_alone_are_explained_before_trying(auth_client, two_step) -> None:
-    html = auth_client.get(reverse("account_center:two_step")).content.decode()
+    html = auth_client.get(reverse("account_center:mfa")).content.decode()
     assert "only work next to another way" in html
     assert 'id="ac-two-step-backup-form"' not in html
 
@@ -80,13 +80,13 @@ def test_backup_codes_alone_are_explained_before_trying(auth_client, two_step) -
 def test_start_needs_step_up(auth_client, two_step, htmx_headers, clock) -> None:
     two_step.get(USER_URL, json=logto_user())
     response = auth_client.post(
-        reverse("account_center:two_step_app"), {"action": "start"}, **htmx_headers
+        reverse("account_center:mfa_app"), {"action": "start"}, **htmx_headers
     )
     assert response.headers["HX-Retarget"] == "#ac-step-up-content"
     # No TOTP step-up here, and the dialog says why where a user would look for it.
     assert "Only the sign-in service can check its codes" in response.content.decode()
     assert mfa.PENDING_KEY not in auth_client.session
-    plain = auth_client.post(reverse("account_center:two_step_app"), {"action": "start"})
+    plain = auth_client.post(reverse("account_center:mfa_app"), {"action": "start"})
     assert plain.status_code == 302 and plain.url.startswith(reverse("account_center:step_up"))
 
 
@@ -98,7 +98,7 @@ def test_enrol_saves_secret_only_after_a_current_code(
     signals.mfa_factor_added.connect(
         lambda **kw: added.append(kw["factor"]), weak=False, dispatch_uid="t-totp"
     )
-    url = reverse("account_center:two_step_app")
+    url = reverse("account_center:mfa_app")
     start = stepped_up.post(url, {"action": "start"}, **htmx_headers)
     secret = pending_secret(stepped_up)
     html = start.content.decode()
@@ -134,7 +134,7 @@ def test_enrol_saves_secret_only_after_a_current_code(
 
 
 def test_one_step_of_drift_is_accepted_two_are_not(stepped_up, two_step, htmx_headers, clock):
-    url = reverse("account_center:two_step_app")
+    url = reverse("account_center:mfa_app")
     stepped_up.post(url, {"action": "start"}, **htmx_headers)
     secret = pending_secret(stepped_up)
     two_step.post(MFA_URL, json={"type": "Totp", "secret": secret})
@@ -155,7 +155,7 @@ def test_expired_pending_secret_is_refused(
 ) -> None:
     # Step-up is still fresh for this test: only the setup itself expired.
     settings.ACCOUNT_CENTER_STEP_UP_SECONDS = 3 * mfa.PENDING_SECONDS
-    url = reverse("account_center:two_step_app")
+    url = reverse("account_center:mfa_app")
     stepped_up.post(url, {"action": "start"}, **htmx_headers)
     secret = pending_secret(stepped_up)
     clock[0] += mfa.PENDING_SECONDS + 1
@@ -168,7 +168,7 @@ def test_expired_pending_secret_is_refused(
 def test_bad_code_format_is_a_field_error_before_step_up(
     stepped_up, two_step, htmx_headers, clock
 ) -> None:
-    url = reverse("account_center:two_step_app")
+    url = reverse("account_center:mfa_app")
     stepped_up.post(url, {"action": "start"}, **htmx_headers)
     response = stepped_up.post(url, {"action": "confirm", "code": "12ab"}, **htmx_headers)
     assert "Enter the 6 digits" in response.content.decode()
@@ -182,7 +182,7 @@ def test_bad_code_format_is_a_field_error_before_step_up(
 
 
 def test_confirm_needs_step_up(stepped_up, two_step, htmx_headers, clock) -> None:
-    url = reverse("account_center:two_step_app")
+    url = reverse("account_center:mfa_app")
     stepped_up.post(url, {"action": "start"}, **htmx_headers)
     secret = pending_secret(stepped_up)
     clock[0] += 601  # step-up window over
@@ -197,7 +197,7 @@ def test_replace_removes_old_app_only_after_new_one_is_confirmed(
 ) -> None:
     two_step.replace("GET", MFA_URL, json=[TOTP_FACTOR])
     two_step.delete(f"{MFA_URL}/f-totp", status=204)
-    url = reverse("account_center:two_step_app")
+    url = reverse("account_center:mfa_app")
     stepped_up.post(url, {"action": "start"}, **htmx_headers)
     assert not calls(two_step, "DELETE", f"{MFA_URL}/f-totp")
     secret = pending_secret(stepped_up)
@@ -214,7 +214,7 @@ def test_backup_codes_are_shown_once(stepped_up, two_step, htmx_headers, caplog,
     caplog.set_level(logging.DEBUG)
     two_step.replace("GET", MFA_URL, json=[TOTP_FACTOR])
     two_step.post(MFA_URL, json={"type": "BackupCode", "codes": CODES})
-    url = reverse("account_center:two_step_backup_codes")
+    url = reverse("account_center:mfa_backup_codes")
     made = stepped_up.post(url, **htmx_headers)
     html = made.content.decode()
     assert all(code in html for code in CODES)
@@ -223,7 +223,7 @@ def test_backup_codes_are_shown_once(stepped_up, two_step, htmx_headers, caplog,
     assert body(calls(two_step, "POST", MFA_URL)[0]) == {"type": "BackupCode"}
     # Never again: not on the page, not in the session, not in a log or the audit trail.
     two_step.replace("GET", MFA_URL, json=[TOTP_FACTOR, {**BACKUP_FACTOR, "remainCodes": 10}])
-    later = stepped_up.get(reverse("account_center:two_step")).content.decode()
+    later = stepped_up.get(reverse("account_center:mfa")).content.decode()
     assert "10 codes left." in later and not any(code in later for code in CODES)
     assert not any(code in str(dict(stepped_up.session)) for code in CODES)
     assert not any(code in caplog.text for code in CODES)
@@ -233,7 +233,7 @@ def test_backup_codes_are_shown_once(stepped_up, two_step, htmx_headers, caplog,
 def test_backup_codes_without_javascript_are_in_the_post_answer(stepped_up, two_step) -> None:
     two_step.replace("GET", MFA_URL, json=[TOTP_FACTOR])
     two_step.post(MFA_URL, json={"type": "BackupCode", "codes": CODES})
-    made = stepped_up.post(reverse("account_center:two_step_backup_codes"))
+    made = stepped_up.post(reverse("account_center:mfa_backup_codes"))
     assert made.status_code == 200
     html = made.content.decode()
     assert "<h1" in html and CODES[0] in html
@@ -244,14 +244,14 @@ def test_regenerating_removes_the_old_set_first(stepped_up, two_step, htmx_heade
     two_step.replace("GET", MFA_URL, json=[TOTP_FACTOR, BACKUP_FACTOR])
     two_step.delete(f"{MFA_URL}/f-bc", status=204)
     two_step.post(MFA_URL, json={"type": "BackupCode", "codes": CODES})
-    page = stepped_up.get(reverse("account_center:two_step")).content.decode()
+    page = stepped_up.get(reverse("account_center:mfa")).content.decode()
     assert "stops every code you have now from working" in page
-    stepped_up.post(reverse("account_center:two_step_backup_codes"), **htmx_headers)
+    stepped_up.post(reverse("account_center:mfa_backup_codes"), **htmx_headers)
     assert calls(two_step, "DELETE", f"{MFA_URL}/f-bc")
 
 
 def test_backup_codes_alone_refused_without_calling_logto(stepped_up, two_step, htmx_headers):
-    response = stepped_up.post(reverse("account_center:two_step_backup_codes"), **htmx_headers)
+    response = stepped_up.post(reverse("account_center:mfa_backup_codes"), **htmx_headers)
     assert "only work next to another way" in response.content.decode()
     assert not calls(two_step, "POST", MFA_URL)
 
@@ -263,14 +263,14 @@ def test_logto_refusal_of_backup_codes_in_words(stepped_up, two_step, htmx_heade
         status=422,
         json={"code": "session.mfa.backup_code_can_not_be_alone", "message": "x"},
     )
-    response = stepped_up.post(reverse("account_center:two_step_backup_codes"), **htmx_headers)
+    response = stepped_up.post(reverse("account_center:mfa_backup_codes"), **htmx_headers)
     assert response.status_code == 200
     assert "only work next to another way" in response.content.decode()
 
 
 def test_backup_codes_need_step_up(auth_client, two_step, htmx_headers, clock) -> None:
     two_step.replace("GET", MFA_URL, json=[TOTP_FACTOR])
-    response = auth_client.post(reverse("account_center:two_step_backup_codes"), **htmx_headers)
+    response = auth_client.post(reverse("account_center:mfa_backup_codes"), **htmx_headers)
     assert response.headers["HX-Retarget"] == "#ac-step-up-content"
     assert not calls(two_step, "POST", MFA_URL)
 
@@ -283,7 +283,7 @@ def test_remove_passkey(stepped_up, two_step, htmx_headers) -> None:
     two_step.replace("GET", MFA_URL, json=[PASSKEY])
     two_step.delete(f"{MFA_URL}/f-pk", status=204)
     response = stepped_up.post(
-        reverse("account_center:two_step_remove"),
+        reverse("account_center:mfa_remove"),
         {"factor": "f-pk", "kind": "WebAuthn"},
         **htmx_headers,
     )
@@ -297,7 +297,7 @@ def test_remove_passkey(stepped_up, two_step, htmx_headers) -> None:
 def test_remove_someone_elses_factor_id_is_refused(stepped_up, two_step, htmx_headers) -> None:
     two_step.replace("GET", MFA_URL, json=[PASSKEY])
     response = stepped_up.post(
-        reverse("account_center:two_step_remove"),
+        reverse("account_center:mfa_remove"),
         {"factor": "other", "kind": "WebAuthn"},
         **htmx_headers,
     )
@@ -308,7 +308,7 @@ def test_remove_someone_elses_factor_id_is_refused(stepped_up, two_step, htmx_he
 def test_remove_needs_step_up(auth_client, two_step, htmx_headers, clock) -> None:
     two_step.replace("GET", MFA_URL, json=[PASSKEY])
     response = auth_client.post(
-        reverse("account_center:two_step_remove"),
+        reverse("account_center:mfa_remove"),
         {"factor": "f-pk", "kind": "WebAuthn"},
         **htmx_headers,
     )
@@ -320,12 +320,12 @@ def test_switches_patch_logto_configs(stepped_up, two_step, htmx_headers) -> Non
     two_step.replace("GET", MFA_URL, json=[TOTP_FACTOR])  # "on" needs a second step to ask for
     two_step.patch(CONFIGS_URL, json={"mfa": {"enabled": True}})
     response = stepped_up.post(
-        reverse("account_center:two_step_settings"), {"mfa_enabled": "on"}, **htmx_headers
+        reverse("account_center:mfa_settings"), {"mfa_enabled": "on"}, **htmx_headers
     )
     assert response.status_code == 200
     assert body(calls(two_step, "PATCH", CONFIGS_URL)[0])["mfa"]["enabled"] is True
     stepped_up.post(
-        reverse("account_center:two_step_settings"), {"passkey_skipped": "on"}, **htmx_headers
+        reverse("account_center:mfa_settings"), {"passkey_skipped": "on"}, **htmx_headers
     )
     assert body(calls(two_step, "PATCH", CONFIGS_URL)[1])["passkeySignIn"] == {"skipped": True}
     assert AuditEvent.objects.filter(action="mfa_settings", outcome="success").count() == 2
@@ -337,19 +337,19 @@ def test_a_changed_switch_says_saved_with_and_without_javascript(
     """A change is answered one way: in place with htmx, on the redirected page without."""
     two_step.replace("GET", MFA_URL, json=[TOTP_FACTOR])
     two_step.patch(CONFIGS_URL, json={"passkeySignIn": {"skipped": True}})
-    url = reverse("account_center:two_step_settings")
+    url = reverse("account_center:mfa_settings")
     in_place = stepped_up.post(url, {"passkey_skipped": "on"}, **htmx_headers)
     assert '<p class="ac-notice" role="status">Saved.</p>' in in_place.content.decode()
     response = stepped_up.post(url, {"passkey_skipped": "on"})
     assert response.status_code == 302
-    assert response["Location"] == reverse("account_center:two_step")
+    assert response["Location"] == reverse("account_center:mfa")
     page = stepped_up.get(response["Location"]).content.decode()
     assert '<p class="ac-notice">Saved.</p>' in page
 
 
 def test_switches_need_step_up(auth_client, two_step, htmx_headers, clock) -> None:
     response = auth_client.post(
-        reverse("account_center:two_step_settings"), {"mfa_enabled": "on"}, **htmx_headers
+        reverse("account_center:mfa_settings"), {"mfa_enabled": "on"}, **htmx_headers
     )
     assert response.headers["HX-Retarget"] == "#ac-step-up-content"
     assert not calls(two_step, "PATCH", CONFIGS_URL)
@@ -358,20 +358,20 @@ def test_switches_need_step_up(auth_client, two_step, htmx_headers, clock) -> No
 def test_logto_down_is_words_not_500(auth_client, logto_mock) -> None:
     logto_mock.get(MFA_URL, status=503)
     logto_mock.get(CONFIGS_URL, json={})
-    response = auth_client.get(reverse("account_center:two_step"))
+    response = auth_client.get(reverse("account_center:mfa"))
     assert response.status_code == 503 and "Logto is unavailable" in response.content.decode()
 
 
 def test_nav_links_two_step(auth_client, two_step) -> None:
-    html = auth_client.get(reverse("account_center:two_step")).content.decode()
-    assert f'href="{reverse("account_center:two_step")}" aria-current="page"' in html
+    html = auth_client.get(reverse("account_center:mfa")).content.decode()
+    assert f'href="{reverse("account_center:mfa")}" aria-current="page"' in html
 
 
 def test_wrong_codes_are_limited_counted_before_the_check(
     stepped_up, two_step, htmx_headers, clock, settings
 ) -> None:
     settings.ACCOUNT_CENTER_ATTEMPT_LIMIT = 3
-    url = reverse("account_center:two_step_app")
+    url = reverse("account_center:mfa_app")
     stepped_up.post(url, {"action": "start"}, **htmx_headers)
     secret = pending_secret(stepped_up)
     totp = pyotp.TOTP(secret)
@@ -392,7 +392,7 @@ def test_right_codes_do_not_use_up_the_addresss_allowance(
     """As for passwords: the address counts wrong codes only, each before its check."""
     settings.ACCOUNT_CENTER_RATE_LIMITS = {"totp_confirm": "50/15m/user,1/15m/ip"}
     two_step.post(MFA_URL, json={"type": "Totp"})
-    url = reverse("account_center:two_step_app")
+    url = reverse("account_center:mfa_app")
     for _ in range(3):
         stepped_up.post(url, {"action": "start"}, **htmx_headers)
         code = pyotp.TOTP(pending_secret(stepped_up)).at(int(clock[0]))
@@ -419,8 +419,8 @@ def test_pending_setup_ends_with_the_step_up_window(
 ) -> None:
     """Started 100 s into a 600 s window: gone at 650 s, though younger than PENDING_SECONDS,
     and not brought back by confirming it's you again."""
-    url = reverse("account_center:two_step_app")
-    page = reverse("account_center:two_step")
+    url = reverse("account_center:mfa_app")
+    page = reverse("account_center:mfa")
     clock[0] += 100
     stepped_up.post(url, {"action": "start"}, **htmx_headers)
     html = stepped_up.get(page).content.decode()
@@ -443,8 +443,8 @@ def test_pending_setup_ends_with_the_step_up_window(
 
 
 def test_pending_secret_is_sealed_in_the_session(stepped_up, two_step, htmx_headers) -> None:
-    stepped_up.post(reverse("account_center:two_step_app"), {"action": "start"}, **htmx_headers)
-    secret = _shown_secret(stepped_up.get(reverse("account_center:two_step")).content.decode())
+    stepped_up.post(reverse("account_center:mfa_app"), {"action": "start"}, **htmx_headers)
+    secret = _shown_secret(stepped_up.get(reverse("account_center:mfa")).content.decode())
     stored = SessionStore(session_key=stepped_up.session.session_key).load()
     assert mfa.PENDING_KEY in stored
     assert secret not in json.dumps(stored) and secret.lower() not in json.dumps(stored).lower()

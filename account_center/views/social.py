@@ -20,7 +20,7 @@ LINKED = _("Linked. You can now sign in with it too.")
 UNLINKED = _("Unlinked.")
 
 
-class ConnectionsView(AccountView):
+class SocialView(AccountView):
     section = "connections"
     page_title = _("Connections")
     section_page = PAGE
@@ -61,7 +61,7 @@ class ConnectionsView(AccountView):
         return self.show()
 
 
-class ConnectionsCallbackView(AccountView):
+class SocialCallbackView(AccountView):
     """Where the provider sends the user back: ``state`` first, then the link."""
 
     section = "connections"

@@ -24,7 +24,7 @@ DOWNLOAD_EVENT = "accountCenterDownload"
 DOWNLOAD_FORM_ID = "ac-download-form"
 
 
-class DangerView(AccountView):
+class DeletionView(AccountView):
     section = "danger"
     page_title = _("Danger zone")
     # Downloading one's data changes nothing: it stays offered while deletion is read-only.

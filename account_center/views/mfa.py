@@ -49,7 +49,7 @@ def qr_svg(uri: SecretText, title: str) -> str:
     )
 
 
-class TwoStepView(AccountView):
+class MfaView(AccountView):
     """The page, and the base of its sections (each answers GET with the whole page)."""
 
     section = "two_step"
@@ -124,7 +124,7 @@ class TwoStepView(AccountView):
 
 
 @method_decorator(sensitive_post_parameters("code"), name="dispatch")
-class AuthenticatorAppView(TwoStepView):
+class AuthenticatorAppView(MfaView):
     partial = APP
     feature_names = ("mfa",)
 
@@ -159,7 +159,7 @@ class AuthenticatorAppView(TwoStepView):
         return self.changed(_("Your authenticator app is set up."))
 
 
-class BackupCodesView(TwoStepView):
+class BackupCodesView(MfaView):
     partial = BACKUP
     feature_names = ("mfa",)
 
@@ -174,7 +174,7 @@ class BackupCodesView(TwoStepView):
         return response
 
 
-class RemoveFactorView(TwoStepView):
+class RemoveFactorView(MfaView):
     """Remove the authenticator app, the backup codes, or one passkey (by Logto's factor id)."""
 
     def features_for(self, request: HttpRequest) -> tuple[str, ...]:
@@ -204,7 +204,7 @@ class RemoveFactorView(TwoStepView):
         return self.changed(said, partial)
 
 
-class TwoStepSettingsView(TwoStepView):
+class MfaSettingsView(MfaView):
     partial = SETTINGS
 
     def features_for(self, request: HttpRequest) -> tuple[str, ...]:
