@@ -18,8 +18,8 @@ from ..forms.deletion import DeleteAccountForm
 from .base import AccountView
 from .htmx import is_htmx
 
-PAGE = "account_center/danger.html"
-DELETE_SECTION = "account_center/partials/danger_delete.html"
+PAGE = "account_center/deletion.html"
+DELETE_SECTION = "account_center/partials/deletion.html"
 DOWNLOAD_EVENT = "accountCenterDownload"
 DOWNLOAD_FORM_ID = "ac-download-form"
 

@@ -25,14 +25,14 @@ from ..parallel_reads import concurrently
 from ..secret_text import SecretText
 from .base import AccountView
 
-PAGE = "account_center/two_step.html"
-APP = "account_center/partials/two_step_app.html"
-BACKUP = "account_center/partials/two_step_backup.html"
-PASSKEYS = "account_center/partials/two_step_passkeys.html"
-SETTINGS = "account_center/partials/two_step_settings.html"
+PAGE = "account_center/mfa.html"
+APP = "account_center/partials/mfa_app.html"
+BACKUP = "account_center/partials/mfa_backup.html"
+PASSKEYS = "account_center/partials/mfa_passkeys.html"
+SETTINGS = "account_center/partials/mfa_settings.html"
 SECTIONS = (SETTINGS, APP, BACKUP, PASSKEYS)
 # A changed section, with the others after it out of band.
-CHANGED = "account_center/partials/two_step_changed.html"
+CHANGED = "account_center/partials/mfa_changed.html"
 UNAVAILABLE_PARTIAL = "account_center/partials/unavailable.html"
 SAVED = _("Saved.")
 

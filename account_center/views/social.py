@@ -14,8 +14,8 @@ from ..flows import reads, social
 from ..parallel_reads import concurrently
 from .base import AccountView
 
-PAGE = "account_center/connections.html"
-SECTION = "account_center/partials/connections.html"
+PAGE = "account_center/social.html"
+SECTION = "account_center/partials/social.html"
 LINKED = _("Linked. You can now sign in with it too.")
 UNLINKED = _("Unlinked.")
 
@@ -81,7 +81,7 @@ class SocialCallbackView(AccountView):
         context = self.context(message=extra.get("unavailable") or extra.get("error"))
         return render(
             self.request,
-            "account_center/connections_refused.html",
+            "account_center/social_refused.html",
             context,
             status=400 if status == 200 else status,
         )

@@ -44,7 +44,7 @@ class StepUpView(AccountView):
 
     page_title = _("Confirm it's you")
     nav_current = ""  # not a section of the menu
-    page_template = "account_center/step_up_page.html"
+    page_template = "account_center/step_up.html"
     partial = "account_center/partials/step_up.html"
 
     def _next(self) -> str:
