@@ -15,9 +15,9 @@ from account_center.flows import identifiers, stepup
 from account_center.models import AuditEvent
 
 from tests.helpers import USER_URL, calls, logto_user
-from .test_connections import CONNECTORS, GITHUB
+from .test_social import CONNECTORS, GITHUB
 from .test_sessions import OTHER, SESSIONS_URL, THIS, with_sid
-from .test_two_step import BACKUP_FACTOR, CONFIGS_URL, MFA_URL, PASSKEY, TOTP_FACTOR
+from .test_mfa import BACKUP_FACTOR, CONFIGS_URL, MFA_URL, PASSKEY, TOTP_FACTOR
 
 pytestmark = pytest.mark.django_db
 
