@@ -136,8 +136,6 @@ PROFILE_FIELDS = (
     "address",
 )
 
-SECTIONS = ("profile", "security", "two_step", "connections", "tokens", "sessions", "danger")
-
 
 # How the user's own changes reach Logto (ACCOUNT_CENTER_LOGTO_GATEWAY).
 GATEWAYS = ("auto", "account", "management")

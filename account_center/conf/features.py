@@ -28,17 +28,20 @@ LEVELS = (OFF, READ_ONLY, EDIT)
 LEVEL_LABELS = {OFF: _("Off"), READ_ONLY: _("Read-only"), EDIT: _("Edit")}
 _RANK = {OFF: 0, READ_ONLY: 1, EDIT: 2}
 
-# What each deprecated section name switched on or off.
+# The menu's sections (a page each, named as their URL) and the features each shows; also what
+# each name of the deprecated ACCOUNT_CENTER_SECTIONS switched on or off.
 SECTION_FEATURES: dict[str, tuple[str, ...]] = {
     "profile": ("name", "avatar", "profile", "custom_data"),
     "security": ("username", "email", "phone", "password"),
-    "two_step": ("mfa", "passkeys"),
-    "connections": ("social", "enterprise_sso"),
+    "mfa": ("mfa", "passkeys"),
+    "social": ("social", "enterprise_sso"),
     "tokens": ("tokens",),
     "sessions": ("sessions",),
-    "danger": ("deletion",),
+    "deletion": ("deletion",),
 }
 SECTIONS = tuple(SECTION_FEATURES)
+# ACCOUNT_CENTER_SECTIONS may name three sections as they were named before 0.1.0.
+OLD_SECTION_NAMES = {"mfa": "two_step", "social": "connections", "deletion": "danger"}
 
 FIXED_LABELS: dict[str, Any] = {
     "name": _("Name"),
@@ -112,7 +115,8 @@ def configured_defaults() -> dict[str, str]:
     sections = getattr(settings, "ACCOUNT_CENTER_SECTIONS", None)
     if sections is not None:
         for section, features in SECTION_FEATURES.items():
-            if section not in sections:
+            old = OLD_SECTION_NAMES.get(section)
+            if section not in sections and (old is None or old not in sections):
                 levels.update(dict.fromkeys(features, OFF))
     fields = getattr(settings, "ACCOUNT_CENTER_PROFILE_FIELDS", None)
     if fields is not None:

@@ -70,12 +70,12 @@ class Answered(Exception):
 NAV = (
     ("profile", _("Profile"), "account_center:profile"),
     ("security", _("Sign-in & security"), "account_center:security"),
-    ("two_step", _("Two-step verification"), "account_center:mfa"),
-    ("connections", _("Connections"), "account_center:social"),
+    ("mfa", _("Two-step verification"), "account_center:mfa"),
+    ("social", _("Connections"), "account_center:social"),
     ("tokens", _("Developer tokens"), "account_center:tokens"),
     ("sessions", pgettext_lazy("account center", "Sessions"), "account_center:sessions"),
     ("activity", _("Recent security activity"), "account_center:activity"),
-    ("danger", _("Danger zone"), "account_center:deletion"),
+    ("deletion", _("Danger zone"), "account_center:deletion"),
 )
 
 

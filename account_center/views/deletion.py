@@ -25,7 +25,7 @@ DOWNLOAD_FORM_ID = "ac-download-form"
 
 
 class DeletionView(AccountView):
-    section = "danger"
+    section = "deletion"
     page_title = _("Danger zone")
     # Downloading one's data changes nothing: it stays offered while deletion is read-only.
     read_actions = frozenset({"download"})

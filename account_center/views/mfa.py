@@ -52,7 +52,7 @@ def qr_svg(uri: SecretText, title: str) -> str:
 class MfaView(AccountView):
     """The page, and the base of its sections (each answers GET with the whole page)."""
 
-    section = "two_step"
+    section = "mfa"
     page_title = _("Two-step verification")
     section_page = PAGE
     # An authenticator app and backup codes are "mfa"; passkeys are their own feature.

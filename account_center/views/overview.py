@@ -24,19 +24,19 @@ class OverviewView(AccountView):
     def get(self, request: HttpRequest) -> HttpResponse:
         sections = features.shown_sections()
         # Logto's failures go to the one error path (AccountView.dispatch).
-        two_step_shown = "two_step" in sections
+        mfa_shown = "mfa" in sections
         account, factors, configs, token_count, session_count = concurrently(
             (lambda: reads.account(self.sub, with_sso_identities=True),),
             # Two-step Off: its card is not shown, so neither is read.
-            (reads.mfa_factors, self.sub) if two_step_shown else (list,),
-            (self.or_none, reads.mfa_configs, self.sub) if two_step_shown else (_none,),
+            (reads.mfa_factors, self.sub) if mfa_shown else (list,),
+            (self.or_none, reads.mfa_configs, self.sub) if mfa_shown else (_none,),
             (self.or_none, reads.token_count, self.sub) if "tokens" in sections else (_none,),
             (self.or_none, sessions_flow.count, self.sub) if "sessions" in sections else (_none,),
         )
         two_step = mfa.Factors.of(factors)
         settings = mfa.Settings.from_configs(configs or {})
         linked = []
-        if "connections" in sections and account.identities:
+        if "social" in sections and account.identities:
             # The providers' names: a read only for users with a linked account, kept a while
             # for every user (social_connectors); without it the connector's id is shown.
             connectors = self.or_none(social.social_connectors) or []

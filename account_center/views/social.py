@@ -21,7 +21,7 @@ UNLINKED = _("Unlinked.")
 
 
 class SocialView(AccountView):
-    section = "connections"
+    section = "social"
     page_title = _("Connections")
     section_page = PAGE
     partial = SECTION
@@ -64,7 +64,7 @@ class SocialView(AccountView):
 class SocialCallbackView(AccountView):
     """Where the provider sends the user back: ``state`` first, then the link."""
 
-    section = "connections"
+    section = "social"
     page_title = _("Connections")
     feature_names = ("social",)
     writes_on_get = True  # it finishes the link the provider approved

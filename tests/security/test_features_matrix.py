@@ -235,7 +235,7 @@ def test_the_overview_leaves_out_what_is_off(settings, stepped_up, logto_writes)
 
     assert "<dt>Username</dt>" not in html and "<dt>Email</dt>" in html
     assert "ac-ov-two-step" not in html
-    assert PATHS["two_step"] not in html
+    assert PATHS["mfa"] not in html
 
 
 @pytest.mark.parametrize("name", ["username", "email", "password", "tokens"])

@@ -162,6 +162,15 @@ def test_the_deprecated_sections_setting_still_works_with_a_warning(settings, st
     assert "'tokens': 'off'" in warnings[0].hint
 
 
+@pytest.mark.parametrize(
+    ("old", "section"), [("two_step", "mfa"), ("connections", "social"), ("danger", "deletion")]
+)
+def test_the_deprecated_sections_setting_takes_a_section_by_its_old_name(settings, old, section):
+    settings.ACCOUNT_CENTER_SECTIONS = ["profile", old]
+
+    assert features.shown_sections() == ("profile", section)
+
+
 def test_the_deprecated_profile_fields_setting_turns_the_others_off(settings):
     settings.ACCOUNT_CENTER_PROFILE_FIELDS = ["name", "nickname"]
 
