@@ -4,7 +4,7 @@ Forms check input only; the flows do the work."""
 from __future__ import annotations
 
 import zoneinfo
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django import forms
@@ -12,6 +12,7 @@ from django.core.validators import URLValidator
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from ..clock import utcnow
 from ..conf import features
 from ..conf.app_settings import app_settings
 from ..labels import PROFILE_LABELS
@@ -54,7 +55,7 @@ class WebURLField(forms.URLField):
 
 def latest_today() -> date:
     """Today where the calendar is furthest ahead (UTC+14): no one's birthdate is after it."""
-    return (datetime.now(tz=UTC) + timedelta(hours=14)).date()
+    return (utcnow() + timedelta(hours=14)).date()
 
 
 class DatalistInput(forms.TextInput):

@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ..clock import utcnow
 from .base import AccessibleForm
 
 
@@ -43,7 +44,7 @@ _NAME_ATTRS = {"autocomplete": "off", "maxlength": str(TOKEN_NAME_MAX)}
 
 def today() -> date:
     """Today in UTC; tests monkeypatch it."""
-    return datetime.now(tz=UTC).date()
+    return utcnow().date()
 
 
 class TokenForm(AccessibleForm):
