@@ -53,9 +53,9 @@ urlpatterns = [
     path("delete/", DeletionView.as_view(), name="deletion"),
 ]
 
-# The names before 0.1.0 named every capability its own way; a host project's {% url %} and
-# reverse() with them keep working until 0.3.0 (docs/upgrading.md). Same routes: a request
-# resolves to the canonical name above, which comes first.
+# The names before 0.1.0 named a capability its own way per layer; a host project's {% url %}
+# and reverse() with them keep working as the deprecation policy says (docs/upgrading.md). Same
+# routes: a request resolves to the canonical name above, which comes first.
 DEPRECATED_NAMES = {
     "two_step": "mfa",
     "two_step_app": "mfa_app",
