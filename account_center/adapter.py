@@ -35,7 +35,7 @@ from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from .app_settings import app_settings
+from .conf.app_settings import app_settings
 from .auth import oidc_settings
 from .flows import stepup
 from .flows.identity import LINK_REMOVED_ACTION

@@ -2,7 +2,7 @@ from django.apps import AppConfig
 from django.contrib.auth.signals import user_logged_in
 from django.utils.translation import gettext_lazy as _
 
-from .app_settings import read_overrides_from
+from .conf.app_settings import read_overrides_from
 
 
 class AccountCenterConfig(AppConfig):
@@ -13,7 +13,7 @@ class AccountCenterConfig(AppConfig):
     def ready(self) -> None:
         # Imported here, not at the top: each of them reaches the models, which cannot be imported
         # while the app registry is still loading this module.
-        from . import (
+        from .conf import (
             checks,  # noqa: F401  (registers the system checks)
             checks_features,  # noqa: F401  (and those of Off / ReadOnly / Edit)
             site_settings,

@@ -75,7 +75,7 @@ DELETED_USER_ACTIONS = {"delete": _("deleted"), "deactivate": _("deactivated")}
 
 class SiteSettings(models.Model):
     """The one row of settings a superuser changes in Django admin; an empty field means the
-    Django setting's default. Read through :mod:`account_center.site_settings` (cached)."""
+    Django setting's default. Read through :mod:`account_center.conf.site_settings` (cached)."""
 
     features = models.JSONField(_("features"), default=dict, blank=True)
     step_up_seconds = models.PositiveIntegerField(

@@ -41,7 +41,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .app_settings import app_settings
+from .conf.app_settings import app_settings
 from .clock import now
 from .flows.errors import FlowError
 from .flows.identity import client_ip

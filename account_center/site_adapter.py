@@ -15,7 +15,7 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.utils.module_loading import import_string
 
-from .app_settings import app_settings
+from .conf.app_settings import app_settings
 
 if TYPE_CHECKING:
     from .adapter import DefaultAccountCenterAdapter

@@ -7,7 +7,7 @@ import re
 
 import phonenumbers
 
-from .app_settings import app_settings
+from .conf.app_settings import app_settings
 
 USERNAME_RE = re.compile(r"^[A-Z_a-z]\w*$", re.ASCII)
 

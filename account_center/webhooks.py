@@ -29,7 +29,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_variables
 from django.views.decorators.http import require_POST
 
-from .app_settings import app_settings
+from .conf.app_settings import app_settings
 from .flows import audit
 from .flows.deletion import end_local_user
 from .flows.local_user import apply_details, sign_out_here

@@ -7,7 +7,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import translation
 
-from account_center import site_settings
+from account_center.conf import site_settings
 from account_center.logto.client import reset_client
 
 # The emulator's fixture is opted into, never loaded into a project's tests behind its back;

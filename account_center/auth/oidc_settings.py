@@ -15,7 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from ..app_settings import app_settings
+from ..conf.app_settings import app_settings
 from ..logto.client import get_client
 
 # Asymmetric algorithms only: an HS256 token would be "signed" with the client secret, and

@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import signals
 from ..site_adapter import get_adapter
-from ..app_settings import app_settings
+from ..conf.app_settings import app_settings
 from ..clock import utcnow
 from ..logto.client import get_client
 from ..logto.errors import LogtoNotFound

@@ -20,7 +20,7 @@ from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from ..app_settings import app_settings
+from ..conf.app_settings import app_settings
 from ..clock import utcnow
 from ..logto.client import get_client
 from ..logto.errors import LogtoNotFound

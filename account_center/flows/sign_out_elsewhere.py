@@ -18,7 +18,7 @@ from django.core.cache import cache
 from django.db.models import F
 from django.http import HttpRequest
 
-from ..app_settings import app_settings
+from ..conf.app_settings import app_settings
 from ..logto.errors import LogtoError
 from ..models import LogtoIdentity
 from . import actions, sessions

@@ -138,7 +138,7 @@ def start_link(request: HttpRequest, connector_id: str) -> str:
         binding = _binding(request)
         entry = {"sub": ch.sub, "binding": binding, "connector": connector.id, "at": now()}
         cache.set(_STATE_KEY.format(state=state), entry, STATE_SECONDS)
-        callback = request.build_absolute_uri(reverse("account_center:connections_callback"))
+        callback = request.build_absolute_uri(reverse("account_center:social_callback"))
         url = get_client().get_authorization_uri(connector.id, state=state, redirect_uri=callback)
         ch.done(target=connector.target)
     return url

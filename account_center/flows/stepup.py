@@ -9,7 +9,7 @@ import views.
 
 Nothing of a refused request is kept on the server: a new password typed into a refused form must
 never reach the session store. With htmx the verification dialog opens beside the untouched form
-and, once verified, the browser submits that form again (see ``views/stepup.py`` and
+and, once verified, the browser submits that form again (see ``views/step_up.py`` and
 ``account_center.js``); without JavaScript the user verifies on its own page and comes back.
 """
 
@@ -21,7 +21,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 
-from ..app_settings import app_settings
+from ..conf.app_settings import app_settings
 from ..clock import now
 from ..site_adapter import get_adapter
 from . import actions, changes

@@ -27,7 +27,7 @@ from typing import Any
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 
-from account_center.app_settings import app_settings
+from account_center.conf.app_settings import app_settings
 from account_center.logto.account_api import AccountApi
 from account_center.logto.errors import LogtoConfigurationError
 from account_center.logto.grants import Grants

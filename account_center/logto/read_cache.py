@@ -27,7 +27,7 @@ from typing import Any
 from django.core.cache import cache
 from django.views.decorators.debug import sensitive_variables
 
-from account_center.app_settings import app_settings
+from account_center.conf.app_settings import app_settings
 
 _PREFIX = "account_center:read:"
 _USER_PATH = re.compile(r"^/api/users/([^/]+)(?:/|$)")

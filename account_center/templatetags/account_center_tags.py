@@ -9,12 +9,12 @@ from django import template
 from django.contrib.messages import get_messages
 from django.utils.translation import gettext as _
 
-from .. import features
-from ..app_settings import app_settings
+from ..conf import features
+from ..conf.app_settings import app_settings
 from ..flows.identity import DISPLAY_NAME_KEY
 from ..flows.profile import formatted_address, initial_from_user
 from ..formatting import international_phone
-from ..forms import PROFILE_GROUPS
+from ..forms.profile import PROFILE_GROUPS
 from ..labels import PROFILE_LABELS
 from ..profile_choices import GENDERS, locales
 

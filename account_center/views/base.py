@@ -18,8 +18,8 @@ from django.utils.translation import pgettext_lazy
 from django.views.generic import TemplateView
 from django_htmx.http import HttpResponseClientRedirect
 
-from .. import features
-from ..app_settings import app_settings
+from ..conf import features
+from ..conf.app_settings import app_settings
 from ..flows import audit, reads
 from ..flows import sessions as sessions_flow
 from ..clock import now
@@ -70,12 +70,12 @@ class Answered(Exception):
 NAV = (
     ("profile", _("Profile"), "account_center:profile"),
     ("security", _("Sign-in & security"), "account_center:security"),
-    ("two_step", _("Two-step verification"), "account_center:two_step"),
-    ("connections", _("Connections"), "account_center:connections"),
+    ("mfa", _("Two-step verification"), "account_center:mfa"),
+    ("social", _("Connections"), "account_center:social"),
     ("tokens", _("Developer tokens"), "account_center:tokens"),
     ("sessions", pgettext_lazy("account center", "Sessions"), "account_center:sessions"),
     ("activity", _("Recent security activity"), "account_center:activity"),
-    ("danger", _("Danger zone"), "account_center:danger"),
+    ("deletion", _("Danger zone"), "account_center:deletion"),
 )
 
 

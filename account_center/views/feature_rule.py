@@ -1,4 +1,4 @@
-"""Off / ReadOnly / Edit (:mod:`account_center.features`) for every account view, in one place:
+"""Off / ReadOnly / Edit (:mod:`account_center.conf.features`) for every account view, in one place:
 a view names the features it shows and changes, and this decides before its handler runs.
 
 Off: 404. ReadOnly: a write is refused with 403 and words, audited as denied; the URL of an edit
@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django_htmx.http import reswap, retarget
 
-from .. import features, site_settings
+from ..conf import features, site_settings
 from ..flows import audit
 from .htmx import htmx_of
 

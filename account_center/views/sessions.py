@@ -13,7 +13,7 @@ from django.shortcuts import resolve_url
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
-from ..app_settings import app_settings
+from ..conf.app_settings import app_settings
 from ..flows import sessions
 from ..flows.messages import UNAVAILABLE
 from .base import AccountView

@@ -2,7 +2,7 @@
 or the step-up page (without JavaScript).
 
 Below :class:`~account_center.views.base.AccountView`, whose one error path gives this answer,
-and below the step-up view (``views/stepup.py``), which shows the same dialog.
+and below the step-up view (``views/step_up.py``), which shows the same dialog.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from django_htmx.http import reswap, retarget
 
 from ..flows import reads, verification
 from ..flows.identity import logto_user_id
-from ..forms import StepUpCodeForm, StepUpPasswordForm
+from ..forms.step_up import StepUpCodeForm, StepUpPasswordForm
 from ..redirects import safe_redirect_url
 from .htmx import htmx_of
 

@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 
-from ..credential_forms import TOKEN_NAME_MAX, RenameTokenForm, TokenForm
+from ..forms.tokens import TOKEN_NAME_MAX, RenameTokenForm, TokenForm
 from ..flows import tokens
 from ..flows.messages import UNAVAILABLE
 from ..secret_text import SecretText

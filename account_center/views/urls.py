@@ -1,4 +1,6 @@
-"""URLs of the account-settings pages (mounted in the ``account_center`` namespace)."""
+"""URLs of the account-settings pages (mounted in the ``account_center`` namespace). A URL's name
+is its capability's name (``mfa``, ``social``, ``deletion``, ...), and ``<capability>_<what>``
+for its parts."""
 
 from __future__ import annotations
 
@@ -6,25 +8,23 @@ from django.urls import path
 
 from .activity import ActivityView
 from .base import AccountEndedView
-from .connections import ConnectionsCallbackView, ConnectionsView
-from .danger import DangerView
-from .profile import (
-    CustomDataEditView,
-    OverviewView,
-    ProfileEditView,
-    ProfileView,
-)
-from .security import EmailView, PasswordView, PhoneView, SecurityView, UsernameView
-from .sessions import SessionsView
-from .stepup import StepUpView
-from .tokens import DeleteTokenView, RenameTokenView, TokensView
-from .two_step import (
+from .deletion import DeletionView
+from .identifiers import EmailView, PhoneView, UsernameView
+from .mfa import (
     AuthenticatorAppView,
     BackupCodesView,
+    MfaSettingsView,
+    MfaView,
     RemoveFactorView,
-    TwoStepSettingsView,
-    TwoStepView,
 )
+from .overview import OverviewView
+from .password import PasswordView
+from .profile import CustomDataEditView, ProfileEditView, ProfileView
+from .security import SecurityView
+from .sessions import SessionsView
+from .social import SocialCallbackView, SocialView
+from .step_up import StepUpView
+from .tokens import DeleteTokenView, RenameTokenView, TokensView
 
 urlpatterns = [
     path("", OverviewView.as_view(), name="overview"),
@@ -38,21 +38,38 @@ urlpatterns = [
     path("security/phone/", PhoneView.as_view(), name="phone"),
     path("security/password/", PasswordView.as_view(), name="password"),
     path("verify/", StepUpView.as_view(), name="step_up"),
-    path("two-step/", TwoStepView.as_view(), name="two_step"),
-    path("two-step/app/", AuthenticatorAppView.as_view(), name="two_step_app"),
-    path("two-step/backup-codes/", BackupCodesView.as_view(), name="two_step_backup_codes"),
-    path("two-step/remove/", RemoveFactorView.as_view(), name="two_step_remove"),
-    path("two-step/settings/", TwoStepSettingsView.as_view(), name="two_step_settings"),
-    path("connections/", ConnectionsView.as_view(), name="connections"),
-    path(
-        "connections/callback/",
-        ConnectionsCallbackView.as_view(),
-        name="connections_callback",
-    ),
+    path("two-step/", MfaView.as_view(), name="mfa"),
+    path("two-step/app/", AuthenticatorAppView.as_view(), name="mfa_app"),
+    path("two-step/backup-codes/", BackupCodesView.as_view(), name="mfa_backup_codes"),
+    path("two-step/remove/", RemoveFactorView.as_view(), name="mfa_remove"),
+    path("two-step/settings/", MfaSettingsView.as_view(), name="mfa_settings"),
+    path("connections/", SocialView.as_view(), name="social"),
+    path("connections/callback/", SocialCallbackView.as_view(), name="social_callback"),
     path("tokens/", TokensView.as_view(), name="tokens"),
-    path("tokens/rename/", RenameTokenView.as_view(), name="token_rename"),
-    path("tokens/delete/", DeleteTokenView.as_view(), name="token_delete"),
+    path("tokens/rename/", RenameTokenView.as_view(), name="tokens_rename"),
+    path("tokens/delete/", DeleteTokenView.as_view(), name="tokens_delete"),
     path("sessions/", SessionsView.as_view(), name="sessions"),
     path("activity/", ActivityView.as_view(), name="activity"),
-    path("delete/", DangerView.as_view(), name="danger"),
+    path("delete/", DeletionView.as_view(), name="deletion"),
+]
+
+# The names before 0.1.0 named a capability its own way per layer; a host project's {% url %}
+# and reverse() with them keep working as the deprecation policy says (docs/upgrading.md). Same
+# routes: a request resolves to the canonical name above, which comes first.
+DEPRECATED_NAMES = {
+    "two_step": "mfa",
+    "two_step_app": "mfa_app",
+    "two_step_backup_codes": "mfa_backup_codes",
+    "two_step_remove": "mfa_remove",
+    "two_step_settings": "mfa_settings",
+    "connections": "social",
+    "connections_callback": "social_callback",
+    "token_rename": "tokens_rename",
+    "token_delete": "tokens_delete",
+    "danger": "deletion",
+}
+_by_name = {pattern.name: pattern for pattern in urlpatterns}
+urlpatterns += [
+    path(str(_by_name[new].pattern), _by_name[new].callback, name=old)
+    for old, new in DEPRECATED_NAMES.items()
 ]

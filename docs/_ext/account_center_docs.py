@@ -1,5 +1,5 @@
 """Reference pages made from the code, so they follow it: the settings (their meaning from
-``account_center/app_settings.py``'s docstring, their defaults from the code that reads them),
+``account_center/conf/app_settings.py``'s docstring, their defaults from the code that reads them),
 the signals, the management commands, the layout's template blocks and the CSS custom properties.
 
 Whatever the code has and the docs cannot describe is a Sphinx warning, and the build runs with
@@ -101,7 +101,7 @@ def settings_read() -> dict[str, str]:
 def settings_overridden_in_admin() -> set[str]:
     """Settings whose ``AppSettings`` property asks the admin's settings page first
     (``_overrides()``): a superuser changes them without a deploy."""
-    tree = ast.parse((PACKAGE / "app_settings.py").read_text(encoding="utf-8"))
+    tree = ast.parse((PACKAGE / "conf" / "app_settings.py").read_text(encoding="utf-8"))
     names: set[str] = set()
     for node in ast.walk(tree):
         if not isinstance(node, ast.FunctionDef):
@@ -120,7 +120,7 @@ def settings_overridden_in_admin() -> set[str]:
 def settings_docstring() -> tuple[list[tuple[str, list[str], list[str]]], dict[str, str]]:
     """``app_settings``' docstring as ``(heading, [names], description lines)`` entries; headings
     are the docstring's paragraph lines that end with a colon."""
-    module = importlib.import_module("account_center.app_settings")
+    module = importlib.import_module("account_center.conf.app_settings")
     doc = textwrap.dedent(module.__doc__ or "")
     entries: list[tuple[str, list[str], list[str]]] = []
     headings: dict[str, str] = {}
@@ -149,7 +149,7 @@ class SettingsDirective(SphinxDirective):
         for name in sorted(set(defaults) - described):
             logger.warning(
                 "setting %s is read by account_center but not described in "
-                "account_center/app_settings.py's docstring",
+                "account_center/conf/app_settings.py's docstring",
                 name,
                 location=(self.env.docname, self.lineno),
             )

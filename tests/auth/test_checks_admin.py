@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 from django.contrib import admin
 
-from account_center.checks import check_settings
+from account_center.conf.checks import check_settings
 from account_center.models import AuditEvent, LogtoIdentity
 
 
@@ -91,7 +91,7 @@ def test_refresh_middleware_before_htmx_warns(settings: Any) -> None:
 def test_admin_registrations() -> None:
     from django.contrib.auth import get_user_model
 
-    from account_center.admin import LogtoIdentityInline
+    from account_center.admin.records import LogtoIdentityInline
 
     assert LogtoIdentity in admin.site._registry
     audit = admin.site._registry[AuditEvent]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from account_center.checks import check_settings
+from account_center.conf.checks import check_settings
 
 LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

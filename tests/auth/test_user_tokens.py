@@ -20,7 +20,7 @@ from django.http import HttpRequest, HttpResponse
 from django.test import RequestFactory
 
 from account_center.auth import user_tokens
-from account_center.checks import check_settings
+from account_center.conf.checks import check_settings
 from account_center.auth.user_tokens import SESSION_KEY, SessionUserTokens, sealed_tokens
 from account_center.logto.client import get_client
 from account_center.logto.errors import LogtoUserTokenRefused

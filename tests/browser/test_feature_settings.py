@@ -66,7 +66,7 @@ def test_read_only_pages_and_the_refusal_have_no_axe_violations(
 ) -> None:
     """Every page with every feature read-only (sections without their buttons), at a phone's
     width, and the refusal swapped in place of a form left open."""
-    from account_center.features import SECTION_FEATURES
+    from account_center.conf.features import SECTION_FEATURES
 
     from .helpers import menu_pages
     from .test_accessibility import assert_no_violations

@@ -36,7 +36,7 @@ EXPANSIONS = {
 }
 # Outcomes held in a local variable rather than a constant or a parameter.
 LOCAL_OUTCOMES = {
-    # admin_users._each: ``outcome, words = self._failure(error)`` answers FAILURE or UNKNOWN.
+    # admin/users.py's _each: ``outcome, words = self._failure(error)`` answers FAILURE or UNKNOWN.
     "outcome": (actions.FAILURE, actions.UNKNOWN),
 }
 OUTCOME_NAMES = {

@@ -11,8 +11,10 @@ from types import SimpleNamespace
 import account_center
 from account_center import clock as clock_module
 from account_center import ratelimit
-from account_center.app_settings import app_settings
+from account_center.conf.app_settings import app_settings
 from account_center.flows import stepup
+from account_center.forms.profile import ProfileForm
+from account_center.forms.tokens import TokenForm
 from account_center.logto import budget
 
 
@@ -29,6 +31,16 @@ def test_one_clock_moves_step_up_attempt_limits_and_the_page_budget(clock, user)
         app_settings.CODE_RESEND_SECONDS - 3
     )
     assert clock_module.utcnow() == datetime.fromtimestamp(clock[0], tz=UTC)
+
+
+def test_the_forms_dates_follow_the_one_clock(clock) -> None:
+    # 2023-11-14 22:13 UTC: already the 15th at UTC+14, the latest a birthdate may be.
+    token = TokenForm({"name": "ci", "expiry": "30"})
+    birthdate = ProfileForm().fields["birthdate"]
+
+    assert token.is_valid(), token.errors
+    assert token.cleaned_data["expires_at"] == datetime(2023, 12, 15, tzinfo=UTC)
+    assert str(birthdate.widget.attrs["max"]) == "2023-11-15"
 
 
 def test_no_module_keeps_a_clock_of_its_own() -> None:

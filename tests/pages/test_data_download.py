@@ -15,7 +15,7 @@ from account_center.flows import admin_actions, audit
 from account_center.models import LogtoIdentity
 from tests.helpers import SUB, USER_URL, logto_user
 
-URL = reverse("account_center:danger")
+URL = reverse("account_center:deletion")
 DECLARED = [{"key": "nickname", "label": "Nickname", "type": "text"}]
 GOOGLE_DETAILS = {
     "id": "g-123",

@@ -139,7 +139,7 @@ def _tokens(logto_mock: Any) -> None:
 
 
 def _start_totp(client: Client) -> None:
-    answer = client.post(reverse("account_center:two_step_app"), {"action": "start"})
+    answer = client.post(reverse("account_center:mfa_app"), {"action": "start"})
     assert answer.status_code == 302
 
 
@@ -191,7 +191,7 @@ PATHS = {
         session={identifiers.PENDING_KEY.format(kind="phone"): "886912345678"},
     ),
     "authenticator app": Path(
-        reverse("account_center:two_step_app"),
+        reverse("account_center:mfa_app"),
         {"action": "confirm", "code": _totp_code()},
         [TOTP_SECRET, _totp_code()],
         logto=_two_step,
@@ -199,7 +199,7 @@ PATHS = {
         shown_once=[TOTP_SECRET],
     ),
     "backup codes": Path(
-        reverse("account_center:two_step_backup_codes"),
+        reverse("account_center:mfa_backup_codes"),
         {},
         BACKUP_CODES,
         faults=("database", "cache after a change"),

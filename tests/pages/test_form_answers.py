@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import pytest
 from django.urls import reverse
 
-from account_center.views.stepup import TYPED_KEY
+from account_center.views.step_up import TYPED_KEY
 from tests.helpers import ENDPOINT, USER_URL, logto_user
 
 pytestmark = pytest.mark.django_db

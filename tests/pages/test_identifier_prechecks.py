@@ -6,7 +6,7 @@ import pytest
 import responses
 from django.urls import reverse
 
-from account_center.app_settings import app_settings
+from account_center.conf.app_settings import app_settings
 from account_center.validators import normalise_phone
 from account_center.models import AuditEvent
 from tests.helpers import ENDPOINT, SUB, USER_URL, USERS_URL, calls, logto_user

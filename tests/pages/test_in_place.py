@@ -15,15 +15,15 @@ from account_center.flows import identifiers, stepup
 from account_center.models import AuditEvent
 
 from tests.helpers import USER_URL, calls, logto_user
-from .test_connections import CONNECTORS, GITHUB
+from .test_social import CONNECTORS, GITHUB
 from .test_sessions import OTHER, SESSIONS_URL, THIS, with_sid
-from .test_two_step import BACKUP_FACTOR, CONFIGS_URL, MFA_URL, PASSKEY, TOTP_FACTOR
+from .test_mfa import BACKUP_FACTOR, CONFIGS_URL, MFA_URL, PASSKEY, TOTP_FACTOR
 
 pytestmark = pytest.mark.django_db
 
 PAT_URL = f"{USER_URL}/personal-access-tokens"
-TWO_STEP = reverse("account_center:two_step")
-REMOVE = reverse("account_center:two_step_remove")
+TWO_STEP = reverse("account_center:mfa")
+REMOVE = reverse("account_center:mfa_remove")
 
 
 @pytest.fixture
@@ -57,11 +57,11 @@ def test_deleting_a_token_asks_first_without_javascript(auth_client, logto_mock)
     html = auth_client.get(url).content.decode()
     # The button only asks: a GET for the same page, nothing posted to the delete URL.
     assert "Delete ci" in html and "Delete the token “ci”?" not in html
-    assert not forms_posting_to(html, reverse("account_center:token_delete"))
+    assert not forms_posting_to(html, reverse("account_center:tokens_delete"))
     assert re.search(r'<form method="get" action="/account/tokens/#ac-confirm"', html)
     html = auth_client.get(url, {"confirm": "ci"}).content.decode()
     assert "Delete the token “ci”?" in html and "Yes, delete it" in html
-    (form,) = forms_posting_to(html, reverse("account_center:token_delete"))
+    (form,) = forms_posting_to(html, reverse("account_center:tokens_delete"))
     assert 'name="name" value="ci"' in form
     assert not calls(logto_mock, "POST", f"{PAT_URL}/delete")
 
@@ -92,7 +92,7 @@ def test_signing_out_another_session_asks_first(auth_client, logto_mock) -> None
 def test_unlinking_asks_first(auth_client, logto_mock) -> None:
     logto_mock.get(CONNECTORS, json=[GITHUB])
     logto_mock.get(USER_URL, json=logto_user(identities={"github": {"userId": "gh-1"}}))
-    url = reverse("account_center:connections")
+    url = reverse("account_center:social")
     html = auth_client.get(url).content.decode()
     assert "Unlink GitHub" in html and not forms_posting_to(html, url)
     html = auth_client.get(url, {"confirm": "github"}).content.decode()
@@ -194,7 +194,7 @@ def test_turning_on_without_a_second_step_is_not_offered_and_refused(
     html = stepped_up.get(TWO_STEP).content.decode()
     assert "Turn on the second step" not in html
     answer = stepped_up.post(
-        reverse("account_center:two_step_settings"), {"mfa_enabled": "on"}, **htmx_headers
+        reverse("account_center:mfa_settings"), {"mfa_enabled": "on"}, **htmx_headers
     )
     assert "There is no second step to ask for yet." in answer.content.decode()
     assert not calls(two_step, "PATCH", CONFIGS_URL)
@@ -242,7 +242,7 @@ def test_activity_is_its_own_menu_item(auth_client) -> None:
 
 # --- the danger zone with htmx: the step-up dialog, in place -------------------------------------
 
-DANGER = reverse("account_center:danger")
+DANGER = reverse("account_center:deletion")
 
 
 def test_download_with_htmx_asks_in_place_then_lets_the_browser_download(

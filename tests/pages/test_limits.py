@@ -4,13 +4,14 @@ and a value Logto itself refuses is marked on its field, not only said above the
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
 
-from account_center import forms as account_forms
-from account_center.credential_forms import TOKEN_NAME_MAX
+from account_center import clock
+from account_center.forms import profile as profile_forms
+from account_center.forms.tokens import TOKEN_NAME_MAX
 
 from tests.helpers import USER_URL, calls, logto_user
 
@@ -53,7 +54,7 @@ def test_a_longer_token_name_is_still_refused_by_the_server(stepped_up, logto_mo
 
 def test_every_text_field_of_the_profile_form_has_the_servers_length(stepped_up, logto_mock) -> None:
     logto_mock.get(USER_URL, json=logto_user())
-    form = account_forms.ProfileForm()
+    form = profile_forms.ProfileForm()
 
     html = stepped_up.get(PROFILE_EDIT).content.decode()
 
@@ -69,7 +70,7 @@ def test_the_birthdate_input_offers_no_future_day_and_the_server_refuses_one(
     stepped_up, logto_mock
 ) -> None:
     logto_mock.get(USER_URL, json=logto_user())
-    latest = (datetime.now(tz=UTC) + timedelta(hours=14)).date()
+    latest = (clock.utcnow() + timedelta(hours=14)).date()
 
     (tag,) = _inputs(stepped_up.get(PROFILE_EDIT).content.decode(), "birthdate")
     html = stepped_up.post(PROFILE_EDIT, {"name": "Alice", "birthdate": "2999-01-01"})
@@ -84,7 +85,7 @@ def test_the_birthdate_input_offers_no_future_day_and_the_server_refuses_one(
 def test_todays_birthdate_is_accepted(stepped_up, logto_mock) -> None:
     logto_mock.get(USER_URL, json=logto_user())
     logto_mock.patch(USER_URL, json=logto_user())
-    today = datetime.now(tz=UTC).date().isoformat()
+    today = clock.utcnow().date().isoformat()
 
     stepped_up.post(PROFILE_EDIT, {"name": "Alice", "birthdate": today})
 

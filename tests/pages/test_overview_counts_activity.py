@@ -39,7 +39,7 @@ def test_two_step_on_with_factors_in_words(auth_client, logto_mock) -> None:
     assert "<dd>On</dd>" in html
     assert "Authenticator app, backup codes (8 left)" in html
     assert "2 tokens" in html
-    for name in ("two_step", "tokens", "sessions", "activity"):
+    for name in ("mfa", "tokens", "sessions", "activity"):
         assert f'href="{reverse("account_center:" + name)}"' in html
 
 

@@ -31,7 +31,7 @@ def test_a_password_change_signs_out_every_other_session(
 ):
     _password_change_answers(logto_mock)
     elsewhere = signed_in(Client(), user)
-    assert elsewhere.get(reverse("account_center:two_step")).status_code != 302
+    assert elsewhere.get(reverse("account_center:mfa")).status_code != 302
 
     answer = with_sid(stepped_up).post(reverse("account_center:password"), PASSWORD, **htmx_headers)
 

@@ -6,7 +6,8 @@ from datetime import UTC, date, datetime
 import pytest
 from django.urls import reverse
 
-from account_center import credential_forms, signals
+from account_center import signals
+from account_center.forms import tokens as token_forms
 from account_center.flows import changes
 from account_center.models import AuditEvent
 from tests.helpers import USER_URL, body, calls
@@ -25,7 +26,7 @@ def ms(moment: datetime) -> int:
 @pytest.fixture(autouse=True)
 def frozen_today(monkeypatch: pytest.MonkeyPatch, clock: list[float]) -> None:
     clock[0] = NOW.timestamp()  # before any step-up is stamped with it
-    monkeypatch.setattr(credential_forms, "today", lambda: NOW.date())
+    monkeypatch.setattr(token_forms, "today", lambda: NOW.date())
 
 
 @pytest.fixture
@@ -152,7 +153,7 @@ def test_create_needs_step_up(auth_client, pats, htmx_headers, clock) -> None:
 def test_rename(stepped_up, pats, htmx_headers) -> None:
     pats.patch(PAT_URL, status=204)
     response = stepped_up.post(
-        reverse("account_center:token_rename"),
+        reverse("account_center:tokens_rename"),
         {"current_name": "ci", "name": "deploy"},
         **htmx_headers,
     )
@@ -168,7 +169,7 @@ def test_rename_to_taken_name_in_words(stepped_up, pats, htmx_headers) -> None:
         json={"code": "user.personal_access_token_name_exists", "message": "x"},
     )
     response = stepped_up.post(
-        reverse("account_center:token_rename"),
+        reverse("account_center:tokens_rename"),
         {"current_name": "ci", "name": "old"},
         **htmx_headers,
     )
@@ -178,8 +179,8 @@ def test_rename_to_taken_name_in_words(stepped_up, pats, htmx_headers) -> None:
 
 def test_rename_and_delete_need_step_up(auth_client, pats, htmx_headers, clock) -> None:
     for url, data in [
-        (reverse("account_center:token_rename"), {"current_name": "ci", "name": "x"}),
-        (reverse("account_center:token_delete"), {"name": "ci"}),
+        (reverse("account_center:tokens_rename"), {"current_name": "ci", "name": "x"}),
+        (reverse("account_center:tokens_delete"), {"name": "ci"}),
     ]:
         response = auth_client.post(url, data, **htmx_headers)
         assert response.headers["HX-Retarget"] == "#ac-step-up-content"
@@ -189,7 +190,7 @@ def test_rename_and_delete_need_step_up(auth_client, pats, htmx_headers, clock) 
 
 def test_delete(stepped_up, pats) -> None:
     pats.post(f"{PAT_URL}/delete", status=204)
-    response = stepped_up.post(reverse("account_center:token_delete"), {"name": "ci"})
+    response = stepped_up.post(reverse("account_center:tokens_delete"), {"name": "ci"})
     assert response.status_code == 302 and response.url == reverse("account_center:tokens")
     assert body(calls(pats, "POST", f"{PAT_URL}/delete")[0]) == {"name": "ci"}
     assert AuditEvent.objects.filter(action="token_delete", outcome="success").exists()

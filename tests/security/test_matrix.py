@@ -18,7 +18,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, reverse
 
 from account_center import urls as account_urls
-from account_center.app_settings import app_settings
+from account_center.conf.app_settings import app_settings
 from account_center.flows import stepup
 from tests.helpers import ENDPOINT, SUB, logto_user, signed_in
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from account_center import credential_forms, forms
+from account_center.forms import base, identifiers, mfa, password, profile, tokens
 from account_center.logto.client import LogtoClient
 from account_center.logto.errors import LogtoError
 from tests.helpers import ENDPOINT, logto_user
@@ -30,15 +30,15 @@ JSON = st.recursive(
     max_leaves=25,
 )
 FORMS = [
-    forms.UsernameForm,
-    forms.EmailForm,
-    forms.PhoneForm,
-    forms.CodeForm,
-    forms.PasswordForm,
-    forms.ProfileForm,
-    credential_forms.TokenForm,
-    credential_forms.RenameTokenForm,
-    credential_forms.TotpCodeForm,
+    identifiers.UsernameForm,
+    identifiers.EmailForm,
+    identifiers.PhoneForm,
+    base.CodeForm,
+    password.PasswordForm,
+    profile.ProfileForm,
+    tokens.TokenForm,
+    tokens.RenameTokenForm,
+    mfa.TotpCodeForm,
 ]
 
 

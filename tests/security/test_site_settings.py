@@ -13,9 +13,9 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
-from account_center import features, site_settings
-from account_center.app_settings import app_settings
-from account_center.checks_features import check_features
+from account_center.conf import features, site_settings
+from account_center.conf.app_settings import app_settings
+from account_center.conf.checks_features import check_features
 from account_center.models import AuditEvent, SiteSettings
 
 PAGE = "admin:account_center_sitesettings_changelist"
@@ -160,6 +160,15 @@ def test_the_deprecated_sections_setting_still_works_with_a_warning(settings, st
     assert len(warnings) == 1
     assert "ACCOUNT_CENTER_FEATURES = {" in warnings[0].hint
     assert "'tokens': 'off'" in warnings[0].hint
+
+
+@pytest.mark.parametrize(
+    ("old", "section"), [("two_step", "mfa"), ("connections", "social"), ("danger", "deletion")]
+)
+def test_the_deprecated_sections_setting_takes_a_section_by_its_old_name(settings, old, section):
+    settings.ACCOUNT_CENTER_SECTIONS = ["profile", old]
+
+    assert features.shown_sections() == ("profile", section)
 
 
 def test_the_deprecated_profile_fields_setting_turns_the_others_off(settings):

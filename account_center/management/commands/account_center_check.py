@@ -20,7 +20,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from ...app_settings import app_settings
+from ...conf.app_settings import app_settings
 from ...logto.client import LogtoClient
 from ...logto.errors import LogtoAuthenticationError, LogtoError
 from ...webhooks import EVENTS as WEBHOOK_EVENTS
