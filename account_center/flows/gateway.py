@@ -9,8 +9,8 @@ with the M2M token. ``ACCOUNT_CENTER_LOGTO_GATEWAY`` chooses:
 * ``"management"`` (default): the Management API for everything, as before.
 * ``"account"``: the Account API for every capability it has.
 * ``"auto"``: the Account API for every capability the tenant's account-center settings allow
-  (``GET /api/account-center`` with the M2M token, else the anonymous
-  ``/api/.well-known/account-center``; kept a minute in Django's cache), the Management API for
+  (Logto's anonymous ``/api/.well-known/account-center``, else ``GET /api/account-center`` with
+  the M2M token; kept a minute in Django's cache), the Management API for
   the rest (the tenant's Account API disabled, a field Off, Logto not answering).
 
 Only the Management API has deletion, personal access tokens, the admin's operations and the
@@ -45,7 +45,7 @@ from ..auth.user_tokens import NO_TOKEN, SessionUserTokens
 from ..logto.account_models import AccountCenterSettings
 from ..logto.client import get_client
 from ..logto.errors import LogtoAPIError, LogtoError, LogtoUserTokenRefused
-from ..logto.models import LogtoUser, PasswordIssue
+from ..logto.models import LogtoSession, LogtoUser, PasswordIssue
 from ..sealing import seal, unseal
 from ..tenant_fields import LOGTO_FIELDS, MANAGEMENT_ONLY, has_m2m
 from . import logto_verification
@@ -59,10 +59,20 @@ MANAGEMENT, ACCOUNT = "management", "account"
 ACCOUNT_API_CAPABILITIES = frozenset(LOGTO_FIELDS)
 # Those the flows reach through it so far; the others stay with the Management API for now.
 WIRED = frozenset(
-    {"name", "avatar", "profile", "custom_data", "username", "email", "phone", "password"}
+    {
+        "name",
+        "avatar",
+        "profile",
+        "custom_data",
+        "username",
+        "email",
+        "phone",
+        "password",
+        "sessions",
+    }
 )
-# Changes Logto gates with a verification record (the others need none).
-VERIFIED = frozenset({"username", "email", "phone", "password"})
+# What Logto gates with a verification record (sessions: even to be listed).
+VERIFIED = frozenset({"username", "email", "phone", "password", "sessions"})
 
 SETTINGS_CACHE_KEY = "account_center:logto-account-center"
 SETTINGS_SECONDS = 60
@@ -77,18 +87,21 @@ _request: ContextVar[HttpRequest | None] = ContextVar("account_center_gateway", 
 
 def tenant_settings() -> AccountCenterSettings | None:
     """The tenant's account-center settings as Logto has them (a minute old at most), or
-    ``None`` when Logto could not say. Read with the M2M token where the site has one, else
-    anonymously; never carries anything secret, so the shared cache may keep it."""
+    ``None`` when Logto could not say. Read anonymously, else (an older Logto) with the M2M token
+    where the site has one; nothing secret, so the shared cache may keep it."""
     kept = cache.get(SETTINGS_CACHE_KEY)
     if isinstance(kept, dict):
         return None if kept.get("unknown") else AccountCenterSettings(**kept)
     client = get_client()
     try:
-        found = (
-            client.get_account_center_settings()
-            if has_m2m()
-            else client.get_public_account_center_settings()
-        )
+        try:
+            # The anonymous copy first: the same settings, and no M2M token is fetched for the
+            # pages that go through the Account API.
+            found = client.get_public_account_center_settings()
+        except LogtoError:
+            if not has_m2m():
+                raise
+            found = client.get_account_center_settings()
     except LogtoError:
         cache.set(SETTINGS_CACHE_KEY, {"unknown": True}, UNKNOWN_SECONDS)
         return None
@@ -390,6 +403,35 @@ def set_password(ch: Change, password: str) -> None:
         if error.code == "password.rejected" or error.code.startswith("password_rejected"):
             raise PolicyRefused(_issues(error.data) or [PasswordIssue(error.code)]) from None
         raise
+
+
+# ---------------------------------------------------------------------- sessions
+
+
+def sessions(sub: str, request: HttpRequest | None = None) -> list[LogtoSession]:
+    """The user's Logto sessions. Through the Account API Logto lists them only with a
+    verification record (:class:`LogtoVerificationRequired` without one: the caller asks the
+    user to confirm it's them) and marks the current one itself."""
+    request = request or _request_of(sub)
+    tokens = _tokens(request, "sessions")
+    if tokens is None or request is None:
+        return get_client().list_sessions(sub)
+    verification_id = logto_verification.current(request) or ""
+    return list(get_client().list_own_sessions(tokens, verification_id=verification_id))
+
+
+def revoke_session(ch: Change, uid: str) -> None:
+    """End one of the user's sessions and its applications' grants."""
+    tokens = _tokens(ch.request, "sessions")
+    if tokens is None:
+        get_client().revoke_session(ch.sub, uid, revoke_grants_target="all")
+        return
+    get_client().revoke_own_session(
+        tokens,
+        uid,
+        verification_id=logto_verification.current(ch.request) or "",
+        revoke_grants_target="all",
+    )
 
 
 # ---------------------------------------------------------------------- step-up
