@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
 from ..app_settings import app_settings
@@ -140,23 +141,23 @@ def choose(capability: str) -> tuple[str, str]:
     """Which gateway ``capability`` uses, and why (for ``account_center_check``)."""
     mode = app_settings.LOGTO_GATEWAY
     if capability in MANAGEMENT_ONLY or capability not in ACCOUNT_API_CAPABILITIES:
-        return MANAGEMENT, "only the Management API has it"
+        return MANAGEMENT, _("only the Management API has it")
     if mode == "management":
-        return MANAGEMENT, 'ACCOUNT_CENTER_LOGTO_GATEWAY is "management"'
+        return MANAGEMENT, _("ACCOUNT_CENTER_LOGTO_GATEWAY is %(mode)s") % {"mode": repr(mode)}
     if capability not in WIRED:
-        return MANAGEMENT, "not reached through the Account API yet"
+        return MANAGEMENT, _("not reached through the Account API yet")
     if mode == "account":
-        return ACCOUNT, 'ACCOUNT_CENTER_LOGTO_GATEWAY is "account"'
+        return ACCOUNT, _("ACCOUNT_CENTER_LOGTO_GATEWAY is %(mode)s") % {"mode": repr(mode)}
     found = tenant_settings()
     if found is None:
-        return MANAGEMENT, "Logto did not say what its account center allows"
+        return MANAGEMENT, _("Logto did not say what its account center allows")
     if not found.enabled:
-        return MANAGEMENT, "the tenant's account center is disabled"
+        return MANAGEMENT, _("the tenant's account center is disabled")
     field = LOGTO_FIELDS[capability]
     control = found.control(field)
     if control == "Off":
-        return MANAGEMENT, f"Logto's field {field!r} is Off"
-    return ACCOUNT, f"Logto's field {field!r} is {control}"
+        return MANAGEMENT, _("Logto's field %(field)s is %(control)s") % {"field": field, "control": control}
+    return ACCOUNT, _("Logto's field %(field)s is %(control)s") % {"field": field, "control": control}
 
 
 def route(capability: str) -> str:
