@@ -15,7 +15,8 @@ from typing import Any
 
 import pytest
 import requests
-from django.test import Client
+from django.contrib.auth import get_user_model
+from django.test import Client, RequestFactory
 
 pytest.importorskip("logto_emulator.server", reason="the Logto emulator is not available")
 
@@ -182,10 +183,16 @@ def test_a_change_without_a_valid_verification_record_is_refused_by_logto_then_a
     settings: Any,
 ) -> None:
     settings.ACCOUNT_CENTER_LOGTO_GATEWAY = "account"
+    settings.ACCOUNT_CENTER_STEP_UP_SECONDS = 3600
     emulator.state.configure_account_center(enabled=True, fields=EDIT_ALL)
     client = _signed_in(emulator)
     client.post("/account/verify/", {"action": "password", "password": DEMO_USER.password})
     assert logto_verification.SESSION_KEY in client.session
+    # The app's window never outlives Logto's record (600 s), however long the site's is.
+    request = RequestFactory().get("/account/")
+    request.session = client.session
+    request.user = get_user_model().objects.select_related("logto_identity").get()
+    assert 500 < stepup.remaining_seconds(request) <= 600
     # Logto forgets the record (as after its 600 s) while the app's window still holds.
     with emulator.state.lock:
         for record in emulator.state.verification_records.values():
