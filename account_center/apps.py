@@ -20,10 +20,16 @@ class AccountCenterConfig(AppConfig):
         )
         from .flows.account_check import mark_account_checked
         from .flows.activity import record_sign_in
+        from .flows.gateway import reachable_without_m2m, settings_for_features
+        from .conf.tenant_fields import use_reader
 
         # The admin's settings page overrides some Django settings (site_settings publishes a
         # save to every worker).
         read_overrides_from(site_settings.current)
+
+        # Off / ReadOnly / Edit never more open than Logto's own settings (features sits below
+        # the Logto client, so the gateway hands it its reader).
+        use_reader(settings_for_features, reachable_without_m2m)
 
         # Signing in just proved the account exists and may sign in: the next check can wait.
         user_logged_in.connect(mark_account_checked, dispatch_uid="account_center_checked")

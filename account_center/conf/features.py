@@ -20,6 +20,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from . import tenant_fields
 from .app_settings import PROFILE_FIELDS, app_settings
 from ..labels import PROFILE_LABELS
 
@@ -154,7 +155,8 @@ def level(feature: str) -> str:
     found = overridden or default_level(feature)
     if feature in READ_ONLY_BY_NATURE and found == EDIT:
         return READ_ONLY
-    return found
+    # Never more open than Logto's own settings allow (the Account API as gateway).
+    return tenant_fields.at_most(feature, found)
 
 
 def best(features: Iterable[str]) -> str:

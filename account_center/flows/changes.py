@@ -43,12 +43,15 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from ..logto.errors import LogtoAPIError
+from ..logto.errors import LogtoAPIError, LogtoVerificationRequired
 from ..site_adapter import get_adapter
-from . import audit
+from . import audit, logto_verification
 from .actions import Action
 from .errors import StepUpRequired
 from .identity import logto_user_id
+
+# stepup.SESSION_KEY (stepup builds on this module, so the key is named here too).
+STEP_UP_SESSION_KEY = "account_center_step_up"
 
 
 def step_up_needed(request: HttpRequest, action: Action) -> bool:
@@ -148,6 +151,13 @@ def change(
     ch = Change(request, action, sender, dict(detail))
     try:
         yield ch
+    except LogtoVerificationRequired:
+        # Logto itself wants a fresh proof of identity (its record expired, or none was made):
+        # "confirm it's you" again, as for the app's own step-up, never an outage.
+        logto_verification.forget(request)
+        request.session.pop(STEP_UP_SESSION_KEY, None)
+        ch._tell()
+        raise StepUpRequired from None
     except LogtoAPIError as error:
         ch._logto_refused(error)
         ch._tell()

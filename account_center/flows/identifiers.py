@@ -8,8 +8,6 @@ always checked against the address it was sent to, never one sent along with the
 from __future__ import annotations
 
 import logging
-from typing import Any
-
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -18,10 +16,10 @@ from django.views.decorators.debug import sensitive_variables
 from .. import ratelimit
 from ..conf.app_settings import app_settings
 from ..logto.client import get_client
-from ..logto.errors import LogtoAPIError
+from ..logto.errors import LogtoAPIError, LogtoVerificationNotFound
 from ..logto.models import LogtoUser
 from ..validators import USERNAME_RE
-from . import actions
+from . import actions, gateway
 from .changes import change
 from .errors import FlowError
 
@@ -46,12 +44,16 @@ _ALREADY_YOURS = {
 logger = logging.getLogger(__name__)
 
 
-def used_by_another(sub: str, kind: str, value: str) -> bool:
+def used_by_another(sub: str, kind: str, value: str, *, request: HttpRequest | None = None) -> bool:
     """True when Logto's exact search finds ``value`` on a user other than ``sub``.
 
     A courtesy check before codes are sent: when the search itself is refused we let the change
-    go on, since Logto's collision check when saving stays the authority.
+    go on, since Logto's collision check when saving stays the authority. The search is the
+    Management API's: where ``kind`` goes through the Account API it is not made (no M2M token
+    for the user's own changes), and Logto's check when saving answers alone.
     """
+    if request is not None and gateway.uses_account_api(request, kind):
+        return False
     try:
         ids = get_client().find_user_ids(**{kind: value})
     except LogtoAPIError as error:
@@ -91,18 +93,20 @@ def _refuse_if_last(user: LogtoUser, kind: str) -> None:
 def change_username(request: HttpRequest, username: str | None) -> LogtoUser:
     """Set (or with ``None`` remove) the username; Logto does not check the rules, we do."""
     with change(request, actions.USERNAME_CHANGE, sender=__name__) as ch:
-        client = get_client()
         if username is None:
-            _refuse_if_last(client.get_user(ch.sub, include_sso_identities=True), "username")
+            # Through the Account API Logto applies this very rule itself.
+            if not gateway.uses_account_api(request, "username"):
+                user = get_client().get_user(ch.sub, include_sso_identities=True)
+                _refuse_if_last(user, "username")
         elif not USERNAME_RE.match(username):
             raise FlowError(
                 _("Use letters, digits and underscores, starting with a letter or underscore."),
                 field="username",
             )
-        elif used_by_another(ch.sub, "username", username):
+        elif used_by_another(ch.sub, "username", username, request=request):
             taken = "user.username_already_in_use"
             raise FlowError(_TAKEN["username"], field="username", code=taken)
-        user = client.update_user(ch.sub, username=username)
+        user = gateway.set_username(ch, username)
         ch.done(removed=username is None, signal_args={"username": username})
     return user
 
@@ -114,6 +118,7 @@ def pending(request: HttpRequest, kind: str) -> str | None:
 
 def cancel(request: HttpRequest, kind: str) -> None:
     request.session.pop(PENDING_KEY.format(kind=kind), None)
+    gateway.forget_new_identifier(request, kind)
 
 
 def send_code(request: HttpRequest, kind: str, target: str, *, check_current: bool = True) -> None:
@@ -122,7 +127,7 @@ def send_code(request: HttpRequest, kind: str, target: str, *, check_current: bo
     with change(request, _CODE_SENT[kind], sender=__name__) as ch:
         # Before the resend cooldown: the address just confirmed is "already yours", not "wait".
         if check_current:
-            user = get_client().get_user(ch.sub)
+            user = gateway.account(ch.sub, request=request)
             if (getattr(user, _FIELDS[kind]) or "").lower() == target.lower():
                 raise FlowError(_ALREADY_YOURS[kind], field=field)
         cooldown = ratelimit.cooldown_remaining(ch.sub, target)
@@ -135,11 +140,11 @@ def send_code(request: HttpRequest, kind: str, target: str, *, check_current: bo
         # Each counted before Logto is asked, and each as what it is: a lookup of whether an
         # address has an account here, then a code sent.
         ratelimit.consume(request, CHECK_SCOPE, ch.sub, field=field)
-        if used_by_another(ch.sub, kind, target):
+        if used_by_another(ch.sub, kind, target, request=request):
             ch.refused(f"user.{kind}_already_in_use")
             raise FlowError(_TAKEN[kind], field=field, code=f"user.{kind}_already_in_use")
         ratelimit.consume(request, SEND_SCOPE, ch.sub, field=field)
-        get_client().send_verification_code(**{kind: target})
+        gateway.send_code_to_new(ch, kind, target)
         ratelimit.start_cooldown(ch.sub, target)
         request.session[PENDING_KEY.format(kind=kind)] = target
         ch.done()
@@ -153,16 +158,17 @@ def confirm_change(request: HttpRequest, kind: str, code: str) -> LogtoUser:
         if not target:
             raise FlowError(_("No code is waiting. Ask for a new one."), field="code")
         attempt = ratelimit.consume(request, CODE_SCOPE, ch.sub, field="code")
-        client = get_client()
-        client.verify_verification_code(code=code, **{kind: target})
-        ratelimit.succeeded(request, attempt)
         try:
-            changes: dict[str, Any] = {_FIELDS[kind]: target}
-            user = client.update_user(ch.sub, **changes)
+            user = gateway.set_new_identifier(ch, kind, target, code)
+        except LogtoVerificationNotFound:
+            # Logto no longer knows the code's record (expired, or lost with the session).
+            cancel(request, kind)
+            raise FlowError(_("No code is waiting. Ask for a new one."), field="code") from None
         except LogtoAPIError as error:
             if error.code.endswith("already_in_use"):
                 cancel(request, kind)
             raise
+        ratelimit.succeeded(request, attempt)
         cancel(request, kind)
         # Masked, for the user's recent-activity page ("Email changed to a…@example.com").
         ch.done(to=mask(kind, target), signal_args={kind: target})
@@ -172,10 +178,11 @@ def confirm_change(request: HttpRequest, kind: str, code: str) -> LogtoUser:
 def remove(request: HttpRequest, kind: str) -> LogtoUser:
     """Remove the primary email or phone while another way to sign in remains."""
     with change(request, _CHANGED[kind], sender=__name__) as ch:
-        client = get_client()
-        _refuse_if_last(client.get_user(ch.sub, include_sso_identities=True), kind)
-        changes: dict[str, Any] = {_FIELDS[kind]: None}
-        user = client.update_user(ch.sub, **changes)
+        # Through the Account API Logto applies this very rule itself.
+        if not gateway.uses_account_api(request, kind):
+            user = get_client().get_user(ch.sub, include_sso_identities=True)
+            _refuse_if_last(user, kind)
+        user = gateway.remove_identifier(ch, kind)
         cancel(request, kind)
         ch.done(removed=True, signal_args={kind: None})
     return user

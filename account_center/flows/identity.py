@@ -6,10 +6,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
 from ..logto import read_cache
-from ..logto.client import get_client
 from ..logto.errors import LogtoError, LogtoNotFound
 from ..models import AuditEvent
 from ..site_adapter import get_adapter
+from . import gateway
 
 ACTIVE, DELETED, SUSPENDED = "active", "deleted", "suspended"
 # The audit action of an admin removing a user's link: it also lets that user's next sign-in link
@@ -82,7 +82,7 @@ def account_status(sub: str) -> str | None:
     not Logto's), which is never taken as an answer."""
     try:
         with read_cache.fresh():
-            account = get_client().get_user(sub)
+            account = gateway.account(sub)
     except LogtoNotFound:
         return DELETED
     except LogtoError:

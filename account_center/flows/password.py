@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import NoReturn
 
 from django.http import HttpRequest
 from django.views.decorators.debug import sensitive_variables
 
-from ..logto.client import get_client
-from ..logto.models import LogtoUser
+from ..logto.models import LogtoUser, PasswordIssue
 from ..site_adapter import get_adapter
-from . import actions, sign_out_elsewhere
-from .changes import change
+from . import actions, gateway, sign_out_elsewhere
+from .changes import Change, change
 from .errors import FlowError
 from .messages import password_issue
 
@@ -24,21 +24,27 @@ class PasswordRejected(FlowError):
         self.messages = messages
 
 
+def _refuse(ch: Change, issues: list[PasswordIssue]) -> NoReturn:
+    ch.failed(issues=[i.code for i in issues])
+    raise PasswordRejected([password_issue(i.code, i.interpolation) for i in issues])
+
+
 @sensitive_variables("password")
 def set_password(request: HttpRequest, password: str) -> tuple[LogtoUser, bool]:
     """Check the policy (Logto's PATCH does not), then set the password. Answers the account as
     it is now (no second read: only ``has_password`` changed) and whether the user's other sessions
     were signed out (``ACCOUNT_CENTER_SIGN_OUT_ELSEWHERE_ON``)."""
     with change(request, actions.PASSWORD_CHANGE, sender=__name__) as ch:
-        client = get_client()
-        issues = client.check_password_policy(password, user_id=ch.sub)
+        issues = gateway.password_issues(ch, password)
         if issues:
-            ch.failed(issues=[i.code for i in issues])
-            raise PasswordRejected([password_issue(i.code, i.interpolation) for i in issues])
+            _refuse(ch, issues)
         # One read serves both "was a password set before?" and the page shown afterwards.
-        account = client.get_user(ch.sub)
+        account = gateway.account(ch.sub, request=request)
         created = not account.has_password
-        client.set_password(ch.sub, password)
+        try:
+            gateway.set_password(ch, password)
+        except gateway.PolicyRefused as refused:
+            _refuse(ch, refused.issues)
         ch.done(created=created, signal_args={"created": created})
     get_adapter().send_notification(
         request, "password_changed", {"logto_user_id": ch.sub, "email": account.primary_email}

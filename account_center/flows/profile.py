@@ -6,9 +6,8 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from ..logto.client import get_client
 from ..logto.models import LogtoUser
-from . import actions
+from . import actions, gateway
 from .changes import change
 
 # Form field name -> key in Logto's ``profile`` object (camelCase, merged by PATCH .../profile).
@@ -85,7 +84,7 @@ def update_profile(request: HttpRequest, current: LogtoUser, changes: dict[str, 
     if profile != current.profile:
         fields["profile"] = profile
     with change(request, actions.PROFILE_UPDATE, sender=__name__) as ch:
-        user = get_client().update_user(ch.sub, **fields) if fields else current
+        user = gateway.update_account(ch, current, **fields) if fields else current
         changed = sorted(changes)
         ch.done(fields=changed, signal_args={"fields": changed})
     return user
@@ -103,7 +102,7 @@ def _apply(target: dict[str, Any], changes: dict[str, Any]) -> None:
 def update_custom_data(request: HttpRequest, values: dict[str, Any]) -> dict[str, Any]:
     """Write the declared custom data keys only; Logto merges at the top level, so other keys stay."""
     with change(request, actions.CUSTOM_DATA_UPDATE, sender=__name__) as ch:
-        data = get_client().update_custom_data(ch.sub, values)
+        data = gateway.update_custom_data(ch, values)
         keys = sorted(values)
         ch.done(keys=keys, signal_args={"keys": keys})
     return data

@@ -10,6 +10,7 @@ from typing import Any
 from ..logto.client import get_client
 from ..logto.errors import LogtoError
 from ..logto.models import LogtoUser, MfaVerification
+from . import gateway
 
 
 def or_none(read: Callable[..., Any], *args: Any) -> Any:
@@ -21,12 +22,13 @@ def or_none(read: Callable[..., Any], *args: Any) -> Any:
 
 
 def account(sub: str, *, with_sso_identities: bool = False) -> LogtoUser:
-    """The user as Logto has them (with their enterprise SSO identities when asked)."""
-    return get_client().get_user(sub, include_sso_identities=with_sso_identities)
+    """The user as Logto has them (with their enterprise SSO identities when asked), through the
+    request's gateway (:mod:`.gateway`)."""
+    return gateway.account(sub, with_sso_identities=with_sso_identities)
 
 
 def custom_data(sub: str) -> dict[str, Any]:
-    return get_client().get_custom_data(sub)
+    return gateway.custom_data(sub)
 
 
 def mfa_factors(sub: str) -> list[MfaVerification]:

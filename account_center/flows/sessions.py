@@ -23,12 +23,12 @@ from django.utils.translation import gettext_lazy as _
 from ..conf.app_settings import app_settings
 from ..clock import utcnow
 from ..logto.client import get_client
-from ..logto.errors import LogtoNotFound
+from ..logto.errors import LogtoNotFound, LogtoVerificationRequired
 from ..logto.models import LogtoSession
 from ..user_agents import describe
-from . import actions
+from . import actions, gateway
 from .changes import Change, change
-from .errors import FlowError
+from .errors import FlowError, StepUpRequired
 from .identity import logto_user_id
 
 SID_KEY = "account_center_sid"  # the ID token's sid, kept at sign-in (auth/views.py)
@@ -67,9 +67,9 @@ def known_unsupported() -> bool:
     return bool(cache.get(UNSUPPORTED_KEY))
 
 
-def _list(sub: str) -> list[LogtoSession]:
+def _list(sub: str, request: HttpRequest | None = None) -> list[LogtoSession]:
     try:
-        found = get_client().list_sessions(sub)
+        found = gateway.sessions(sub, request)
     except LogtoNotFound as error:
         if not error.code:
             # A plain 404: the route does not exist on this Logto.
@@ -98,7 +98,13 @@ def _application(client_id: str) -> str:
 def list_sessions(request: HttpRequest) -> list[SessionRow]:
     """This session first, then the most recent sign-ins. Raises :class:`SessionsUnsupported`."""
     rows = []
-    for session in _list(logto_user_id(request)):
+    try:
+        found = _list(logto_user_id(request), request)
+    except LogtoVerificationRequired:
+        # Through the Account API Logto lists sessions only to a user who just confirmed it's
+        # them: the page asks, as before a change.
+        raise StepUpRequired from None
+    for session in found:
         context = session.last_submission.get("signInContext") or {}
         context = context if isinstance(context, dict) else {}
         rows.append(
@@ -123,7 +129,7 @@ def count(sub: str) -> int | None:
         return None
     try:
         return len(_list(sub))
-    except SessionsUnsupported:
+    except (SessionsUnsupported, LogtoVerificationRequired):
         return None
 
 
@@ -147,7 +153,7 @@ def _revoke(ch: Change, session: LogtoSession) -> None:
     ch.note(device=describe((session.last_submission.get("signInContext") or {}).get("userAgent")))
     try:
         # "all": the apps this session signed in to lose their tokens too, as a user expects.
-        get_client().revoke_session(ch.sub, session.uid, revoke_grants_target="all")
+        gateway.revoke_session(ch, session.uid)
     except LogtoNotFound:
         pass  # already gone: the outcome the user asked for
     _remember_revoked(session)
@@ -158,7 +164,7 @@ def _revoke(ch: Change, session: LogtoSession) -> None:
 def revoke(request: HttpRequest, uid: str) -> bool:
     """End one of the user's sessions; answers True when it was this one (the caller signs out)."""
     with change(request, actions.SESSION_REVOKE, sender=__name__) as ch:
-        session = next((s for s in _list(ch.sub) if s.uid == uid), None)
+        session = next((s for s in _list(ch.sub, request) if s.uid == uid), None)
         if session is None:
             raise FlowError(GONE, code="oidc.session_not_found")
         _revoke(ch, session)
@@ -177,7 +183,7 @@ def revoke_others(request: HttpRequest) -> int:
         if not knows_this_session(request):
             # Every session would count as "another", this one included.
             raise FlowError(THIS_UNKNOWN, code="sid_unknown")
-        others = [s for s in _list(ch.sub) if not _is_current(request, s)]
+        others = [s for s in _list(ch.sub, request) if not _is_current(request, s)]
         for session in others:
             _revoke(ch, session)
     return len(others)

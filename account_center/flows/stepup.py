@@ -24,11 +24,11 @@ from django.http import HttpRequest, HttpResponse
 from ..conf.app_settings import app_settings
 from ..clock import now
 from ..site_adapter import get_adapter
-from . import actions, changes
+from . import actions, changes, gateway, logto_verification
 from .errors import StepUpRequired as StepUpRequired  # where views and host code import it from
 from .identity import logto_user_id
 
-SESSION_KEY = "account_center_step_up"
+SESSION_KEY = changes.STEP_UP_SESSION_KEY
 METHODS = ("password", "email", "phone", "reauthentication")
 
 
@@ -53,6 +53,10 @@ def remaining_seconds(request: HttpRequest) -> int:
     if record.get("sub") != sub:
         return 0
     left = float(record.get("at", 0)) + app_settings.STEP_UP_SECONDS - now()
+    # Where Logto asks for its verification record, the window ends with the record. Signing in
+    # again makes none: Logto then refuses what needs one, and the user is asked again.
+    if record.get("method") != "reauthentication" and gateway.verifies_with_logto():
+        left = min(left, logto_verification.seconds_left(request))
     return max(0, int(left))
 
 
@@ -63,6 +67,7 @@ def is_verified(request: HttpRequest) -> bool:
 
 def clear(request: HttpRequest) -> None:
     request.session.pop(SESSION_KEY, None)
+    logto_verification.forget(request)
 
 
 def require(request: HttpRequest, action: str = "") -> None:

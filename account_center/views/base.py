@@ -20,7 +20,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from ..conf import features
 from ..conf.app_settings import app_settings
-from ..flows import audit, reads
+from ..flows import audit, gateway, reads
 from ..flows import sessions as sessions_flow
 from ..clock import now
 from ..flows.account_check import ACCOUNT_CHECKED_KEY
@@ -102,6 +102,11 @@ class AccountView(LoginRequiredMixin, FeatureRule):
     form_partial = ""
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        # The page's reads go through the gateway with this request's user tokens.
+        with gateway.signed_in(request):
+            return self._dispatch(request, *args, **kwargs)
+
+    def _dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.user.is_authenticated:
             self.sub = logto_user_id(request)
             ended = self.check_account()

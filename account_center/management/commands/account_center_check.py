@@ -21,6 +21,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from ...conf.app_settings import app_settings
+from ...flows import gateway_check
 from ...logto.client import LogtoClient
 from ...logto.errors import LogtoAuthenticationError, LogtoError
 from ...webhooks import EVENTS as WEBHOOK_EVENTS
@@ -55,11 +56,17 @@ class Command(BaseCommand):
             self._web_app(client)
         else:
             self._line(False, "web app", _("skipped: no discovery document"))
-        m2m_ok = self._m2m(client)
-        if m2m_ok and self._management_api(client):
-            self._webhooks(client)
-        elif not m2m_ok:
-            self._line(False, "management API", _("skipped: no M2M token"))
+        if app_settings.LOGTO_M2M_APP_ID or app_settings.LOGTO_GATEWAY == "management":
+            m2m_ok = self._m2m(client)
+            if m2m_ok and self._management_api(client):
+                self._webhooks(client)
+            elif not m2m_ok:
+                self._line(False, "management API", _("skipped: no M2M token"))
+        else:
+            # The Account API carries the user's own changes; what needs M2M is Off.
+            self._line(None, "M2M token", _("none set: only the Account API is used"))
+        for ok, name, reason in gateway_check.lines():
+            self._line(ok, name, reason)
         client.session.close()
         if self.failures:
             raise CommandError(_("%(count)d check(s) failed.") % {"count": self.failures})
