@@ -9,7 +9,6 @@ from django.views.decorators.debug import sensitive_variables
 
 from ..logto.client import get_client
 from ..logto.models import LogtoUser
-from ..site_adapter import get_adapter
 from . import actions, sign_out_elsewhere
 from .changes import change
 from .errors import FlowError
@@ -40,7 +39,4 @@ def set_password(request: HttpRequest, password: str) -> tuple[LogtoUser, bool]:
         created = not account.has_password
         client.set_password(ch.sub, password)
         ch.done(created=created, signal_args={"created": created})
-    get_adapter().send_notification(
-        request, "password_changed", {"logto_user_id": ch.sub, "email": account.primary_email}
-    )
     return replace(account, has_password=True), sign_out_elsewhere.happened(request)
