@@ -26,30 +26,27 @@ import logging
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
+from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.template import TemplateDoesNotExist
-from django.template.loader import render_to_string
+from django.template.loader import select_template
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from .conf.app_settings import app_settings
 from .auth import oidc_settings
-from .flows import stepup
+from .flows import alerts, stepup
 from .flows.identity import LINK_REMOVED_ACTION
 from .flows.messages import for_code
 from .flows.sign_out_elsewhere import sign_out_elsewhere
-from .logto.client import get_client
-from .logto.errors import LogtoError
 from .models import AuditEvent, LogtoIdentity
 
 logger = logging.getLogger(__name__)
 
-# Notifications the account center sends (templates ``account_center/email/<kind>_subject.txt``
-# and ``<kind>_message.txt``).
-NOTIFICATIONS = ("password_changed",)
+# The security alerts the account center mails (``flows/alerts.py`` says each one's words).
+NOTIFICATIONS = alerts.KINDS
 
 
 def _ip_or_none(value: str | None) -> str | None:
@@ -119,31 +116,54 @@ class DefaultAccountCenterAdapter:
         sign_out_elsewhere(request, kind)
 
     def send_notification(self, request: HttpRequest, kind: str, context: dict[str, Any]) -> None:
-        """Mail the user about ``kind`` (one of :data:`NOTIFICATIONS`) when
-        ``ACCOUNT_CENTER_NOTIFICATIONS`` is on, to ``context["email"]`` or else the Logto user's
-        (``context["logto_user_id"]``) primary email as Logto has it now.
+        """Mail the user the security alert ``kind`` (one of :data:`NOTIFICATIONS`) when
+        ``ACCOUNT_CENTER_SECURITY_ALERTS`` (or the admin's settings page) has it on: to
+        ``context["email"]``, or else the Logto user's (``context["logto_user_id"]``) primary
+        email as Logto has it now, and to each of ``context["also_to"]`` (the address an email
+        change replaced). The change path and the sign-in call it with the context
+        ``flows.alerts.context_for`` makes (``subject``, ``what``, ``when``, ``device``, ``ip``,
+        ``sessions_url``); a caller giving only the address gets it made.
 
         A mail that cannot be sent is logged, never raised: the change itself is done.
         """
-        if not app_settings.NOTIFICATIONS:
+        if not alerts.enabled(kind):
             return
+        if kind in alerts.BY_KIND and "what" not in context:
+            context = {**alerts.context_for(request, kind), **context}
         recipient = context.get("email")
         if not recipient and context.get("logto_user_id"):
+            recipient = alerts.primary_email(context["logto_user_id"])
+        for address in dict.fromkeys([recipient, *context.get("also_to", ())]):
+            if address:
+                self.send_mail(request, kind, address, context)
+
+    def send_mail(
+        self, request: HttpRequest, kind: str, email: str, context: dict[str, Any]
+    ) -> None:
+        """Render and send one mail of ``kind`` to ``email`` through Django's email backend:
+        ``account_center/email/<kind>_subject.txt``, ``<kind>_message.txt`` and
+        ``<kind>_message.html`` where a site has them, else ``security_alert_subject.txt``,
+        ``security_alert_message.txt`` and ``security_alert_message.html`` (the HTML part is left
+        out when neither exists)."""
+
+        def render(part: str) -> str | None:
             try:
-                recipient = get_client().get_user(context["logto_user_id"]).primary_email
-            except LogtoError:
-                logger.warning("No %s notification: Logto did not answer.", kind)
-                return
-        if not recipient:
-            return
-        try:
-            subject = render_to_string(f"account_center/email/{kind}_subject.txt", context, request)
-            message = render_to_string(f"account_center/email/{kind}_message.txt", context, request)
-        except TemplateDoesNotExist:
+                template = select_template(
+                    [f"account_center/email/{kind}_{part}", f"account_center/email/security_alert_{part}"]
+                )
+            except TemplateDoesNotExist:
+                return None
+            return template.render(context, request)
+
+        subject, text, html = render("subject.txt"), render("message.txt"), render("message.html")
+        if subject is None or text is None:
             logger.warning("No mail templates for the %s notification.", kind)
             return
+        mail = EmailMultiAlternatives(" ".join(subject.split()), text, None, [email])
+        if html is not None:
+            mail.attach_alternative(html, "text/html")
         try:
-            send_mail(" ".join(subject.split()), message, None, [recipient])
+            mail.send()
         except Exception:  # noqa: BLE001 - any mail backend failure; the change stands
             logger.exception("The %s notification could not be sent.", kind)
 

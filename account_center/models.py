@@ -70,6 +70,30 @@ class AuditEvent(models.Model):
         return f"{self.action} {self.outcome} {self.sub}"
 
 
+class KnownDevice(models.Model):
+    """A device and browser a Logto user signed in from, in words ("Firefox", "Linux"): a sign-in
+    from one not listed yet is mailed to the user (``flows.devices``). Only the names the user
+    agent gives, never the user agent itself."""
+
+    sub = models.CharField(_("Logto user id"), max_length=128)
+    browser = models.CharField(_("browser"), max_length=64, blank=True)
+    system = models.CharField(_("system"), max_length=64, blank=True)
+    first_seen = models.DateTimeField(_("first seen"), auto_now_add=True)
+    last_seen = models.DateTimeField(_("last seen"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("known device")
+        verbose_name_plural = _("known devices")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sub", "browser", "system"], name="account_center_known_device"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.browser or '?'} / {self.system or '?'} ({self.sub})"
+
+
 DELETED_USER_ACTIONS = {"delete": _("deleted"), "deactivate": _("deactivated")}
 
 
@@ -92,6 +116,8 @@ class SiteSettings(models.Model):
         blank=True,
         choices=list(DELETED_USER_ACTIONS.items()),
     )
+    # {alert kind: on or off}; a kind not named keeps ACCOUNT_CENTER_SECURITY_ALERTS.
+    security_alerts = models.JSONField(_("security alerts"), default=dict, blank=True)
     # A fresh value at every save: the cache key of the settings, so every worker sees a save
     # at its next read (values never repeat, even after a database restore).
     revision = models.CharField(max_length=32, editable=False, default="")

@@ -43,7 +43,11 @@ def system(user_agent: str) -> str | None:
 def describe(user_agent: str | None) -> str:
     """``"Firefox on Linux"``, ``"Chrome"``, ``"a device on Windows"`` or ``"Unknown device"``."""
     agent = user_agent or ""
-    name, platform = browser(agent), system(agent)
+    return in_words(browser(agent), system(agent))
+
+
+def in_words(name: str | None, platform: str | None) -> str:
+    """A browser's and a system's names (:func:`browser`, :func:`system`) in words."""
     if name and platform:
         return _("%(browser)s on %(system)s") % {"browser": name, "system": platform}
     if name:

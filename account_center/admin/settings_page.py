@@ -1,5 +1,5 @@
 """The one "Account center settings" page in Django admin: every feature Off, ReadOnly or Edit,
-and the step-up, attempt-limit, resend and deletion settings. An empty choice keeps the Django
+the step-up, attempt-limit, resend and deletion settings, and which security alerts are mailed. An empty choice keeps the Django
 setting's value, shown beside it. Only superusers change it; staff with the view permission
 see it. A save is in force at once on every worker (:mod:`account_center.conf.site_settings`)."""
 
@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from .. import ratelimit
 from ..conf import features
 from ..conf.app_settings import STEP_UP_METHODS, _setting
-from ..flows import audit
+from ..flows import alerts, audit
 from ..models import DELETED_USER_ACTIONS, SiteSettings
 
 VIEW_ONLY_FIELDS = (
@@ -27,8 +27,10 @@ VIEW_ONLY_FIELDS = (
     "rate_limits",
     "code_resend_seconds",
     "deleted_user_action",
+    "security_alerts",
 )
 FEATURE_PREFIX = "feature__"
+ALERT_PREFIX = "alert__"
 LIMIT_PREFIX = "limit__"
 METHOD_LABELS = {
     "password": _("Current password"),
@@ -85,6 +87,16 @@ class SiteSettingsForm(forms.ModelForm):
             help_text=_("None ticked: the default, %(methods)s.")
             % {"methods": ", ".join(str(METHOD_LABELS.get(m, m)) for m in default_methods)},
         )
+        sent = alerts.configured()
+        for alert in alerts.ALERTS:
+            chosen = (row.security_alerts or {}).get(alert.kind)
+            self.fields[ALERT_PREFIX + alert.kind] = forms.ChoiceField(
+                label=alert.label,
+                choices=[("", _("Default")), ("on", _("Sent")), ("off", _("Not sent"))],
+                required=False,
+                initial="" if chosen is None else ("on" if chosen else "off"),
+                help_text=_default_words(_("sent") if alert.kind in sent else _("not sent")),
+            )
         configured = _setting("ACCOUNT_CENTER_RATE_LIMITS", {})
         for action, spec in ratelimit.DEFAULT_LIMITS.items():
             self.fields[LIMIT_PREFIX + action] = forms.CharField(
@@ -119,6 +131,11 @@ class SiteSettingsForm(forms.ModelForm):
             for name, _label in features.all_features()
             if self.cleaned_data.get(FEATURE_PREFIX + name)
         }
+        row.security_alerts = {
+            alert.kind: self.cleaned_data[ALERT_PREFIX + alert.kind] == "on"
+            for alert in alerts.ALERTS
+            if self.cleaned_data.get(ALERT_PREFIX + alert.kind)
+        }
         row.step_up_methods = list(self.cleaned_data["step_up_methods_choice"]) or None
         limits = {
             action: self.cleaned_data[LIMIT_PREFIX + action].strip()
@@ -145,6 +162,7 @@ class SiteSettingsAdmin(admin.ModelAdmin):
         form_fields = list(self.form(instance=obj or SiteSettings()).fields)
         names = [n for n in form_fields if n.startswith(FEATURE_PREFIX)]
         limits = [n for n in form_fields if n.startswith(LIMIT_PREFIX)]
+        mails = [n for n in form_fields if n.startswith(ALERT_PREFIX)]
         return (
             (_("Off, read-only or editable"), {"fields": names}),
             (
@@ -153,6 +171,7 @@ class SiteSettingsAdmin(admin.ModelAdmin):
             ),
             (_("Attempt limits and codes"), {"fields": [*limits, "code_resend_seconds"]}),
             (_("Account deletion"), {"fields": ["deleted_user_action"]}),
+            (_("Security alerts mailed to users"), {"fields": mails}),
         )
 
     def get_form(

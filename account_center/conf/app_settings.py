@@ -69,8 +69,18 @@ Behaviour (``ACCOUNT_CENTER_*``):
 ``ACCOUNT_CENTER_ACCOUNT_CHECK_SECONDS``
     How often (at most) an account page asks Logto whether the signed-in user still exists and
     is not suspended; a deleted or suspended user is signed out. Default 60.
+``ACCOUNT_CENTER_SECURITY_ALERTS``
+    Which security alerts are mailed to the user (through the adapter's ``send_notification`` and
+    Django's email backend): ``True`` (all), ``False`` (none) or the kinds, any of
+    ``"password_changed"``, ``"email_changed"`` (to the old address too), ``"phone_changed"``,
+    ``"mfa_added"``, ``"mfa_removed"``, ``"backup_codes_generated"``, ``"token_created"``,
+    ``"social_linked"``, ``"social_unlinked"``, ``"sessions_signed_out"``, ``"support_viewed"``,
+    ``"new_device"`` (a sign-in from a device and browser not seen before for that user). Default
+    unset: all kinds when ``ACCOUNT_CENTER_NOTIFICATIONS`` is on, none otherwise. A superuser
+    switches each kind on or off in Django admin ("Account center settings").
 ``ACCOUNT_CENTER_NOTIFICATIONS``
-    Send "your password was changed"-style mails through Django's email backend. Default ``False``.
+    Older switch, still honoured while ``ACCOUNT_CENTER_SECURITY_ALERTS`` is unset: ``True``
+    sends every security alert. Default ``False``.
 ``ACCOUNT_CENTER_KEEP_ONE_SIGN_IN_IDENTIFIER``
     Refuse removing the last way to sign in. Default ``True``.
 ``ACCOUNT_CENTER_LOGIN_REDIRECT_URL`` / ``ACCOUNT_CENTER_LOGOUT_REDIRECT_URL``
@@ -272,6 +282,16 @@ class AppSettings:
     @property
     def NOTIFICATIONS(self) -> bool:
         return bool(_setting("ACCOUNT_CENTER_NOTIFICATIONS", False))
+
+    @property
+    def SECURITY_ALERTS(self) -> Any:
+        """The setting as given (``None`` when unset); ``flows.alerts.enabled`` reads it."""
+        return _setting("ACCOUNT_CENTER_SECURITY_ALERTS", None)
+
+    @property
+    def SECURITY_ALERTS_CHOSEN(self) -> dict[str, bool]:
+        """The admin's on or off per alert kind, laid over ``SECURITY_ALERTS``."""
+        return _override("security_alerts") or {}
 
     @property
     def KEEP_ONE_SIGN_IN_IDENTIFIER(self) -> bool:

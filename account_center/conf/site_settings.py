@@ -38,6 +38,7 @@ class Overrides:
     rate_limits: dict[str, str] | None = None
     code_resend_seconds: int | None = None
     deleted_user_action: str | None = None
+    security_alerts: dict[str, bool] = field(default_factory=dict)
 
 
 DEFAULTS = Overrides()
@@ -75,6 +76,7 @@ def of_row(row: Any) -> Overrides:
         rate_limits=dict(row.rate_limits) if row.rate_limits is not None else None,
         code_resend_seconds=row.code_resend_seconds,
         deleted_user_action=row.deleted_user_action or None,
+        security_alerts={str(k): bool(v) for k, v in (row.security_alerts or {}).items()},
     )
 
 

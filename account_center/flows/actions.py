@@ -77,6 +77,10 @@ class Action:
     # The ``kind`` the adapter's ``on_credentials_changed(request, kind)`` hears after the change
     # (public, as ``step_up``); None: not called.
     credentials: str | None = None
+    # The security alert mailed once the change is done (a kind of :mod:`.alerts`); None: none.
+    alert: str | None = None
+    # The alert also goes to the primary email the change replaced (read before the change).
+    alert_old_email: bool = False
 
     def words_for(self, outcome: str) -> Words | None:
         """The outcome's own words, or ``None`` when it has none (``done`` is used then)."""
@@ -178,7 +182,14 @@ def _suspension(detail: Mapping[str, Any]) -> str:
 
 
 # --- signing in and confirming it's you -----------------------------------------------------------
-SIGN_IN = Action("sign_in", _("Signed in"))
+SIGN_IN = Action(
+    "sign_in",
+    lambda detail: str(
+        _("Signed in on a device or browser not seen before")
+        if detail.get("new_device")
+        else _("Signed in")
+    ),
+)
 STEP_UP = Action(
     "step_up",
     _step_up_done,
@@ -216,6 +227,7 @@ PASSWORD_CHANGE = Action(
     step_up="password",
     signal=signals.password_changed,
     credentials="password",
+    alert="password_changed",
 )
 USERNAME_CHANGE = Action(
     "username_change",
@@ -234,6 +246,8 @@ EMAIL_CHANGE = Action(
     step_up="email",
     signal=signals.email_changed,
     credentials="email",
+    alert="email_changed",
+    alert_old_email=True,
 )
 PHONE_CHANGE = Action(
     "phone_change",
@@ -249,6 +263,7 @@ PHONE_CHANGE = Action(
     step_up="phone",
     signal=signals.phone_changed,
     credentials="phone",
+    alert="phone_changed",
 )
 EMAIL_CODE_SENT = Action(
     "email_code_sent",
@@ -294,6 +309,7 @@ TOTP_ADD = Action(
     step_up="totp",
     signal=signals.mfa_factor_added,
     credentials="totp",
+    alert="mfa_added",
 )
 BACKUP_CODES_GENERATE = Action(
     "backup_codes_generate",
@@ -303,6 +319,7 @@ BACKUP_CODES_GENERATE = Action(
     step_up="backup_codes",
     signal=signals.mfa_factor_added,
     credentials="backup_codes",
+    alert="backup_codes_generated",
 )
 MFA_REMOVE = Action(
     "mfa_remove",
@@ -311,6 +328,7 @@ MFA_REMOVE = Action(
     step_up="mfa_factor_removed",
     signal=signals.mfa_factor_removed,
     credentials="mfa_factor_removed",
+    alert="mfa_removed",
 )
 MFA_SETTINGS = Action(
     "mfa_settings",
@@ -329,6 +347,7 @@ TOKEN_CREATE = Action(
     step_up="personal_access_token",
     signal=signals.personal_access_token_created,
     credentials="personal_access_token",
+    alert="token_created",
 )
 TOKEN_RENAME = Action(
     "token_rename",
@@ -350,6 +369,7 @@ SESSION_REVOKE = Action(
     failed=_("Session on %(device)s not signed out"),
     step_up="session",
     signal=signals.session_revoked,
+    alert="sessions_signed_out",
 )
 
 # --- linked accounts ------------------------------------------------------------------------------
@@ -364,6 +384,7 @@ SOCIAL_LINK = Action(
     failed=_("A social account was not linked"),
     refused=_("Linking a social account was refused: it was not started here, or too long ago"),
     signal=signals.social_account_linked,
+    alert="social_linked",
 )
 SOCIAL_UNLINK = Action(
     "social_unlink",
@@ -371,6 +392,7 @@ SOCIAL_UNLINK = Action(
     failed=_("A social account was not unlinked"),
     step_up="social_unlink",
     signal=signals.social_account_unlinked,
+    alert="social_unlinked",
 )
 
 # --- your data and your account -------------------------------------------------------------------

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from ..models import AuditEvent
 from ..user_agents import describe
-from . import actions, audit
+from . import actions, alerts, audit, devices
 
 LIMIT = 30
 
@@ -33,11 +33,16 @@ class Activity:
 
 
 def record_sign_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    """``user_logged_in`` receiver: a sign-in is the first thing a user checks for."""
+    """``user_logged_in`` receiver: a sign-in is the first thing a user checks for, and one from
+    a device and browser not seen before is mailed to the user (:mod:`.devices`)."""
     identity = getattr(user, "logto_identity", None)
     if request is None or identity is None:
         return
-    audit.record(request, "sign_in", audit.SUCCESS, sub=identity.sub)
+    new_device = devices.note_sign_in(identity.sub, request.META.get("HTTP_USER_AGENT"))
+    detail: dict[str, Any] = {"new_device": True} if new_device else {}
+    audit.record(request, "sign_in", audit.SUCCESS, sub=identity.sub, **detail)
+    if new_device:
+        alerts.send(request, "new_device", identity.sub)
 
 
 def describe_event(action: str, detail: dict[str, Any], outcome: str = actions.SUCCESS) -> str:

@@ -17,8 +17,12 @@ and the helper does the rest, the same way for every action of the table in :mod
 3. When the block ends: the **signal** for each part done, in order, then the adapter's
    ``on_credentials_changed`` once. Signals come after the flow's local steps (the pending
    address forgotten, the local user deleted), so a receiver sees the site as the change left
-   it; the adapter's hook comes last because its default signs the user's other sessions out,
+   it; the adapter's hook comes after because its default signs the user's other sessions out,
    which is its own audited step after the change it follows.
+4. Last, the action's **security alert** (:mod:`.alerts`), mailed once for the change however
+   many parts it had: after everything else, so a mail that is slow or fails delays nothing
+   the change needs. An action whose alert also goes to the address it replaces (an email
+   change) reads that address on entering.
 
 When the block raises:
 
@@ -45,7 +49,7 @@ from django.http import HttpRequest
 
 from ..logto.errors import LogtoAPIError, LogtoVerificationRequired
 from ..site_adapter import get_adapter
-from . import audit, logto_verification
+from . import alerts, audit, logto_verification
 from .actions import Action
 from .errors import StepUpRequired
 from .identity import logto_user_id
@@ -83,6 +87,9 @@ class Change:
         self._parts_done = 0
         self._untold: list[dict[str, Any]] = []
         self._failure_recorded = False
+        # What the alert says: the first part done's detail (the factor removed first...).
+        self._alert_detail: dict[str, Any] | None = None
+        self.old_email: str | None = None
 
     def note(self, **detail: Any) -> None:
         """Add ``detail`` to whatever this change records next (which factor, which session)."""
@@ -94,6 +101,8 @@ class Change:
         if signal_args and self.action.signal is None:
             raise TypeError(f"{self.action.key} has no signal to send {sorted(signal_args)} with")
         self._record(audit.SUCCESS, detail)
+        if self._alert_detail is None:
+            self._alert_detail = {**self._detail, **detail}
         self._parts_done += 1
         self._failure_recorded = False  # a later part's failure is its own
         if self.action.signal is not None:
@@ -135,6 +144,14 @@ class Change:
         self._tell()
         if self.action.credentials is not None and self._parts_done:
             get_adapter().on_credentials_changed(self.request, self.action.credentials)
+        if self.action.alert is not None and self._alert_detail is not None:
+            alerts.send(
+                self.request,
+                self.action.alert,
+                self.sub,
+                self._alert_detail,
+                also_to=[self.old_email],
+            )
 
 
 @contextmanager
@@ -149,6 +166,8 @@ def change(
     """
     require_step_up(request, action)
     ch = Change(request, action, sender, dict(detail))
+    if action.alert is not None and action.alert_old_email and alerts.enabled(action.alert):
+        ch.old_email = alerts.primary_email(ch.sub)
     try:
         yield ch
     except LogtoVerificationRequired:

@@ -35,7 +35,7 @@ from ..logto.client import get_client
 from ..logto.errors import LogtoNotFound
 from ..logto.models import LogtoUser
 from ..models import LogtoIdentity
-from . import actions, activity
+from . import actions, activity, devices
 from .changes import change, require_step_up
 from .errors import FlowError
 from .identity import logto_user_id
@@ -87,7 +87,10 @@ def delete_account(request: HttpRequest, typed: str) -> None:
 def end_local_user(user: Any) -> None:
     """The local side of a deleted Logto account: delete the user, or deactivate it and drop
     its Logto link (the ``sub`` can never sign in again)."""
+    identity = getattr(user, "logto_identity", None)
     with transaction.atomic():
+        if identity is not None:
+            devices.forget(identity.sub)
         if app_settings.DELETED_USER_ACTION == "deactivate":
             LogtoIdentity.objects.filter(user=user).delete()
             get_user_model().objects.filter(pk=user.pk).update(is_active=False)
@@ -167,7 +170,8 @@ def export_data(request: HttpRequest) -> dict[str, Any]:
     the Logto account (custom data as the adapter's ``export_custom_data`` chooses, linked
     accounts without the provider's codes or tokens), second factors (kinds and names, never
     secrets), token names (never values), the user's own security activity in words (without
-    where from for what the site's administrators or Logto did), and what the host project adds
+    where from for what the site's administrators or Logto did), the devices and browsers signed
+    in from (names and dates), and what the host project adds
     (``collect_user_data``). Generated on request, stored nowhere."""
     with change(request, actions.DATA_DOWNLOAD, sender=__name__) as ch:
         sub = ch.sub
@@ -195,6 +199,7 @@ def export_data(request: HttpRequest) -> dict[str, Any]:
                 for t in tokens
             ],
             "security_activity": activity.for_download(sub),
+            "known_devices": devices.for_download(sub),
             "local_user": {"username": request.user.get_username()},
             "site": site,
         }

@@ -9,7 +9,6 @@ from django.http import HttpRequest
 from django.views.decorators.debug import sensitive_variables
 
 from ..logto.models import LogtoUser, PasswordIssue
-from ..site_adapter import get_adapter
 from . import actions, gateway, sign_out_elsewhere
 from .changes import Change, change
 from .errors import FlowError
@@ -46,7 +45,4 @@ def set_password(request: HttpRequest, password: str) -> tuple[LogtoUser, bool]:
         except gateway.PolicyRefused as refused:
             _refuse(ch, refused.issues)
         ch.done(created=created, signal_args={"created": created})
-    get_adapter().send_notification(
-        request, "password_changed", {"logto_user_id": ch.sub, "email": account.primary_email}
-    )
     return replace(account, has_password=True), sign_out_elsewhere.happened(request)

@@ -4,7 +4,7 @@ does its steps in one order.
 The walk reads the flows' source: a call that changes something at Logto must stand inside a
 ``with change(...)`` block (or in a helper handed the change, or a private helper only called
 from inside one), and no flow writes an audit event, sends a signal, checks step-up or calls the
-adapter's ``on_credentials_changed`` itself.
+adapter's ``on_credentials_changed`` itself, nor mails a security alert.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ FLOWS = Path(account_center.__file__).parent / "flows"
 WRITES = ("update_", "create_", "delete_", "set_", "link_", "unlink_", "revoke_", "rename_")
 WRITES += ("send_",)  # a code sent is a change too: it is counted, and the user sees it
 # The path itself, and the writer it ends in.
-ENGINE = {"changes", "audit"}
+ENGINE = {"changes", "audit", "alerts"}
 # Modules whose changes are not the signed-in user's own: the administrators' actions in Django
 # admin, on another user's account (no step-up of the admin's, no signal to the user's site),
 # each audited per user by the admin with the one writer.
@@ -40,6 +40,8 @@ NOT_THE_USERS = {"admin_actions"}
 BY_HAND = {
     # Django's user_logged_in receiver: the sign-in happened at Logto, and is only noted.
     ("activity", "record_sign_in", "audit"),
+    # ... and a sign-in from a new device is mailed (the new_device security alert).
+    ("activity", "record_sign_in", "alert"),
     # The admin actions' writer (see NOT_THE_USERS): it hands the event to the one writer.
     ("admin_actions", "record", "audit"),
     # The public step-up check that host projects' own flows call (the path asks the same way).
@@ -77,13 +79,16 @@ def _function_of(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> ast.Function
 
 def _kind(call: ast.Call) -> str | None:
     """What a call does by hand that the change path does: "audit", "signal", "step-up",
-    "adapter", or "write" (a change at Logto); None for anything else."""
+    "adapter", "alert" (a security alert mailed), or "write" (a change at Logto); None for
+    anything else."""
     func = call.func
     if not isinstance(func, ast.Attribute):
         return None
     owner = ast.unparse(func.value)
     if (owner, func.attr) in (("audit", "record"), ("AuditEvent.objects", "create")):
         return "audit"
+    if (owner, func.attr) == ("alerts", "send") or func.attr == "send_notification":
+        return "alert"
     if func.attr in ("send", "send_robust"):
         # Any signal, however it is reached (``_SIGNALS[kind].send``, ``getattr(signals, ...)``).
         return None if owner.removeprefix("signals.") in ASKING_SIGNALS else "signal"
@@ -148,6 +153,7 @@ def test_the_walk_finds_flows_that_go_around_it() -> None:
             audit.record(request, "nickname_change", audit.SUCCESS)
             signals.profile_updated.send(sender=__name__, request=request)
             get_adapter().on_credentials_changed(request, "nickname")
+            get_adapter().send_notification(request, "nickname_changed", {})
 
         def through_the_path(request, name):
             with change(request, actions.PROFILE_UPDATE, sender=__name__) as ch:
@@ -162,6 +168,7 @@ def test_the_walk_finds_flows_that_go_around_it() -> None:
         "audit outside the change path",
         "signal outside the change path",
         "adapter outside the change path",
+        "alert outside the change path",
     ]
 
 
