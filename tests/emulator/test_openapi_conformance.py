@@ -5,12 +5,14 @@ The document is the subset of a live Logto's ``/api/swagger.json`` for the route
 serves, recorded into the project (tests/emulator/conformance/logto-openapi-subset.json, by
 ``python -m tests.emulator.conformance.record``), so these tests run on every checkout. A new
 emulator route fails here until it has a case (tests/emulator/conformance/*_cases.py) and the
-subset has its operation (re-record).
+subset has its operation (re-record). The routes of Logto's development features come from the
+same build's document with those features on, and only they (record.py).
 """
 
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 import requests
@@ -20,8 +22,8 @@ from logto_emulator.server import EmulatorServer
 from tests.emulator.conformance import account_cases, management_cases  # noqa: F401  (their cases)
 from tests.emulator.conformance.cases import CASES, Context
 from tests.emulator.conformance.document import as_logto_means_it, assert_conforms, recorded
-from tests.emulator.conformance.record import METHODS, subset
-from tests.emulator.conformance.served import served_routes, shape
+from tests.emulator.conformance.record import METHODS, cut_for, documented, merge, subset
+from tests.emulator.conformance.served import ServedRoutes, served_routes, shape
 from tests.emulator.conftest import Api
 
 RE_RECORD = (
@@ -37,6 +39,9 @@ def test_the_answer_conforms_to_logtos_openapi(
     chosen = CASES[name]
     response = chosen.run(Context(api, logto_emulator))
     assert response.status_code < 500, response.text
+    # koa-router's answer when no route matched (a wrong path, or a development feature's route
+    # on a production build): several operations document a 404, but not this one's.
+    assert (response.status_code, response.text) != (404, "Not Found"), "the route was not found"
     assert_conforms(response, chosen.method, chosen.template)
 
 
@@ -64,12 +69,7 @@ def test_every_route_outside_the_api_is_placed_on_purpose() -> None:
 
 
 def _documented() -> set[tuple[str, str]]:
-    return {
-        (method.upper(), shape(template))
-        for template, item in recorded()["paths"].items()
-        for method in item
-        if method in METHODS
-    }
+    return documented(recorded())
 
 
 def test_the_recorded_subset_covers_exactly_the_routes_the_emulator_serves() -> None:
@@ -78,6 +78,96 @@ def test_the_recorded_subset_covers_exactly_the_routes_the_emulator_serves() -> 
     assert not missing, f"the subset lacks {missing}: {RE_RECORD}"
     stale = sorted(_documented() - served)
     assert not stale, f"the subset has operations the emulator does not serve {stale}: {RE_RECORD}"
+
+
+DEV_FEATURE_TAG = "Dev feature"  # how Logto's generator tags an operation of its dev features
+
+
+def test_the_development_features_operations_are_those_the_emulator_marks_so() -> None:
+    """Logto's own tag says which operations a production build lacks: exactly those the
+    emulator serves only with ``configure_dev_features`` (``@route(..., dev_feature=True)``), and
+    those the recorder took from the development features' document."""
+    tagged = {
+        (method.upper(), shape(template))
+        for template, item in recorded()["paths"].items()
+        for method, operation in item.items()
+        if method in METHODS and DEV_FEATURE_TAG in operation.get("tags", [])
+    }
+    marked = set(served_routes().dev_features)
+    assert marked, "no development feature left: drop this test and record.py's --dev-features"
+    assert tagged == marked, f"Logto's tag only: {tagged - marked}, marked only: {marked - tagged}"
+    taken = recorded()["x-recorded"]["dev-features"]
+    assert taken["build"] == "the same build with DEV_FEATURES_ENABLED=1", taken
+    assert {
+        (method, shape(template))
+        for method, template in (operation.split(" ") for operation in taken["operations"])
+    } == marked
+
+
+def _document(paths: dict[str, Any], **schemas: Any) -> dict[str, Any]:
+    return {"openapi": "3.0.1", "info": {}, "paths": paths, "components": {"schemas": schemas}}
+
+
+def _answer(schema: str) -> dict[str, Any]:
+    ref = {"$ref": f"#/components/schemas/{schema}"}
+    return {"responses": {"200": {"content": {"application/json": {"schema": ref}}}}}
+
+
+PRODUCTION = _document(
+    {"/api/users/{userId}": {"get": _answer("User")}}, User={"type": "object"}
+)
+DEV_FEATURES = _document(
+    {
+        "/api/users/{userId}": {"get": _answer("User")},
+        "/api/users/{userId}/trusted-devices": {"get": _answer("Device")},
+    },
+    User={"type": "object"},
+    Device={"type": "array"},
+)
+SERVED = ServedRoutes(
+    api=[("GET", "/api/users/{}"), ("GET", "/api/users/{}/trusted-devices")],
+    dev_features=[("GET", "/api/users/{}/trusted-devices")],
+    unplaced=[],
+    any_method=[],
+)
+
+
+def test_the_recorder_takes_the_development_features_from_their_own_document_only() -> None:
+    cut, problems = cut_for(SERVED, PRODUCTION, DEV_FEATURES)
+    assert problems == []
+    assert sorted(cut["paths"]) == ["/api/users/{userId}", "/api/users/{userId}/trusted-devices"]
+    assert cut["components"]["schemas"] == {"Device": {"type": "array"}, "User": {"type": "object"}}
+    # A production operation is never taken from the development features' document.
+    lacking = ServedRoutes([*SERVED.api, ("GET", "/api/me")], SERVED.dev_features, [], [])
+    me = {"/api/me": {"get": _answer("User")}}
+    with_me = {**DEV_FEATURES, "paths": {**DEV_FEATURES["paths"], **me}}
+    _, problems = cut_for(lacking, PRODUCTION, with_me)
+    assert problems == ["the document lacks GET /api/me"]
+
+
+def test_the_recorder_refuses_without_the_development_features_document() -> None:
+    _, problems = cut_for(SERVED, PRODUCTION, None)
+    assert problems == [
+        "GET /api/users/{}/trusted-devices is a development feature: give --dev-features"
+    ]
+    _, problems = cut_for(SERVED, PRODUCTION, PRODUCTION)
+    assert problems == [
+        "the development features' document lacks GET /api/users/{}/trusted-devices"
+    ]
+
+
+def test_the_recorder_refuses_a_development_feature_a_production_build_serves() -> None:
+    _, problems = cut_for(SERVED, DEV_FEATURES, DEV_FEATURES)
+    assert problems == [
+        "a production build serves GET /api/users/{}/trusted-devices: the emulator marks it "
+        "dev_feature"
+    ]
+
+
+def test_the_recorder_refuses_two_documents_that_differ_on_what_they_share() -> None:
+    other = _document(DEV_FEATURES["paths"], User={"type": "string"}, Device={"type": "array"})
+    with pytest.raises(ValueError, match="#/components/schemas/User"):
+        merge(subset(PRODUCTION, SERVED.api[:1])[0], subset(other, SERVED.api)[0])
 
 
 def test_every_case_names_an_operation_as_the_document_writes_it() -> None:

@@ -6,8 +6,11 @@ from __future__ import annotations
 import pyotp
 import requests
 
+from logto_emulator.seed import DEMO_CLIENTS
 from tests.contract.differential.authenticator import create_credential
+from tests.contract.differential.targets import ACCOUNT_SCOPES, EmulatorTarget, _exchange
 from tests.emulator.conformance.cases import Context, case
+from tests.emulator.test_account_api import EDIT_ALL, PASSWORD
 
 RELATED_ORIGIN = "http://localhost:8151"
 NEW_EMAIL = "new-acct@example.com"
@@ -340,3 +343,34 @@ def revoke_own_grant(c: Context) -> requests.Response:
     proof = _proof(c)
     grant = c.me("GET", "/api/my-account/grants", proof=proof).json()["grants"][0]["id"]
     return c.me("DELETE", f"/api/my-account/grants/{grant}", proof=proof)
+
+
+# -- trusted devices: routes of Logto's development features (the subset has them from a build
+# with those on, as the state plays it here) ------------------------------------------------------
+def _own_trusted_device(c: Context) -> tuple[str, str]:
+    """A device the user's browser is trusted on, a token that may see it (the trusted-devices
+    scope, the ``trustedDevice`` field editable), and a proof; the device's id and the proof."""
+    state = c.emu.state
+    state.configure_dev_features()
+    user = c.me.user
+    state.configure_account_center(fields={**EDIT_ALL, "trustedDevice": "Edit"})
+    callback, verifier = EmulatorTarget(c.emu).sign_in(
+        user["username"], PASSWORD, f"{ACCOUNT_SCOPES} urn:logto:scope:trusted_devices"
+    )
+    c.me.token = _exchange(
+        c.emu.url, DEMO_CLIENTS.web_app_id, DEMO_CLIENTS.web_app_secret, callback, verifier
+    )
+    device = state.add_trusted_device(user["id"], user_agent="Firefox")
+    return str(device["id"]), _proof(c)
+
+
+@case("GET", "/api/my-account/trusted-devices")
+def list_own_trusted_devices(c: Context) -> requests.Response:
+    _, proof = _own_trusted_device(c)
+    return c.me("GET", "/api/my-account/trusted-devices", proof=proof)
+
+
+@case("DELETE", "/api/my-account/trusted-devices/{trustedDeviceId}")
+def forget_own_trusted_device(c: Context) -> requests.Response:
+    device, proof = _own_trusted_device(c)
+    return c.me("DELETE", f"/api/my-account/trusted-devices/{device}", proof=proof)

@@ -7,7 +7,12 @@ import time
 import pyotp
 import requests
 
-from logto_emulator.seed import DEMO_SSO_IDENTITY, give_sso_identity
+from logto_emulator.seed import (
+    DEMO_CLIENTS,
+    DEMO_SSO_IDENTITY,
+    DEMO_THIRD_PARTY_APP_ID,
+    give_sso_identity,
+)
 from tests.emulator.conformance.cases import Context, case
 from tests.emulator.test_oidc import _full_sign_in
 
@@ -317,6 +322,69 @@ def revoke_grant(c: Context) -> requests.Response:
     _signed_in(c)
     grant = c.api("GET", f"/api/users/{c.uid}/grants").json()["grants"][0]["id"]
     return c.api("DELETE", f"/api/users/{c.uid}/grants/{grant}")
+
+
+# -- applications ---------------------------------------------------------------------------------
+@case("GET", "/api/applications/{id}")
+def get_application(c: Context) -> requests.Response:
+    return c.api("GET", f"/api/applications/{DEMO_THIRD_PARTY_APP_ID}")
+
+
+@case("GET", "/api/applications/{applicationId}/sign-in-experience")
+def get_application_branding(c: Context) -> requests.Response:
+    return c.api("GET", f"/api/applications/{DEMO_THIRD_PARTY_APP_ID}/sign-in-experience")
+
+
+@case("GET", "/api/applications/{applicationId}/sign-in-experience")
+def get_application_without_branding(c: Context) -> requests.Response:
+    return c.api("GET", f"/api/applications/{DEMO_CLIENTS.web_app_id}/sign-in-experience")
+
+
+# -- trusted devices: routes of Logto's development features (the subset has them from a build
+# with those on, as the state plays it here) ------------------------------------------------------
+def _trusted_device(c: Context) -> str:
+    c.emu.state.configure_dev_features()
+    device = c.emu.state.add_trusted_device(
+        c.uid, user_agent="Firefox", country="TW", city="Taipei"
+    )
+    return str(device["id"])
+
+
+@case("GET", "/api/users/{userId}/trusted-devices")
+def list_trusted_devices(c: Context) -> requests.Response:
+    _trusted_device(c)
+    return c.api("GET", f"/api/users/{c.uid}/trusted-devices")
+
+
+@case("DELETE", "/api/users/{userId}/trusted-devices/{trustedDeviceId}")
+def forget_trusted_device(c: Context) -> requests.Response:
+    device = _trusted_device(c)
+    return c.api("DELETE", f"/api/users/{c.uid}/trusted-devices/{device}")
+
+
+@case("DELETE", "/api/users/{userId}/trusted-devices/{trustedDeviceId}")
+def forget_unknown_trusted_device(c: Context) -> requests.Response:
+    _trusted_device(c)
+    return c.api("DELETE", f"/api/users/{c.uid}/trusted-devices/nothing")
+
+
+# -- organizations --------------------------------------------------------------------------------
+@case("GET", "/api/users/{userId}/organizations")
+def list_user_organizations(c: Context) -> requests.Response:
+    return c.api("GET", f"/api/users/{c.uid}/organizations")
+
+
+@case("GET", "/api/organizations/{id}/users/{userId}/roles")
+def list_member_roles(c: Context) -> requests.Response:
+    organization = c.api("GET", f"/api/users/{c.uid}/organizations").json()[0]["id"]
+    return c.api("GET", f"/api/organizations/{organization}/users/{c.uid}/roles")
+
+
+# -- impersonation --------------------------------------------------------------------------------
+@case("POST", "/api/subject-tokens")
+def create_subject_token(c: Context) -> requests.Response:
+    body = {"userId": c.uid, "context": {"ticket": "support-1"}}
+    return c.api("POST", "/api/subject-tokens", json=body)
 
 
 # -- the tenant: hooks, sign-in experience, account center ----------------------------------------

@@ -52,12 +52,16 @@ def out_of_scope(path_shape: str) -> str | None:
 @dataclass(frozen=True)
 class ServedRoutes:
     api: list[tuple[str, str]]  # (method, shape): what the document must describe
+    # Those of ``api`` the emulator serves only as a build with Logto's development features on
+    # (``@route(..., dev_feature=True)``): a production build's document lacks them.
+    dev_features: list[tuple[str, str]]
     unplaced: list[str]  # outside /api and under no OUT_OF_SCOPE rule
     any_method: list[str]  # API routes without a method, which no case or document can name
 
 
 def served_routes() -> ServedRoutes:
     api: list[tuple[str, str]] = []
+    dev_features: list[tuple[str, str]] = []
     unplaced: list[str] = []
     any_method: list[str] = []
     for candidate in ROUTES:
@@ -69,4 +73,6 @@ def served_routes() -> ServedRoutes:
             any_method.append(path_shape)
         else:
             api.append((candidate.method, path_shape))
-    return ServedRoutes(api, unplaced, any_method)
+            if candidate.dev_feature:
+                dev_features.append((candidate.method, path_shape))
+    return ServedRoutes(api, dev_features, unplaced, any_method)
