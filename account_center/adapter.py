@@ -31,10 +31,10 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.template import TemplateDoesNotExist
 from django.template.loader import select_template
-from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from . import clock
 from .conf.app_settings import app_settings
 from .auth import oidc_settings
 from .flows import alerts, stepup
@@ -235,7 +235,7 @@ class DefaultAccountCenterAdapter:
                 user.set_unusable_password()
                 user.save()
                 LogtoIdentity.objects.create(
-                    user=user, sub=claims["sub"], last_sign_in_at=timezone.now()
+                    user=user, sub=claims["sub"], last_sign_in_at=clock.utcnow()
                 )
         except IntegrityError:
             # Two first sign-ins of the same person raced: the other one created the link.
@@ -260,7 +260,7 @@ class DefaultAccountCenterAdapter:
             return None
         try:
             with transaction.atomic():
-                LogtoIdentity.objects.create(user=user, sub=sub, last_sign_in_at=timezone.now())
+                LogtoIdentity.objects.create(user=user, sub=sub, last_sign_in_at=clock.utcnow())
         except IntegrityError:
             return None  # linked meanwhile by a racing sign-in: the caller's create path decides
         logger.info("Linked Logto user %s to its earlier local user again", sub)
@@ -274,5 +274,5 @@ class DefaultAccountCenterAdapter:
             setattr(user, name, fields[name])
         if changed:
             user.save(update_fields=changed)
-        LogtoIdentity.objects.filter(user=user).update(last_sign_in_at=timezone.now())
+        LogtoIdentity.objects.filter(user=user).update(last_sign_in_at=clock.utcnow())
         return user

@@ -24,11 +24,11 @@ from typing import Any
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_variables
 from django.views.decorators.http import require_POST
 
+from . import clock
 from .conf.app_settings import app_settings
 from .flows import audit
 from .flows.deletion import end_local_user
@@ -65,7 +65,7 @@ def _is_stale(payload: dict[str, Any]) -> bool:
         return True
     limit = timedelta(seconds=app_settings.WEBHOOK_MAX_AGE_SECONDS)
     # A little slack for clocks running ahead of ours.
-    return not (-limit <= timezone.now() - created <= limit)
+    return not (-limit <= clock.utcnow() - created <= limit)
 
 
 def _digest(body: bytes) -> str:

@@ -36,6 +36,7 @@ from django.core.cache import cache
 from django.http import HttpRequest
 from django.views.decorators.debug import sensitive_variables
 
+from .. import clock
 from ..logto.client import get_client
 from ..logto.errors import LogtoUnavailable, LogtoUserTokenRefused
 from ..sealing import seal, unseal
@@ -67,14 +68,14 @@ class KeptTokens:
     issued_at: float
 
     def is_fresh(self, now: float | None = None) -> bool:
-        now = time.time() if now is None else now
+        now = clock.now() if now is None else now
         return now < self.expires_at - EXPIRY_MARGIN_SECONDS
 
 
 @sensitive_variables("access_token", "refresh_token", "payload")
 def sealed_tokens(sub: str, access_token: str, refresh_token: str, expires_in: float) -> str:
     """The value the session keeps: the tokens, their expiry and whose they are, sealed."""
-    now = time.time()
+    now = clock.now()
     payload = json.dumps(
         {
             "sub": sub,
@@ -209,7 +210,7 @@ class SessionUserTokens:
             return kept.access_token
         if kept.refresh_token:
             return self.refreshed_access_token(kept.access_token)
-        if time.time() < kept.expires_at:
+        if clock.now() < kept.expires_at:
             return kept.access_token
         raise _refused("The user's access token expired and there is no refresh token.")
 

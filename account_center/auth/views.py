@@ -11,7 +11,6 @@ Nothing here answers 500 for a refused sign-in: the friendly page says what went
 from __future__ import annotations
 
 import logging
-import time
 from typing import Any
 from urllib.parse import urlencode
 
@@ -28,6 +27,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_variables
 from mozilla_django_oidc.views import OIDCAuthenticationRequestView
 
+from .. import clock
 from ..flows import audit, stepup
 from ..flows.sign_out_elsewhere import EPOCH_KEY
 from ..flows.verification import reauthentication_offered
@@ -164,7 +164,7 @@ class ReauthenticateView(LoginView):
             "purpose": self.purpose,
             "next": next_url,
             "sub": _signed_in_sub(request),
-            "started_at": time.time(),
+            "started_at": clock.now(),
         }
 
 
@@ -236,7 +236,7 @@ class CallbackView(View):
             # One use only, also when Logto answers an error (replay protection); entries older
             # than STATE_MAX_AGE are dropped unused: a sign-in link left open is not valid forever.
             entry = states.pop(state, None)
-            oldest = time.time() - STATE_MAX_AGE
+            oldest = clock.now() - STATE_MAX_AGE
             for stale in [k for k, v in states.items() if _added_on(v) < oldest]:
                 del states[stale]
             if entry is not None and _added_on(entry) < oldest:
@@ -322,7 +322,7 @@ class CallbackView(View):
             audit.record(request, "reauthentication", audit.DENIED, reason="another_user")
             return render_failure(request, "reauth_mismatch", retry_url=retry)
         auth_time = claims.get("auth_time")
-        oldest = max(float(entry.get("started_at") or 0), time.time() - REAUTH_MAX_AGE)
+        oldest = max(float(entry.get("started_at") or 0), clock.now() - REAUTH_MAX_AGE)
         if not isinstance(auth_time, (int, float)) or auth_time < oldest - CLOCK_LEEWAY:
             return render_failure(request, "reauth_stale", retry_url=retry)
         # The check that counts: the method may have been switched off since the user left.
@@ -353,7 +353,7 @@ class CallbackView(View):
 
 
 def _renew_expiry(request: HttpRequest) -> None:
-    request.session["oidc_id_token_expiration"] = time.time() + oidc_settings.oidc_setting(
+    request.session["oidc_id_token_expiration"] = clock.now() + oidc_settings.oidc_setting(
         "OIDC_RENEW_ID_TOKEN_EXPIRY_SECONDS", 15 * 60
     )
 

@@ -21,10 +21,10 @@ from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..app_settings import app_settings
+from .. import clock
+from ..conf.app_settings import app_settings
 from ..logto.client import get_client
 from ..logto.errors import LogtoError
 from ..site_adapter import get_adapter
@@ -249,7 +249,7 @@ def context_for(
         "kind": kind,
         "subject": _words(alert.subject, kept),
         "what": _words(alert.what, kept),
-        "when": timezone.now(),
+        "when": clock.utcnow(),
         "device": device if alert.by_you else "",
         "ip": (client_ip(request) or "") if alert.by_you else "",
         "sessions_url": _sessions_url(request),

@@ -14,8 +14,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
+from .. import clock
 from ..models import KnownDevice
 from ..user_agents import browser, in_words, system
 
@@ -30,7 +30,7 @@ def note_sign_in(sub: str, user_agent: str | None) -> bool:
     before, but never from it."""
     name, platform = _names(user_agent)
     known = KnownDevice.objects.filter(sub=sub)
-    if known.filter(browser=name, system=platform).update(last_seen=timezone.now()):
+    if known.filter(browser=name, system=platform).update(last_seen=clock.utcnow()):
         return False
     first_ever = not known.exists()
     try:

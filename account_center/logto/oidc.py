@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-import time
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.cache import cache
 from django.views.decorators.debug import sensitive_variables
 
+from account_center import clock
 from account_center.logto.errors import (
     LogtoAuthenticationError,
     LogtoUnavailable,
@@ -149,7 +149,7 @@ class OidcDocuments(Transport):
 
         ``force_refresh`` skips both caches (a health check must see Logto's current answer).
         """
-        now = time.time()
+        now = clock.now()
         if not force_refresh and self._discovery is not None and now < self._discovery_expires_at:
             return self._discovery
         digest = hashlib.sha256(self.endpoint.encode()).hexdigest()[:32]

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from django.core.cache import cache
 from django.views.decorators.debug import sensitive_variables
 
+from account_center import clock
 from account_center.sealing import seal, unseal
 
 # Refresh this long before Logto's expiry: a token that expires in flight costs a 401 and a retry.
@@ -39,7 +40,7 @@ class CachedToken:
     expires_at: float  # epoch seconds, as Logto announced (expires_in) from the fetch time
 
     def is_fresh(self, now: float | None = None) -> bool:
-        now = time.time() if now is None else now
+        now = clock.now() if now is None else now
         return now < self.expires_at - EXPIRY_MARGIN_SECONDS
 
 
@@ -80,7 +81,7 @@ def load(key: str) -> CachedToken | None:
 
 @sensitive_variables("access_token")
 def store(key: str, access_token: str, expires_in: float) -> CachedToken:
-    now = time.time()
+    now = clock.now()
     cached = CachedToken(access_token, now + expires_in)
     # The cache drops the entry once it is no longer fresh; is_fresh() guards clock skew anyway.
     timeout = max(1, int(expires_in - EXPIRY_MARGIN_SECONDS))

@@ -9,7 +9,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -18,6 +18,7 @@ import requests
 from django.utils.translation import get_language
 from django.views.decorators.debug import sensitive_variables
 
+from account_center import clock
 from account_center.logto import budget, read_cache, token_cache
 from account_center.logto.errors import (
     LogtoAPIError,
@@ -65,7 +66,7 @@ def _retry_after_seconds(value: str | None) -> int | None:
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
-    return max(0, int((when - datetime.now(tz=UTC)).total_seconds()))
+    return max(0, int((when - clock.utcnow()).total_seconds()))
 
 
 def _deep_merge(base: Mapping[str, Any], updates: Mapping[str, Any]) -> dict[str, Any]:

@@ -69,11 +69,12 @@ def test_discovery_failure_is_not_retried_on_every_page(
 ) -> None:
     import requests as requests_lib
 
+    from account_center import clock as the_clock
     from account_center.logto import oidc as client_module
     from account_center.logto.errors import LogtoUnavailable
 
     clock = [1000.0]
-    monkeypatch.setattr(client_module.time, "time", lambda: clock[0])
+    monkeypatch.setattr(the_clock, "source", lambda: clock[0])
     rsps.add(responses.GET, DISCOVERY_URL, body=requests_lib.ConnectionError("down"))
 
     for _ in range(3):
@@ -94,10 +95,11 @@ def test_last_discovery_document_serves_while_logto_is_down(
 ):
     import requests as requests_lib
 
+    from account_center import clock as the_clock
     from account_center.logto import oidc as client_module
 
     clock = [1000.0]
-    monkeypatch.setattr(client_module.time, "time", lambda: clock[0])
+    monkeypatch.setattr(the_clock, "source", lambda: clock[0])
     add_discovery(rsps)
     first = logto_client.discovery()
     cache.clear()  # the shared copy expired too

@@ -12,6 +12,7 @@ import responses
 from django.test import override_settings
 from django.utils import translation
 
+from account_center import clock
 from account_center.logto import token_cache
 from account_center.logto.client import LogtoClient, get_client, reset_client
 from account_center.logto.errors import (
@@ -69,7 +70,7 @@ def test_token_refreshed_near_expiry(logto_client, rsps, monkeypatch):
     add_token(rsps, "tok-old", expires_in=3600)
     add_token(rsps, "tok-new", expires_in=3600)
     now = 1_000_000.0
-    monkeypatch.setattr(token_cache.time, "time", lambda: now)
+    monkeypatch.setattr(clock, "source", lambda: now)
     assert logto_client.get_access_token() == "tok-old"
     now += 3600 - 61  # still more than the margin left
     assert logto_client.get_access_token() == "tok-old"

@@ -53,3 +53,22 @@ def test_no_module_keeps_a_clock_of_its_own() -> None:
         if isinstance(node, ast.FunctionDef) and node.name in ("now", "_now", "utcnow")
     ]
     assert not own, own
+
+
+def test_no_module_reads_the_wall_clock_but_the_clock() -> None:
+    """``time.time()``, ``timezone.now()`` and ``datetime.now()`` outside ``clock.py`` would be
+    times tests cannot move. (``time.monotonic`` and ``perf_counter`` measure waits and durations,
+    which no test moves, and stay.)"""
+    package = Path(account_center.__file__).parent
+    reads = {("time", "time"), ("timezone", "now"), ("datetime", "now"), ("datetime", "utcnow")}
+    own = [
+        f"{path.relative_to(package)}:{node.lineno}"
+        for path in sorted(package.rglob("*.py"))
+        if path.name != "clock.py" and "migrations" not in path.parts
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and isinstance(node.func.value, ast.Name)
+        and (node.func.value.id, node.func.attr) in reads
+    ]
+    assert not own, own

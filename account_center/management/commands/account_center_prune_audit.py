@@ -9,8 +9,8 @@ from datetime import timedelta
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
+from account_center import clock
 from account_center.models import AuditEvent
 
 _UNITS = {"h": "hours", "d": "days", "w": "weeks"}
@@ -33,7 +33,7 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="count them, delete nothing")
 
     def handle(self, *args: Any, older_than: str, dry_run: bool = False, **options: Any) -> None:
-        cutoff = timezone.now() - parse_age(older_than)
+        cutoff = clock.utcnow() - parse_age(older_than)
         old = AuditEvent.objects.filter(created_at__lt=cutoff)
         if dry_run:
             self.stdout.write(
