@@ -136,7 +136,7 @@ def test_refused_new_password_is_never_kept_in_the_session_store(
     assert Session.objects.exists() and new_password not in stored()
     auth_client.post(
         reverse("account_center:step_up"),
-        {"action": "password", "password": "current", "form_id": "ac-password-form"},
+        {"action": "password", "password": "Current-pass-7", "form_id": "ac-password-form"},
         **htmx_headers,
     )
     assert new_password not in stored()
