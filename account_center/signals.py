@@ -24,6 +24,10 @@ Extra arguments:
 - ``collect_user_data``: for "Download my data"; return a JSON-serialisable dict from a receiver
   and it is added under ``"site"`` (keyed by the receiver's ``__module__``).
 - ``session_revoked``: ``session_uid`` (Logto's session uid), ``current`` (it was this session)
+- ``app_access_removed``: ``application_id``, ``application_name`` (a third-party app the user
+  had authorised; its grant and tokens are revoked)
+- ``trusted_device_forgotten``: ``device`` (the device and browser in words); its next sign-in
+  asks for the second step again
 - ``step_up_verified``: ``method`` (``password``, ``email``, ``phone`` or ``reauthentication``)
 
 Secrets, codes and passwords are never sent.
@@ -47,6 +51,8 @@ personal_access_token_created = Signal()
 personal_access_token_renamed = Signal()
 personal_access_token_deleted = Signal()
 session_revoked = Signal()
+app_access_removed = Signal()
+trusted_device_forgotten = Signal()
 social_account_linked = Signal()
 social_account_unlinked = Signal()
 account_deleting = Signal()

@@ -4,7 +4,8 @@ controls its fields (``AccountCenterControlValue``).
 A *feature* is one name: ``name``, ``avatar``, ``profile.<field>`` for each profile field,
 ``custom_data.<key>`` for each custom-data field, ``username``, ``email``, ``phone``,
 ``password``, ``social``, ``enterprise_sso``, ``mfa``, ``passkeys``, ``tokens``, ``sessions``,
-``deletion``. ``profile`` and ``custom_data`` set every field of their group at once.
+``apps`` (connected apps), ``trusted_devices`` (remembered devices), ``organizations`` (the
+overview's read-only card), ``deletion``. ``profile`` and ``custom_data`` set every field of their group at once.
 
 Where a level comes from, first found wins: the superuser's choice on the admin settings page
 (:mod:`account_center.conf.site_settings`), ``ACCOUNT_CENTER_FEATURES``, the deprecated
@@ -38,6 +39,8 @@ SECTION_FEATURES: dict[str, tuple[str, ...]] = {
     "social": ("social", "enterprise_sso"),
     "tokens": ("tokens",),
     "sessions": ("sessions",),
+    "apps": ("apps",),
+    "trusted_devices": ("trusted_devices",),
     "deletion": ("deletion",),
 }
 SECTIONS = tuple(SECTION_FEATURES)
@@ -58,11 +61,14 @@ FIXED_LABELS: dict[str, Any] = {
     "passkeys": _("Passkeys"),
     "tokens": _("Developer tokens"),
     "sessions": pgettext_lazy("account center", "Sessions"),
+    "apps": _("Connected apps"),
+    "trusted_devices": _("Remembered devices"),
+    "organizations": _("Organizations"),
     "deletion": _("Account deletion"),
 }
-# Enterprise SSO identities belong to the organisation: Logto offers no change to them, so
-# Edit means the same as ReadOnly there.
-READ_ONLY_BY_NATURE = frozenset({"enterprise_sso"})
+# Enterprise SSO identities belong to the organisation, and membership of an organization to its
+# admins: Logto offers the user no change to them, so Edit means the same as ReadOnly there.
+READ_ONLY_BY_NATURE = frozenset({"enterprise_sso", "organizations"})
 
 
 def normalise(value: Any) -> str | None:

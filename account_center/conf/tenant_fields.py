@@ -39,9 +39,12 @@ LOGTO_FIELDS = {
     "mfa": "mfa",
     "passkeys": "passkey",
     "sessions": "session",
+    # Logto's grants routes of the Account API answer to the same field as its sessions.
+    "apps": "session",
 }
-# Only the Management API has these: without M2M credentials they are Off.
-MANAGEMENT_ONLY = frozenset({"deletion", "tokens"})
+# Only the Management API has these: without M2M credentials they are Off. (The Account API's
+# trusted devices need a scope and a field only Logto's development features have.)
+MANAGEMENT_ONLY = frozenset({"deletion", "tokens", "trusted_devices", "organizations"})
 
 # What the gateway hands in: ``{"enabled": bool, "fields": {logto field: control}}`` as Logto
 # has it now, or ``None`` when Logto could not say. ``reachable(feature)``: whether the feature

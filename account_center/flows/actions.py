@@ -372,6 +372,22 @@ SESSION_REVOKE = Action(
     alert="sessions_signed_out",
 )
 
+# --- connected apps and remembered devices --------------------------------------------------------
+APP_ACCESS_REMOVE = Action(
+    "app_access_remove",
+    _("Access of the app “%(application)s” removed"),
+    failed=_("Access of the app “%(application)s” not removed"),
+    step_up="app_access",
+    signal=signals.app_access_removed,
+)
+TRUSTED_DEVICE_FORGET = Action(
+    "trusted_device_forget",
+    _("Remembered device %(device)s forgotten"),
+    failed=_("Remembered device %(device)s not forgotten"),
+    step_up="trusted_device",
+    signal=signals.trusted_device_forgotten,
+)
+
 # --- linked accounts ------------------------------------------------------------------------------
 SOCIAL_LINK_STARTED = Action(
     "social_link_started",

@@ -18,6 +18,7 @@ Logto user that Logto says no longer exists.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import asdict
 from datetime import date, datetime
 from typing import Any
@@ -32,12 +33,13 @@ from ..site_adapter import get_adapter
 from ..conf.app_settings import app_settings
 from ..clock import utcnow
 from ..logto.client import get_client
-from ..logto.errors import LogtoNotFound
+from ..conf import features
+from ..logto.errors import LogtoError, LogtoNotFound
 from ..logto.models import LogtoUser
 from ..models import LogtoIdentity
-from . import actions, activity, devices
+from . import actions, activity, apps, devices, reads, trusted_devices
 from .changes import change, require_step_up
-from .errors import FlowError
+from .errors import FlowError, StepUpRequired
 from .identity import logto_user_id
 
 logger = logging.getLogger(__name__)
@@ -159,6 +161,24 @@ def _account(request: HttpRequest, account: LogtoUser) -> dict[str, Any]:
     return data
 
 
+def _optional(read: Callable[[], Any], feature: str) -> Any:
+    """A part of the download its page may not show (``None`` then), or that Logto could not
+    read just now: the rest of the download is still made."""
+    if not features.shown(feature):
+        return None
+    try:
+        return read()
+    except (LogtoError, StepUpRequired):
+        return None
+
+
+def _organizations(sub: str) -> list[dict[str, Any]]:
+    return [
+        {"name": organization.name, "roles": [role.name for role in organization.roles]}
+        for organization in reads.organizations(sub)
+    ]
+
+
 def check_download(request: HttpRequest) -> None:
     """Raise ``StepUpRequired`` unless :func:`export_data` may run now (the same rule), so a page
     can ask in place before it lets the browser download the file itself."""
@@ -171,7 +191,8 @@ def export_data(request: HttpRequest) -> dict[str, Any]:
     accounts without the provider's codes or tokens), second factors (kinds and names, never
     secrets), token names (never values), the user's own security activity in words (without
     where from for what the site's administrators or Logto did), the devices and browsers signed
-    in from (names and dates), and what the host project adds
+    in from (names and dates), the connected apps, remembered devices and organizations (names,
+    words and dates only), and what the host project adds
     (``collect_user_data``). Generated on request, stored nowhere."""
     with change(request, actions.DATA_DOWNLOAD, sender=__name__) as ch:
         sub = ch.sub
@@ -179,6 +200,9 @@ def export_data(request: HttpRequest) -> dict[str, Any]:
         account = client.get_user(sub, include_sso_identities=True)
         factors = client.list_mfa_verifications(sub)
         tokens = client.list_personal_access_tokens(sub)
+        connected_apps = _optional(lambda: apps.for_download(request, sub), "apps")
+        remembered = _optional(lambda: trusted_devices.for_download(sub), "trusted_devices")
+        organizations = _optional(lambda: _organizations(sub), "organizations")
         site: dict[str, Any] = {}
         # Sent here, not by the change path: it asks the site for data to add.
         for receiver, answer in signals.collect_user_data.send(
@@ -200,6 +224,10 @@ def export_data(request: HttpRequest) -> dict[str, Any]:
             ],
             "security_activity": activity.for_download(sub),
             "known_devices": devices.for_download(sub),
+            # Names only (no grant's or device's id); None: not shown here, or not readable.
+            "connected_apps": connected_apps,
+            "remembered_devices": remembered,
+            "organizations": organizations,
             "local_user": {"username": request.user.get_username()},
             "site": site,
         }

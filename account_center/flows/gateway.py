@@ -43,7 +43,7 @@ from django.views.decorators.debug import sensitive_variables
 
 from ..conf.app_settings import app_settings
 from ..auth.user_tokens import NO_TOKEN, SessionUserTokens
-from ..logto.account_models import AccountCenterSettings
+from ..logto.account_models import AccountCenterSettings, AppGrant
 from ..logto.client import get_client
 from ..logto.errors import LogtoAPIError, LogtoError, LogtoUserTokenRefused
 from ..logto.models import LogtoSession, LogtoUser, PasswordIssue
@@ -70,10 +70,11 @@ WIRED = frozenset(
         "phone",
         "password",
         "sessions",
+        "apps",
     }
 )
-# What Logto gates with a verification record (sessions: even to be listed).
-VERIFIED = frozenset({"username", "email", "phone", "password", "sessions"})
+# What Logto gates with a verification record (sessions and grants: even to be listed).
+VERIFIED = frozenset({"username", "email", "phone", "password", "sessions", "apps"})
 
 SETTINGS_CACHE_KEY = "account_center:logto-account-center"
 SETTINGS_SECONDS = 60
@@ -432,6 +433,33 @@ def revoke_session(ch: Change, uid: str) -> None:
         uid,
         verification_id=logto_verification.current(ch.request) or "",
         revoke_grants_target="all",
+    )
+
+
+# ---------------------------------------------------------------------- connected apps
+
+
+def third_party_grants(sub: str, request: HttpRequest | None = None) -> list[AppGrant]:
+    """The third-party applications the user authorised (Logto keeps first-party ones out).
+    Through the Account API Logto lists them only with a verification record, as sessions."""
+    request = request or _request_of(sub)
+    tokens = _tokens(request, "apps")
+    if tokens is None or request is None:
+        return get_client().list_grants(sub, app_type="thirdParty")
+    verification_id = logto_verification.current(request) or ""
+    return list(
+        get_client().list_own_grants(tokens, verification_id=verification_id, app_type="thirdParty")
+    )
+
+
+def revoke_grant(ch: Change, grant_id: str) -> None:
+    """Revoke one grant and every token issued under it."""
+    tokens = _tokens(ch.request, "apps")
+    if tokens is None:
+        get_client().revoke_grant(ch.sub, grant_id)
+        return
+    get_client().revoke_own_grant(
+        tokens, grant_id, verification_id=logto_verification.current(ch.request) or ""
     )
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from ..logto.client import get_client
 from ..logto.errors import LogtoError
+from ..logto.access_models import UserOrganization
 from ..logto.models import LogtoUser, MfaVerification
 from . import gateway
 
@@ -43,6 +44,11 @@ def mfa_configs(sub: str) -> dict[str, Any]:
 
 def token_count(sub: str) -> int:
     return len(get_client().list_personal_access_tokens(sub))
+
+
+def organizations(sub: str) -> list[UserOrganization]:
+    """The organizations the user belongs to, with the user's role names there, by name."""
+    return sorted(get_client().list_user_organizations(sub), key=lambda o: o.name.casefold())
 
 
 def accounts(subs: Iterable[str]) -> dict[str, LogtoUser]:

@@ -22,6 +22,7 @@ from ..conf import features
 from ..conf.app_settings import app_settings
 from ..flows import audit, gateway, reads
 from ..flows import sessions as sessions_flow
+from ..flows import trusted_devices as trusted_devices_flow
 from ..clock import now
 from ..flows.account_check import ACCOUNT_CHECKED_KEY
 from ..flows.errors import FlowError
@@ -74,6 +75,8 @@ NAV = (
     ("social", _("Connections"), "account_center:social"),
     ("tokens", _("Developer tokens"), "account_center:tokens"),
     ("sessions", pgettext_lazy("account center", "Sessions"), "account_center:sessions"),
+    ("apps", _("Connected apps"), "account_center:apps"),
+    ("trusted_devices", _("Remembered devices"), "account_center:trusted_devices"),
     ("activity", _("Recent security activity"), "account_center:activity"),
     ("deletion", _("Danger zone"), "account_center:deletion"),
 )
@@ -82,8 +85,11 @@ NAV = (
 def nav_items() -> list[tuple[str, Any, str]]:
     # Activity is not a feature to switch: everyone may read their own.
     enabled = (*features.shown_sections(), "activity")
-    # Sessions only where this Logto has them (known from an earlier answer, never probed here).
+    # Sessions and remembered devices only where this Logto has them (known from an earlier
+    # answer, never probed here).
     hidden = {"sessions"} if sessions_flow.known_unsupported() else set()
+    if trusted_devices_flow.known_unsupported():
+        hidden.add("trusted_devices")
     return [item for item in NAV if item[0] in enabled and item[0] not in hidden]
 
 

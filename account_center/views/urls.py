@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.urls import path
 
 from .activity import ActivityView
+from .apps import AppsView
 from .base import AccountEndedView
 from .deletion import DeletionView
 from .identifiers import EmailView, PhoneView, UsernameView
@@ -25,6 +26,7 @@ from .sessions import SessionsView
 from .social import SocialCallbackView, SocialView
 from .step_up import StepUpView
 from .tokens import DeleteTokenView, RenameTokenView, TokensView
+from .trusted_devices import TrustedDevicesView
 
 urlpatterns = [
     path("", OverviewView.as_view(), name="overview"),
@@ -49,6 +51,8 @@ urlpatterns = [
     path("tokens/rename/", RenameTokenView.as_view(), name="tokens_rename"),
     path("tokens/delete/", DeleteTokenView.as_view(), name="tokens_delete"),
     path("sessions/", SessionsView.as_view(), name="sessions"),
+    path("apps/", AppsView.as_view(), name="apps"),
+    path("remembered-devices/", TrustedDevicesView.as_view(), name="trusted_devices"),
     path("activity/", ActivityView.as_view(), name="activity"),
     path("delete/", DeletionView.as_view(), name="deletion"),
 ]

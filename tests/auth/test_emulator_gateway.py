@@ -44,6 +44,8 @@ MANAGEMENT_ONLY_OFF = {
     "passkeys": "off",
     "social": "off",
     "enterprise_sso": "off",
+    "trusted_devices": "off",
+    "organizations": "off",
 }
 NEW_PASSWORD = "Another-passw0rd-for-the-gateway"
 

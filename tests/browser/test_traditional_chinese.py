@@ -2,13 +2,16 @@
 (the emulator's) and every account page speak it, and no English is left of the app's strings.
 
 What may stay in Latin letters: names of things (Logto, SSO, QR, UTC, IP, apps and browsers),
-the user's own data, and the site's name from its settings."""
+the user's own data, the tenant's (its organizations, roles and apps), and the site's name from
+its settings."""
 
 from __future__ import annotations
 
 import re
 
 import pytest
+
+from logto_emulator.seed import DEMO_ORGANIZATION, DEMO_ORGANIZATION_ROLE
 
 from .helpers import FORM_PAGES
 
@@ -21,6 +24,8 @@ PAGES = [
     "/account/connections/",
     "/account/tokens/",
     "/account/sessions/",
+    "/account/apps/",
+    "/account/remembered-devices/",
     "/account/activity/",
     "/account/delete/",
     "/account/ended/?reason=suspended",
@@ -69,8 +74,13 @@ TEXT = """() => {
 }"""
 
 
+# The tenant's own words, as its console has them: an organization, a role, a third-party app.
+TENANT_WORDS = (*DEMO_ORGANIZATION, DEMO_ORGANIZATION_ROLE[0], "Photo Prints")
+
+
 def english_left(text: str, user) -> list[str]:
     owns = (user.username, user.primary_email, user.name, "the demo site", "127.0.0.1")
+    owns += TENANT_WORDS
     for own in sorted(owns, key=len, reverse=True):  # "demo" is inside "demo@example.com"
         text = text.replace(own, " ")
     text = re.sub(r"https?://\S+|\S+@\S+|\b[0-9a-z]{12,}\b", " ", text)  # links, ids

@@ -19,6 +19,7 @@ def overview_reads(logto_mock, *, factors=(), configs=None, tokens=(), sessions=
     logto_mock.get(f"{USER_URL}/mfa-verifications", json=list(factors))
     logto_mock.get(f"{USER_URL}/logto-configs", json=configs or {})
     logto_mock.get(f"{USER_URL}/personal-access-tokens", json=list(tokens))
+    logto_mock.get(f"{USER_URL}/organizations", json=[])
     if sessions is None:
         logto_mock.get(f"{USER_URL}/sessions", status=404, body="Not Found")
     else:
@@ -59,17 +60,17 @@ def test_sessions_unsupported_hides_the_count(auth_client, logto_mock) -> None:
 
 
 def test_reads_overlap(auth_client, logto_mock, monkeypatch) -> None:
-    """Five reads but one round trip of latency: all five are in flight at once."""
+    """Six reads but one round trip of latency: all six are in flight at once."""
     overview_reads(logto_mock, sessions=[])
     from account_center.logto import client as client_module
 
     original = client_module.LogtoClient._request
-    barrier = threading.Barrier(5, timeout=5)
+    barrier = threading.Barrier(6, timeout=5)
     met = []
 
     def together(self, *args, **kwargs):
         try:
-            barrier.wait()  # only passes when all five reads are waiting here at once
+            barrier.wait()  # only passes when all six reads are waiting here at once
             met.append(True)
         except threading.BrokenBarrierError:
             met.append(False)
@@ -77,7 +78,7 @@ def test_reads_overlap(auth_client, logto_mock, monkeypatch) -> None:
 
     monkeypatch.setattr(client_module.LogtoClient, "_request", together)
     assert auth_client.get(reverse("account_center:overview")).status_code == 200
-    assert met == [True] * 5
+    assert met == [True] * 6
 
 
 def test_activity_lists_own_events_in_words(auth_client, user, rf) -> None:

@@ -25,6 +25,7 @@ def test_overview_shows_account_from_side_by_side_reads(auth_client, logto_mock)
     logto_mock.get(f"{USER_URL}/logto-configs", json={})
     logto_mock.get(f"{USER_URL}/personal-access-tokens", json=[{"name": "a", "value": "pat_x"}])
     logto_mock.get(f"{USER_URL}/sessions", json={"sessions": []})
+    logto_mock.get(f"{USER_URL}/organizations", json=[])
     logto_mock.get(CONNECTORS, json=[])
     response = auth_client.get(reverse("account_center:overview"))
     assert response.status_code == 200
@@ -32,11 +33,11 @@ def test_overview_shows_account_from_side_by_side_reads(auth_client, logto_mock)
     for text in ("Alice", "alice@example.com", "github", "Authenticator app", "hx-headers"):
         assert text in html
     assert "1 token" in html and "Signed in on 0 sessions" in html and "pat_x" not in html
-    # One read each (user, factors, switch, tokens, sessions), made side by side; the
-    # providers' names only because the user has a linked account.
+    # One read each (user, factors, switch, tokens, sessions, organizations), made side by
+    # side; the providers' names only because the user has a linked account.
     api_calls = [c for c in logto_mock.calls if "/api/" in c.request.url]
-    assert len([c for c in api_calls if c.request.url != CONNECTORS]) == 5
-    assert len(api_calls) == 6
+    assert len([c for c in api_calls if c.request.url != CONNECTORS]) == 6
+    assert len(api_calls) == 7
 
 
 def test_overview_when_logto_is_down_is_a_friendly_503(auth_client, logto_mock) -> None:

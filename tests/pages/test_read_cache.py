@@ -31,6 +31,7 @@ def overview_reads(logto_mock):
     logto_mock.get(f"{USER_URL}/logto-configs", json={})
     logto_mock.get(f"{USER_URL}/personal-access-tokens", json=[])
     logto_mock.get(f"{USER_URL}/sessions", json={"sessions": []})
+    logto_mock.get(f"{USER_URL}/organizations", json=[])
     return logto_mock
 
 
@@ -40,7 +41,7 @@ def test_overview_at_steady_state_costs_no_logto_call(auth_client, overview_read
     first = len(api_calls(overview_reads))
     for _ in range(3):
         assert "Alice" in auth_client.get(url).content.decode()
-    assert first == 5 and len(api_calls(overview_reads)) == 5
+    assert first == 6 and len(api_calls(overview_reads)) == 6
 
 
 def test_the_users_own_change_shows_at_once(auth_client, logto_mock, htmx_headers) -> None:

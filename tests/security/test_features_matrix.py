@@ -43,6 +43,8 @@ GOVERNED: dict[str, tuple[str, ...]] = {
     "tokens_rename": ("tokens",),
     "tokens_delete": ("tokens",),
     "sessions": ("sessions",),
+    "apps": ("apps",),
+    "trusted_devices": ("trusted_devices",),
     "deletion": ("deletion",),
 }
 # The URL names kept for host projects reach the same views.
@@ -54,7 +56,7 @@ UNGOVERNED = {"overview", "account_ended", "step_up", "activity", "logto_webhook
 UNGOVERNED |= {"login", "login_failed", "oidc_callback", "logout", "reauthenticate"}
 EVERY_FEATURE = (
     "name avatar profile custom_data username email phone password social enterprise_sso "
-    "mfa passkeys tokens sessions deletion"
+    "mfa passkeys tokens sessions apps trusted_devices organizations deletion"
 ).split()
 CUSTOM_DATA = [{"key": "plan", "label": "Plan", "type": "text"}]
 PATHS = dict(URLS)

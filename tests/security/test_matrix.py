@@ -63,9 +63,12 @@ FILLED = {
     "expiry": "90",
     "mfa_enabled": "on",
     "passkey_skipped": "on",
+    "grant": "g1",
+    "device": "d1",
 }
 ACTIONS = [None, "send", "verify", "remove", "delete", "revoke", "revoke_others", "start"]
 ACTIONS += ["confirm", "replace", "create", "rename", "link", "unlink", "download", "save"]
+ACTIONS += ["forget", "forget_all"]
 
 
 def _named_urls() -> list[tuple[str, str]]:
@@ -106,10 +109,20 @@ def _logto_answers(mock: responses.RequestsMock, writes: list[str]) -> None:
                 "jwks_uri": f"{oidc}/jwks",
                 "end_session_endpoint": f"{oidc}/session/end",
             }
-        elif path.endswith(("/mfa-verifications", "/personal-access-tokens", "/api/connectors")):
+        elif path.endswith(
+            (
+                "/mfa-verifications",
+                "/personal-access-tokens",
+                "/api/connectors",
+                "/trusted-devices",
+                "/organizations",
+            )
+        ):
             body = []
         elif path.endswith("/sessions"):
             body = {"sessions": []}
+        elif path.endswith("/grants"):
+            body = {"grants": []}
         elif path.endswith(("/logto-configs", "/custom-data", "/all-identities")):
             body = {}
         elif path.endswith("/has-password"):
