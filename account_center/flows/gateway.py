@@ -70,10 +70,12 @@ WIRED = frozenset(
         "phone",
         "password",
         "sessions",
+        "mfa",
+        "passkeys",
     }
 )
 # What Logto gates with a verification record (sessions: even to be listed).
-VERIFIED = frozenset({"username", "email", "phone", "password", "sessions"})
+VERIFIED = frozenset({"username", "email", "phone", "password", "sessions", "mfa", "passkeys"})
 
 SETTINGS_CACHE_KEY = "account_center:logto-account-center"
 SETTINGS_SECONDS = 60
