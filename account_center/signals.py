@@ -10,7 +10,8 @@ Extra arguments:
 - ``email_changed``: ``email`` (new primary email, ``None`` when removed)
 - ``phone_changed``: ``phone`` (new primary phone, ``None`` when removed)
 - ``password_changed``: ``created`` (``True`` when the user had no password before)
-- ``mfa_factor_added``: ``factor`` (``Totp`` or ``BackupCode``), ``replaced`` (an old one went)
+- ``mfa_factor_added``: ``factor`` (``Totp``, ``BackupCode`` or ``WebAuthn``), ``replaced`` (an
+  old one went)
 - ``mfa_factor_removed``: ``factor`` (``Totp``, ``BackupCode`` or ``WebAuthn``)
 - ``mfa_settings_changed``: ``settings`` (``{"mfa_enabled": bool}`` and/or
   ``{"passkey_prompt_skipped": bool}``)

@@ -338,6 +338,21 @@ MFA_SETTINGS = Action(
     step_up="mfa_settings",
     signal=signals.mfa_settings_changed,
 )
+PASSKEY_ADD = Action(
+    "passkey_add",
+    _("Passkey added"),
+    failed=_("Passkey not added"),
+    step_up="passkey",
+    signal=signals.mfa_factor_added,
+    credentials="passkey",
+    alert="mfa_added",
+)
+PASSKEY_RENAME = Action(
+    "passkey_rename",
+    _("Passkey renamed “%(name)s”"),
+    failed=_("Passkey not renamed"),
+    step_up="passkey",
+)
 
 # --- developer tokens and sessions ----------------------------------------------------------------
 TOKEN_CREATE = Action(

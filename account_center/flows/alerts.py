@@ -92,8 +92,7 @@ def _phone_what(detail: Mapping[str, Any]) -> StrOrPromise:
 
 
 def _factor_added(detail: Mapping[str, Any]) -> StrOrPromise:
-    # The app adds authenticator apps only (passkeys are added at Logto's sign-in), so a change
-    # that does not name its factor added one.
+    # A change that does not name its factor (an authenticator app's) added an app.
     factor = _factor({"factor": "Totp", **detail})
     return _("%(factor)s was added to confirm it's you at sign-in.") % {
         "factor": str(factor)[:1].upper() + str(factor)[1:]

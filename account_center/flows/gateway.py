@@ -71,10 +71,14 @@ WIRED = frozenset(
         "password",
         "sessions",
         "apps",
+        "mfa",
+        "passkeys",
     }
 )
 # What Logto gates with a verification record (sessions and grants: even to be listed).
-VERIFIED = frozenset({"username", "email", "phone", "password", "sessions", "apps"})
+VERIFIED = frozenset(
+    {"username", "email", "phone", "password", "sessions", "apps", "mfa", "passkeys"}
+)
 
 SETTINGS_CACHE_KEY = "account_center:logto-account-center"
 SETTINGS_SECONDS = 60

@@ -3,6 +3,10 @@ uses and why, and what cannot work (kept apart from the command, which may move)
 
 from __future__ import annotations
 
+import ipaddress
+from urllib.parse import urlsplit
+
+from django.conf import settings as django_settings
 from django.utils.translation import gettext as _
 
 from ..conf import features
@@ -49,7 +53,64 @@ def lines() -> list[tuple[bool | None, str, str]]:
             continue
         found.append((True, name, f"{chosen}: {reason}"))
         _warn_if_closed_by_logto(found, capability)
+    if mode != "management" and gateway.route("passkeys") == gateway.ACCOUNT:
+        found.extend(passkey_lines())
     return found
+
+
+def site_origins() -> list[str]:
+    """This site's origins as its settings name them (``ACCOUNT_CENTER_SITE_URL`` when absolute,
+    Django's ``CSRF_TRUSTED_ORIGINS``): where the browser makes a passkey."""
+    candidates = [app_settings.SITE_URL, *getattr(django_settings, "CSRF_TRUSTED_ORIGINS", [])]
+    origins = []
+    for candidate in candidates:
+        parts = urlsplit(str(candidate))
+        if parts.scheme in ("http", "https") and parts.netloc and "*" not in parts.netloc:
+            origin = f"{parts.scheme}://{parts.netloc}"
+            if origin not in origins:
+                origins.append(origin)
+    return origins
+
+
+def passkey_lines() -> list[tuple[bool | None, str, str]]:
+    """Whether a passkey can be added from this site: Logto's relying party is the host the site
+    reaches Logto at (never an IP address), and Logto verifies the browser's credential only
+    from an origin among the tenant's ``webauthnRelatedOrigins`` (the site relays the call and
+    sends no ``Origin`` header of its own)."""
+    name = "passkeys"
+    rp_id = urlsplit(app_settings.LOGTO_ENDPOINT).hostname or ""
+    try:
+        ipaddress.ip_address(rp_id)
+    except ValueError:
+        pass
+    else:
+        reason = _(
+            "LOGTO_ENDPOINT's host %(host)s is an IP address, which browsers refuse as a passkey's "
+            "relying party: reach Logto by a host name"
+        ) % {"host": rp_id}
+        return [(False, name, reason)]
+    settings = gateway.tenant_settings()
+    related = list(settings.webauthn_related_origins) if settings is not None else []
+    how = _(
+        "add it to the account center's related origins in Logto (webauthnRelatedOrigins: the "
+        "Console's account-center settings, or PATCH /api/account-center with the Management API)"
+    )
+    origins = site_origins()
+    if not origins:
+        said = _(
+            "this site's origin is not known here (set ACCOUNT_CENTER_SITE_URL or "
+            "CSRF_TRUSTED_ORIGINS to have it checked); Logto's related origins: %(related)s; "
+            "if the site's origin is missing, %(how)s"
+        ) % {"related": ", ".join(related) or "-", "how": how}
+        return [(None, name, said)]
+    missing = [origin for origin in origins if origin not in related]
+    if missing:
+        said = _("%(origins)s not among Logto's related origins, so no passkey can be added: %(how)s") % {
+            "origins": ", ".join(missing),
+            "how": how,
+        }
+        return [(False, name, said)]
+    return [(True, name, _("%(origins)s among Logto's related origins") % {"origins": ", ".join(origins)})]
 
 
 def _warn_if_closed_by_logto(found: list[tuple[bool | None, str, str]], capability: str) -> None:

@@ -5,7 +5,8 @@ Django session (sealed as the M2M token is: never in a log, never plain in the s
 at most :data:`PENDING_SECONDS` and never past the step-up window it was made in, and saves it to
 Logto only after the user typed a current code from their app. Backup codes are handed to the
 caller once, straight from Logto's answer, and kept nowhere. Every change passes step-up here
-again, so the rule holds wherever a flow is called from.
+again, so the rule holds wherever a flow is called from. Logto is reached through the gateway
+(:mod:`.gateway_mfa`: the Account API with the user's own token, or the Management API).
 """
 
 from __future__ import annotations
@@ -20,12 +21,11 @@ from django.views.decorators.debug import sensitive_variables
 
 from .. import ratelimit
 from ..clock import now
-from ..logto.client import get_client
 from ..logto.errors import LogtoNotFound
 from ..logto.models import MfaVerification
 from ..sealing import seal, unseal
 from ..secret_text import SecretText
-from . import actions, stepup
+from . import actions, gateway_mfa, stepup
 from .changes import change, require_step_up, step_up_needed
 from .errors import FlowError
 from .identity import logto_user_id
@@ -84,8 +84,8 @@ class Factors:
         return words
 
 
-def factors_of(sub: str) -> Factors:
-    return Factors.of(get_client().list_mfa_verifications(sub))
+def factors_of(sub: str, request: HttpRequest | None = None) -> Factors:
+    return Factors.of(gateway_mfa.factors(sub, request))
 
 
 @dataclass(frozen=True)
@@ -109,8 +109,8 @@ class Settings:
         )
 
 
-def settings_of(sub: str) -> Settings:
-    return Settings.from_configs(get_client().get_logto_configs(sub))
+def settings_of(sub: str, request: HttpRequest | None = None) -> Settings:
+    return Settings.from_configs(gateway_mfa.configs(sub, request))
 
 
 # ---------------------------------------------------------------------- authenticator app
@@ -203,22 +203,13 @@ def confirm_totp(request: HttpRequest, code: str) -> MfaVerification | None:
             ch.failed("wrong_code")
             raise FlowError(WRONG_CODE, field="code", code="totp_code_mismatch")
         ratelimit.succeeded(request, attempt)
-        old = factors_of(ch.sub).totp
+        old = factors_of(ch.sub, request).totp
         replaced = old is not None
-        if old is not None:
-            # Logto keeps one authenticator app: the old one goes only now the new one is proven.
-            _delete_if_there(ch.sub, old.id)
-        get_client().create_totp(ch.sub, secret)
+        # Logto keeps one authenticator app: the old one goes only now the new one is proven.
+        gateway_mfa.save_totp(ch, secret, code, old=old.id if old is not None else None)
         cancel_totp(request)
         ch.done(replaced=replaced, signal_args={"factor": TOTP, "replaced": replaced})
-    return factors_of(ch.sub).totp
-
-
-def _delete_if_there(sub: str, verification_id: str) -> None:
-    try:
-        get_client().delete_mfa_verification(sub, verification_id)
-    except LogtoNotFound:
-        pass  # already gone: what was wanted
+    return factors_of(ch.sub, request).totp
 
 
 # ---------------------------------------------------------------------- backup codes
@@ -227,14 +218,13 @@ def _delete_if_there(sub: str, verification_id: str) -> None:
 def generate_backup_codes(request: HttpRequest) -> list[SecretText]:
     """A new set of backup codes (the old set, if any, stops working). Returned once, kept nowhere."""
     with change(request, actions.BACKUP_CODES_GENERATE, sender=__name__) as ch:
-        current = factors_of(ch.sub)
+        current = factors_of(ch.sub, request)
         if not current.has_other_than_backup_codes:
             ch.refused("alone")
             raise FlowError(BACKUP_ALONE, code="session.mfa.backup_code_can_not_be_alone")
         replaced = current.backup_codes is not None
-        if current.backup_codes is not None:
-            _delete_if_there(ch.sub, current.backup_codes.id)
-        codes = get_client().create_backup_codes(ch.sub)
+        old = current.backup_codes.id if current.backup_codes is not None else None
+        codes = gateway_mfa.new_backup_codes(ch, old=old)
         ch.done(replaced=replaced, signal_args={"factor": BACKUP_CODE, "replaced": replaced})
     return codes
 
@@ -263,8 +253,7 @@ def remove_factor(
     afterwards. The pages say so before the user confirms (:func:`strands_backup_codes`).
     """
     with change(request, actions.MFA_REMOVE, sender=__name__) as ch:
-        client = get_client()
-        factors = client.list_mfa_verifications(ch.sub)
+        factors = gateway_mfa.factors(ch.sub, request)
         factor = next((f for f in factors if f.id == verification_id), None)
         if factor is not None and passkey is not None and (factor.type == "WebAuthn") != passkey:
             factor = None
@@ -279,7 +268,7 @@ def remove_factor(
         for each in going:
             ch.note(factor=each.type)
             try:
-                client.delete_mfa_verification(ch.sub, each.id)
+                gateway_mfa.delete_factor(ch, each.id, passkey=each.type == WEBAUTHN)
             except LogtoNotFound:
                 if each is factor:
                     raise
@@ -297,7 +286,7 @@ def change_settings(
 ) -> Settings:
     """Set ``mfa.enabled`` and/or ``passkeySignIn.skipped`` in the user's Logto configs."""
     with change(request, actions.MFA_SETTINGS, sender=__name__) as ch:
-        if mfa_enabled and not factors_of(ch.sub).has_other_than_backup_codes:
+        if mfa_enabled and not factors_of(ch.sub, request).has_other_than_backup_codes:
             # "On" with nothing to ask for would read as protection the user does not have.
             ch.refused("no_factor")
             raise FlowError(NO_FACTOR_TO_ASK, code="mfa_no_factor")
@@ -307,8 +296,8 @@ def change_settings(
         if passkey_skipped is not None:
             data["passkeySignIn"] = {"skipped": passkey_skipped}
         if not data:
-            return settings_of(ch.sub)
-        answer = get_client().update_logto_configs(ch.sub, data)
+            return settings_of(ch.sub, request)
+        answer = gateway_mfa.update_configs(ch, data)
         given: dict[str, bool | None] = {
             "mfa_enabled": mfa_enabled,
             "passkey_prompt_skipped": passkey_skipped,

@@ -11,7 +11,7 @@ from ..logto.client import get_client
 from ..logto.errors import LogtoError
 from ..logto.access_models import UserOrganization
 from ..logto.models import LogtoUser, MfaVerification
-from . import gateway
+from . import gateway, gateway_mfa
 
 
 def or_none(read: Callable[..., Any], *args: Any) -> Any:
@@ -34,12 +34,12 @@ def custom_data(sub: str) -> dict[str, Any]:
 
 def mfa_factors(sub: str) -> list[MfaVerification]:
     """The user's second factors as Logto lists them (``mfa.Factors.of`` sorts them by kind)."""
-    return get_client().list_mfa_verifications(sub)
+    return gateway_mfa.factors(sub)
 
 
 def mfa_configs(sub: str) -> dict[str, Any]:
     """The user's own two-step switches (``mfa.Settings.from_configs`` reads them)."""
-    return get_client().get_logto_configs(sub)
+    return gateway_mfa.configs(sub)
 
 
 def token_count(sub: str) -> int:

@@ -17,8 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 
 from ..conf.app_settings import app_settings
-from ..forms.mfa import TotpCodeForm
-from ..flows import mfa, reads
+from ..forms.mfa import PasskeyCredentialForm, PasskeyNameForm, TotpCodeForm
+from ..flows import mfa, passkeys, reads
 from ..flows.errors import FlowError
 from ..flows.messages import UNAVAILABLE
 from ..parallel_reads import concurrently
@@ -75,10 +75,15 @@ class MfaView(AccountView):
             (reads.mfa_factors, self.sub),
             (reads.mfa_configs, self.sub),
         )
+        rename = self.request.GET.get("rename", "")[:128]
+        named = next((f.name for f in factors if f.id == rename), None) or ""
         context: dict[str, Any] = {
             "factors": mfa.Factors.of(factors),
             "settings": mfa.Settings.from_configs(configs),
             "totp_form": TotpCodeForm(),
+            "passkeys_addable": passkeys.addable(self.request),
+            "rename": rename,
+            "rename_form": PasskeyNameForm(initial={"name": named}),
         }
         context.update(self._pending_context())
         context.update(overrides)
@@ -221,3 +226,55 @@ class MfaSettingsView(MfaView):
         with self.on_failure():
             mfa.change_settings(request, mfa_enabled=mfa_enabled, passkey_skipped=passkey)
         return self.changed(SAVED)
+
+
+class PasskeysView(MfaView):
+    """Add a passkey (Logto's registration, made by the browser: ``passkeys.js``), rename one."""
+
+    partial = PASSKEYS
+    feature_names = ("passkeys",)
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        action = request.POST.get("action", "")
+        if action == "start":
+            return self._start(request)
+        if action == "finish":
+            return self._finish(request)
+        if action == "cancel":
+            passkeys.cancel(request)
+            return self.show()
+        if action == "rename":
+            return self._rename(request)
+        return self.show()
+
+    def _start(self, request: HttpRequest) -> HttpResponse:
+        if not passkeys.addable(request):
+            return self.show(error=passkeys.ACCOUNT_API_ONLY)
+        # StepUpRequired reaches the one error path: confirmed, the dialog sends this again.
+        with self.on_failure():
+            options = passkeys.start(request)
+        response = self.show(passkey_options=options)
+        add_never_cache_headers(response)
+        return response
+
+    def _finish(self, request: HttpRequest) -> HttpResponse:
+        form = PasskeyCredentialForm(request.POST)
+        credential = form.cleaned_data.get("credential") if form.is_valid() else None
+        if not credential:
+            # The browser made none (cancelled, timed out, no authenticator): start again.
+            passkeys.cancel(request)
+            return self.show(error=passkeys.NOT_MADE)
+        with self.on_failure():
+            passkeys.finish(
+                request, credential, user_agent=request.META.get("HTTP_USER_AGENT", "")[:512]
+            )
+        return self.changed(_("Your passkey is added. Logto will offer it when you sign in."))
+
+    def _rename(self, request: HttpRequest) -> HttpResponse:
+        factor_id = request.POST.get("factor", "")[:128]
+        form = PasskeyNameForm(request.POST)
+        if not factor_id or not form.is_valid():
+            return self.show(rename_form=form, rename=factor_id)
+        with self.on_failure(form=form, form_name="rename_form", rename=factor_id):
+            passkeys.rename(request, factor_id, form.cleaned_data["name"])
+        return self.changed(_("Renamed."))

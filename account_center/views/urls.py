@@ -16,6 +16,7 @@ from .mfa import (
     BackupCodesView,
     MfaSettingsView,
     MfaView,
+    PasskeysView,
     RemoveFactorView,
 )
 from .overview import OverviewView
@@ -44,6 +45,7 @@ urlpatterns = [
     path("two-step/app/", AuthenticatorAppView.as_view(), name="mfa_app"),
     path("two-step/backup-codes/", BackupCodesView.as_view(), name="mfa_backup_codes"),
     path("two-step/remove/", RemoveFactorView.as_view(), name="mfa_remove"),
+    path("two-step/passkeys/", PasskeysView.as_view(), name="mfa_passkeys"),
     path("two-step/settings/", MfaSettingsView.as_view(), name="mfa_settings"),
     path("connections/", SocialView.as_view(), name="social"),
     path("connections/callback/", SocialCallbackView.as_view(), name="social_callback"),

@@ -101,11 +101,13 @@ def test_without_m2m_credentials_the_management_only_features_are_off_with_words
 ) -> None:
     settings.ACCOUNT_CENTER_LOGTO_GATEWAY = "account"
     settings.LOGTO_M2M_APP_ID = ""
-    rsps.get(WELL_KNOWN, json=_settings(name="Edit", session="Edit"))
+    rsps.get(WELL_KNOWN, json=_settings(name="Edit", session="Edit", mfa="Edit"))
 
     assert features.level("tokens") == features.OFF
     assert features.level("deletion") == features.OFF
-    assert features.level("mfa") == features.OFF  # not carried by the Account API yet
+    # Two-step and passkeys (Logto's passkey field falls back to mfa) go through the Account API.
+    assert features.level("mfa") == features.EDIT
+    assert features.level("passkeys") == features.EDIT
     assert features.level("name") == features.EDIT
     assert features.level("sessions") == features.EDIT
     lines = {name: (ok, reason) for ok, name, reason in gateway_check.lines()}

@@ -57,7 +57,8 @@ def test_page_lists_factors_and_switches(auth_client, two_step) -> None:
     assert "7 codes left." in html
     assert "Work laptop" in html and "Chrome on macOS" in html
     assert "Turn off the second step" in html
-    assert "can only be added there" in html  # passkeys: registering is explained
+    # Management API: no passkey can be added here, and the page says why.
+    assert "does not reach Logto through its Account API" in html
     assert "cannot check a code from your authenticator app" in html  # no TOTP step-up, said why
 
 

@@ -36,6 +36,7 @@ GOVERNED: dict[str, tuple[str, ...]] = {
     "mfa_app": ("mfa",),
     "mfa_backup_codes": ("mfa",),
     "mfa_remove": ("mfa", "passkeys"),
+    "mfa_passkeys": ("passkeys",),
     "mfa_settings": ("mfa", "passkeys"),
     "social": ("social", "enterprise_sso"),
     "social_callback": ("social",),
