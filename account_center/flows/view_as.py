@@ -44,6 +44,7 @@ from django.utils.translation import gettext_lazy as _
 from ..auth import oidc_settings, user_tokens
 from ..clock import now
 from ..conf.app_settings import app_settings
+from ..logto import read_cache
 from ..logto.client import get_client
 from ..logto.errors import LogtoAPIError, LogtoError, LogtoTokenExchangeRefused
 from ..models import LogtoIdentity
@@ -225,7 +226,8 @@ def _impersonate(identity: LogtoIdentity, state: dict[str, Any], by: str) -> tup
 def _grant_ids(sub: str) -> set[str] | None:
     """The ids of the user's grants of this site's application; None when Logto cannot say."""
     try:
-        grants = get_client().list_grants(sub)
+        with read_cache.fresh():  # before and after the exchange: the kept read would hide it
+            grants = get_client().list_grants(sub)
     except LogtoError:
         return None
     return {g.id for g in grants if g.application_id == app_settings.LOGTO_APP_ID}
@@ -277,6 +279,8 @@ def end(request: HttpRequest, why: str) -> dict[str, Any] | None:
             # The grant then stays in the user's connected apps until it expires; said here.
             logger.warning("View as: the exchange's grant was not revoked (%s)", error)
             detail["grant_revoked"] = False
+        # The grants read while starting are kept: the user's connected apps must not show it.
+        read_cache.forget(identity.sub)
     request.session.pop(SESSION_KEY, None)
     request.session.pop(user_tokens.SESSION_KEY, None)
     by = str(state.get("by", ""))
