@@ -103,8 +103,8 @@ def current(request: HttpRequest) -> dict[str, Any] | None:
 def is_viewing(request: HttpRequest) -> bool:
     """True while this session is support viewing someone's account (expired or not: an expired
     view is still refused everything until the middleware ends it)."""
-    session = getattr(request, "session", None)
-    return session is not None and isinstance(session.get(SESSION_KEY), dict)
+    read = getattr(getattr(request, "session", None), "get", None)
+    return read is not None and isinstance(read(SESSION_KEY), dict)
 
 
 def seconds_left(request: HttpRequest) -> int:
