@@ -298,11 +298,10 @@ def end(request: HttpRequest, why: str) -> dict[str, Any] | None:
 
 
 def _identity_of(state: object) -> LogtoIdentity | None:
-    if not isinstance(state, dict):
+    pk = state.get("identity") if isinstance(state, dict) else None
+    if not isinstance(pk, int):
         return None
-    return (
-        LogtoIdentity.objects.select_related("user").filter(pk=state.get("identity")).first()
-    )
+    return LogtoIdentity.objects.select_related("user").filter(pk=pk).first()
 
 
 def finish(request: HttpRequest, why: str) -> str:
