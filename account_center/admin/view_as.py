@@ -36,8 +36,10 @@ BACKEND_PATH = f"{LogtoBackend.__module__}.{LogtoBackend.__qualname__}"
 class ReasonForm(forms.Form):
     reason = forms.CharField(
         label=gettext_lazy("Why do you need to view this account?"),
-        help_text=gettext_lazy("Kept in the audit trail (the user is told that support viewed "
-                               "their account, not why)."),
+        help_text=gettext_lazy(
+            "Kept in the audit trail (the user is told that support viewed their account, "
+            "not why)."
+        ),
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
@@ -87,5 +89,8 @@ def _enter(request: HttpRequest, started: view_as.Started) -> HttpResponse:
 
 @require_POST
 def end_view(request: HttpRequest) -> HttpResponse:
-    """The way back: the view ends (audited), the session with it, then the admin's sign-in."""
+    """The way back: the view ends (audited), the session with it, then the admin's sign-in. A
+    session that is no view is left as it is (nobody is signed out by a stray POST here)."""
+    if not view_as.is_viewing(request):
+        return HttpResponseRedirect(reverse("admin:login"))
     return HttpResponseRedirect(view_as.finish(request, view_as.BY_STAFF))

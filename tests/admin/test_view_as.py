@@ -213,3 +213,11 @@ def test_the_change_path_refuses_every_change_with_words_and_audits_it(
     refusals = events(actions.SUPPORT_VIEW_REFUSED)
     assert {e.detail["refused_action"] for e in refusals} == {a.key for a in actions.ACTIONS}
     assert all(e.sub == SUB and e.outcome == "denied" for e in refusals)
+
+
+def test_the_way_back_signs_nobody_out_who_is_not_viewing_as(support) -> None:
+    answer = support.post(END)
+
+    assert answer.headers["Location"] == reverse("admin:login")
+    assert "_auth_user_id" in support.session
+    assert not events(actions.SUPPORT_VIEW_ENDED)
