@@ -11,6 +11,10 @@ It also guards what an expired or outdated session may do:
 * A POST (or any unsafe method) whose ID token has expired is answered 401 and changes nothing:
   the refresh round trip through Logto would lose the form, and the session is not known to be
   good any more. htmx requests get ``HX-Redirect`` to sign in again, back to the page.
+* While support views an account as its user (``flows/view_as.py``), every POST (any unsafe
+  method) of the site is refused with words and audited before its view runs, but the way back
+  and signing out (both end the view); the view ends by itself when its time is up; and every
+  HTML page of the site carries the banner with the way back.
 * A session signed in before the user's credentials changed (see
   ``flows/sign_out_elsewhere.py``), or whose Logto session was signed out from another session
   (``flows/sessions.py``), is signed out at its next request, on any page of the site: one cache
@@ -27,16 +31,18 @@ from urllib.parse import urlsplit
 
 from django.contrib import auth
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.middleware.csrf import get_token
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
-from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 from mozilla_django_oidc.middleware import SessionRefresh
 
 from .auth import oidc_settings, user_tokens
 from .auth.oidc_states import annotate_state
 from .clock import now
-from .flows import audit, identity, sessions, sign_out_elsewhere
+from .flows import audit, identity, sessions, sign_out_elsewhere, view_as
 from .flows.identity import DELETED, SUSPENDED, account_status
 from .logto.errors import LogtoError
 from .redirects import safe_redirect_url
@@ -53,6 +59,11 @@ EXEMPT_URL_NAMES = (
     "account_center:logout",
     "account_center:reauthenticate",
 )
+
+# While viewing as someone, the POSTs that end the view rather than being refused.
+VIEW_AS_END = "admin:account_center_logtoidentity_view_as_end"
+VIEW_AS_SIGN_OUT = "account_center:logout"
+VIEW_AS_BANNER_ID = b'id="ac-view-as"'
 
 
 class LogtoSessionRefresh(SessionRefresh):
@@ -93,6 +104,8 @@ class LogtoSessionRefresh(SessionRefresh):
     def process_request(self, request: HttpRequest) -> HttpResponse | None:
         if not hasattr(request, "session"):
             return None
+        if view_as.is_viewing(request) and not view_as.seconds_left(request):
+            return self._view_as_ended(request, view_as.EXPIRED)
         if identity.link_removed(request):
             return self._link_removed(request)
         # The epoch first: a password change both raises it and revokes the other Logto
@@ -142,11 +155,77 @@ class LogtoSessionRefresh(SessionRefresh):
             return HttpResponseClientRedirect(response["Location"])
         return response
 
+    def process_view(
+        self, request: HttpRequest, view: Any, args: Any, kwargs: Any
+    ) -> HttpResponse | None:
+        # Here rather than in process_request: after CsrfViewMiddleware's check, so that ending
+        # the view is a POST of this site's own pages, as every change is.
+        if request.method in SAFE_METHODS or not view_as.is_viewing(request):
+            return None
+        name = getattr(request.resolver_match, "view_name", "")
+        if name == VIEW_AS_END:
+            return None
+        if name == VIEW_AS_SIGN_OUT:
+            return self._view_as_ended(request, view_as.SIGNED_OUT)
+        return self._view_as_refused(request)
+
     def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
         # Runs before SessionMiddleware saves the session: a parallel request of this session
         # may have refreshed (and Logto rotated) the user's tokens since this one read them.
         user_tokens.keep_newest(request)
+        if view_as.current(request) is not None:
+            self._add_view_as_banner(request, response)
         return response
+
+    # --- support viewing as someone (flows/view_as.py) -----------------------------------------
+
+    @staticmethod
+    def _view_as_refused(request: HttpRequest) -> HttpResponse:
+        """Any change while viewing as someone: refused before the view runs, in words, audited."""
+        view_as.refuse(request, path=request.path)
+        words = view_as.CHANGE_REFUSED
+        if getattr(request, "htmx", None):
+            # htmx swaps no 4xx: said in the page's message area (every account page has one).
+            notice = render_to_string(
+                "account_center/elements/view_as_refused.html", {"words": words}, request
+            )
+            response = reswap(retarget(HttpResponse(notice), ".ac-messages"), "innerHTML")
+        else:
+            response = render(
+                request, "account_center/view_as_refused.html", {"words": words}, status=403
+            )
+        response["X-Account-Center-Refused"] = "view-as"
+        return response
+
+    @staticmethod
+    def _view_as_ended(request: HttpRequest, why: str) -> HttpResponse:
+        url = view_as.finish(request, why)
+        if getattr(request, "htmx", None):
+            return HttpResponseClientRedirect(url)
+        return HttpResponseRedirect(url)
+
+    @staticmethod
+    def _add_view_as_banner(request: HttpRequest, response: HttpResponse) -> None:
+        """The banner on every HTML page of the site, the host's too; the account pages' layout
+        has its own (then nothing is added). htmx fragments and downloads are left alone."""
+        if getattr(request, "htmx", None) or getattr(response, "streaming", False):
+            return
+        if not response.get("Content-Type", "").startswith("text/html"):
+            return
+        content = response.content
+        if VIEW_AS_BANNER_ID in content:
+            return
+        start = content.find(b"<body")
+        end = content.find(b">", start) if start >= 0 else -1
+        if end < 0:
+            return
+        get_token(request)  # the way back is a POST: its form needs the CSRF cookie
+        banner = render_to_string(
+            "account_center/elements/view_as_banner.html", view_as.banner_context(request), request
+        )
+        response.content = content[: end + 1] + banner.encode() + content[end + 1 :]
+        if response.has_header("Content-Length"):
+            response["Content-Length"] = str(len(response.content))
 
     def is_refreshable_url(self, request: HttpRequest) -> bool:
         # Only safe, idempotent GETs: a POST would lose its body in the round trip.

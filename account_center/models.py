@@ -31,7 +31,8 @@ class LogtoIdentity(models.Model):
             (
                 "manage_logto_users",
                 _("Can suspend, restore, sign out and reset MFA of Logto users"),
-            )
+            ),
+            ("view_as_logto_user", _("Can view the account center as a Logto user (support)")),
         ]
 
     def __str__(self) -> str:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
+from functools import partial
 from typing import Any, cast
 from urllib.parse import quote
 
@@ -28,6 +29,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -49,6 +51,7 @@ from ..logto.models import LogtoUser
 from ..models import LogtoIdentity
 from ..parallel_reads import concurrently
 from ..site_adapter import get_adapter
+from . import view_as
 
 logger = logging.getLogger(__name__)
 
@@ -137,6 +140,32 @@ class LogtoIdentityAdmin(admin.ModelAdmin):
 
     def has_manage_permission(self, request: HttpRequest) -> bool:
         return bool(request.user.has_perm("account_center.manage_logto_users"))
+
+    # --- support's "view as" (admin/view_as.py) ------------------------------------------------
+
+    def get_urls(self) -> list[URLPattern]:
+        name = f"{self.opts.app_label}_{self.opts.model_name}"
+        start = self.admin_site.admin_view(partial(view_as.start_view, self))
+        own = [
+            # Not admin_view: it is posted while signed in as the viewed user, who is no staff.
+            path("view-as/end/", view_as.end_view, name=f"{name}_view_as_end"),
+            path("<path:object_id>/view-as/", start, name=f"{name}_view_as"),
+        ]
+        return [*own, *super().get_urls()]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = super().get_readonly_fields(request, obj)
+        if obj is not None and request.user.has_perm(view_as.PERMISSION):
+            return (*fields, "view_as_button")
+        return fields
+
+    @admin.display(description=gettext_lazy("Support"))
+    def view_as_button(self, obj: LogtoIdentity) -> Any:
+        if obj.user.is_superuser:
+            return _("Superusers cannot be viewed as.")
+        name = f"admin:{self.opts.app_label}_{self.opts.model_name}_view_as"
+        url = reverse(name, args=[obj.pk])
+        return format_html('<a class="button" href="{}">{}</a>', url, _("View as this user"))
 
     # --- Logto's details, one read per page ----------------------------------------------------
 

@@ -35,6 +35,9 @@ Behaviour (``ACCOUNT_CENTER_*``):
 
 ``ACCOUNT_CENTER_STEP_UP_SECONDS``
     How long a step-up verification holds. Default 600 (Logto's own verification records).
+``ACCOUNT_CENTER_VIEW_AS_SECONDS``
+    How long a staff member's "view as" (support signed in as a user from Django admin, see
+    ``flows/view_as.py``) lasts before it ends by itself. Default 900 (15 minutes).
 ``ACCOUNT_CENTER_STEP_UP_METHODS``
     The ways offered to confirm it's you before a sensitive change, any of ``"password"``,
     ``"email"``, ``"phone"``, ``"reauthentication"`` (signing in again). Default: all four.
@@ -226,6 +229,10 @@ class AppSettings:
         if overridden is not None:
             return int(overridden)
         return int(_setting("ACCOUNT_CENTER_STEP_UP_SECONDS", 600))
+
+    @property
+    def VIEW_AS_SECONDS(self) -> int:
+        return int(_setting("ACCOUNT_CENTER_VIEW_AS_SECONDS", 15 * 60))
 
     @property
     def STEP_UP_METHODS(self) -> tuple[str, ...]:

@@ -510,6 +510,23 @@ ADMIN_RESET_MFA = Action(
     ),
     by_you=False,
 )
+SUPPORT_VIEW_STARTED = Action(
+    "support_view_started",
+    _("Support viewed your account"),
+    refused=_("Support asked to view your account; it was refused"),
+    by_you=False,
+)
+SUPPORT_VIEW_ENDED = Action(
+    "support_view_ended",
+    _("Support stopped viewing your account"),
+    by_you=False,
+)
+SUPPORT_VIEW_REFUSED = Action(
+    "support_view_refused",
+    _("Support tried a change while viewing your account; it was refused"),
+    refused=_("Support tried a change while viewing your account; it was refused"),
+    by_you=False,
+)
 IDENTITY_LINK_DELETED = Action(
     "identity_link_deleted",
     _("The site's administrators removed your account's link to this site"),

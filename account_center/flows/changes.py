@@ -49,9 +49,9 @@ from django.http import HttpRequest
 
 from ..logto.errors import LogtoAPIError, LogtoVerificationRequired
 from ..site_adapter import get_adapter
-from . import alerts, audit, logto_verification
+from . import alerts, audit, logto_verification, view_as
 from .actions import Action
-from .errors import StepUpRequired
+from .errors import FlowError, StepUpRequired
 from .identity import logto_user_id
 
 # stepup.SESSION_KEY (stepup builds on this module, so the key is named here too).
@@ -162,8 +162,13 @@ def change(
 
     ``sender``: the flow module's ``__name__``, the ``sender`` its signal has always had.
     ``detail``: recorded with every outcome of this change (a token's name, a session's device).
-    Raises :class:`StepUpRequired` on entering when the action needs step-up now.
+    Raises :class:`StepUpRequired` on entering when the action needs step-up now, and
+    :class:`FlowError` (audited) for every change while support views the account as the user.
     """
+    if view_as.is_viewing(request):
+        # Before step-up: nothing support does while viewing as someone may change the account.
+        view_as.refuse(request, path=request.path, action=action.key)
+        raise FlowError(view_as.CHANGE_REFUSED, code="view_as")
     require_step_up(request, action)
     ch = Change(request, action, sender, dict(detail))
     if action.alert is not None and action.alert_old_email and alerts.enabled(action.alert):

@@ -24,7 +24,7 @@ from django.http import HttpRequest, HttpResponse
 from ..conf.app_settings import app_settings
 from ..clock import now
 from ..site_adapter import get_adapter
-from . import actions, changes, gateway, logto_verification
+from . import actions, changes, gateway, logto_verification, view_as
 from .errors import StepUpRequired as StepUpRequired  # where views and host code import it from
 from .identity import logto_user_id
 
@@ -42,7 +42,10 @@ def record_verification(request: HttpRequest, method: str) -> None:
 
 
 def remaining_seconds(request: HttpRequest) -> int:
-    """Seconds the current verification still holds (0 when none)."""
+    """Seconds the current verification still holds (0 when none, and always while support
+    views the account as the user)."""
+    if view_as.is_viewing(request):
+        return 0
     record = request.session.get(SESSION_KEY)
     if not isinstance(record, dict):
         return 0
@@ -73,8 +76,9 @@ def clear(request: HttpRequest) -> None:
 def require(request: HttpRequest, action: str = "") -> None:
     """Raise :class:`StepUpRequired` unless the adapter finds the session verified enough for
     ``action``: for a host project's own flows (the app's go through the change path, which asks
-    the adapter the same way)."""
-    if get_adapter().is_step_up_required(request, action):
+    the adapter the same way). Never passes while support views the account as the user,
+    whatever the adapter says."""
+    if view_as.is_viewing(request) or get_adapter().is_step_up_required(request, action):
         raise StepUpRequired
 
 

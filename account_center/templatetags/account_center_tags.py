@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from ..conf import features
 from ..conf.app_settings import app_settings
+from ..flows import view_as
 from ..flows.identity import DISPLAY_NAME_KEY
 from ..flows.profile import formatted_address, initial_from_user
 from ..formatting import international_phone
@@ -131,3 +132,11 @@ def feature_editable(names: str) -> bool:
 def feature_shown(names: str) -> bool:
     """``{% if "passkeys"|feature_shown %}``: hidden when Off (any of ``"a,b"`` not Off)."""
     return any(features.shown(name.strip()) for name in str(names).split(","))
+
+
+@register.inclusion_tag("account_center/elements/view_as_banner.html", takes_context=True)
+def view_as_banner(context: template.Context) -> dict[str, Any]:
+    """The "viewing as" banner, while support views the account as its user (else nothing)."""
+    request = context.get("request")
+    banner = view_as.banner_context(request) if request is not None else None
+    return {"request": request, "csrf_token": context.get("csrf_token"), **(banner or {})}

@@ -35,7 +35,9 @@ ENGINE = {"changes", "audit", "alerts"}
 # Modules whose changes are not the signed-in user's own: the administrators' actions in Django
 # admin, on another user's account (no step-up of the admin's, no signal to the user's site),
 # each audited per user by the admin with the one writer.
-NOT_THE_USERS = {"admin_actions"}
+# Support's view as (flows/view_as.py) too: started, refused and ended by staff, never the
+# user's change (and the change path itself refuses every change while it lasts).
+NOT_THE_USERS = {"admin_actions", "view_as"}
 # What a flow may still do itself, and why.
 BY_HAND = {
     # Django's user_logged_in receiver: the sign-in happened at Logto, and is only noted.
@@ -44,6 +46,12 @@ BY_HAND = {
     ("activity", "record_sign_in", "alert"),
     # The admin actions' writer (see NOT_THE_USERS): it hands the event to the one writer.
     ("admin_actions", "record", "audit"),
+    # Support's view as (see NOT_THE_USERS): its start, refusals and end, each on the user's
+    # activity, and the support_viewed alert at the start.
+    ("view_as", "start", "audit"),
+    ("view_as", "start", "alert"),
+    ("view_as", "refuse", "audit"),
+    ("view_as", "end", "audit"),
     # The public step-up check that host projects' own flows call (the path asks the same way).
     ("stepup", "require", "step-up"),
 }
