@@ -79,7 +79,7 @@ def test_htmx_step_up_names_the_refused_form_and_the_browser_resubmits_it(
         reverse("account_center:step_up"),
         {
             "action": "password",
-            "password": "secret",
+            "password": "Step-up-pw-82",
             "form_id": "ac-username-form",
             "next": "/account/security/",
         },
@@ -108,7 +108,7 @@ def test_htmx_step_up_without_a_form_to_resume_goes_back_to_the_page(
     logto_mock.post(VERIFY_URL, status=204)
     verified = auth_client.post(
         reverse("account_center:step_up"),
-        {"action": "password", "password": "secret", "next": "/account/security/"},
+        {"action": "password", "password": "Step-up-pw-111", "next": "/account/security/"},
         **htmx_headers,
     )
     assert verified["HX-Redirect"] == "/account/security/"
