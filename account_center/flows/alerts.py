@@ -24,7 +24,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..app_settings import app_settings
+from ..conf.app_settings import app_settings
 from ..logto.client import get_client
 from ..logto.errors import LogtoError
 from ..site_adapter import get_adapter
