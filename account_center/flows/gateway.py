@@ -63,6 +63,7 @@ WIRED = frozenset(
     {
         "name",
         "avatar",
+        "social",
         "profile",
         "custom_data",
         "username",
@@ -73,7 +74,7 @@ WIRED = frozenset(
     }
 )
 # What Logto gates with a verification record (sessions: even to be listed).
-VERIFIED = frozenset({"username", "email", "phone", "password", "sessions"})
+VERIFIED = frozenset({"username", "email", "phone", "password", "sessions", "social"})
 
 SETTINGS_CACHE_KEY = "account_center:logto-account-center"
 SETTINGS_SECONDS = 60
@@ -480,3 +481,64 @@ def verify_own_code(ch: Change, method: str, target: str, code: str) -> None:
         raise LogtoAPIError(400, "verification_record.not_found", "No code record is kept.")
     get_client().verify_own_verification_code(tokens, record_id, code, **{method: target})
     logto_verification.promote_pending(request)
+
+
+# ---------------------------------------------------------------------- social links
+# (Through the Account API: a social verification record, verified with the provider's answer,
+# then bound with ``POST /api/my-account/identities``; unlinked with ``DELETE .../identities``.
+# Logto asks the user's proof of identity for both when they have a password, email or phone.)
+
+_SOCIAL_RECORD_KEY = "account_center_social_record"
+_SOCIAL_SEALED_AS = "logto-social-record"
+
+
+@sensitive_variables("started")
+def start_social_link(ch: Change, connector_id: str, *, state: str, redirect_uri: str) -> str:
+    """The provider's URL to send the user to. Through the Account API Logto opens a social
+    verification record; its id is kept sealed in the session, with the app's ``state``, until
+    the provider sends the user back (:func:`link_social`)."""
+    request = ch.request
+    tokens = _tokens(request, "social")
+    client = get_client()
+    if tokens is None:
+        return client.get_authorization_uri(connector_id, state=state, redirect_uri=redirect_uri)
+    started = client.start_own_social_verification(
+        tokens, connector_id, state=state, redirect_uri=redirect_uri
+    )
+    request.session[_SOCIAL_RECORD_KEY] = seal(
+        f"{state}\n{started.record.id}", _SOCIAL_SEALED_AS
+    )
+    return started.authorization_uri
+
+
+@sensitive_variables("connector_data", "opened", "record_id", "verified")
+def link_social(
+    ch: Change, connector_id: str, state: str, connector_data: Mapping[str, Any]
+) -> list[str]:
+    """Hand Logto the provider's answer and link the identity; answers the linked targets.
+    Through the Account API a record kept for another ``state`` (or none) is Logto's
+    ``verification_record.not_found``: nothing is linked."""
+    request = ch.request
+    tokens = _tokens(request, "social")
+    client = get_client()
+    if tokens is None:
+        return list(client.link_identity(ch.sub, connector_id, dict(connector_data)))
+    opened = unseal(request.session.pop(_SOCIAL_RECORD_KEY, None), _SOCIAL_SEALED_AS)
+    kept_state, _sep, record_id = (opened or "").partition("\n")
+    if kept_state != state or not record_id:
+        raise LogtoAPIError(400, "verification_record.not_found", "No social record is kept.")
+    verified = client.verify_own_social(tokens, record_id, connector_data)
+    client.link_own_identity(
+        tokens, new_record_id=verified, verification_id=logto_verification.current(request)
+    )
+    return list(client.get_own_account(tokens).identities)
+
+
+def unlink_social(ch: Change, target: str) -> None:
+    tokens = _tokens(ch.request, "social")
+    if tokens is None:
+        get_client().unlink_identity(ch.sub, target)
+        return
+    get_client().unlink_own_identity(
+        tokens, target, verification_id=logto_verification.current(ch.request)
+    )
