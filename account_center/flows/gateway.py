@@ -542,3 +542,41 @@ def unlink_social(ch: Change, target: str) -> None:
     get_client().unlink_own_identity(
         tokens, target, verification_id=logto_verification.current(ch.request)
     )
+
+
+# ---------------------------------------------------------------------- avatar upload
+# (Logto stores a picture only when the tenant has a storage provider, which most self-hosted
+# ones have not; the Account API says so only when asked to store one: remembered tenant-wide.)
+
+NO_AVATAR_STORAGE_KEY = "account_center:logto-no-avatar-storage"
+NO_AVATAR_STORAGE_SECONDS = 60 * 60
+
+
+def avatar_storage_at_logto(request: HttpRequest) -> bool:
+    """Whether an uploaded picture goes to Logto's storage: the avatar goes through the Account
+    API for this request, and Logto did not lately answer that the tenant has no storage."""
+    if cache.get(NO_AVATAR_STORAGE_KEY):
+        return False
+    try:
+        return uses_account_api(request, "avatar")
+    except LogtoError:
+        return False
+
+
+def upload_avatar(ch: Change, content: bytes, filename: str, content_type: str) -> str | None:
+    """The picture's address at Logto's storage, or ``None`` when Logto does not store it here
+    (the Management API's way, or a tenant without storage)."""
+    if cache.get(NO_AVATAR_STORAGE_KEY):
+        return None
+    tokens = _tokens(ch.request, "avatar")
+    if tokens is None:
+        return None
+    try:
+        return get_client().upload_own_avatar(
+            tokens, content, filename=filename, content_type=content_type
+        )
+    except LogtoAPIError as error:
+        if error.code != "storage.not_configured":
+            raise
+    cache.set(NO_AVATAR_STORAGE_KEY, True, NO_AVATAR_STORAGE_SECONDS)
+    return None
