@@ -26,6 +26,7 @@ import logging
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.files import File
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
@@ -178,6 +179,27 @@ class DefaultAccountCenterAdapter:
         keys; ``custom_data`` is all of the user's custom data as Logto has it now."""
         declared = [spec["key"] for spec in app_settings.CUSTOM_DATA_FIELDS]
         return {key: custom_data[key] for key in declared if key in custom_data}
+
+    # --- the profile picture -----------------------------------------------------------------
+
+    def store_avatar(self, request: HttpRequest, file: File) -> str | None:
+        """Store an uploaded profile picture and answer the web address it is served at (it
+        becomes the user's avatar at Logto), or ``None`` to store none. Called only when Logto
+        itself cannot store it (its Account API's ``user-assets/avatar`` needs a storage
+        provider on the tenant). ``file`` is already checked and resized: a JPEG or PNG of at
+        most 512 × 512 pixels with a random name. The default stores nothing, so no upload is
+        offered; for example, with Django's storage::
+
+            def store_avatar(self, request, file):
+                name = default_storage.save(f"avatars/{file.name}", file)
+                return request.build_absolute_uri(default_storage.url(name))
+        """
+        return None
+
+    def stores_avatars(self) -> bool:
+        """Whether :meth:`store_avatar` may store a picture (the profile form then offers a
+        file). The default: when a subclass overrides :meth:`store_avatar`."""
+        return type(self).store_avatar is not DefaultAccountCenterAdapter.store_avatar
 
     # --- words -----------------------------------------------------------------------------
 

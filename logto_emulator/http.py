@@ -66,6 +66,9 @@ ERROR_MESSAGES: dict[str, str] = {
     "account_center.not_enabled": "Account center is not enabled.",
     "account_center.field_not_editable": "Field is not editable.",
     "account_center.field_not_enabled": "Field is not enabled.",
+    "guard.file_size_exceeded": "File size exceeded.",
+    "guard.mime_type_not_allowed": "MIME type is not allowed.",
+    "storage.not_configured": "Storage provider is not configured.",
     "verification_record.not_found": "Verification record not found.",
     "verification_record.permission_denied": "Permission denied, please re-authenticate.",
     "auth.third_party_application_forbidden": (

@@ -161,6 +161,10 @@ class EmulatorState:
         # recorded tenant's, in management.sign_in_experience).
         self.sign_in_experience_changes: dict[str, Any] = {}
         self.verification_records: dict[str, dict[str, Any]] = {}  # id -> Logto's record
+        # A tenant without a storage provider, as most self-hosted ones are (avatar uploads answer
+        # ``storage.not_configured``) unless ``configure_avatar_storage``; what was uploaded then.
+        self.avatar_storage = False
+        self.user_assets: dict[str, tuple[str, bytes]] = {}  # object key -> (type, bytes)
         # Grants no session holds (a consent kept after its session ended, a token exchange's):
         # grant id -> {"accountId", "clientId", "iat", "exp", "scope"}. A session's own grants
         # are its ``authorizations``.
@@ -195,6 +199,12 @@ class EmulatorState:
                 self.account_center["fields"] = dict(fields)
             if webauthn_related_origins is not None:
                 self.account_center["webauthnRelatedOrigins"] = list(webauthn_related_origins)
+
+    def configure_avatar_storage(self, enabled: bool = True) -> None:
+        """Play a tenant with a storage provider: ``POST /api/my-account/user-assets/avatar``
+        accepts pictures (kept here, served at ``/user-assets/...``)."""
+        with self.lock:
+            self.avatar_storage = enabled
 
     def configure_dev_features(self, enabled: bool = True) -> None:
         """Play a Logto build with its development features on (trusted devices' routes, the

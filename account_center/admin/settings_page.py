@@ -16,11 +16,12 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import ratelimit
 from ..conf import features
-from ..conf.app_settings import STEP_UP_METHODS, _setting
-from ..flows import alerts, audit
+from ..conf.app_settings import STEP_UP_METHODS, _setting, app_settings
+from ..flows import alerts, audit, reads
 from ..models import DELETED_USER_ACTIONS, SiteSettings
 
 VIEW_ONLY_FIELDS = (
+    "logto_account_center",
     "features_in_force",
     "step_up_seconds",
     "step_up_methods",
@@ -44,6 +45,23 @@ def _default_words(value: Any) -> str:
     return str(_("Default: %(value)s")) % {"value": value}
 
 
+# Logto's own levels, in the page's words.
+LOGTO_LEVELS = {"Off": _("Off"), "ReadOnly": _("Read-only"), "Edit": _("Editable")}
+LOGTO_UNREAD = _(
+    "Logto's account-center settings could not be read now (Logto did not answer, or this "
+    "Logto has no account center). The site's settings below are shown without them."
+)
+
+
+def _logto_words(logto: tuple[bool, dict[str, str]] | None, name: str) -> str:
+    """What Logto's settings say of feature ``name``, for its help text (empty: nothing)."""
+    if logto is None or name not in logto[1]:
+        return ""
+    if not logto[0]:
+        return str(_("Logto: account center disabled."))
+    return str(_("Logto: %(level)s.")) % {"level": LOGTO_LEVELS.get(logto[1][name], logto[1][name])}
+
+
 class SiteSettingsForm(forms.ModelForm):
     """The model's JSON fields as one plain field per feature, per method, per limit."""
 
@@ -55,6 +73,9 @@ class SiteSettingsForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         row = self.instance
         choices = [("", _("Default")), *features.LEVEL_LABELS.items()]
+        # Beside each feature, Logto's own setting of it (the site may close more, never open
+        # what Logto closes): only where Logto's settings are in force.
+        logto = reads.logto_account_center() if app_settings.LOGTO_GATEWAY != "management" else None
         for name, label in features.all_features():
             default = features.LEVEL_LABELS[features.default_level(name)]
             self.fields[FEATURE_PREFIX + name] = forms.ChoiceField(
@@ -62,7 +83,7 @@ class SiteSettingsForm(forms.ModelForm):
                 choices=choices,
                 required=False,
                 initial=(row.features or {}).get(name, ""),
-                help_text=_default_words(default),
+                help_text=" ".join(filter(None, (_default_words(default), _logto_words(logto, name)))),
             )
         defaults = {
             "step_up_seconds": _setting("ACCOUNT_CENTER_STEP_UP_SECONDS", 600),
@@ -164,6 +185,7 @@ class SiteSettingsAdmin(admin.ModelAdmin):
         limits = [n for n in form_fields if n.startswith(LIMIT_PREFIX)]
         mails = [n for n in form_fields if n.startswith(ALERT_PREFIX)]
         return (
+            (_("Logto's account center"), {"fields": ["logto_account_center"]}),
             (_("Off, read-only or editable"), {"fields": names}),
             (
                 _("Confirming it's you (step-up)"),
@@ -183,7 +205,38 @@ class SiteSettingsAdmin(admin.ModelAdmin):
         return super().get_form(request, obj, change, **kwargs)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        return () if self.has_change_permission(request, obj) else VIEW_ONLY_FIELDS
+        if self.has_change_permission(request, obj):
+            return ("logto_account_center",)
+        return VIEW_ONLY_FIELDS
+
+    @admin.display(description=_("Logto's settings"))
+    def logto_account_center(self, obj: Any) -> str:
+        """Logto's account-center settings beside the site's: whether they are in force, and
+        each field Logto governs."""
+        if app_settings.LOGTO_GATEWAY == "management":
+            return str(
+                _(
+                    "Not in force: ACCOUNT_CENTER_LOGTO_GATEWAY is “management”, so every change "
+                    "goes through the Management API and these settings are the site's alone."
+                )
+            )
+        logto = reads.logto_account_center()
+        if logto is None:
+            return str(LOGTO_UNREAD)
+        enabled, levels = logto
+        if not enabled:
+            return str(
+                _(
+                    "Logto's account center is disabled: every change goes through the "
+                    "Management API, and Logto's field settings do not apply."
+                )
+            )
+        rows = (
+            (label, LOGTO_LEVELS.get(levels[name], levels[name]))
+            for name, label in features.all_features()
+            if name in levels
+        )
+        return format_html_join("", "<div>{}: {}</div>", rows)
 
     @admin.display(description=_("In force now"))
     def features_in_force(self, obj: Any) -> str:

@@ -63,6 +63,7 @@ WIRED = frozenset(
     {
         "name",
         "avatar",
+        "social",
         "profile",
         "custom_data",
         "username",
@@ -77,7 +78,7 @@ WIRED = frozenset(
 )
 # What Logto gates with a verification record (sessions and grants: even to be listed).
 VERIFIED = frozenset(
-    {"username", "email", "phone", "password", "sessions", "apps", "mfa", "passkeys"}
+    {"username", "email", "phone", "password", "sessions", "apps", "mfa", "passkeys", "social"}
 )
 
 SETTINGS_CACHE_KEY = "account_center:logto-account-center"
@@ -512,3 +513,102 @@ def verify_own_code(ch: Change, method: str, target: str, code: str) -> None:
         raise LogtoAPIError(400, "verification_record.not_found", "No code record is kept.")
     get_client().verify_own_verification_code(tokens, record_id, code, **{method: target})
     logto_verification.promote_pending(request)
+
+
+# ---------------------------------------------------------------------- social links
+# (Through the Account API: a social verification record, verified with the provider's answer,
+# then bound with ``POST /api/my-account/identities``; unlinked with ``DELETE .../identities``.
+# Logto asks the user's proof of identity for both when they have a password, email or phone.)
+
+_SOCIAL_RECORD_KEY = "account_center_social_record"
+_SOCIAL_SEALED_AS = "logto-social-record"
+
+
+@sensitive_variables("started")
+def start_social_link(ch: Change, connector_id: str, *, state: str, redirect_uri: str) -> str:
+    """The provider's URL to send the user to. Through the Account API Logto opens a social
+    verification record; its id is kept sealed in the session, with the app's ``state``, until
+    the provider sends the user back (:func:`link_social`)."""
+    request = ch.request
+    tokens = _tokens(request, "social")
+    client = get_client()
+    if tokens is None:
+        return client.get_authorization_uri(connector_id, state=state, redirect_uri=redirect_uri)
+    started = client.start_own_social_verification(
+        tokens, connector_id, state=state, redirect_uri=redirect_uri
+    )
+    request.session[_SOCIAL_RECORD_KEY] = seal(
+        f"{state}\n{started.record.id}", _SOCIAL_SEALED_AS
+    )
+    return started.authorization_uri
+
+
+@sensitive_variables("connector_data", "opened", "record_id", "verified")
+def link_social(
+    ch: Change, connector_id: str, state: str, connector_data: Mapping[str, Any]
+) -> list[str]:
+    """Hand Logto the provider's answer and link the identity; answers the linked targets.
+    Through the Account API a record kept for another ``state`` (or none) is Logto's
+    ``verification_record.not_found``: nothing is linked."""
+    request = ch.request
+    tokens = _tokens(request, "social")
+    client = get_client()
+    if tokens is None:
+        return list(client.link_identity(ch.sub, connector_id, dict(connector_data)))
+    opened = unseal(request.session.pop(_SOCIAL_RECORD_KEY, None), _SOCIAL_SEALED_AS)
+    kept_state, _sep, record_id = (opened or "").partition("\n")
+    if kept_state != state or not record_id:
+        raise LogtoAPIError(400, "verification_record.not_found", "No social record is kept.")
+    verified = client.verify_own_social(tokens, record_id, connector_data)
+    client.link_own_identity(
+        tokens, new_record_id=verified, verification_id=logto_verification.current(request)
+    )
+    return list(client.get_own_account(tokens).identities)
+
+
+def unlink_social(ch: Change, target: str) -> None:
+    tokens = _tokens(ch.request, "social")
+    if tokens is None:
+        get_client().unlink_identity(ch.sub, target)
+        return
+    get_client().unlink_own_identity(
+        tokens, target, verification_id=logto_verification.current(ch.request)
+    )
+
+
+# ---------------------------------------------------------------------- avatar upload
+# (Logto stores a picture only when the tenant has a storage provider, which most self-hosted
+# ones have not; the Account API says so only when asked to store one: remembered tenant-wide.)
+
+NO_AVATAR_STORAGE_KEY = "account_center:logto-no-avatar-storage"
+NO_AVATAR_STORAGE_SECONDS = 60 * 60
+
+
+def avatar_storage_at_logto(request: HttpRequest) -> bool:
+    """Whether an uploaded picture goes to Logto's storage: the avatar goes through the Account
+    API for this request, and Logto did not lately answer that the tenant has no storage."""
+    if cache.get(NO_AVATAR_STORAGE_KEY):
+        return False
+    try:
+        return uses_account_api(request, "avatar")
+    except LogtoError:
+        return False
+
+
+def upload_avatar(ch: Change, content: bytes, filename: str, content_type: str) -> str | None:
+    """The picture's address at Logto's storage, or ``None`` when Logto does not store it here
+    (the Management API's way, or a tenant without storage)."""
+    if cache.get(NO_AVATAR_STORAGE_KEY):
+        return None
+    tokens = _tokens(ch.request, "avatar")
+    if tokens is None:
+        return None
+    try:
+        return get_client().upload_own_avatar(
+            tokens, content, filename=filename, content_type=content_type
+        )
+    except LogtoAPIError as error:
+        if error.code != "storage.not_configured":
+            raise
+    cache.set(NO_AVATAR_STORAGE_KEY, True, NO_AVATAR_STORAGE_SECONDS)
+    return None

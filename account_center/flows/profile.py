@@ -8,6 +8,7 @@ from django.http import HttpRequest
 
 from ..logto.models import LogtoUser
 from . import actions, gateway
+from . import avatar as avatar_flow
 from .changes import change
 
 # Form field name -> key in Logto's ``profile`` object (camelCase, merged by PATCH .../profile).
@@ -56,13 +57,20 @@ def formatted_address(address: dict[str, Any]) -> str:
     return ", ".join(p for p in parts if p)
 
 
-def update_profile(request: HttpRequest, current: LogtoUser, changes: dict[str, Any]) -> LogtoUser:
+def update_profile(
+    request: HttpRequest,
+    current: LogtoUser,
+    changes: dict[str, Any],
+    picture: avatar_flow.Picture | None = None,
+) -> LogtoUser:
     """Save ``changes`` (form field names; ``""`` clears) to ``current`` at Logto in ONE request.
 
     One ``PATCH /api/users/{id}`` carries name, avatar and the whole profile, so a change is
     never half-saved. That call replaces ``profile`` whole, so the new profile is ``current``'s
     with the changes applied, keeping keys this form does not show. The address is merged key by
     key (Logto's merging ``PATCH .../profile`` would replace the whole address object).
+    An uploaded ``picture`` is stored first, inside the same change, and its address becomes
+    the avatar.
     """
     fields: dict[str, Any] = {k: (changes[k] or None) for k in ("name", "avatar") if k in changes}
     profile = dict(current.profile)
@@ -84,6 +92,9 @@ def update_profile(request: HttpRequest, current: LogtoUser, changes: dict[str, 
     if profile != current.profile:
         fields["profile"] = profile
     with change(request, actions.PROFILE_UPDATE, sender=__name__) as ch:
+        if picture is not None:
+            fields["avatar"] = avatar_flow.store(ch, picture)
+            changes = {**changes, "avatar": fields["avatar"]}
         user = gateway.update_account(ch, current, **fields) if fields else current
         changed = sorted(changes)
         ch.done(fields=changed, signal_args={"fields": changed})

@@ -59,3 +59,15 @@ def accounts(subs: Iterable[str]) -> dict[str, LogtoUser]:
 def search_user_ids(text: str) -> list[str]:
     """The ids of the users whose username, email, phone or name contains ``text``."""
     return get_client().search_user_ids(text)
+
+
+def logto_account_center() -> tuple[bool, dict[str, str]] | None:
+    """The tenant's account center as Logto has it now (the gateway's reader, a minute old at
+    most): whether it is enabled, and each feature's Off / ReadOnly / Edit in Logto's settings
+    (``tenant_fields.LOGTO_FIELDS``); ``None`` when Logto could not say."""
+    found = gateway.tenant_settings()
+    if found is None:
+        return None
+    return found.enabled, {
+        feature: found.control(field) for feature, field in gateway.LOGTO_FIELDS.items()
+    }

@@ -27,7 +27,7 @@ from django.views.decorators.debug import sensitive_variables
 from ..clock import now
 from ..logto.client import get_client
 from ..logto.models import Connector, LogtoUser
-from . import actions
+from . import actions, gateway
 from .changes import change
 from .errors import FlowError
 from .identifiers import _refuse_if_last
@@ -132,14 +132,14 @@ def start_link(request: HttpRequest, connector_id: str) -> str:
             raise FlowError(UNKNOWN_CONNECTOR, code="connector.not_found")
         if not is_linkable(connector):
             raise FlowError(NOT_LINKABLE, code="session.invalid_connector_id")
-        if connector.target in get_client().get_user(ch.sub).identities:
+        if connector.target in gateway.account(ch.sub, request=request).identities:
             raise FlowError(ALREADY_LINKED, code="user.identity_already_in_use")
         state = secrets.token_urlsafe(32)
         binding = _binding(request)
         entry = {"sub": ch.sub, "binding": binding, "connector": connector.id, "at": now()}
         cache.set(_STATE_KEY.format(state=state), entry, STATE_SECONDS)
         callback = request.build_absolute_uri(reverse("account_center:social_callback"))
-        url = get_client().get_authorization_uri(connector.id, state=state, redirect_uri=callback)
+        url = gateway.start_social_link(ch, connector.id, state=state, redirect_uri=callback)
         ch.done(target=connector.target)
     return url
 
@@ -174,7 +174,7 @@ def finish_link(request: HttpRequest, params: dict[str, str]) -> str:
         if params.get("error"):
             ch.failed("provider")
             raise FlowError(PROVIDER_REFUSED, code="provider")
-        identities = get_client().link_identity(ch.sub, entry["connector"], dict(params))
+        identities = gateway.link_social(ch, entry["connector"], params["state"], params)
         connector = next((c for c in social_connectors() if c.id == entry["connector"]), None)
         target = connector.target if connector else next(iter(identities), "")
         ch.done(target=target, signal_args={"target": target})
@@ -184,11 +184,10 @@ def finish_link(request: HttpRequest, params: dict[str, str]) -> str:
 def unlink(request: HttpRequest, target: str) -> None:
     """Unlink the social account of ``target``, unless it is the user's last way to sign in."""
     with change(request, actions.SOCIAL_UNLINK, sender=__name__) as ch:
-        client = get_client()
-        account = client.get_user(ch.sub, include_sso_identities=True)
+        account = gateway.account(ch.sub, with_sso_identities=True, request=request)
         if target not in account.identities:
             gone = _("This account is not linked any more.")
             raise FlowError(gone, code="user.identity_not_exist")
         _refuse_if_last(account, f"social:{target}")
-        client.unlink_identity(ch.sub, target)
+        gateway.unlink_social(ch, target)
         ch.done(target=target, signal_args={"target": target})

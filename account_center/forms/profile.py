@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from ..clock import utcnow
 from ..conf import features
 from ..conf.app_settings import app_settings
+from ..flows import avatar as avatar_flow
 from ..labels import PROFILE_LABELS
 from ..profile_choices import GENDERS, OTHER, locales, normalise_locale, time_zones
 from .base import AccessibleForm
@@ -23,7 +24,7 @@ from .base import AccessibleForm
 ADDRESS_FIELDS = tuple(k for k in PROFILE_LABELS if k.startswith("address_"))
 # The form's fieldsets, in order: (legend, field names).
 PROFILE_GROUPS = (
-    (_("Name and picture"), ("name", "avatar")),
+    (_("Name and picture"), ("name", "avatar", "avatar_file")),
     (
         _("Personal details"),
         (
@@ -80,7 +81,7 @@ class ProfileForm(AccessibleForm):
     """The editable profile fields (``address`` = its parts), in groups (:data:`PROFILE_GROUPS`).
     A field that is not editable is not in the form, so a posted value for it is never sent."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, upload: bool = False, **kwargs: Any) -> None:
         initial = kwargs.get("initial")
         if initial and "gender" in initial:
             kwargs["initial"] = {**initial, **_split_gender(initial.get("gender") or "")}
@@ -89,6 +90,15 @@ class ProfileForm(AccessibleForm):
             for field_name in ADDRESS_FIELDS if name == "address" else (name,):
                 if field_name in PROFILE_LABELS:
                     self.fields[field_name] = self._field(field_name)
+                if field_name == "avatar" and upload:
+                    # ``upload``: the view found a way to check and store one (flows.avatar).
+                    self.fields["avatar_file"] = forms.FileField(
+                        label=_("Or upload a picture"),
+                        required=False,
+                        help_text=_("JPEG, PNG, GIF, WebP or BMP, at most %(megabytes)s MB.")
+                        % {"megabytes": avatar_flow.MAX_UPLOAD_BYTES // (1024 * 1024)},
+                        widget=forms.ClearableFileInput(attrs={"accept": avatar_flow.ACCEPT}),
+                    )
                 if field_name == "gender":
                     self.fields["gender_other"] = forms.CharField(
                         label=_("Your gender, in your words"),
@@ -188,6 +198,19 @@ class ProfileForm(AccessibleForm):
             raise forms.ValidationError(_("Choose a time zone from the list."))
         return value
 
+    def clean_avatar_file(self) -> avatar_flow.Picture | None:
+        upload = self.cleaned_data.get("avatar_file")
+        if not upload:
+            return None
+        try:
+            return avatar_flow.prepare(upload, upload.size)
+        except avatar_flow.BadPicture as error:
+            raise forms.ValidationError(str(error)) from None
+
+    def picture(self) -> avatar_flow.Picture | None:
+        """The uploaded picture, checked and resized (``None``: none was chosen)."""
+        return self.cleaned_data.get("avatar_file")
+
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
@@ -203,6 +226,8 @@ class ProfileForm(AccessibleForm):
         """Only the fields whose value differs from what Logto has."""
         result = {}
         for name, value in self.cleaned_data.items():
+            if name == "avatar_file":
+                continue  # a file, not a value Logto has: picture()
             text = value.isoformat() if hasattr(value, "isoformat") else (value or "")
             if text != (initial.get(name) or ""):
                 result[name] = text
@@ -211,6 +236,8 @@ class ProfileForm(AccessibleForm):
     def cleared(self, initial: dict[str, Any]) -> list[str]:
         """Names of the fields this submission would empty, in the form's order."""
         changes = self.changes(initial)
+        if self.picture() is not None:
+            changes.pop("avatar", None)  # the uploaded picture takes its place
         return [name for name in self.fields if name in changes and not changes[name]]
 
 

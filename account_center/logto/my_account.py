@@ -20,6 +20,14 @@ from account_center.logto.user_token import UserTokenProvider
 
 _ME = "/api/my-account"
 
+# What ``POST /api/my-account/user-assets/avatar`` takes (``routes/avatar-upload.ts``,
+# ``@logto/schemas`` ``avatarMimeTypes`` and ``maxUploadFileSize``): Logto reads the type from the
+# file's first bytes, not from the name or the part's content type.
+AVATAR_TYPES = ("image/jpeg", "image/png", "image/gif", "image/webp", "image/bmp")
+AVATAR_MAX_BYTES = 20 * 1024 * 1024
+# Logto's answer when the tenant has no storage provider (checked after the file itself).
+NO_STORAGE = "storage.not_configured"
+
 
 class MyAccount(Transport):
     # ------------------------------------------------------------------ profile
@@ -57,6 +65,33 @@ class MyAccount(Transport):
         ``address`` scope) into the user's; answers the new profile. ``profile`` must be Edit."""
         data = self._user_request(user, "PATCH", f"{_ME}/profile", json=profile, shape="object")
         return dict(data or {})
+
+    def upload_own_avatar(
+        self, user: UserTokenProvider, content: bytes, *, filename: str, content_type: str
+    ) -> str:
+        """Store a picture with the tenant's storage provider; answers its public URL, which
+        :meth:`update_own_account` then sets as ``avatar``. One multipart part named ``file``.
+
+        Needs the ``profile`` scope, a first-party client and ``avatar`` Edit. Refusals (400):
+        ``guard.file_size_exceeded`` (over :data:`AVATAR_MAX_BYTES`), ``guard.mime_type_not_allowed``
+        (not one of :data:`AVATAR_TYPES`, or a truncated file), :data:`NO_STORAGE` (the tenant
+        has no storage: most self-hosted ones); 500 ``storage.upload_error``.
+        """
+        data = self._user_request(
+            user,
+            "POST",
+            f"{_ME}/user-assets/avatar",
+            files={"file": (filename, content, content_type)},
+            shape="object",
+        )
+
+        def convert() -> str:
+            url = data["url"]
+            if not isinstance(url, str) or not url:
+                raise TypeError("url")
+            return url
+
+        return _typed(convert)
 
     # ------------------------------------------------------------------ password
 

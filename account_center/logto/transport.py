@@ -461,6 +461,7 @@ class Transport:
         params: Params = None,
         verification_id: str | None = None,
         user_agent: str | None = None,
+        files: Any = None,
     ) -> requests.Response:
         """Call Logto with the signed-in user's own access token (the Account API), never the
         M2M token; returns the response whatever its status.
@@ -492,6 +493,8 @@ class Transport:
                     headers=headers,
                     json=json,
                     params=params,
+                    # ``files``: a multipart body (an avatar); requests sets its content type.
+                    **({"files": files} if files is not None else {}),
                 )
                 # Only ``auth.unauthorized`` is about the token; a 401
                 # ``verification_record.permission_denied`` is about the step-up and is the
@@ -516,6 +519,7 @@ class Transport:
         params: Params = None,
         verification_id: str | None = None,
         user_agent: str | None = None,
+        files: Any = None,
         shape: str = "none",
         changes: bool | None = None,
     ) -> Any:
@@ -530,6 +534,7 @@ class Transport:
                 params=params,
                 verification_id=verification_id,
                 user_agent=user_agent,
+                files=files,
             )
         except LogtoOutcomeUnknown:
             if changes:

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from ..conf import features
+from ..flows import avatar as avatar_flow
 from ..flows import profile as profile_flow
 from ..flows import reads
 from ..forms.profile import CustomDataForm, ProfileForm
@@ -60,12 +61,12 @@ class ProfileEditView(AccountView):
         account = reads.account(self.sub)
         if "cancel" in request.GET:
             return self.show(account=account)
-        return self.show(
-            self.form_partial, form=ProfileForm(initial=profile_flow.initial_from_user(account))
-        )
+        initial = profile_flow.initial_from_user(account)
+        form = ProfileForm(initial=initial, upload=avatar_flow.offered(request))
+        return self.show(self.form_partial, form=form)
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        form = ProfileForm(request.POST)
+        form = ProfileForm(request.POST, request.FILES, upload=avatar_flow.offered(request))
         if not form.is_valid():
             return self.show(self.form_partial, form=form)
         with self.on_failure(self.form_partial, form=form):
@@ -81,8 +82,9 @@ class ProfileEditView(AccountView):
                     confirm_clear=",".join(cleared),
                 )
             changes = form.changes(initial)
-            if changes:
-                account = profile_flow.update_profile(request, account, changes)
+            picture = form.picture()
+            if changes or picture:
+                account = profile_flow.update_profile(request, account, changes, picture)
         return self.changed(SAVED, account=account)
 
 

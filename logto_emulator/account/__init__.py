@@ -14,6 +14,7 @@ from logto_emulator.account import (  # noqa: F401  (each module registers its r
     profile,
     sessions,
     trusted_devices,
+    user_assets,
     verifications,
     web_authn,
 )

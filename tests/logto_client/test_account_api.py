@@ -827,3 +827,29 @@ def test_every_account_api_method_turns_every_fault_into_a_typed_error(logto_cli
                 assert isinstance(error, LogtoOutcomeUnknown) == unknown, f"{method}: {error!r}"
         else:
             assert odd_but_done, f"{method} × {fault} answered {answer!r} instead of an error"
+
+
+def test_an_avatar_goes_as_one_multipart_file_and_answers_its_url(logto_client, rsps, me):
+    rsps.add("POST", f"{ME}/user-assets/avatar", json={"url": "https://cdn.example/a.png"})
+    url = logto_client.upload_own_avatar(
+        me, b"\x89PNG-bytes", filename="me.png", content_type="image/png"
+    )
+    assert url == "https://cdn.example/a.png"
+    request = rsps.calls[0].request
+    assert request.headers["Content-Type"].startswith("multipart/form-data; boundary=")
+    assert b'name="file"; filename="me.png"' in request.body
+    assert b"Content-Type: image/png" in request.body and b"\x89PNG-bytes" in request.body
+    assert request.headers["Authorization"] == "Bearer user-at-1"
+    assert tokens_fetched(rsps) == 0
+
+
+def test_a_tenant_without_storage_is_logtos_coded_refusal(logto_client, rsps, me):
+    rsps.add(
+        "POST",
+        f"{ME}/user-assets/avatar",
+        status=400,
+        json={"code": "storage.not_configured", "message": "Storage provider is not configured."},
+    )
+    with pytest.raises(LogtoAPIError) as refused:
+        logto_client.upload_own_avatar(me, b"x", filename="a.png", content_type="image/png")
+    assert refused.value.code == "storage.not_configured"

@@ -3,6 +3,9 @@ account center on and every field editable."""
 
 from __future__ import annotations
 
+import struct
+import zlib
+
 import pyotp
 import requests
 
@@ -123,6 +126,42 @@ def change_own_password(c: Context) -> requests.Response:
 @case("POST", "/api/my-account/password")
 def own_password_too_weak(c: Context) -> requests.Response:
     return c.me("POST", "/api/my-account/password", json={"password": "a"}, proof=_proof(c))
+
+
+def _png() -> bytes:
+    """A whole 1×1 PNG, made by hand: Logto reads a picture's type from its bytes."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = zlib.crc32(kind + data)
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00"))
+        + chunk(b"IEND", b"")
+    )
+
+
+@case("POST", "/api/my-account/user-assets/avatar")
+def upload_own_avatar_without_storage(c: Context) -> requests.Response:
+    files = {"file": ("me.png", _png(), "image/png")}
+    return c.me("POST", "/api/my-account/user-assets/avatar", files=files)
+
+
+@case("POST", "/api/my-account/user-assets/avatar")
+def upload_own_avatar(c: Context) -> requests.Response:
+    c.emu.state.configure_avatar_storage()
+    files = {"file": ("me.png", _png(), "image/png")}
+    return c.me("POST", "/api/my-account/user-assets/avatar", files=files)
+
+
+@case("POST", "/api/my-account/user-assets/avatar")
+def upload_own_avatar_not_a_picture(c: Context) -> requests.Response:
+    c.emu.state.configure_avatar_storage()
+    files = {"file": ("me.png", b"<svg xmlns='http://www.w3.org/2000/svg'/>", "image/png")}
+    return c.me("POST", "/api/my-account/user-assets/avatar", files=files)
 
 
 # -- verification records -------------------------------------------------------------------------

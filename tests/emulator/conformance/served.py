@@ -29,6 +29,9 @@ OUT_OF_SCOPE: dict[str, str] = {
     # The emulator's own pages and control endpoints: no Logto counterpart.
     "/?": "the emulator's index page",
     "/outbox": "the emulator's outbox page",
+    # Where the emulator's stand-in storage serves uploaded avatars: a real Logto answers its
+    # storage provider's public URL, on another host.
+    "/user-assets/": "the stand-in storage's public URLs",
     "/_emulator/": "the emulator's control endpoints",
 }
 
