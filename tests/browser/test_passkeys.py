@@ -70,7 +70,7 @@ def test_add_rename_and_remove_a_passkey_through_logto(
     assert passkey["agent"] in section.inner_text()
 
     section.get_by_role("button", name=re.compile("^Rename")).click()
-    section.get_by_label("Name").fill("Virtual key")
+    section.get_by_label("Name", exact=True).fill("Virtual key")
     section.get_by_role("button", name="Save name").click()
     section.get_by_text("Renamed.").wait_for()
     assert _passkeys(emulator, demo_user.username)[0]["name"] == "Virtual key"
