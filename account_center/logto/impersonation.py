@@ -16,12 +16,10 @@ from django.views.decorators.debug import sensitive_variables
 
 from account_center.logto.access_models import ExchangedToken, SubjectToken
 from account_center.logto.errors import (
-    LogtoAuthenticationError,
     LogtoTokenExchangeRefused,
     LogtoUnavailable,
 )
 from account_center.logto.oidc import OidcDocuments
-from account_center.logto.transport import _json_or_none
 
 TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange"
 # Logto takes a subject token (``sub_...``) as an access token type; its own
@@ -76,36 +74,15 @@ class Impersonation(OidcDocuments):
             data["scope"] = scope
         if resource:
             data["resource"] = resource
-        response = self._send(
-            "POST",
-            self.discovery()["token_endpoint"],
+        body, expires_in = self.web_app_token(
+            data,
+            client_id=client_id,
+            client_secret=client_secret,
             log_path="/oidc/token (token exchange)",
-            retry_on_connection_error=False,
-            data=data,
-            auth=(client_id, client_secret),
-            headers={"Accept": "application/json"},
+            refused=lambda status, code, description: LogtoTokenExchangeRefused(
+                status, code, description, None
+            ),
         )
-        body = _json_or_none(response)
-        status = response.status_code
-        if status >= 500:
-            raise LogtoUnavailable("Logto's token endpoint failed.", status=status)
-        if status >= 400:
-            error = str(body.get("error") or "") if isinstance(body, dict) else ""
-            code = str(body.get("code") or "") if isinstance(body, dict) else ""
-            if error == "invalid_client":
-                raise LogtoAuthenticationError(
-                    "Logto refused the web app's credentials.", code=error, status=status
-                )
-            description = str(body.get("error_description") or "") if body else ""
-            raise LogtoTokenExchangeRefused(
-                status, code or (f"oidc.{error}" if error else ""), description, None
-            )
-        if not isinstance(body, dict) or not isinstance(body.get("access_token"), str):
-            raise LogtoUnavailable("Logto's token endpoint answered without a token.")
-        try:
-            expires_in = float(body.get("expires_in") or 3600)
-        except (TypeError, ValueError):
-            expires_in = 3600.0
         return ExchangedToken(
             access_token=body["access_token"],
             expires_in=expires_in,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -103,12 +104,49 @@ class OidcDocuments(Transport):
         refuses the web app's credentials, :class:`LogtoUnavailable` otherwise. Never retried:
         a refresh that reached Logto may have rotated the token.
         """
+        body, expires_in = self.web_app_token(
+            {"grant_type": "refresh_token", "refresh_token": refresh_token},
+            client_id=client_id,
+            client_secret=client_secret,
+            log_path="/oidc/token (refresh)",
+            # invalid_grant above all; invalid_scope and invalid_target are as final.
+            refused=lambda status, code, description: LogtoUserTokenRefused(status, code, "", None),
+        )
+        # Without rotation Logto sends the same refresh token back; an answer without one keeps
+        # the old.
+        renewed = body.get("refresh_token")
+        return UserTokenGrant(
+            access_token=body["access_token"],
+            refresh_token=renewed if isinstance(renewed, str) and renewed else refresh_token,
+            expires_in=expires_in,
+            scope=str(body.get("scope") or ""),
+        )
+
+    @sensitive_variables("data", "client_secret", "body")
+    def web_app_token(
+        self,
+        data: dict[str, str],
+        *,
+        client_id: str,
+        client_secret: str,
+        log_path: str,
+        refused: Callable[[int, str, str], Exception],
+    ) -> tuple[dict[str, Any], float]:
+        """One grant of the web app's own at Logto's token endpoint (``client_secret_basic``,
+        never retried: a refresh may have rotated its token, a subject token is spent by its first
+        exchange): the answer and its ``expires_in``.
+
+        Raises :class:`LogtoUnavailable` for a failing or tokenless answer,
+        :class:`LogtoAuthenticationError` when the app's credentials are refused, and what
+        ``refused(status, code, description)`` makes for any other refusal (``code`` is Logto's,
+        else ``oidc.<error>``).
+        """
         response = self._send(
             "POST",
             self.discovery()["token_endpoint"],
-            log_path="/oidc/token (refresh)",
+            log_path=log_path,
             retry_on_connection_error=False,
-            data={"grant_type": "refresh_token", "refresh_token": refresh_token},
+            data=data,
             auth=(client_id, client_secret),
             headers={"Accept": "application/json"},
         )
@@ -123,24 +161,15 @@ class OidcDocuments(Transport):
                 raise LogtoAuthenticationError(
                     "Logto refused the web app's credentials.", code=error, status=status
                 )
-            # invalid_grant above all; invalid_scope and invalid_target are as final.
-            fallback = f"oidc.{error}" if error else ""
-            raise LogtoUserTokenRefused(status, code or fallback, "", None)
+            description = str(body.get("error_description") or "") if isinstance(body, dict) else ""
+            raise refused(status, code or (f"oidc.{error}" if error else ""), description)
         if not isinstance(body, dict) or not isinstance(body.get("access_token"), str):
             raise LogtoUnavailable("Logto's token endpoint answered without a token.")
         try:
             expires_in = float(body.get("expires_in") or 3600)
         except (TypeError, ValueError):
             expires_in = 3600.0
-        # Without rotation Logto sends the same refresh token back; an answer without one keeps
-        # the old.
-        renewed = body.get("refresh_token")
-        return UserTokenGrant(
-            access_token=body["access_token"],
-            refresh_token=renewed if isinstance(renewed, str) and renewed else refresh_token,
-            expires_in=expires_in,
-            scope=str(body.get("scope") or ""),
-        )
+        return body, expires_in
 
     # ------------------------------------------------------------------ OIDC discovery
 
