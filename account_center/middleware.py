@@ -43,7 +43,8 @@ from .auth import oidc_settings, user_tokens
 from .auth.oidc_states import annotate_state
 from .clock import now
 from .flows import audit, identity, sessions, sign_out_elsewhere, view_as
-from .flows.identity import DELETED, SUSPENDED, account_status
+from .flows.account_status import account_status, why_unlinked
+from .flows.identity import DELETED, SUSPENDED
 from .logto.errors import LogtoError
 from .redirects import safe_redirect_url
 
@@ -303,7 +304,7 @@ class LogtoSessionRefresh(SessionRefresh):
         """The user's Logto link is gone (an admin removed it; a deactivation drops it too): the
         session ends with words, whatever the page."""
         sub = str(request.session.get(identity.SIGNED_IN_SUB_KEY))
-        reason = identity.why_unlinked(sub)
+        reason = why_unlinked(sub)
         audit.record(request, "session_ended", audit.DENIED, sub=sub, reason=reason)
         auth.logout(request)
         url = reverse("account_center:account_ended") + f"?reason={reason}"

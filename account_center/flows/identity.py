@@ -5,11 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
-from ..logto import read_cache
-from ..logto.errors import LogtoError, LogtoNotFound
-from ..models import AuditEvent
 from ..site_adapter import get_adapter
-from . import gateway
 
 ACTIVE, DELETED, SUSPENDED = "active", "deleted", "suspended"
 # The audit action of an admin removing a user's link: it also lets that user's next sign-in link
@@ -46,17 +42,6 @@ def link_removed(request: HttpRequest) -> bool:
     return identity is None or identity.sub != signed_in_as
 
 
-def why_unlinked(sub: str) -> str:
-    """Why a signed-in user's link to ``sub`` is gone, in the words of the "signed out" page:
-    "unlinked" when an admin removed it, else what Logto says now of the account ("deleted": a
-    deactivated local user loses its link too), else "ended"."""
-
-    if AuditEvent.objects.filter(sub=sub, action=LINK_REMOVED_ACTION).exists():
-        return "unlinked"
-    status = account_status(sub)
-    return status if status in (DELETED, SUSPENDED) else "ended"
-
-
 def display_name_of(name: object, username: object) -> str:
     """What the account center calls the user: the profile name, as the page heading does."""
     return str(name or username or "")
@@ -74,17 +59,3 @@ def remember_display_name(request: HttpRequest, name: str) -> bool:
 def client_ip(request: HttpRequest) -> str | None:
     """The client's address as the adapter decides (``REMOTE_ADDR`` unless proxies are trusted)."""
     return get_adapter().get_client_ip(request)
-
-
-def account_status(sub: str) -> str | None:
-    """Logto's word now (past the kept reads) on the user's account: :data:`ACTIVE`,
-    :data:`DELETED` or :data:`SUSPENDED`; None when Logto cannot say (down, or an answer that is
-    not Logto's), which is never taken as an answer."""
-    try:
-        with read_cache.fresh():
-            account = gateway.account(sub)
-    except LogtoNotFound:
-        return DELETED
-    except LogtoError:
-        return None
-    return SUSPENDED if account.is_suspended else ACTIVE

@@ -21,6 +21,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from ..conf import features
 from ..conf.app_settings import app_settings
 from ..flows import audit, gateway, reads
+from ..flows.account_status import account_status
 from ..flows import sessions as sessions_flow
 from ..flows import trusted_devices as trusted_devices_flow
 from ..clock import now
@@ -30,7 +31,6 @@ from ..flows.identity import (
     ACTIVE,
     DELETED,
     SUSPENDED,
-    account_status,
     display_name_of,
     logto_user_id,
     remember_display_name,
