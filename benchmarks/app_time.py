@@ -71,6 +71,15 @@ class InstantLogto:
     def list_social_connectors(self, *args, **kwargs):
         return []
 
+    def list_user_organizations(self, *args, **kwargs):
+        return []
+
+    def list_grants(self, *args, **kwargs):
+        return []
+
+    def list_trusted_devices(self, *args, **kwargs):
+        return []
+
     def discovery(self, **kwargs):
         return self.document
 
