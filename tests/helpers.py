@@ -4,6 +4,8 @@ mock and its user, a signed-in Django test client, and the browser journeys' sig
 
 from __future__ import annotations
 
+import django
+
 import json
 import re
 import time
@@ -98,3 +100,10 @@ def confirm_with_password(scope: Any, password: str) -> None:
     """Step up with the current password, in the dialog or on the no-JavaScript page (``scope``)."""
     scope.get_by_label("Current password").fill(password)
     scope.get_by_role("button", name="Confirm with password").click()
+
+
+# Who gets Django's error mails in the tests that read them: Django 6 takes addresses and deprecates
+# the (name, address) pairs Django 5.2 still needs.
+ADMINS: list = (
+    ["admin@example.com"] if django.VERSION >= (6, 0) else [("Site admin", "admin@example.com")]
+)

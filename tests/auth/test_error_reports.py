@@ -15,6 +15,7 @@ from django.db import DatabaseError
 
 from account_center.flows import audit
 from account_center.logto import read_cache
+from tests.helpers import ADMINS
 from tests.secret_leaks import error_reports, holding
 
 from .conftest import FakeLogto, sign_in, start
@@ -28,7 +29,7 @@ CODE = "single-use-authorization-code"
 def reporting(settings: Any, client: Any) -> Any:
     """Production: DEBUG off, the admins mailed every 500; the client answers 500 like a server."""
     settings.DEBUG = False
-    settings.ADMINS = [("Site admin", "admin@example.com")]
+    settings.ADMINS = ADMINS
     settings.ACCOUNT_CENTER_LOGIN_REDIRECT_URL = "/signed-in/"
     client.raise_request_exception = False
     return client

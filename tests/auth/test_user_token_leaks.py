@@ -16,6 +16,7 @@ from django.views.debug import ExceptionReporter
 
 from account_center.auth import user_tokens
 from account_center.logto.client import get_client
+from tests.helpers import ADMINS
 from tests.secret_leaks import error_reports, holding
 
 from .conftest import ENDPOINT, FakeLogto, discovery_document, start
@@ -99,7 +100,7 @@ def test_a_failing_sign_in_reports_neither_kept_token(
     client: Any, fake_logto: FakeLogto, settings: Any, monkeypatch: pytest.MonkeyPatch, mailoutbox: Any
 ) -> None:
     settings.DEBUG = False
-    settings.ADMINS = [("Site admin", "admin@example.com")]
+    settings.ADMINS = ADMINS
     settings.ACCOUNT_CENTER_LOGTO_GATEWAY = "account"
     client.raise_request_exception = False
     fake_logto.token_answer = {"access_token": OLD[0], "refresh_token": OLD[1]}

@@ -52,7 +52,7 @@ def test_copy_buttons_appear_for_a_new_token_and_new_backup_codes(browser, demo,
     copy.wait_for()
     value = page.locator("#ac-token-value").input_value()
     copy.click()
-    page.get_by_role("button", name="Copied").wait_for()
+    page.get_by_role("button", name="Copied", exact=True).wait_for()
     assert page.evaluate("navigator.clipboard.readText()") == value
 
     enrol_app(page, demo, demo_user, step_up=False)  # still verified from the token
@@ -219,7 +219,10 @@ def test_danger_zone_asks_in_place_and_keeps_what_was_typed(page, demo, demo_use
     phrase = page.locator(".ac-phrase").inner_text()
     page.get_by_label("Type the words shown above").fill("not the phrase")
     page.get_by_role("button", name="Delete my account").click()
-    page.get_by_text("Type the words shown above").first.wait_for()
+    # The refused form comes back swapped in (marked invalid); htmx must have taken it over
+    # before the next click, or the click posts it without JavaScript.
+    page.locator("#ac-delete input[aria-invalid='true']").wait_for()
+    page.wait_for_load_state("networkidle")
     page.get_by_label("Type the words shown above").fill(phrase)
     page.get_by_role("button", name="Delete my account").click()
     step_up_in_dialog(page, demo_user.password)

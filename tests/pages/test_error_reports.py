@@ -31,7 +31,7 @@ from account_center.flows import audit, identifiers, mfa, verification
 from account_center.logto import read_cache
 from tests.secret_leaks import error_reports, holding
 
-from tests.helpers import ENDPOINT, USER_URL, logto_user
+from tests.helpers import ADMINS, ENDPOINT, USER_URL, logto_user
 
 pytestmark = pytest.mark.django_db
 
@@ -226,7 +226,7 @@ CASES = [
 def reporting(settings: Any) -> None:
     """Production: DEBUG off, the admins mailed every 500 (Django's default logging)."""
     settings.DEBUG = False
-    settings.ADMINS = [("Site admin", "admin@example.com")]
+    settings.ADMINS = ADMINS
 
 
 def _post_failing(
