@@ -23,7 +23,7 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.core.files import File
@@ -36,6 +36,7 @@ from django.utils.crypto import get_random_string
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from . import clock
+from .adapter_protocol import AccountCenterAdapter
 from .conf.app_settings import app_settings
 from .auth import oidc_settings
 from .flows import alerts, stepup
@@ -298,3 +299,8 @@ class DefaultAccountCenterAdapter:
             user.save(update_fields=changed)
         LogtoIdentity.objects.filter(user=user).update(last_sign_in_at=clock.utcnow())
         return user
+
+
+if TYPE_CHECKING:
+    # get_adapter() is typed by the protocol: mypy holds the default class to it.
+    _DEFAULT: type[AccountCenterAdapter] = DefaultAccountCenterAdapter
