@@ -3,65 +3,43 @@ first). Where this Logto has none, the page says so in a sentence."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from ..flows import trusted_devices
-from ..flows.messages import UNAVAILABLE
-from .base import AccountView
+from .removable_rows import RemovableRowsView
 
 PAGE = "account_center/trusted_devices.html"
 SECTION = "account_center/partials/trusted_devices.html"
-ID_MAX = 128
 
 
-class TrustedDevicesView(AccountView):
+class TrustedDevicesView(RemovableRowsView):
     section = "trusted_devices"
     page_title = _("Remembered devices")
     section_page = PAGE
     partial = SECTION
+    rows_name = "devices"
+    id_field = "device"
+    remove_action = "forget"
+    remove_all_action = "forget_all"
+    # Whether this Logto has remembered devices at all: the list and each forget say so.
+    unsupported = (trusted_devices.TrustedDevicesUnsupported,)
 
-    def section_context(self, partial: str, status: int, extra: dict[str, Any]) -> dict[str, Any]:
-        """The devices, fresh from Logto; this Logto having none and Logto failing are said."""
-        try:
-            rows = self.or_none(trusted_devices.list_devices, self.sub)
-        except trusted_devices.TrustedDevicesUnsupported:
-            rows, extra["unsupported"] = [], True
-        if rows is None:
-            rows = []
-            extra.setdefault("unavailable", UNAVAILABLE)
-        return {"devices": rows, **extra}
+    def read_rows(self) -> list[trusted_devices.DeviceRow]:
+        return trusted_devices.list_devices(self.sub)
 
-    def get(self, request: HttpRequest) -> HttpResponse:
-        return self.show()
+    def remove_one(self, request: HttpRequest, row_id: str) -> str:
+        words = trusted_devices.forget(request, row_id)
+        return str(
+            _("%(device)s forgotten: it asks for the second step at its next sign-in.")
+            % {"device": words}
+        )
 
-    def post(self, request: HttpRequest) -> HttpResponse:
-        # StepUpRequired from the flow reaches the one error path (AccountView.dispatch).
-        try:
-            return self._change(request)
-        except trusted_devices.TrustedDevicesUnsupported:
-            return self.show()  # this Logto has no remembered devices: the page says so
-
-    def _change(self, request: HttpRequest) -> HttpResponse:
-        action = request.POST.get("action", "")
-        device = request.POST.get("device", "")
-        with self.on_failure():
-            if action == "forget_all":
-                count = trusted_devices.forget_all(request)
-                message = ngettext(
-                    "%(count)d device forgotten: each asks for the second step at its next sign-in.",
-                    "%(count)d devices forgotten: each asks for the second step at its next sign-in.",
-                    count,
-                ) % {"count": count}
-            elif action == "forget" and device and len(device) <= ID_MAX:
-                words = trusted_devices.forget(request, device)
-                message = str(
-                    _("%(device)s forgotten: it asks for the second step at its next sign-in.")
-                    % {"device": words}
-                )
-            else:
-                return self.show()
-        return self.changed(message)
+    def remove_all(self, request: HttpRequest) -> str:
+        count = trusted_devices.forget_all(request)
+        return ngettext(
+            "%(count)d device forgotten: each asks for the second step at its next sign-in.",
+            "%(count)d devices forgotten: each asks for the second step at its next sign-in.",
+            count,
+        ) % {"count": count}
