@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC
 from email.utils import parsedate_to_datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 from urllib.parse import quote
 
 import requests
@@ -39,6 +39,19 @@ if TYPE_CHECKING:
 
 # Query parameters: a mapping, or pairs when a key repeats (Logto's ``search.id`` for many ids).
 Params = Mapping[str, str] | Sequence[tuple[str, str]] | None
+
+
+class UserCall(TypedDict, total=False):
+    """What a call with the user's own token carries besides its method and path (each left
+    out is not sent): ``json`` or ``files`` (a multipart body) and ``params``, then
+    ``verification_id`` and ``user_agent`` (see :meth:`Transport._as_user`)."""
+
+    json: Any
+    params: Params
+    verification_id: str | None
+    user_agent: str | None
+    files: Any
+
 
 logger = logging.getLogger("account_center.logto.client")
 
@@ -452,16 +465,7 @@ class Transport:
     }
 
     def _as_user(
-        self,
-        user: UserTokenProvider,
-        method: str,
-        path: str,
-        *,
-        json: Any = None,
-        params: Params = None,
-        verification_id: str | None = None,
-        user_agent: str | None = None,
-        files: Any = None,
+        self, user: UserTokenProvider, method: str, path: str, **call: Unpack[UserCall]
     ) -> requests.Response:
         """Call Logto with the signed-in user's own access token (the Account API), never the
         M2M token; returns the response whatever its status.
@@ -476,6 +480,8 @@ class Transport:
         a page that still reads through the Management API sees it.
         """
         url = f"{self.endpoint}{path}"
+        verification_id, user_agent = call.get("verification_id"), call.get("user_agent")
+        files = call.get("files")
         token = user.access_token()
         try:
             for attempt in (1, 2):
@@ -491,8 +497,8 @@ class Transport:
                     log_path=path,
                     retry_on_connection_error=method == "GET",
                     headers=headers,
-                    json=json,
-                    params=params,
+                    json=call.get("json"),
+                    params=call.get("params"),
                     # ``files``: a multipart body (an avatar); requests sets its content type.
                     **({"files": files} if files is not None else {}),
                 )
@@ -515,27 +521,14 @@ class Transport:
         method: str,
         path: str,
         *,
-        json: Any = None,
-        params: Params = None,
-        verification_id: str | None = None,
-        user_agent: str | None = None,
-        files: Any = None,
         shape: str = "none",
         changes: bool | None = None,
+        **call: Unpack[UserCall],
     ) -> Any:
         """:meth:`_as_user`, with errors and shapes checked as :meth:`_request` checks them."""
         changes = method != "GET" if changes is None else changes
         try:
-            response = self._as_user(
-                user,
-                method,
-                path,
-                json=json,
-                params=params,
-                verification_id=verification_id,
-                user_agent=user_agent,
-                files=files,
-            )
+            response = self._as_user(user, method, path, **call)
         except LogtoOutcomeUnknown:
             if changes:
                 raise
