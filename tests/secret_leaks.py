@@ -10,6 +10,10 @@ The emulator's own log is left out: writing the codes it "sends" to its log is i
 
 Django's error reports are the other way out: :func:`error_reports` builds them for a request that
 raised, and :func:`holding` finds the secrets a report still carries.
+
+The check's own tests log made-up secrets on purpose, inside :func:`apart`: what their thread
+notes there is its own, never the suite's, while every other thread (a live server's) goes on
+noting into the suite's.
 """
 
 from __future__ import annotations
@@ -19,7 +23,8 @@ import json
 import logging
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -46,21 +51,50 @@ DEBUG_LOGGERS = ("account_center", "mozilla_django_oidc")
 WATCHED_LOGGERS = (*DEBUG_LOGGERS, "django", "requests", "urllib3")
 SHORTEST = 6  # shorter values (flags, small numbers) would match by chance
 
-_secrets: set[str] = set()
-# Those noted during the running test: an error report is checked against these, since a secret
-# of another test may be a word (a password "current") that any report holds.
-_this_test: set[str] = set()
-_records: list[tuple[str, str]] = []
+
+
+class Watch:
+    """What the check has noted: the secrets, those of the running test, and the log records."""
+
+    def __init__(self) -> None:
+        self.secrets: set[str] = set()
+        # Those noted during the running test: an error report is checked against these, since
+        # a secret of another test may be a word (a password "current") that any report holds.
+        self.this_test: set[str] = set()
+        self.records: list[tuple[str, str]] = []
+
+
+_suite = Watch()
+_apart = threading.local()
 _lock = threading.Lock()
+
+
+def _watch() -> Watch:
+    """The watch the calling thread notes into: its own inside :func:`apart`, else the suite's."""
+    watch: Watch | None = getattr(_apart, "watch", None)
+    return watch if watch is not None else _suite
+
+
+@contextmanager
+def apart() -> Iterator[Watch]:
+    """Within the block, the secrets and log records of the calling thread go to a watch of its
+    own, which :func:`leaks` and :func:`holding` read there; the suite's never holds them, and
+    other threads keep noting into the suite's."""
+    _apart.watch = watch = Watch()
+    try:
+        yield watch
+    finally:
+        del _apart.watch
 
 
 def remember(value: Any) -> None:
     """Note ``value`` (and every string inside it) as a secret that no log line may hold."""
     if isinstance(value, str):
         if len(value) >= SHORTEST:
+            watch = _watch()
             with _lock:
-                _secrets.add(value)
-                _this_test.add(value)
+                watch.secrets.add(value)
+                watch.this_test.add(value)
     elif isinstance(value, dict):
         for item in value.values():
             remember(item)
@@ -88,8 +122,9 @@ class _Capture(logging.Handler):
         text = record.getMessage()
         if record.exc_info:
             text += "\n" + logging.Formatter().formatException(record.exc_info)
+        watch = _watch()
         with _lock:
-            _records.append((record.name, text))
+            watch.records.append((record.name, text))
 
 
 _original_request = requests.Session.request
@@ -123,8 +158,9 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.fixture(autouse=True)
 def _secrets_in_settings(settings) -> None:
     """The client secrets a test configures are secrets too."""
+    watch = _watch()
     with _lock:
-        _this_test.clear()
+        watch.this_test.clear()
     for name in ("LOGTO_APP_SECRET", "LOGTO_M2M_APP_SECRET", "SECRET_KEY"):
         remember(getattr(settings, name, ""))
 
@@ -135,8 +171,9 @@ def _whole(secret: str) -> re.Pattern[str]:
 
 def leaks() -> list[str]:
     """Log records holding a noted secret: ``"logger: …secret…"`` lines (secret masked)."""
+    watch = _watch()
     with _lock:
-        secrets, records = set(_secrets), list(_records)
+        secrets, records = set(watch.secrets), list(watch.records)
     patterns = [(secret, _whole(secret)) for secret in secrets]
     found = []
     for name, text in records:
@@ -168,8 +205,9 @@ def holding(
 ) -> list[str]:
     """``"report: secret"`` for every ``secrets`` value, or secret noted during this test (but
     those ``allowed``), that one of the ``reports`` (see :func:`error_reports`) holds whole."""
+    watch = _watch()
     with _lock:
-        noted = set(_this_test)
+        noted = set(watch.this_test)
     everything = (noted | {s for s in secrets if len(s) >= SHORTEST}) - set(allowed)
     # Whole here means not inside a longer name either: the demo settings' published
     # ``demo-web-app-secret-not-for-production`` is not the tests' ``web-app-secret``.

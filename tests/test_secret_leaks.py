@@ -1,8 +1,10 @@
-"""The suite-wide secret-leak check finds a secret in a log line, and only a whole one."""
+"""The suite-wide secret-leak check finds a secret in a log line, and only a whole one; what a
+test notes apart stays out of the suite's check, and nothing of another thread goes missing."""
 
 from __future__ import annotations
 
 import logging
+import threading
 
 import pytest
 
@@ -10,17 +12,10 @@ from tests import secret_leaks
 
 
 @pytest.fixture
-def isolated(monkeypatch):
-    suite_secrets, suite_records = secret_leaks._secrets, secret_leaks._records
-    monkeypatch.setattr(secret_leaks, "_secrets", set())
-    monkeypatch.setattr(secret_leaks, "_records", [])
-    yield
-    # These tests log their made-up secrets on purpose: none of it may count against the suite
-    # (in a whole run one such line reached the suite's own list, and failed the run).
-    made_up = ("hunter2-secret", "tok-abcdef123")
-    with secret_leaks._lock:
-        suite_records[:] = [r for r in suite_records if not any(m in r[1] for m in made_up)]
-        suite_secrets.difference_update(made_up)
+def isolated():
+    # These tests log made-up secrets on purpose: their thread notes them apart from the suite.
+    with secret_leaks.apart():
+        yield
 
 
 def test_a_password_sent_to_logto_and_then_logged_is_found(isolated, rsps):
@@ -45,3 +40,30 @@ def test_a_token_in_an_answer_is_a_secret_and_codes_match_only_whole(isolated, r
     assert secret_leaks.leaks() == []
     logger.info("got tok-abcdef123")
     assert len(secret_leaks.leaks()) == 1
+
+
+def test_what_a_test_notes_apart_never_reaches_the_suite() -> None:
+    logger = logging.getLogger("account_center.test")
+    with secret_leaks.apart():
+        secret_leaks.remember("apart-only-secret-41")
+        logger.warning("logged apart-only-secret-41")
+        assert secret_leaks.leaks() == ["account_center.test: logged <SECRET>"]
+        assert secret_leaks.holding({"report": "apart-only-secret-41"}) == [
+            "report: apart-only-secret-41"
+        ]
+    assert not any("apart-only-secret-41" in line for line in secret_leaks.leaks())
+    assert secret_leaks.holding({"report": "apart-only-secret-41"}) == []
+
+
+def test_another_threads_log_lines_count_for_the_suite_even_during_a_test_apart() -> None:
+    # A live server's request thread may still log while a test of the check runs apart: its
+    # lines are the suite's to check, and are no leak of that test.
+    with secret_leaks.apart():
+        secret_leaks.remember("apart-secret-of-the-test-42")
+        other = threading.Thread(
+            target=logging.getLogger("account_center.test").warning,
+            args=("another thread logged apart-secret-of-the-test-42",),
+        )
+        other.start()
+        other.join()
+        assert secret_leaks.leaks() == []
