@@ -72,10 +72,11 @@ class FormReader(HTMLParser):
             self._in_form = False
 
 
-def sign_in(site: str, username: str, password: str) -> dict[str, str]:
-    """Signs in through the emulator's form like a browser; returns the site's cookies."""
+def sign_in(site: str, username: str, password: str, then: str = "/account/") -> dict[str, str]:
+    """Signs in through the emulator's form like a browser, landing on ``then``; returns the
+    site's cookies."""
     browser = requests.Session()
-    page = browser.get(f"{site}/account/login/", timeout=10)
+    page = browser.get(f"{site}/account/login/", params={"next": then}, timeout=10)
     form = FormReader()
     form.feed(page.text)
     data = {}
@@ -90,7 +91,7 @@ def sign_in(site: str, username: str, password: str) -> dict[str, str]:
         elif kind == "hidden":
             data[name] = field.get("value", "")
     answer = browser.post(urljoin(page.url, form.action or page.url), data=data, timeout=10)
-    if "/account" not in answer.url:
+    if not answer.url.endswith(then):
         raise SystemExit(f"sign-in failed, ended at {answer.url}")
     return {
         c.name: c.value for c in browser.cookies if c.domain in ("127.0.0.1", "127.0.0.1.local", "")
@@ -237,15 +238,20 @@ class OverHttp(Journey):
 
     def sign_in(self) -> None:
         self.browser = requests.Session()
-        self.browser.cookies.update(sign_in(self.site, self.username, self.password))
+        # Landing on the bare page: the overview would read (and keep) the user's reads.
+        self.browser.cookies.update(
+            sign_in(self.site, self.username, self.password, then="/_baseline/")
+        )
 
     def get(self, path: str) -> int:
         answer = self.browser.get(self.site + path, allow_redirects=False, timeout=30)
         return answer.status_code
 
     def post(self, path: str, data: dict[str, str]) -> int:
-        # The CSRF cookie came with the overview (its page holds the token htmx sends).
-        headers = {"X-CSRFToken": self.browser.cookies.get("csrftoken", "")}
+        # The CSRF cookie came with the overview (its page holds the token htmx sends); the
+        # jar may hold it twice (the sign-in's copy, the page's), with the same value.
+        tokens = [cookie.value for cookie in self.browser.cookies if cookie.name == "csrftoken"]
+        headers = {"X-CSRFToken": tokens[-1] if tokens else ""}
         answer = self.browser.post(
             self.site + path, data=data, headers=headers, allow_redirects=False, timeout=30
         )
