@@ -27,6 +27,7 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 import requests
+from gateways import ACCOUNT_CENTER_FIELDS, Figures, Journey, print_table, rounds
 from pages import PAGES  # this folder is on sys.path when the script runs
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,10 +72,11 @@ class FormReader(HTMLParser):
             self._in_form = False
 
 
-def sign_in(site: str, username: str, password: str) -> dict[str, str]:
-    """Signs in through the emulator's form like a browser; returns the site's cookies."""
+def sign_in(site: str, username: str, password: str, then: str = "/account/") -> dict[str, str]:
+    """Signs in through the emulator's form like a browser, landing on ``then``; returns the
+    site's cookies."""
     browser = requests.Session()
-    page = browser.get(f"{site}/account/login/", timeout=10)
+    page = browser.get(f"{site}/account/login/", params={"next": then}, timeout=10)
     form = FormReader()
     form.feed(page.text)
     data = {}
@@ -89,7 +91,7 @@ def sign_in(site: str, username: str, password: str) -> dict[str, str]:
         elif kind == "hidden":
             data[name] = field.get("value", "")
     answer = browser.post(urljoin(page.url, form.action or page.url), data=data, timeout=10)
-    if "/account" not in answer.url:
+    if not answer.url.endswith(then):
         raise SystemExit(f"sign-in failed, ended at {answer.url}")
     return {
         c.name: c.value for c in browser.cookies if c.domain in ("127.0.0.1", "127.0.0.1.local", "")
@@ -226,6 +228,129 @@ def one_logto_call_p50(emulator: str, args: argparse.Namespace) -> float:
     return result["p50_ms"]
 
 
+class OverHttp(Journey):
+    """A browser of the demo under gunicorn, for ``gateways.rounds``."""
+
+    def __init__(self, site: str, emulator: str, database: str, username: str, password: str):
+        self.site, self.emulator, self.database = site, emulator, database
+        self.username, self.password = username, password
+        self.browser = requests.Session()
+
+    def sign_in(self) -> None:
+        self.browser = requests.Session()
+        # Landing on the bare page: the overview would read (and keep) the user's reads.
+        self.browser.cookies.update(
+            sign_in(self.site, self.username, self.password, then="/_baseline/")
+        )
+
+    def get(self, path: str) -> int:
+        answer = self.browser.get(self.site + path, allow_redirects=False, timeout=30)
+        return answer.status_code
+
+    def post(self, path: str, data: dict[str, str]) -> int:
+        # The CSRF cookie came with the overview (its page holds the token htmx sends); the
+        # jar may hold it twice (the sign-in's copy, the page's), with the same value.
+        tokens = [cookie.value for cookie in self.browser.cookies if cookie.name == "csrftoken"]
+        headers = {"X-CSRFToken": tokens[-1] if tokens else ""}
+        answer = self.browser.post(
+            self.site + path, data=data, headers=headers, allow_redirects=False, timeout=30
+        )
+        return answer.status_code
+
+    def forget_everything(self) -> None:
+        """Empty the demo's cache in Redis (its keys only: the run's prefix is the database's
+        name); the sessions stay, in PostgreSQL."""
+        import redis
+
+        server = redis.Redis.from_url(os.environ["ACCOUNT_CENTER_TEST_REDIS_URL"])
+        keys = list(server.scan_iter(match=f"{self.database}:*"))
+        if keys:
+            server.delete(*keys)
+
+    def requests_served(self) -> int:
+        return stats(self.emulator)["requests_served"]
+
+
+def one_round_trip_ms(emulator: str, count: int = 20) -> float:
+    """One Management API read straight to the emulator, alone (median of ``count``)."""
+    from logto_emulator.seed import demo_management_token
+
+    token = demo_management_token(emulator)
+    session = requests.Session()
+    session.headers["Authorization"] = f"Bearer {token}"
+    times = []
+    for _ in range(count):
+        started = time.perf_counter()
+        session.get(f"{emulator}/api/users", params={"page_size": "1"}, timeout=10)
+        times.append((time.perf_counter() - started) * 1000)
+    return sorted(times)[count // 2]
+
+
+def start_site(port: int, workers: int, env: dict[str, str]) -> subprocess.Popen:
+    return subprocess.Popen(
+        [
+            PYTHON,
+            "-m",
+            "gunicorn",
+            "demo_project.wsgi:application",
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+
+
+def gateways_side_by_side(
+    args: argparse.Namespace,
+    processes: list[subprocess.Popen],
+    env: dict[str, str],
+    site: str,
+    emulator: str,
+    database: str,
+) -> None:
+    """The gateways table: this run's demo (the Management API), then the demo restarted with
+    ``"auto"`` and the emulator's Account API switched on."""
+    from logto_emulator.seed import DEMO_USER, demo_management_token
+
+    results: dict[str, Figures] = {}
+    username = DEMO_USER.username
+    for gateway in ("management", "auto"):
+        if gateway != "management":
+            token = demo_management_token(emulator)
+            requests.patch(
+                f"{emulator}/api/account-center",
+                json={"enabled": True, "fields": ACCOUNT_CENTER_FIELDS},
+                headers={"Authorization": f"Bearer {token}"},
+                timeout=10,
+            ).raise_for_status()
+            site_process = processes.pop()
+            site_process.terminate()
+            site_process.wait(timeout=10)
+            processes.append(
+                start_site(
+                    int(site.rsplit(":", 1)[1]),
+                    args.workers,
+                    {**env, "BENCH_LOGTO_GATEWAY": gateway},
+                )
+            )
+            wait_for(f"{site}/")
+        journey = OverHttp(site, emulator, database, username, DEMO_USER.password)
+        results[gateway] = rounds(journey, DEMO_USER.password, args.gateway_rounds)
+        username = journey.username
+    one_call = one_round_trip_ms(emulator)
+    print(
+        f"\nThe two gateways side by side (median of {args.gateway_rounds} rounds, each from a "
+        f"fresh sign-in; one Logto round trip alone: {one_call:.1f} ms; auto: the emulator's "
+        f"Account API on, every field Edit):\n"
+    )
+    print_table(results, args.delay_ms, one_call)
+
+
 def run(args: argparse.Namespace) -> None:
     from logto_emulator.seed import DEMO_CLIENTS, DEMO_USER
 
@@ -264,24 +389,7 @@ def run(args: argparse.Namespace) -> None:
             env=env,
             check=True,
         )
-        processes.append(
-            subprocess.Popen(
-                [
-                    PYTHON,
-                    "-m",
-                    "gunicorn",
-                    "demo_project.wsgi:application",
-                    "--workers",
-                    str(args.workers),
-                    "--bind",
-                    f"127.0.0.1:{site_port}",
-                    "--log-level",
-                    "warning",
-                ],
-                cwd=ROOT,
-                env=env,
-            )
-        )
+        processes.append(start_site(site_port, args.workers, env))
         wait_for(f"{emulator}/oidc/.well-known/openid-configuration")
         wait_for(f"{site}/")
         cookies = sign_in(site, DEMO_USER.username, DEMO_USER.password)
@@ -352,6 +460,9 @@ def run(args: argparse.Namespace) -> None:
         )
         total, files = first_view_bytes(site, cookies)
         print(f"First view of the overview: {total / 1024:.1f} KB in {files} responses (gzip)")
+        if args.gateway_rounds:
+            # Last: it renames the demo user and restarts the demo with the other gateway.
+            gateways_side_by_side(args, processes, env, site, emulator, database)
     finally:
         for process in reversed(processes):
             process.terminate()
@@ -373,6 +484,12 @@ def main() -> None:
     )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--delay-ms", type=int, default=0)
+    parser.add_argument(
+        "--gateway-rounds",
+        type=int,
+        default=0,
+        help="also measure both gateways side by side, cold and warm (0: not)",
+    )
     run(parser.parse_args())
 
 

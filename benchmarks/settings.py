@@ -13,3 +13,5 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 ACCOUNT_CENTER_WEBHOOK_SIGNING_KEY = os.environ.get("BENCH_WEBHOOK_KEY", "")
+# The gateways table restarts the demo with "auto" (benchmarks/run.py --gateway-rounds).
+ACCOUNT_CENTER_LOGTO_GATEWAY = os.environ.get("BENCH_LOGTO_GATEWAY", "management")

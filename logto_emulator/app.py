@@ -64,6 +64,9 @@ class EmulatorApp:
             # Stands in for network and database latency of a real Logto (benchmarks).
             time.sleep(self.state.delay_seconds)
         request = Request.from_environ(environ, self.state.base_url)
+        if not request.path.startswith("/_emulator/"):
+            with self.state.lock:
+                self.state.requests_served += 1
         try:
             if account.serves(request.path):
                 return account.dispatch(self.state, request)

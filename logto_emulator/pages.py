@@ -74,6 +74,7 @@ def stats_json(state: EmulatorState, request: Request) -> Response:
             {
                 "management_api_calls": state.management_api_calls,
                 "m2m_tokens_issued": state.m2m_tokens_issued,
+                "requests_served": state.requests_served,
                 "users": len(state.users),
                 "sessions": len(state.sessions),
             }

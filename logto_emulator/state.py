@@ -176,6 +176,9 @@ class EmulatorState:
         # organization id -> user id -> the user's role ids there
         self.organization_members: dict[str, dict[str, list[str]]] = {}
         self.management_api_calls = 0
+        # Every request answered but the emulator's own /_emulator/ ones: what a client paid in
+        # round trips, whatever the API (Management, Account, the token endpoint).
+        self.requests_served = 0
         self.m2m_tokens_issued = 0
 
     def set_connectors(self, on: bool, *kinds: str) -> None:

@@ -45,7 +45,12 @@ from ..conf.app_settings import app_settings
 from ..auth.user_tokens import NO_TOKEN, SessionUserTokens
 from ..logto.account_models import AccountCenterSettings, AppGrant
 from ..logto.client import get_client
-from ..logto.errors import LogtoAPIError, LogtoError, LogtoUserTokenRefused
+from ..logto.errors import (
+    LogtoAPIError,
+    LogtoError,
+    LogtoUserTokenRefused,
+    LogtoVerificationRequired,
+)
 from ..logto.models import LogtoSession, LogtoUser, PasswordIssue
 from ..sealing import seal, unseal
 from ..conf.tenant_fields import LOGTO_FIELDS, MANAGEMENT_ONLY, has_m2m
@@ -423,8 +428,21 @@ def sessions(sub: str, request: HttpRequest | None = None) -> list[LogtoSession]
     tokens = _tokens(request, "sessions")
     if tokens is None or request is None:
         return get_client().list_sessions(sub)
-    verification_id = logto_verification.current(request) or ""
-    return list(get_client().list_own_sessions(tokens, verification_id=verification_id))
+    return list(
+        get_client().list_own_sessions(tokens, verification_id=_record_for_listing(request))
+    )
+
+
+def _record_for_listing(request: HttpRequest) -> str:
+    """The verification record Logto asks for to list sessions or grants. Without one Logto
+    answers 401 ``verification_record.permission_denied``: that answer is given here, without
+    the round trip (the overview's session count would make it on every view)."""
+    verification_id = logto_verification.current(request)
+    if not verification_id:
+        raise LogtoVerificationRequired(
+            401, "verification_record.permission_denied", "No verification record is kept."
+        )
+    return verification_id
 
 
 def revoke_session(ch: Change, uid: str) -> None:
@@ -451,9 +469,10 @@ def third_party_grants(sub: str, request: HttpRequest | None = None) -> list[App
     tokens = _tokens(request, "apps")
     if tokens is None or request is None:
         return get_client().list_grants(sub, app_type="thirdParty")
-    verification_id = logto_verification.current(request) or ""
     return list(
-        get_client().list_own_grants(tokens, verification_id=verification_id, app_type="thirdParty")
+        get_client().list_own_grants(
+            tokens, verification_id=_record_for_listing(request), app_type="thirdParty"
+        )
     )
 
 

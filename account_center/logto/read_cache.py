@@ -2,7 +2,9 @@
 
 What is kept: every ``GET`` of a user's own resources (``/api/users/<id>`` and below: the user,
 second factors, Logto configs, tokens, sessions...; and the user's roles in an organization)
-under that user, and the tenant's connector list and applications. For how long: ``ACCOUNT_CENTER_READ_CACHE_SECONDS`` (default 60; 0 turns it off), the
+under that user, the Account API's reads that need no verification record (``/api/my-account``,
+its second factors and configs, read with the user's own token) under that user too, and the
+tenant's connector list and applications. For how long: ``ACCOUNT_CENTER_READ_CACHE_SECONDS`` (default 60; 0 turns it off), the
 longest a change made elsewhere without a webhook can go unseen.
 
 Why it is never stale after the app's own change: each user has a *generation*, a random token in
@@ -83,11 +85,12 @@ def _key(
     return f"{_PREFIX}{scope}:{_generation(scope)}:{digest}"
 
 
-def lookup(path: str, params: Any) -> tuple[str | None, Any]:
+def lookup(path: str, params: Any, *, scope: str | None = None) -> tuple[str | None, Any]:
     """``(key, value)`` for a GET of ``path``: value is :data:`MISS` when Logto must answer;
-    key is None when the read is not to be kept."""
+    key is None when the read is not to be kept. ``scope``: whose data a path without a user id
+    reads (the Account API's ``/api/my-account``: the token's user)."""
     seconds = app_settings.READ_CACHE_SECONDS
-    scope = scope_of(path)
+    scope = scope or scope_of(path)
     if seconds <= 0 or scope is None:
         return None, MISS
     key = _key(scope, path, params)

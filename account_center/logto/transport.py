@@ -475,9 +475,7 @@ class Transport:
         No ``Origin`` is ever sent: Logto's WebAuthn check accepts the request's own Origin
         (ACCOUNT-API.md, surprise 1); the site's origin belongs in ``webauthnRelatedOrigins``.
 
-        Nothing here reads or fills the read cache: an answer belongs to one user and is shaped
-        by their token's scopes. A change drops the Management API reads kept for that user, so
-        a page that still reads through the Management API sees it.
+        A change drops every read kept for that user (both APIs'), so the next page sees it.
         """
         url = f"{self.endpoint}{path}"
         verification_id, user_agent = call.get("verification_id"), call.get("user_agent")
@@ -527,6 +525,43 @@ class Transport:
     ) -> Any:
         """:meth:`_as_user`, with errors and shapes checked as :meth:`_request` checks them."""
         changes = method != "GET" if changes is None else changes
+        # Kept as the Management API's reads are, under the token's user: an answer needing no
+        # proof of identity is the same for every token of theirs (the app always asks the same
+        # scopes). One that needs a verification record (sessions, grants) is never kept: a
+        # later page without the record must be refused as Logto refuses it.
+        kept_as = user.user_id if method == "GET" and not changes and not verification_id else None
+        key, kept = read_cache.lookup(path, params, scope=kept_as) if kept_as else (None, None)
+        if kept_as and kept is not read_cache.MISS:
+            return kept
+        answer = self._user_exchange(
+            user,
+            method,
+            path,
+            json=json,
+            params=params,
+            verification_id=verification_id,
+            user_agent=user_agent,
+            files=files,
+            shape=shape,
+            changes=changes,
+        )
+        read_cache.store(key, answer, path)
+        return answer
+
+    def _user_exchange(
+        self,
+        user: UserTokenProvider,
+        method: str,
+        path: str,
+        *,
+        json: Any,
+        params: Params,
+        verification_id: str | None,
+        user_agent: str | None,
+        files: Any,
+        shape: str,
+        changes: bool,
+    ) -> Any:
         try:
             response = self._as_user(user, method, path, **call)
         except LogtoOutcomeUnknown:

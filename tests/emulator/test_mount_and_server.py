@@ -140,6 +140,20 @@ def test_emulator_helpers_outbox_stats_reset(
     assert DEMO_CLIENTS.web_app_id in state.applications  # apps survive a reset
 
 
+def test_stats_count_every_request_the_emulator_answered_but_its_own(
+    logto_emulator: EmulatorServer,
+) -> None:
+    """What the benchmark counts as Logto calls: the Account API, the anonymous reads and the
+    token endpoint too, not only the Management API; never the /_emulator/ helpers."""
+    url = logto_emulator.url
+    requests.get(url + "/oidc/.well-known/openid-configuration", timeout=5)
+    requests.get(url + "/api/.well-known/account-center", timeout=5)
+    requests.get(url + "/api/my-account", timeout=5)  # no token: 401, still a round trip
+    stats = requests.get(url + "/_emulator/stats", timeout=5).json()
+    assert stats["requests_served"] == 3
+    assert stats["management_api_calls"] == 0
+
+
 def test_module_runs_standalone() -> None:
     proc = subprocess.Popen(
         [sys.executable, "-m", "logto_emulator", "--port", "0"],

@@ -590,11 +590,32 @@ def test_no_refresh_token_means_refused_without_a_second_call(logto_client, rsps
 # ---------------------------------------------------------------------- the read cache
 
 
-def test_the_users_own_answers_are_never_kept(logto_client, rsps, me):
+def test_the_users_own_reads_are_kept_under_that_user(logto_client, rsps, me):
+    """As the Management API's: a page at steady state asks Logto nothing, whichever the
+    gateway. Another user's token never finds them."""
     rsps.add("GET", ME, json=ME_JSON)
     logto_client.get_own_account(me)
     logto_client.get_own_account(me)
+    assert len(rsps.calls) == 1
+    logto_client.get_own_account(FakeUserTokens("other-at", user_id="u2"))
     assert len(rsps.calls) == 2
+
+
+def test_a_read_made_with_a_verification_record_is_never_kept(logto_client, rsps, me):
+    """Sessions and grants: a later page without the record must be refused as Logto would."""
+    rsps.add("GET", f"{ME}/sessions", json={"sessions": []})
+    logto_client.list_own_sessions(me, verification_id="record-1")
+    logto_client.list_own_sessions(me, verification_id="record-1")
+    assert len(rsps.calls) == 2
+
+
+def test_an_own_change_drops_the_users_own_kept_reads(logto_client, rsps, me):
+    rsps.add("GET", ME, json=ME_JSON)
+    rsps.add("PATCH", ME, json=ME_JSON)
+    logto_client.get_own_account(me)
+    logto_client.update_own_account(me, name="Ada")
+    logto_client.get_own_account(me)
+    assert [c.request.method for c in rsps.calls] == ["GET", "PATCH", "GET"]
 
 
 def test_an_own_change_drops_the_management_reads_kept_for_that_user(logto_client, rsps, me):
