@@ -529,22 +529,17 @@ class Transport:
         # proof of identity is the same for every token of theirs (the app always asks the same
         # scopes). One that needs a verification record (sessions, grants) is never kept: a
         # later page without the record must be refused as Logto refuses it.
-        kept_as = user.user_id if method == "GET" and not changes and not verification_id else None
-        key, kept = read_cache.lookup(path, params, scope=kept_as) if kept_as else (None, None)
+        kept_as = (
+            user.user_id
+            if method == "GET" and not changes and not call.get("verification_id")
+            else None
+        )
+        key, kept = (
+            read_cache.lookup(path, call.get("params"), scope=kept_as) if kept_as else (None, None)
+        )
         if kept_as and kept is not read_cache.MISS:
             return kept
-        answer = self._user_exchange(
-            user,
-            method,
-            path,
-            json=json,
-            params=params,
-            verification_id=verification_id,
-            user_agent=user_agent,
-            files=files,
-            shape=shape,
-            changes=changes,
-        )
+        answer = self._user_exchange(user, method, path, shape=shape, changes=changes, **call)
         read_cache.store(key, answer, path)
         return answer
 
@@ -554,13 +549,9 @@ class Transport:
         method: str,
         path: str,
         *,
-        json: Any,
-        params: Params,
-        verification_id: str | None,
-        user_agent: str | None,
-        files: Any,
         shape: str,
         changes: bool,
+        **call: Unpack[UserCall],
     ) -> Any:
         try:
             response = self._as_user(user, method, path, **call)
