@@ -25,8 +25,7 @@ class TrustedDevicesView(AccountView):
     partial = SECTION
 
     def section_context(self, partial: str, status: int, extra: dict[str, Any]) -> dict[str, Any]:
-        """The devices, fresh from Logto; this Logto having none, its settings remembering
-        none, and Logto failing are said."""
+        """The devices, fresh from Logto; this Logto having none and Logto failing are said."""
         if not trusted_devices.settings_remember_devices():
             return {"devices": [], "settings_off": True, **extra}
         try:
