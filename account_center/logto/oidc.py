@@ -124,7 +124,9 @@ class OidcDocuments(Transport):
         )
 
     @sensitive_variables("refresh_token", "client_secret")
-    def revoke_refresh_token(self, *, client_id: str, client_secret: str, refresh_token: str) -> None:
+    def revoke_refresh_token(
+        self, *, client_id: str, client_secret: str, refresh_token: str
+    ) -> None:
         """Revoke the user's refresh token at the discovery document's ``revocation_endpoint``
         (RFC 7009), with the web app's credentials as its token calls (``client_secret_basic``).
 

@@ -1,7 +1,7 @@
-"""Token revocation (RFC 7009) as Logto's oidc-provider answers it (another client's token from its
-source, every other answer as the lab's
-Logto (1.43 candidate) gave it: 200 with an empty body for any token, known or not; a revoked
-refresh token ends its grant, so neither it nor the access tokens issued under it work again."""
+"""Token revocation (RFC 7009) as Logto's oidc-provider answers it (another client's token as its
+source says, every other answer as the lab's Logto, 1.43 candidate, gave it): 200 with an empty
+body for any token, known or not; a revoked refresh token ends its grant, so neither it nor the
+access tokens issued under it work again."""
 
 from __future__ import annotations
 
@@ -16,7 +16,9 @@ from tests.emulator.test_oidc_refresh import _refresh, _tokens, _userinfo
 PATH = "/oidc/token/revocation"
 
 
-def _revoke(emu: EmulatorServer, token: str | None, auth=WEB_AUTH, **extra: str) -> requests.Response:
+def _revoke(
+    emu: EmulatorServer, token: str | None, auth=WEB_AUTH, **extra: str
+) -> requests.Response:
     data = {"token": token, **extra} if token is not None else dict(extra)
     return requests.post(emu.url + PATH, auth=auth, data=data, timeout=5)
 

@@ -23,9 +23,8 @@ def test_the_sign_in_pages_social_connectors_are_its_targets_only(
     logto_emulator: EmulatorServer, api: Api
 ) -> None:
     assert _public(logto_emulator)["socialConnectors"] == []
-    patched = api(
-        "PATCH", "/api/sign-in-exp", json={"socialSignInConnectorTargets": ["github", "mock-social"]}
-    )
+    targets = {"socialSignInConnectorTargets": ["github", "mock-social"]}
+    patched = api("PATCH", "/api/sign-in-exp", json=targets)
     # Logto keeps only the targets of the tenant's social connectors.
     assert patched.json()["socialSignInConnectorTargets"] == ["mock-social"]
     (social,) = _public(logto_emulator)["socialConnectors"]

@@ -22,7 +22,8 @@ GITHUB = {
     "platform": "Universal",
     "isTokenStorageSupported": True,
 }
-OIDC = {**GITHUB, "id": "oidc0connect", "target": "acme", "name": {"en": "Acme"}, "isStandard": True}
+OIDC = {**GITHUB, "id": "oidc0connect", "target": "acme", "name": {"en": "Acme"}}
+OIDC["isStandard"] = True
 
 
 def lab_answer() -> dict:
