@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import secrets
 import time
 from collections.abc import Mapping
@@ -38,9 +39,11 @@ from django.views.decorators.debug import sensitive_variables
 
 from .. import clock
 from ..logto.client import get_client
-from ..logto.errors import LogtoUnavailable, LogtoUserTokenRefused
+from ..logto.errors import LogtoError, LogtoUnavailable, LogtoUserTokenRefused
 from ..sealing import seal, unseal
 from . import oidc_settings
+
+logger = logging.getLogger(__name__)
 
 # The session key holding the sealed tokens, and the purpose they are sealed for.
 SESSION_KEY = "account_center_user_tokens"
@@ -153,6 +156,29 @@ def keep_newest(request: HttpRequest) -> None:
     stored = unsealed_tokens(stored_value, sub)
     if stored is not None and stored.issued_at > mine.issued_at:
         session[SESSION_KEY] = stored_value
+
+
+@sensitive_variables("kept")
+def revoke_at_sign_out(request: HttpRequest) -> None:
+    """Before the session ends: revoke at Logto the refresh token it keeps, so that a copy of the
+    session store cannot renew the user's access after they signed out (Logto ends the token's
+    whole grant). Never raises: a Logto that fails to revoke must not keep anyone signed in, so
+    the failure is logged (its kind only, never the token) and sign-out goes on."""
+    kept = unsealed_tokens(request.session.get(SESSION_KEY), _signed_in_sub(request))
+    if kept is None or not kept.refresh_token:
+        return
+    try:
+        get_client().revoke_refresh_token(
+            client_id=oidc_settings.oidc_setting("OIDC_RP_CLIENT_ID"),
+            client_secret=oidc_settings.oidc_setting("OIDC_RP_CLIENT_SECRET"),
+            refresh_token=kept.refresh_token,
+        )
+    except LogtoError as error:
+        logger.warning(
+            "Signing out without revoking the user's refresh token at Logto: %s (status %s)",
+            type(error).__name__,
+            getattr(error, "status", None),
+        )
 
 
 def _signed_in_sub(request: HttpRequest) -> str | None:

@@ -33,7 +33,7 @@ from ..flows.sign_out_elsewhere import EPOCH_KEY
 from ..flows.verification import reauthentication_offered
 from ..logto.errors import LogtoError
 from ..redirects import safe_redirect_url
-from . import oidc_settings
+from . import oidc_settings, user_tokens
 from .backends import CLOCK_LEEWAY, REQUEST_ATTR, LogtoBackend
 from .exceptions import REASONS, SignInFailed
 from .messages import failure_message
@@ -361,7 +361,8 @@ def _renew_expiry(request: HttpRequest) -> None:
 @method_decorator(never_cache, name="dispatch")
 @method_decorator(csrf_protect, name="dispatch")
 class LogoutView(View):
-    """POST ``logout/``: end the Django session, then Logto's (end_session). GET asks first.
+    """POST ``logout/``: revoke the refresh token the session keeps, end the Django session, then
+    Logto's (end_session). GET asks first.
 
     Sign-out is POST-only so that an image tag or a link on another site cannot sign people out.
     """
@@ -378,6 +379,7 @@ class LogoutView(View):
         if not request.user.is_authenticated:
             return HttpResponseRedirect(after)
         id_token = request.session.get("oidc_id_token")
+        user_tokens.revoke_at_sign_out(request)
         auth.logout(request)
         try:
             end_session = oidc_settings.oidc_setting("OIDC_OP_LOGOUT_ENDPOINT", None)

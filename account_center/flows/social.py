@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_variables
 
 from ..clock import now
+from ..conf.tenant_fields import has_m2m
 from ..logto.client import get_client
 from ..logto.models import Connector, LogtoUser
 from . import actions, gateway
@@ -76,16 +77,29 @@ class Offer:
 
 
 def social_connectors() -> list[Connector]:
-    """Logto's social connectors, cached briefly: they change rarely, pages are viewed often."""
-    cached = cache.get(_CONNECTORS_KEY)
+    """Logto's social connectors, cached briefly: they change rarely, pages are viewed often.
+
+    With M2M credentials, every social connector of the tenant (Management API). Without them,
+    those Logto's sign-in page offers, from its anonymous sign-in experience: a connector kept
+    off the sign-in page is then neither offered nor named (the Management API's list is kept
+    where it can be had for that reason: it is the whole list, and names its connectors' kinds).
+    """
+    key = f"{_CONNECTORS_KEY}:{'m2m' if has_m2m() else 'sign-in'}"
+    cached = cache.get(key)
     if isinstance(cached, list):
         return cached
-    found = get_client().list_social_connectors()
-    cache.set(_CONNECTORS_KEY, found, CONNECTORS_SECONDS)
+    client = get_client()
+    if has_m2m():
+        found = client.list_social_connectors()
+    else:
+        found = list(client.get_public_sign_in_experience().social_connectors)
+    cache.set(key, found, CONNECTORS_SECONDS)
     return found
 
 
 def is_linkable(connector: Connector) -> bool:
+    if connector.is_standard:
+        return False
     return not _SESSION_BOUND.match(connector.factory_id or connector.target or "")
 
 

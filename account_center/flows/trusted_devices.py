@@ -3,7 +3,10 @@ Logto skips it for a while; forgetting one (or all) makes its next sign-in ask a
 
 Logto has these only in builds with its development features on (1.43's candidate): elsewhere
 the list raises :class:`TrustedDevicesUnsupported`, remembered an hour in the service layer's one
-memory (:mod:`account_center.logto.unsupported`), and the page says so in a sentence. Only the
+memory (:mod:`account_center.logto.unsupported`), and the page says so in a sentence. Such a
+build also has the tenant's policy in its sign-in experience (``trustedDevice``): where it is
+off, Logto remembers no device and skips no second step, and the page says that instead
+(:func:`settings_remember_devices`). Only the
 Management API is used: the Account API's routes need a scope and a field of the same
 development features.
 """
@@ -19,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from ..logto import unsupported
 from ..logto.access_models import TrustedDevice
 from ..logto.client import get_client
-from ..logto.errors import LogtoNotFound, LogtoUnsupported
+from ..logto.errors import LogtoError, LogtoNotFound, LogtoUnsupported
 from ..user_agents import describe
 from . import actions
 from .changes import Change, change
@@ -48,6 +51,20 @@ class DeviceRow:
 def known_unsupported() -> bool:
     """True once this Logto answered that it has no remembered devices (never probed here)."""
     return unsupported.known(unsupported.TRUSTED_DEVICES)
+
+
+def settings_remember_devices() -> bool:
+    """False only when the tenant's sign-in experience says Logto remembers no device
+    (``trustedDevice`` without ``enabled: true``: Logto's default is off). True when it does, or
+    does not say: a production build leaves the policy out, and a Logto that does not answer
+    leaves the list to say what it can."""
+    if known_unsupported():
+        return True
+    try:
+        policy = get_client().get_public_sign_in_experience().trusted_device
+    except LogtoError:
+        return True
+    return policy is None or policy.enabled
 
 
 def _where(device: TrustedDevice) -> str:

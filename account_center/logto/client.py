@@ -39,6 +39,7 @@ from account_center.logto.oidc import OidcDocuments
 from account_center.logto.organizations import Organizations
 from account_center.logto.personal_access_tokens import PersonalAccessTokens
 from account_center.logto.sessions import Sessions
+from account_center.logto.sign_in_experience import SignInExperienceResource
 from account_center.logto.trusted_devices import TrustedDevices
 from account_center.logto.users import Users
 from account_center.logto.verification_codes import VerificationCodes
@@ -58,6 +59,7 @@ class LogtoClient(
     Impersonation,
     OidcDocuments,
     AccountApi,
+    SignInExperienceResource,
 ):
     """A Logto Management API client. Build it with :func:`get_client`, not directly, in app code.
 

@@ -153,6 +153,27 @@ class Connector:
     logo_dark: str | None = None
     platform: str | None = None
     factory_id: str = ""  # which connector it is, e.g. "github-universal" (``connectorId``)
+    # A connector of a standard protocol (OIDC, OAuth 2, SAML): it keeps its state in Logto's
+    # sign-in session. The sign-in experience's copy names no ``connectorId``; this tells.
+    is_standard: bool = False
+
+    @classmethod
+    def from_sign_in_experience(cls, data: dict[str, Any]) -> Connector:
+        """One of the sign-in experience's ``socialConnectors`` (``ExperienceSocialConnector``:
+        the connector's metadata with ``id`` the tenant's connector id, overrides applied)."""
+        names = data["name"]
+        if not isinstance(names, dict):
+            raise TypeError("name")
+        return cls(
+            id=str(data["id"]),
+            target=str(data["target"]),
+            type="Social",
+            names={str(key): str(value) for key, value in names.items()},
+            logo=str(data.get("logo") or ""),
+            logo_dark=data.get("logoDark"),
+            platform=data.get("platform"),
+            is_standard=bool(data.get("isStandard")),
+        )
 
     @classmethod
     def from_api(cls, data: dict[str, Any]) -> Connector:
@@ -168,6 +189,7 @@ class Connector:
             logo_dark=metadata.get("logoDark") or data.get("logoDark"),
             platform=data.get("platform"),
             factory_id=str(data.get("connectorId") or ""),
+            is_standard=bool(data.get("isStandard")),
         )
 
     def name_for(self, language: str | None) -> str:

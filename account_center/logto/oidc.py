@@ -12,6 +12,7 @@ from django.views.decorators.debug import sensitive_variables
 
 from account_center import clock
 from account_center.logto.errors import (
+    LogtoAPIError,
     LogtoAuthenticationError,
     LogtoUnavailable,
     LogtoUserTokenRefused,
@@ -121,6 +122,47 @@ class OidcDocuments(Transport):
             expires_in=expires_in,
             scope=str(body.get("scope") or ""),
         )
+
+    @sensitive_variables("refresh_token", "client_secret")
+    def revoke_refresh_token(
+        self, *, client_id: str, client_secret: str, refresh_token: str
+    ) -> None:
+        """Revoke the user's refresh token at the discovery document's ``revocation_endpoint``
+        (RFC 7009), with the web app's credentials as its token calls (``client_secret_basic``).
+
+        Logto (oidc-provider, ``actions/revocation.js``) answers 200 with no body, also for a
+        token it does not know (the lab's Logto did); a refresh token it knows is destroyed with
+        its whole grant, the access tokens issued under it included. Raises
+        :class:`LogtoAuthenticationError` when Logto refuses the web app's credentials,
+        :class:`LogtoAPIError` for another refusal (``oidc.<error>``), :class:`LogtoUnavailable`
+        when Logto fails or names no revocation endpoint. Never retried.
+        """
+        endpoint = self.discovery().get("revocation_endpoint")
+        if not isinstance(endpoint, str) or not endpoint:
+            raise LogtoUnavailable("Logto's discovery document names no revocation endpoint.")
+        response = self._send(
+            "POST",
+            endpoint,
+            log_path="/oidc/token/revocation",
+            retry_on_connection_error=False,
+            data={"token": refresh_token, "token_type_hint": "refresh_token"},
+            auth=(client_id, client_secret),
+            headers={"Accept": "application/json"},
+        )
+        status = response.status_code
+        if status == 200:
+            return
+        if status >= 500 or status < 400:
+            raise LogtoUnavailable("Logto's revocation endpoint failed.", status=status)
+        body = _json_or_none(response)
+        error = str(body.get("error") or "") if isinstance(body, dict) else ""
+        if error == "invalid_client":
+            raise LogtoAuthenticationError(
+                "Logto refused the web app's credentials.", code=error, status=status
+            )
+        code = str(body.get("code") or "") if isinstance(body, dict) else ""
+        description = str(body.get("error_description") or "") if isinstance(body, dict) else ""
+        raise LogtoAPIError(status, code or (f"oidc.{error}" if error else ""), description)
 
     @sensitive_variables("data", "client_secret", "body")
     def web_app_token(

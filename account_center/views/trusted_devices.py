@@ -3,6 +3,8 @@ first). Where this Logto has none, the page says so in a sentence."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -25,6 +27,12 @@ class TrustedDevicesView(RemovableRowsView):
     remove_all_action = "forget_all"
     # Whether this Logto has remembered devices at all: the list and each forget say so.
     unsupported = (trusted_devices.TrustedDevicesUnsupported,)
+
+    def section_context(self, partial: str, status: int, extra: dict[str, Any]) -> dict[str, Any]:
+        # The tenant's sign-in settings remembering no device come before the list.
+        if not trusted_devices.settings_remember_devices():
+            return {"devices": [], "settings_off": True, **extra}
+        return super().section_context(partial, status, extra)
 
     def read_rows(self) -> list[trusted_devices.DeviceRow]:
         return trusted_devices.list_devices(self.sub)

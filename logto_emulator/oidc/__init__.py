@@ -1,6 +1,6 @@
 """The OIDC provider half of the emulator, one module per endpoint, answering as Logto
 (node-oidc-provider underneath) does: discovery, JWKS, authorize with its sign-in interaction
-(and the social sign-in callback), token, userinfo and end session. Importing the package
+(and the social sign-in callback), token, token revocation, userinfo and end session. Importing the package
 registers every endpoint with :mod:`logto_emulator.routes`."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from logto_emulator.oidc import (  # noqa: F401  (each module registers its rout
     end_session,
     interaction,
     jwks,
+    revocation,
     social_callback,
     token,
     token_exchange,

@@ -67,8 +67,8 @@ def issuer(request: Request) -> str:
 def discovery(state: EmulatorState, request: Request) -> Response:
     """Logto's discovery document, key for key (a real 1.37.1 answer, with this base URL).
 
-    It lists endpoints and grants the emulator does not serve (introspection, revocation, pushed
-    authorization requests, token exchange); an account center never calls them.
+    It lists endpoints the emulator does not serve (introspection, pushed authorization
+    requests); an account center never calls them.
     """
     base = issuer(request)
     return json_response(

@@ -14,6 +14,7 @@ from django.test import Client
 
 pytest.importorskip("logto_emulator.server", reason="the Logto emulator is not available")
 
+from account_center.flows import gateway_check  # noqa: E402
 from logto_emulator.connectors import CONNECTOR_IDS  # noqa: E402
 from logto_emulator.seed import DEMO_USER  # noqa: E402
 from logto_emulator.server import EmulatorServer  # noqa: E402
@@ -92,3 +93,34 @@ def test_a_callback_whose_record_is_not_this_sessions_links_nothing(
 
     assert refused.status_code == 400
     assert "mock-social" not in _demo(emulator)["identities"]
+
+
+def test_without_m2m_credentials_the_sign_in_pages_providers_are_offered_and_linked(
+    emulator: EmulatorServer,  # noqa: F811
+    settings: Any,
+    calls: list[tuple[str, str, bool]],  # noqa: F811
+) -> None:
+    settings.ACCOUNT_CENTER_LOGTO_GATEWAY = "account"
+    settings.LOGTO_M2M_APP_ID = ""
+    settings.LOGTO_M2M_APP_SECRET = ""
+    emulator.state.configure_account_center(enabled=True, fields={**EDIT_ALL, "social": "Edit"})
+    # Logto's anonymous sign-in experience lists the connectors of the sign-in page.
+    emulator.state.sign_in_experience_changes["socialSignInConnectorTargets"] = ["mock-social"]
+    checked = {name: ok for ok, name, _reason in gateway_check.lines()}
+    assert checked["gateway social"] is True
+    client = _signed_in(emulator)
+    client.post("/account/verify/", {"action": "password", "password": DEMO_USER.password})
+
+    page = client.get("/account/connections/")
+
+    assert page.status_code == 200
+    assert "Mock Social" in page.content.decode()
+    assert f'value="{CONNECTOR_IDS["social"]}"' in page.content.decode()
+    linked = _link(client, "no-m2m-social")
+    assert linked.status_code == 302, linked.content[:300]
+    assert _demo(emulator)["identities"]["mock-social"]["userId"] == "no-m2m-social"
+    assert ("GET", "/api/.well-known/sign-in-exp", False) in calls
+    assert not [call for call in calls if call[2]] and emulator.state.m2m_tokens_issued == 0
+    # The linked account is named and can be unlinked.
+    named = client.get("/account/connections/").content.decode()
+    assert "Mock Social" in named and 'value="mock-social"' in named

@@ -68,3 +68,56 @@ def test_the_kept_tokens_work_at_logto_and_stay_sealed(
     assert _userinfo(emulator, renewed) == 200
     stored = SessionUserTokens.for_request(request)
     assert stored is not None and stored.access_token() == renewed
+
+
+def _signed_in_with_tokens(emu: EmulatorServer) -> tuple[Client, str]:
+    """A sign-in that keeps the user's tokens, and the refresh token Logto gave it."""
+    client = Client(HTTP_HOST=SITE)
+    start = client.get("/account/login/?next=/account/")
+    assert callback(client, through_logto(requests.Session(), start["Location"])).status_code == 302
+    with emu.state.lock:
+        (refresh_token,) = [t for t, i in emu.state.tokens.items() if i["kind"] == "refresh"]
+    return client, refresh_token
+
+
+def _refresh(emu: EmulatorServer, refresh_token: str) -> requests.Response:
+    return requests.post(
+        f"{emu.url}/oidc/token",
+        auth=(django_settings.LOGTO_APP_ID, django_settings.LOGTO_APP_SECRET),
+        data={"grant_type": "refresh_token", "refresh_token": refresh_token},
+        timeout=5,
+    )
+
+
+def test_sign_out_revokes_the_kept_refresh_token_at_logto(
+    emulator: EmulatorServer,  # noqa: F811
+    settings: Any,
+) -> None:
+    settings.ACCOUNT_CENTER_LOGTO_GATEWAY = "account"
+    client, refresh_token = _signed_in_with_tokens(emulator)
+
+    signed_out = client.post("/account/logout/")
+
+    assert signed_out.status_code == 302
+    assert signed_out["Location"].startswith(f"{emulator.url}/oidc/session/end?")
+    refused = _refresh(emulator, refresh_token)
+    assert refused.status_code == 400 and refused.json()["error"] == "invalid_grant"
+
+
+def test_sign_out_completes_when_logto_is_down_and_logs_no_token(
+    emulator: EmulatorServer,  # noqa: F811
+    settings: Any,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    settings.ACCOUNT_CENTER_LOGTO_GATEWAY = "account"
+    client, refresh_token = _signed_in_with_tokens(emulator)
+    end_session = f"{emulator.url}/oidc/session/end?"
+    emulator.stop()
+
+    with caplog.at_level("WARNING"):
+        signed_out = client.post("/account/logout/")
+
+    assert signed_out.status_code == 302 and signed_out["Location"].startswith(end_session)
+    assert "_auth_user_id" not in client.session and SESSION_KEY not in client.session
+    assert "without revoking" in caplog.text and "LogtoUnavailable" in caplog.text
+    assert refresh_token not in caplog.text

@@ -17,6 +17,8 @@ CHROME_MAC = (
     "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 "
     "(KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
 )
+# The sign-in experience's remembered-devices policy, on (Logto's default is off).
+REMEMBERING = {"enabled": True, "durationDays": 30}
 
 
 def assert_no_violations(page) -> None:
@@ -61,6 +63,7 @@ def test_remembered_devices_forget_one_then_all_with_javascript(
 ):
     state = logto_emulator.state
     state.configure_dev_features()
+    state.sign_in_experience_changes["trustedDevice"] = REMEMBERING
     uid = user_id(logto_emulator, demo_user.username)
     state.add_trusted_device(uid, user_agent=FIREFOX, country="TW", city="Taipei")
     state.add_trusted_device(uid, user_agent=CHROME_MAC, country="DE", city="Berlin")
@@ -81,6 +84,20 @@ def test_remembered_devices_forget_one_then_all_with_javascript(
     assert [d for d in state.trusted_devices if d["userId"] == uid] == []
 
 
+def test_sign_in_settings_that_remember_no_device_are_said_in_a_sentence(
+    page, demo, demo_user, logto_emulator
+):
+    state = logto_emulator.state
+    state.configure_dev_features()  # the policy left as Logto's default: off
+    state.add_trusted_device(user_id(logto_emulator, demo_user.username), user_agent=FIREFOX)
+    sign_in(page, demo, demo_user)
+    page.goto(f"{demo}/account/remembered-devices/")
+    section = page.locator("#ac-trusted-devices").inner_text()
+    assert "its sign-in settings don't remember devices" in section
+    assert "Firefox on Linux" not in section
+    assert_no_violations(page)
+
+
 def test_production_logto_says_so_in_a_sentence(page, demo, demo_user):
     sign_in(page, demo, demo_user)
     page.goto(f"{demo}/account/remembered-devices/")
@@ -92,6 +109,7 @@ def test_production_logto_says_so_in_a_sentence(page, demo, demo_user):
 def test_apps_and_devices_without_javascript(browser, demo, demo_user, logto_emulator):
     state = logto_emulator.state
     state.configure_dev_features()
+    state.sign_in_experience_changes["trustedDevice"] = REMEMBERING
     uid = user_id(logto_emulator, demo_user.username)
     state.add_trusted_device(uid, user_agent=FIREFOX, country="TW", city="Taipei")
     context = browser.new_context(java_script_enabled=False)

@@ -27,6 +27,23 @@ def test_discovery_names_the_oidc_endpoints(logto_client):
     assert document["jwks_uri"].endswith("/oidc/jwks")
 
 
+def test_revoking_a_token_logto_does_not_know_is_done(logto_client):
+    assert logto_client.discovery()["revocation_endpoint"].endswith("/oidc/token/revocation")
+    # Any confidential client may ask (here the M2M app); RFC 7009's 200 for an unknown token.
+    logto_client.revoke_refresh_token(
+        client_id=logto_client.m2m_app_id,
+        client_secret=logto_client._m2m_app_secret,  # the target's own, kept private by the client
+        refresh_token="not-a-token-" + secrets.token_urlsafe(8),
+    )
+
+
+def test_the_anonymous_sign_in_experience_is_typed(logto_client):
+    found = logto_client.get_public_sign_in_experience()
+    # Neither lists a social connector on its sign-in page, nor (production builds) the
+    # remembered-devices policy.
+    assert found.social_connectors == () and found.trusted_device is None
+
+
 def test_refused_m2m_secret_is_an_authentication_error(target: Target):
     wrong = LogtoClient(
         endpoint=target.client.endpoint,

@@ -7,11 +7,14 @@ from django.urls import reverse
 from account_center import signals
 from account_center.logto import unsupported
 from account_center.models import AuditEvent
-from tests.helpers import USER_URL, calls
+from tests.helpers import ENDPOINT, USER_URL, calls
 
 pytestmark = pytest.mark.django_db
 
 DEVICES_URL = f"{USER_URL}/trusted-devices"
+SIGN_IN_EXP_URL = f"{ENDPOINT}/api/.well-known/sign-in-exp"
+SETTINGS_OFF = "its sign-in settings don't remember devices"
+VERSION_WITHOUT = "its version does not remember devices"
 FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:132.0) Gecko/20100101 Firefox/132.0"
 CHROME_MAC = (
     "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 "
@@ -65,6 +68,44 @@ def test_a_production_logto_is_said_in_a_sentence_asked_once_and_hidden_from_the
     assert len(calls(logto_mock, "GET", DEVICES_URL)) == 1
     overview = auth_client.get(reverse("account_center:overview")).content.decode()
     assert reverse("account_center:trusted_devices") not in overview
+
+
+def _sign_in_experience(logto_mock, **policy) -> None:
+    """Logto's anonymous sign-in experience; ``trustedDevice`` only where given (a build with
+    Logto's development features on)."""
+    body = {"socialConnectors": [], "signInMode": "SignInAndRegister", **policy}
+    logto_mock.get(SIGN_IN_EXP_URL, json=body)
+
+
+@pytest.mark.parametrize("policy", [{"enabled": False, "durationDays": 30}, {}])
+def test_sign_in_settings_that_remember_no_device_are_said_in_their_own_words(
+    auth_client, devices, policy
+) -> None:
+    _sign_in_experience(devices, trustedDevice=policy)
+    html = auth_client.get(reverse("account_center:trusted_devices")).content.decode()
+    assert SETTINGS_OFF in html and VERSION_WITHOUT not in html
+    assert "Firefox on Linux" not in html and "Forget all devices" not in html
+    assert "Authorization" not in calls(devices, "GET", SIGN_IN_EXP_URL)[0].request.headers
+
+
+def test_the_settings_sentence_in_traditional_chinese(auth_client, devices) -> None:
+    _sign_in_experience(devices, trustedDevice={})
+    html = auth_client.get(
+        reverse("account_center:trusted_devices"), HTTP_ACCEPT_LANGUAGE="zh-TW"
+    ).content.decode()
+    assert "它的登入設定不會為第二步驟記住裝置" in html and SETTINGS_OFF not in html
+
+
+def test_settings_that_remember_devices_list_them(auth_client, devices) -> None:
+    _sign_in_experience(devices, trustedDevice={"enabled": True, "durationDays": 30})
+    html = auth_client.get(reverse("account_center:trusted_devices")).content.decode()
+    assert "Firefox on Linux" in html and SETTINGS_OFF not in html
+
+
+def test_a_sign_in_experience_without_the_policy_lists_as_before(auth_client, devices) -> None:
+    _sign_in_experience(devices)
+    html = auth_client.get(reverse("account_center:trusted_devices")).content.decode()
+    assert "Firefox on Linux" in html and SETTINGS_OFF not in html
 
 
 def test_forget_needs_step_up(auth_client, devices, htmx_headers) -> None:

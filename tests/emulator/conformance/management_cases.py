@@ -445,3 +445,11 @@ def update_account_center(c: Context) -> requests.Response:
 def get_account_center_anonymously(c: Context) -> requests.Response:
     c.emu.state.configure_account_center(fields={"name": "Edit"})
     return requests.get(f"{c.emu.url}/api/.well-known/account-center", timeout=5)
+
+
+@case("GET", "/api/.well-known/sign-in-exp")
+def get_sign_in_experience_anonymously(c: Context) -> requests.Response:
+    # With a social connector on the sign-in page, so that one is in ``socialConnectors``.
+    body = {"socialSignInConnectorTargets": ["mock-social"]}
+    assert c.api("PATCH", "/api/sign-in-exp", json=body).status_code == 200
+    return requests.get(f"{c.emu.url}/api/.well-known/sign-in-exp", timeout=5)
