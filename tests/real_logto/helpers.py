@@ -85,16 +85,18 @@ class LogtoRequests:
             Answered(m[1], m[2].split("?")[0], int(m[3])) for m in _ANSWERED.finditer(text)
         ]
 
-    def wait_for(self, method: str, path: str, *, timeout: float = 5.0) -> list[Answered]:
-        """Everything answered so far, once ``method path`` is among it: Logto writes a line
-        after its answer has left, so the browser may see the page a moment before."""
+    def wait_for(
+        self, method: str, path: str, *, count: int = 1, timeout: float = 5.0
+    ) -> list[Answered]:
+        """Everything answered so far, once ``method path`` is among it ``count`` times: Logto
+        writes a line after its answer has left, so the caller may have it a moment before."""
         deadline = time.monotonic() + timeout
         while True:
             seen = self.answered()
-            if any(a.method == method and a.path == path for a in seen):
+            if sum(a.method == method and a.path == path for a in seen) >= count:
                 return seen
             if time.monotonic() > deadline:
-                raise AssertionError(f"Logto logged no {method} {path}; it logged {seen}")
+                raise AssertionError(f"Logto logged {method} {path} < {count} times: {seen}")
             time.sleep(0.1)
 
 

@@ -105,7 +105,8 @@ def test_own_changes_go_through_the_account_api(
     assert (user.name, user.username) == ("Renamed Via Account API", new_username)
     assert logto_admin.verify_password(e2e_user.id, new_password)
     # ...and its own log says how they came: the Account API, with the user's token.
-    seen = logto_requests.wait_for("GET", "/api/my-account/grants")
+    # (The test's own password check is the last request: all the journey's are logged then.)
+    seen = logto_requests.wait_for("POST", f"/api/users/{e2e_user.id}/password/verify")
     assert _called(seen, "POST", "/api/verifications/password") == [201]
     assert _called(seen, "PATCH", "/api/my-account") == [200, 200]  # the name, the username
     assert _called(seen, "POST", "/api/my-account/password") == [204]
@@ -201,5 +202,5 @@ def test_a_record_logto_ended_early_asks_the_user_again_in_words(
     username.get_by_text("Saved.").wait_for()
     assert logto_admin.get_user(e2e_user.id).username == second
     # Logto refused the change sent with the ended record, then took it with a new one.
-    seen = logto_requests.answered()
+    seen = logto_requests.wait_for("PATCH", "/api/my-account", count=3)
     assert [a.status for a in my_account_calls(seen) if a.method == "PATCH"] == [200, 401, 200]
