@@ -45,7 +45,12 @@ from ..conf.app_settings import app_settings
 from ..auth.user_tokens import NO_TOKEN, SessionUserTokens
 from ..logto.account_models import AccountCenterSettings, AppGrant
 from ..logto.client import get_client
-from ..logto.errors import LogtoAPIError, LogtoError, LogtoUserTokenRefused
+from ..logto.errors import (
+    LogtoAPIError,
+    LogtoError,
+    LogtoUserTokenRefused,
+    LogtoVerificationRequired,
+)
 from ..logto.models import LogtoSession, LogtoUser, PasswordIssue
 from ..sealing import seal, unseal
 from ..conf.tenant_fields import LOGTO_FIELDS, MANAGEMENT_ONLY, has_m2m
@@ -415,6 +420,18 @@ def set_password(ch: Change, password: str) -> None:
 # ---------------------------------------------------------------------- sessions
 
 
+def _listing_record(request: HttpRequest) -> str:
+    """The verification record Logto lists sessions and grants with. Without one kept, Logto's
+    answer is known (401 ``verification_record.permission_denied``, every time: the overview
+    asked on each view) and is not asked for."""
+    record = logto_verification.current(request)
+    if not record:
+        raise LogtoVerificationRequired(
+            401, "verification_record.permission_denied", "No verification record is kept."
+        )
+    return record
+
+
 def sessions(sub: str, request: HttpRequest | None = None) -> list[LogtoSession]:
     """The user's Logto sessions. Through the Account API Logto lists them only with a
     verification record (:class:`LogtoVerificationRequired` without one: the caller asks the
@@ -423,7 +440,7 @@ def sessions(sub: str, request: HttpRequest | None = None) -> list[LogtoSession]
     tokens = _tokens(request, "sessions")
     if tokens is None or request is None:
         return get_client().list_sessions(sub)
-    verification_id = logto_verification.current(request) or ""
+    verification_id = _listing_record(request)
     return list(get_client().list_own_sessions(tokens, verification_id=verification_id))
 
 
@@ -451,7 +468,7 @@ def third_party_grants(sub: str, request: HttpRequest | None = None) -> list[App
     tokens = _tokens(request, "apps")
     if tokens is None or request is None:
         return get_client().list_grants(sub, app_type="thirdParty")
-    verification_id = logto_verification.current(request) or ""
+    verification_id = _listing_record(request)
     return list(
         get_client().list_own_grants(tokens, verification_id=verification_id, app_type="thirdParty")
     )
