@@ -420,6 +420,18 @@ def set_password(ch: Change, password: str) -> None:
 # ---------------------------------------------------------------------- sessions
 
 
+def _listing_record(request: HttpRequest) -> str:
+    """The verification record Logto lists sessions and grants with. Without one kept, Logto's
+    answer is known (401 ``verification_record.permission_denied``, every time: the overview
+    asked on each view) and is not asked for."""
+    record = logto_verification.current(request)
+    if not record:
+        raise LogtoVerificationRequired(
+            401, "verification_record.permission_denied", "No verification record is kept."
+        )
+    return record
+
+
 def sessions(sub: str, request: HttpRequest | None = None) -> list[LogtoSession]:
     """The user's Logto sessions. Through the Account API Logto lists them only with a
     verification record (:class:`LogtoVerificationRequired` without one: the caller asks the
@@ -428,21 +440,8 @@ def sessions(sub: str, request: HttpRequest | None = None) -> list[LogtoSession]
     tokens = _tokens(request, "sessions")
     if tokens is None or request is None:
         return get_client().list_sessions(sub)
-    return list(
-        get_client().list_own_sessions(tokens, verification_id=_record_for_listing(request))
-    )
-
-
-def _record_for_listing(request: HttpRequest) -> str:
-    """The verification record Logto asks for to list sessions or grants. Without one Logto
-    answers 401 ``verification_record.permission_denied``: that answer is given here, without
-    the round trip (the overview's session count would make it on every view)."""
-    verification_id = logto_verification.current(request)
-    if not verification_id:
-        raise LogtoVerificationRequired(
-            401, "verification_record.permission_denied", "No verification record is kept."
-        )
-    return verification_id
+    verification_id = _listing_record(request)
+    return list(get_client().list_own_sessions(tokens, verification_id=verification_id))
 
 
 def revoke_session(ch: Change, uid: str) -> None:
@@ -469,10 +468,9 @@ def third_party_grants(sub: str, request: HttpRequest | None = None) -> list[App
     tokens = _tokens(request, "apps")
     if tokens is None or request is None:
         return get_client().list_grants(sub, app_type="thirdParty")
+    verification_id = _listing_record(request)
     return list(
-        get_client().list_own_grants(
-            tokens, verification_id=_record_for_listing(request), app_type="thirdParty"
-        )
+        get_client().list_own_grants(tokens, verification_id=verification_id, app_type="thirdParty")
     )
 
 

@@ -212,3 +212,28 @@ def test_a_change_without_a_valid_verification_record_is_refused_by_logto_then_a
     client.post("/account/security/username/", {"username": "demo_refused"})
     with emulator.state.lock:
         assert emulator.state.find_user_by("username", "demo_refused") is not None
+
+
+def test_sessions_and_apps_are_not_asked_of_logto_without_a_record(
+    emulator: EmulatorServer,  # noqa: F811
+    settings: Any,
+    calls: list[tuple[str, str, bool]],
+) -> None:
+    """Logto lists sessions and grants only with a verification record (401
+    ``verification_record.permission_denied`` without one, as the lab's Logto answered the
+    overview each time): with none kept the pages ask the user first, and Logto is not asked
+    for an answer known in advance."""
+    settings.ACCOUNT_CENTER_LOGTO_GATEWAY = "auto"
+    settings.ACCOUNT_CENTER_FEATURES = MANAGEMENT_ONLY_OFF
+    emulator.state.configure_account_center(enabled=True, fields=EDIT_ALL)
+    client = _signed_in(emulator)
+    del calls[:]
+
+    assert client.get("/account/").status_code == 200
+    for page in ("/account/sessions/", "/account/apps/"):
+        response = client.get(page)
+        assert response.status_code == 302, page
+        assert response["Location"] == f"/account/verify/?next={page}"
+
+    gated = ("/api/my-account/sessions", "/api/my-account/grants")
+    assert [(m, p) for m, p, _ in calls if p.startswith(gated)] == []

@@ -8,6 +8,10 @@ SQLite database, migrated first) because Logto only redirects back to the URI re
 web app: ``http://127.0.0.1:8000/account/oidc/callback/``. A subprocess also keeps the demo on its
 own settings (``demo_project.settings`` reading ``LOGTO_*`` from the environment) instead of the
 tests' fake ``https://logto.test``.
+
+The demo runs per test module (port 8000 is one): a module changes what it gets by overriding
+``demo_setup`` (the gateway, the host the browser and the demo use); the modules that do not
+run on the demo's defaults (the Management API gateway).
 """
 
 from __future__ import annotations
@@ -20,8 +24,9 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -29,6 +34,8 @@ import requests
 
 from account_center.logto.client import LogtoClient
 from account_center.logto.errors import LogtoNotFound
+
+from .helpers import LogtoRequests, logto_log_path
 
 REQUIRED = (
     "LOGTO_E2E_ENDPOINT",
@@ -107,9 +114,26 @@ def _wait_until_up(process: subprocess.Popen, log: Path, deadline: float) -> Non
     raise RuntimeError(f"the demo server did not start:\n{log.read_text()[-3000:]}")
 
 
-@pytest.fixture(scope="session")
-def demo() -> Iterator[str]:
-    """The demo project on http://127.0.0.1:8000, talking to the real Logto. Returns its URL."""
+@dataclass(frozen=True)
+class DemoSetup:
+    """How a module's demo is served: ``origin`` is where the browser opens it (its callback must
+    be registered at Logto), ``endpoint`` the Logto the demo reaches (``LOGTO_ENDPOINT``), ``env``
+    more of the demo's environment (e.g. ``ACCOUNT_CENTER_LOGTO_GATEWAY``)."""
+
+    origin: str = DEMO_URL
+    endpoint: str = os.environ.get("LOGTO_E2E_ENDPOINT", "")
+    env: Mapping[str, str] = field(default_factory=dict)
+
+
+@pytest.fixture(scope="module")
+def demo_setup() -> DemoSetup:
+    """The demo's defaults: at 127.0.0.1:8000, on the Management API gateway."""
+    return DemoSetup()
+
+
+@pytest.fixture(scope="module")
+def demo(demo_setup: DemoSetup) -> Iterator[str]:
+    """The demo project on port 8000, talking to the real Logto. Returns its URL (the origin)."""
     if _port_is_taken():
         pytest.fail(f"{DEMO_HOST}:{DEMO_PORT} is taken; the journeys need it for the redirect URI")
     workdir = Path(tempfile.mkdtemp(prefix="account-center-e2e-"))
@@ -119,7 +143,7 @@ def demo() -> Iterator[str]:
         "DJANGO_SETTINGS_MODULE": "demo_project.settings",
         "DEMO_DATABASE": str(workdir / "demo.sqlite3"),
         "DEMO_PORT": str(DEMO_PORT),
-        "LOGTO_ENDPOINT": os.environ["LOGTO_E2E_ENDPOINT"],
+        "LOGTO_ENDPOINT": demo_setup.endpoint,
         "LOGTO_APP_ID": os.environ["LOGTO_E2E_APP_ID"],
         "LOGTO_APP_SECRET": os.environ["LOGTO_E2E_APP_SECRET"],
         "LOGTO_M2M_APP_ID": os.environ["LOGTO_E2E_M2M_APP_ID"],
@@ -128,8 +152,12 @@ def demo() -> Iterator[str]:
             "LOGTO_E2E_RESOURCE", "https://default.logto.app/api"
         ),
         "PYTHONUNBUFFERED": "1",
+        **demo_setup.env,
     }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    # The shell's own choice must not leak into the modules that run on the default.
+    if "ACCOUNT_CENTER_LOGTO_GATEWAY" not in demo_setup.env:
+        env.pop("ACCOUNT_CENTER_LOGTO_GATEWAY", None)
     manage = [sys.executable, str(REPO / "manage.py")]
     subprocess.run([*manage, "migrate", "-v0"], cwd=REPO, env=env, check=True, timeout=120)
     log = workdir / "runserver.log"
@@ -143,7 +171,7 @@ def demo() -> Iterator[str]:
         )
     try:
         _wait_until_up(process, log, time.monotonic() + 30)
-        yield DEMO_URL
+        yield demo_setup.origin
     finally:
         process.terminate()
         try:
@@ -155,6 +183,37 @@ def demo() -> Iterator[str]:
         if os.environ.get("LOGTO_E2E_KEEP_LOG"):
             shutil.copy(log, os.environ["LOGTO_E2E_KEEP_LOG"])
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+# The account center's fields the app uses, all Edit (``session`` for sessions and connected
+# apps; ``passkey`` falls back to ``mfa``). PATCH replaces the whole ``fields`` object.
+EDIT_ALL = {
+    name: "Edit"
+    for name in (
+        "name", "avatar", "profile", "customData", "username", "email", "phone", "password",
+        "social", "mfa", "session",
+    )
+}
+# What GET /api/account-center answers that PATCH takes back as it was.
+_ACCOUNT_CENTER_KEYS = ("enabled", "fields", "webauthnRelatedOrigins", "deleteAccountUrl")
+
+
+@contextmanager
+def tenant_account_center(client: LogtoClient, **changes: object) -> Iterator[dict]:
+    """The tenant's account center with ``changes`` (``PATCH /api/account-center``) inside the
+    block, and exactly as it was after it. Yields what it was."""
+    before = client._request("GET", "/api/account-center")
+    client._request("PATCH", "/api/account-center", json=changes)
+    try:
+        yield before
+    finally:
+        client._request(
+            "PATCH", "/api/account-center", json={key: before[key] for key in _ACCOUNT_CENTER_KEYS}
+        )
+        after = client._request("GET", "/api/account-center")
+        assert {k: after[k] for k in _ACCOUNT_CENTER_KEYS} == {
+            k: before[k] for k in _ACCOUNT_CENTER_KEYS
+        }, "the tenant's account center was not restored"
 
 
 def create_user(client: LogtoClient, **body: str) -> str:
@@ -175,3 +234,38 @@ def e2e_user(logto_admin: LogtoClient) -> Iterator[E2EUser]:
         logto_admin.delete_user(user_id)
     except LogtoNotFound:
         pass
+
+
+@pytest.fixture
+def logto_requests() -> LogtoRequests:
+    """Logto's own access log from now on; the test is skipped where it cannot be read (a Logto
+    that is not the lab kit's)."""
+    path = logto_log_path()
+    if not path.is_file():
+        pytest.skip(f"Logto's log is not at {path}: set LOGTO_E2E_LOG or LAB_DIR")
+    return LogtoRequests(path)
+
+
+@pytest.fixture
+def expire_verification_records() -> Callable[[str], int]:
+    """Call it with a user id to end that user's Logto verification records now, in Logto's own
+    database (``LOGTO_LAB_DB_URL``, the lab kit's): as if their 600 s had passed. Answers how many
+    it ended. Skipped without the database."""
+    url = os.environ.get("LOGTO_LAB_DB_URL")
+    if not url or not shutil.which("psql"):
+        pytest.skip("set LOGTO_LAB_DB_URL (the lab's PostgreSQL) and install psql")
+
+    def expire(user_id: str) -> int:
+        # psql reads the statement from stdin: variables are not interpolated in ``-c``.
+        done = subprocess.run(
+            ["psql", url, "-v", "ON_ERROR_STOP=1", "-qAt", "-v", f"uid={user_id}"],
+            input="update verification_records set expires_at = now() - interval '1 second'"
+            " where user_id = :'uid' and expires_at > now() returning id;",
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=30,
+        )
+        return len(done.stdout.split())
+
+    return expire
