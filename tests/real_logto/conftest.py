@@ -107,16 +107,53 @@ def _wait_until_up(process: subprocess.Popen, log: Path, deadline: float) -> Non
     raise RuntimeError(f"the demo server did not start:\n{log.read_text()[-3000:]}")
 
 
-@pytest.fixture(scope="session")
-def demo() -> Iterator[str]:
-    """The demo project on http://127.0.0.1:8000, talking to the real Logto. Returns its URL."""
+@dataclass
+class DemoServer:
+    """The demo on http://127.0.0.1:8000 in a subprocess, on ``settings_module``: its URL, and
+    ``manage`` to run its ``manage.py`` against the same database (e.g. to add a staff user)."""
+
+    settings_module: str
+    workdir: Path
+    env: dict[str, str]
+    process: subprocess.Popen | None = None
+    url: str = DEMO_URL
+
+    def manage(self, *args: str, env: dict[str, str] | None = None) -> str:
+        done = subprocess.run(
+            [sys.executable, str(REPO / "manage.py"), *args],
+            cwd=REPO,
+            env={**self.env, **(env or {})},
+            check=True,
+            timeout=120,
+            capture_output=True,
+            text=True,
+        )
+        return done.stdout
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+            self.process = None
+        # Keep the server log when asked (a failure's other half); the rest is throwaway.
+        log = self.workdir / "runserver.log"
+        if os.environ.get("LOGTO_E2E_KEEP_LOG") and log.exists():
+            shutil.copy(log, os.environ["LOGTO_E2E_KEEP_LOG"])
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+def _start_demo(settings_module: str) -> DemoServer:
     if _port_is_taken():
         pytest.fail(f"{DEMO_HOST}:{DEMO_PORT} is taken; the journeys need it for the redirect URI")
     workdir = Path(tempfile.mkdtemp(prefix="account-center-e2e-"))
     env = {
         **os.environ,
         # manage.py only set-defaults it, and pytest-django exported the tests' settings.
-        "DJANGO_SETTINGS_MODULE": "demo_project.settings",
+        "DJANGO_SETTINGS_MODULE": settings_module,
         "DEMO_DATABASE": str(workdir / "demo.sqlite3"),
         "DEMO_PORT": str(DEMO_PORT),
         "LOGTO_ENDPOINT": os.environ["LOGTO_E2E_ENDPOINT"],
@@ -130,11 +167,12 @@ def demo() -> Iterator[str]:
         "PYTHONUNBUFFERED": "1",
     }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    server = DemoServer(settings_module, workdir, env)
     manage = [sys.executable, str(REPO / "manage.py")]
-    subprocess.run([*manage, "migrate", "-v0"], cwd=REPO, env=env, check=True, timeout=120)
+    server.manage("migrate", "-v0")
     log = workdir / "runserver.log"
     with log.open("wb") as out:
-        process = subprocess.Popen(
+        server.process = subprocess.Popen(
             [*manage, "runserver", f"{DEMO_HOST}:{DEMO_PORT}", "--noreload"],
             cwd=REPO,
             env=env,
@@ -142,19 +180,52 @@ def demo() -> Iterator[str]:
             stderr=subprocess.STDOUT,
         )
     try:
-        _wait_until_up(process, log, time.monotonic() + 30)
-        yield DEMO_URL
+        _wait_until_up(server.process, log, time.monotonic() + 30)
+    except BaseException:
+        server.stop()
+        raise
+    return server
+
+
+class DemoServers:
+    """One demo at a time on port 8000 (Logto's registered redirect URI): a journey that needs
+    the demo on other settings replaces the running one, which comes back when asked again."""
+
+    def __init__(self) -> None:
+        self.running: DemoServer | None = None
+
+    def serve(self, settings_module: str = "demo_project.settings") -> DemoServer:
+        if self.running is not None and self.running.settings_module == settings_module:
+            return self.running
+        self.close()
+        self.running = _start_demo(settings_module)
+        return self.running
+
+    def close(self) -> None:
+        if self.running is not None:
+            self.running.stop()
+            self.running = None
+
+
+@pytest.fixture(scope="session")
+def demo_servers() -> Iterator[DemoServers]:
+    servers = DemoServers()
+    try:
+        yield servers
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        # Keep the server log when asked (a failure's other half); the rest is throwaway.
-        if os.environ.get("LOGTO_E2E_KEEP_LOG"):
-            shutil.copy(log, os.environ["LOGTO_E2E_KEEP_LOG"])
-        shutil.rmtree(workdir, ignore_errors=True)
+        servers.close()
+
+
+@pytest.fixture
+def demo_server(demo_servers: DemoServers) -> DemoServer:
+    """The demo project on its own settings, talking to the real Logto."""
+    return demo_servers.serve()
+
+
+@pytest.fixture
+def demo(demo_server: DemoServer) -> str:
+    """The demo project on http://127.0.0.1:8000, talking to the real Logto. Returns its URL."""
+    return demo_server.url
 
 
 def create_user(client: LogtoClient, **body: str) -> str:
