@@ -247,3 +247,136 @@ def test_remembered_devices_on_a_production_build_say_so_in_a_sentence(
     expect(section.locator(".ac-list")).to_have_count(0)
     expect(section.get_by_text("No device is remembered")).to_have_count(0)
     expect(section.get_by_role("button", name="Forget all devices")).to_have_count(0)
+
+
+# --------------------------------------------------------------------------- support's view as
+
+# Run by the demo's own manage.py (its database): a support member as docs/admin.md has one (the
+# users' admin pages to read, and the view-as permission), and the pk of the user's link (made by
+# the user's first sign-in).
+ADD_SUPPORT = """
+import os
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+staff = get_user_model().objects.create_user(
+    os.environ["E2E_STAFF"], password=os.environ["E2E_STAFF_PASSWORD"], is_staff=True
+)
+staff.user_permissions.add(
+    *Permission.objects.filter(codename__in=["view_as_logto_user", "view_logtoidentity"])
+)
+"""
+LINK_OF = """
+import os
+from account_center.models import LogtoIdentity
+print(LogtoIdentity.objects.get(sub=os.environ["E2E_SUB"]).pk)
+"""
+REFUSED = "nothing can be changed while viewing as someone"
+
+
+@pytest.fixture
+def tokens_demo(demo_servers: DemoServers) -> DemoServer:
+    """The demo keeping the user's own tokens (gateway "auto"): where view-as may use Logto's
+    impersonation."""
+    return demo_servers.serve("tests.real_logto.demo_settings_user_tokens")
+
+
+@pytest.fixture
+def token_exchange_on(logto_admin: LogtoClient) -> Iterator[None]:
+    """The web app's "token exchange" switch on (the console's app page; Logto adds the
+    token-exchange grant type to the client only then); the lab's setting back afterwards."""
+    path = f"/api/applications/{APP_ID}"
+    before = logto_admin._request("GET", path)["customClientMetadata"]
+    logto_admin._request(
+        "PATCH", path, json={"customClientMetadata": {**before, "allowTokenExchange": True}}
+    )
+    try:
+        yield
+    finally:
+        logto_admin._request("PATCH", path, json={"customClientMetadata": before})
+
+
+def web_app_grants(client: LogtoClient, user_id: str) -> set[str]:
+    return {g["id"] for g in grants_of(client, user_id) if g["application"]["id"] == APP_ID}
+
+
+def start_view_as(browser: Browser, server: DemoServer, user: E2EUser) -> Page:
+    """Support signs in to the admin (another browser) and views ``user``'s account, with a
+    reason; answers the support's page, on the user's overview."""
+    staff, staff_password = f"support_{secrets.token_hex(3)}", secrets.token_urlsafe(16)
+    server.manage(
+        "shell", "-v0", "-c", ADD_SUPPORT, env={"E2E_STAFF": staff, "E2E_STAFF_PASSWORD": staff_password}
+    )
+    # The last line: Django's shell may say first what it imported.
+    link = server.manage("shell", "-v0", "-c", LINK_OF, env={"E2E_SUB": user.id}).split()[-1]
+    admin = browser.new_context().new_page()
+    admin.goto(f"{server.url}/admin/account_center/logtoidentity/{link}/change/")
+    admin.get_by_label("Username").fill(staff)
+    admin.get_by_label("Password").fill(staff_password)
+    admin.get_by_role("button", name="Log in").click()
+    admin.get_by_role("link", name="View as this user").click()
+    admin.get_by_label("Why do you need to view this account?").fill("Ticket 21: MFA help")
+    admin.get_by_role("button", name="View as this user").click()
+    admin.wait_for_url(f"{server.url}/account/")
+    return admin
+
+
+def refused_and_ended(admin: Page, server: DemoServer, user: E2EUser, logto: LogtoClient) -> None:
+    """The viewed overview, a change refused in words (nothing reaches Logto), and the way back."""
+    banner = admin.get_by_role("region", name="Viewing as this user")
+    expect(banner.get_by_text("You are viewing this account as support")).to_be_visible()
+    expect(admin.get_by_role("heading", level=1, name="E2E Person")).to_be_visible()
+
+    admin.goto(f"{server.url}/account/profile/")
+    admin.get_by_role("link", name="Edit profile").click()
+    admin.get_by_label("Name", exact=True).fill("Changed By Support")
+    admin.get_by_role("button", name="Save").click()
+    expect(admin.get_by_role("alert").filter(has_text=REFUSED)).to_be_visible()
+    assert logto.get_user(user.id).name == "E2E Person"
+
+    banner.get_by_role("button", name="Stop viewing and go back").click()
+    admin.wait_for_url(re.compile(r".*/admin/login/\?next=.*"))
+    expect(admin.get_by_text("You stopped viewing the account.")).to_be_visible()
+    admin.context.close()
+
+
+def test_view_as_where_the_tenant_allows_no_token_exchange_is_django_only_and_says_so(
+    page: Page,
+    browser: Browser,
+    tokens_demo: DemoServer,
+    e2e_user: E2EUser,
+    logto_admin: LogtoClient,
+) -> None:
+    app = logto_admin._request("GET", f"/api/applications/{APP_ID}")
+    assert not app["customClientMetadata"].get("allowTokenExchange")  # the lab's default
+    sign_in(page, tokens_demo.url, e2e_user, fill=sign_in_at_logto)  # links the user
+    before = web_app_grants(logto_admin, e2e_user.id)
+
+    admin = start_view_as(browser, tokens_demo, e2e_user)
+
+    expect(admin.get_by_text("the console's token exchange switch is off")).to_be_visible()
+    assert web_app_grants(logto_admin, e2e_user.id) == before
+    refused_and_ended(admin, tokens_demo, e2e_user, logto_admin)
+    page.goto(f"{tokens_demo.url}/account/activity/")
+    expect(page.get_by_text("Support viewed your account").first).to_be_visible()
+
+
+def test_view_as_with_logtos_impersonation_leaves_no_grant_behind(
+    page: Page,
+    browser: Browser,
+    tokens_demo: DemoServer,
+    e2e_user: E2EUser,
+    logto_admin: LogtoClient,
+    token_exchange_on: None,
+) -> None:
+    sign_in(page, tokens_demo.url, e2e_user, fill=sign_in_at_logto)
+    before = web_app_grants(logto_admin, e2e_user.id)
+
+    admin = start_view_as(browser, tokens_demo, e2e_user)
+
+    # The subject token was exchanged: the web app holds one more grant of the user's, and the
+    # page says nothing of a Django-only view.
+    during = web_app_grants(logto_admin, e2e_user.id)
+    assert len(during - before) == 1
+    expect(admin.get_by_text("Django-only view")).to_have_count(0)
+    refused_and_ended(admin, tokens_demo, e2e_user, logto_admin)
+    assert web_app_grants(logto_admin, e2e_user.id) == before
