@@ -15,6 +15,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
@@ -380,3 +381,62 @@ def test_view_as_with_logtos_impersonation_leaves_no_grant_behind(
     expect(admin.get_by_text("Django-only view")).to_have_count(0)
     refused_and_ended(admin, tokens_demo, e2e_user, logto_admin)
     assert web_app_grants(logto_admin, e2e_user.id) == before
+
+
+ACCOUNT_FIELDS = ("name", "avatar", "profile", "customData", "username", "email", "phone",
+                  "password", "social", "mfa", "session")
+
+
+@pytest.fixture
+def account_api_on(logto_admin: LogtoClient) -> Iterator[None]:
+    """Logto's account center (the Account API) on, every field editable (docs/logto-console.md,
+    section 6); the lab's settings back afterwards (PATCH replaces ``fields`` whole)."""
+    before = logto_admin._request("GET", "/api/account-center")
+    logto_admin._request(
+        "PATCH",
+        "/api/account-center",
+        json={"enabled": True, "fields": dict.fromkeys(ACCOUNT_FIELDS, "Edit")},
+    )
+    try:
+        yield
+    finally:
+        logto_admin._request(
+            "PATCH",
+            "/api/account-center",
+            json={"enabled": before["enabled"], "fields": before["fields"]},
+        )
+
+
+def account_api_reads(log: Path, start: int) -> set[tuple[str, str]]:
+    """The Account API reads the demo made after ``start`` in its log, and Logto's answers."""
+    with log.open() as server_log:
+        server_log.seek(start)
+        return set(re.findall(r"Logto GET (/api/my-account\S*) -> (\d+)", server_log.read()))
+
+
+def test_view_as_reads_the_account_with_the_users_exchanged_token(
+    page: Page,
+    browser: Browser,
+    tokens_demo: DemoServer,
+    e2e_user: E2EUser,
+    logto_admin: LogtoClient,
+    token_exchange_on: None,
+    account_api_on: None,
+) -> None:
+    log = tokens_demo.workdir / "runserver.log"
+    before_sign_in = log.stat().st_size
+    sign_in(page, tokens_demo.url, e2e_user, fill=sign_in_at_logto)
+    own = account_api_reads(log, before_sign_in)
+    before_view = log.stat().st_size
+
+    admin = start_view_as(browser, tokens_demo, e2e_user)
+
+    # The overview as the user's own session reads it: through the Account API (which answers
+    # only the user's own token), call for call and answer for answer, the token the exchange
+    # gave standing for the user's. (Sessions answer 401 to both: Logto lists them only after
+    # the user confirmed it's them, which support never can.)
+    expect(admin.get_by_role("heading", level=1, name="E2E Person")).to_be_visible()
+    viewed = account_api_reads(log, before_view)
+    assert ("/api/my-account", "200") in own
+    assert viewed == own
+    refused_and_ended(admin, tokens_demo, e2e_user, logto_admin)
