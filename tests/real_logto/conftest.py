@@ -118,11 +118,122 @@ def _wait_until_up(process: subprocess.Popen, log: Path, deadline: float) -> Non
 class DemoSetup:
     """How a module's demo is served: ``origin`` is where the browser opens it (its callback must
     be registered at Logto), ``endpoint`` the Logto the demo reaches (``LOGTO_ENDPOINT``), ``env``
-    more of the demo's environment (e.g. ``ACCOUNT_CENTER_LOGTO_GATEWAY``)."""
+    more of the demo's environment (e.g. ``ACCOUNT_CENTER_LOGTO_GATEWAY``), ``settings_module``
+    the demo's settings."""
 
     origin: str = DEMO_URL
     endpoint: str = os.environ.get("LOGTO_E2E_ENDPOINT", "")
     env: Mapping[str, str] = field(default_factory=dict)
+    settings_module: str = "demo_project.settings"
+
+
+@dataclass
+class DemoServer:
+    """The demo on port 8000 in a subprocess: its URL, and ``manage`` to run its ``manage.py``
+    against the same database (e.g. to add a staff user)."""
+
+    setup: DemoSetup
+    workdir: Path
+    env: dict[str, str]
+    process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return self.setup.origin
+
+    def manage(self, *args: str, env: dict[str, str] | None = None) -> str:
+        done = subprocess.run(
+            [sys.executable, str(REPO / "manage.py"), *args],
+            cwd=REPO,
+            env={**self.env, **(env or {})},
+            check=True,
+            timeout=120,
+            capture_output=True,
+            text=True,
+        )
+        return done.stdout
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+            self.process = None
+        # Keep the server log when asked (a failure's other half); the rest is throwaway.
+        log = self.workdir / "runserver.log"
+        if os.environ.get("LOGTO_E2E_KEEP_LOG") and log.exists():
+            shutil.copy(log, os.environ["LOGTO_E2E_KEEP_LOG"])
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+def _start_demo(setup: DemoSetup) -> DemoServer:
+    if _port_is_taken():
+        pytest.fail(f"{DEMO_HOST}:{DEMO_PORT} is taken; the journeys need it for the redirect URI")
+    workdir = Path(tempfile.mkdtemp(prefix="account-center-e2e-"))
+    env = {
+        **os.environ,
+        # manage.py only set-defaults it, and pytest-django exported the tests' settings.
+        "DJANGO_SETTINGS_MODULE": setup.settings_module,
+        "DEMO_DATABASE": str(workdir / "demo.sqlite3"),
+        "DEMO_PORT": str(DEMO_PORT),
+        "LOGTO_ENDPOINT": setup.endpoint,
+        "LOGTO_APP_ID": os.environ["LOGTO_E2E_APP_ID"],
+        "LOGTO_APP_SECRET": os.environ["LOGTO_E2E_APP_SECRET"],
+        "LOGTO_M2M_APP_ID": os.environ["LOGTO_E2E_M2M_APP_ID"],
+        "LOGTO_M2M_APP_SECRET": os.environ["LOGTO_E2E_M2M_APP_SECRET"],
+        "LOGTO_MANAGEMENT_API_RESOURCE": os.environ.get(
+            "LOGTO_E2E_RESOURCE", "https://default.logto.app/api"
+        ),
+        "PYTHONUNBUFFERED": "1",
+        **setup.env,
+    }
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    # The shell's own choice must not leak into the modules that run on the default.
+    if "ACCOUNT_CENTER_LOGTO_GATEWAY" not in setup.env:
+        env.pop("ACCOUNT_CENTER_LOGTO_GATEWAY", None)
+    server = DemoServer(setup, workdir, env)
+    manage = [sys.executable, str(REPO / "manage.py")]
+    server.manage("migrate", "-v0")
+    log = workdir / "runserver.log"
+    with log.open("wb") as out:
+        server.process = subprocess.Popen(
+            [*manage, "runserver", f"{DEMO_HOST}:{DEMO_PORT}", "--noreload"],
+            cwd=REPO,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        _wait_until_up(server.process, log, time.monotonic() + 30)
+    except BaseException:
+        server.stop()
+        raise
+    return server
+
+
+class DemoServers:
+    """One demo at a time on port 8000 (Logto's registered redirect URI): a journey that needs
+    the demo on other settings replaces the running one, which comes back when asked again."""
+
+    def __init__(self) -> None:
+        self.running: DemoServer | None = None
+
+    def serve(self, setup: DemoSetup | str = DemoSetup()) -> DemoServer:
+        if isinstance(setup, str):
+            setup = DemoSetup(settings_module=setup)
+        if self.running is not None and self.running.setup == setup:
+            return self.running
+        self.close()
+        self.running = _start_demo(setup)
+        return self.running
+
+    def close(self) -> None:
+        if self.running is not None:
+            self.running.stop()
+            self.running = None
 
 
 @pytest.fixture(scope="module")
@@ -132,57 +243,26 @@ def demo_setup() -> DemoSetup:
 
 
 @pytest.fixture(scope="module")
-def demo(demo_setup: DemoSetup) -> Iterator[str]:
-    """The demo project on port 8000, talking to the real Logto. Returns its URL (the origin)."""
-    if _port_is_taken():
-        pytest.fail(f"{DEMO_HOST}:{DEMO_PORT} is taken; the journeys need it for the redirect URI")
-    workdir = Path(tempfile.mkdtemp(prefix="account-center-e2e-"))
-    env = {
-        **os.environ,
-        # manage.py only set-defaults it, and pytest-django exported the tests' settings.
-        "DJANGO_SETTINGS_MODULE": "demo_project.settings",
-        "DEMO_DATABASE": str(workdir / "demo.sqlite3"),
-        "DEMO_PORT": str(DEMO_PORT),
-        "LOGTO_ENDPOINT": demo_setup.endpoint,
-        "LOGTO_APP_ID": os.environ["LOGTO_E2E_APP_ID"],
-        "LOGTO_APP_SECRET": os.environ["LOGTO_E2E_APP_SECRET"],
-        "LOGTO_M2M_APP_ID": os.environ["LOGTO_E2E_M2M_APP_ID"],
-        "LOGTO_M2M_APP_SECRET": os.environ["LOGTO_E2E_M2M_APP_SECRET"],
-        "LOGTO_MANAGEMENT_API_RESOURCE": os.environ.get(
-            "LOGTO_E2E_RESOURCE", "https://default.logto.app/api"
-        ),
-        "PYTHONUNBUFFERED": "1",
-        **demo_setup.env,
-    }
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    # The shell's own choice must not leak into the modules that run on the default.
-    if "ACCOUNT_CENTER_LOGTO_GATEWAY" not in demo_setup.env:
-        env.pop("ACCOUNT_CENTER_LOGTO_GATEWAY", None)
-    manage = [sys.executable, str(REPO / "manage.py")]
-    subprocess.run([*manage, "migrate", "-v0"], cwd=REPO, env=env, check=True, timeout=120)
-    log = workdir / "runserver.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [*manage, "runserver", f"{DEMO_HOST}:{DEMO_PORT}", "--noreload"],
-            cwd=REPO,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
+def demo_servers() -> Iterator[DemoServers]:
+    """Per module: a module's demo starts after its module fixtures changed the tenant (the demo
+    keeps Logto's settings a minute), and never serves the next module."""
+    servers = DemoServers()
     try:
-        _wait_until_up(process, log, time.monotonic() + 30)
-        yield demo_setup.origin
+        yield servers
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        # Keep the server log when asked (a failure's other half); the rest is throwaway.
-        if os.environ.get("LOGTO_E2E_KEEP_LOG"):
-            shutil.copy(log, os.environ["LOGTO_E2E_KEEP_LOG"])
-        shutil.rmtree(workdir, ignore_errors=True)
+        servers.close()
+
+
+@pytest.fixture
+def demo_server(demo_servers: DemoServers, demo_setup: DemoSetup) -> DemoServer:
+    """The demo project on the module's setup, talking to the real Logto."""
+    return demo_servers.serve(demo_setup)
+
+
+@pytest.fixture
+def demo(demo_server: DemoServer) -> str:
+    """The demo project, talking to the real Logto. Returns its URL (the origin)."""
+    return demo_server.url
 
 
 # The account center's fields the app uses, all Edit (``session`` for sessions and connected
