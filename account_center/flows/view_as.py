@@ -237,6 +237,9 @@ def enter(request: HttpRequest, started: Started) -> None:
     """Keep the view in the session just signed in as the user (after login(), which flushed
     the staff member's session)."""
     request.session[SESSION_KEY] = started.state
+    # A view begins as a sign-in does (auth.backends), with the user's reads from Logto anew:
+    # support looks into what Logto holds now, and through the exchanged token where there is one.
+    read_cache.forget(started.identity.sub)
     if started.sealed_tokens:
         request.session[user_tokens.SESSION_KEY] = started.sealed_tokens
     # There is no ID token to renew: the session's end is the view's, so mozilla's refresh never

@@ -15,6 +15,7 @@ pytest.importorskip("logto_emulator.server", reason="the Logto emulator is not a
 
 from account_center.auth import user_tokens  # noqa: E402
 from account_center.flows import actions, view_as  # noqa: E402
+from account_center.logto import read_cache  # noqa: E402
 from account_center.models import AuditEvent, LogtoIdentity  # noqa: E402
 from logto_emulator.seed import DEMO_CLIENTS, DEMO_USER  # noqa: E402
 from logto_emulator.server import EmulatorServer  # noqa: E402
@@ -88,3 +89,17 @@ def test_where_the_tenant_allows_no_token_exchange_the_view_is_django_only_and_s
     assert user_tokens.SESSION_KEY not in support.session
     assert "token exchange switch is off" in page.content.decode()
     assert grants_of(emulator, demo_link.sub) == before
+
+
+def test_a_view_reads_the_account_from_logto_anew_not_from_the_users_kept_reads(
+    support, demo_link, emulator, settings, monkeypatch
+) -> None:
+    settings.ACCOUNT_CENTER_READ_CACHE_SECONDS = 300
+    monkeypatch.setattr(web_app(emulator), "allow_token_exchange", True)
+    key, _ = read_cache.lookup("/api/my-account", None, scope=demo_link.sub)
+    read_cache.store(key, {"name": "What the user's own session read earlier"})
+
+    page = start(support, demo_link)
+
+    assert page.status_code == 200
+    assert read_cache.lookup("/api/my-account", None, scope=demo_link.sub)[1] is read_cache.MISS
