@@ -445,7 +445,7 @@ def test_view_as_reads_the_account_with_the_users_exchanged_token(
 
     # The overview as the user's own session reads it: through the Account API (which answers
     # only the user's own token), call for call and answer for answer, the token the exchange
-    # gave standing for the user's. (Sessions answer 401 to both: Logto lists them only after
+    # gave standing for the user's. (Sessions are asked of neither: Logto lists them only after
     # the user confirmed it's them, which support never can.)
     expect(admin.get_by_role("heading", level=1, name="E2E Person")).to_be_visible()
     viewed = account_api_reads(log, before_view)
