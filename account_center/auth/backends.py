@@ -120,7 +120,9 @@ class LogtoBackend(OIDCAuthenticationBackend):
             # Not our callback (e.g. the admin's username/password form): let others try.
             return None
         self.request = request
-        self.to_account_page = bool(kwargs.get("to_account_page"))
+        # The features the landing page reads only through the Management API; None: the sign-in
+        # lands on a page of the host project's.
+        self.landing_reads: tuple[str, ...] | None = kwargs.get("landing_reads")
         with _explained_failures():
             tokens = self.exchange_code(
                 request, nonce=kwargs.get("nonce"), code_verifier=kwargs.get("code_verifier")
@@ -290,13 +292,14 @@ class LogtoBackend(OIDCAuthenticationBackend):
 
     @sensitive_variables()
     def get_userinfo(self, access_token: str, id_token: str, payload: dict[str, Any]) -> Any:
-        """Logto's userinfo; a sign-in landing on an account page has Logto's settings and the
-        M2M token fetched side by side with it (what is missing of them), so that page makes
+        """Logto's userinfo; a sign-in landing on an account page has what that page will wait
+        for of Logto's settings and the M2M token fetched side by side with it, so the page makes
         only the user's own reads, and the sign-in waits no longer than for userinfo."""
-        userinfo = (super().get_userinfo, access_token, id_token, payload)
-        if not getattr(self, "to_account_page", False):
+        landing_reads = getattr(self, "landing_reads", None)
+        if landing_reads is None:
             return super().get_userinfo(access_token, id_token, payload)
-        return tenant_wide.beside(userinfo, tenant_wide.OVERVIEW_MANAGEMENT_READS)
+        userinfo = (super().get_userinfo, access_token, id_token, payload)
+        return tenant_wide.beside(userinfo, landing_reads)
 
     def get_user(self, user_id: Any) -> Any:
         """The signed-in user of every request, with its Logto link in the same query: every

@@ -278,7 +278,7 @@ class CallbackView(View):
                 request=request,
                 nonce=entry.get("nonce"),
                 code_verifier=entry.get("code_verifier"),
-                to_account_page=_is_account_page(next_url or _default_next()),
+                landing_reads=_landing_reads(next_url or _default_next()),
             )
         except SignInFailed as exc:
             logger.warning("Sign-in refused (%s): %s", exc.reason, exc.detail)
@@ -355,14 +355,17 @@ class CallbackView(View):
         return HttpResponseRedirect(next_url or _default_next())
 
 
-def _is_account_page(url: str) -> bool:
-    """Whether a sign-in lands on one of the account center's pages (which wait for Logto's
-    tenant-wide things), not on a page of the host project's."""
+def _landing_reads(url: str) -> tuple[str, ...] | None:
+    """For a sign-in landing on one of the account center's pages (which wait for Logto's
+    tenant-wide things): the features it reads only through the Management API (the view's
+    ``management_reads``); ``None`` for a page of the host project's."""
     try:
         match = resolve(urlsplit(url).path)
     except Resolver404:
-        return False
-    return "account_center" in match.namespaces
+        return None
+    if "account_center" not in match.namespaces:
+        return None
+    return tuple(getattr(getattr(match.func, "view_class", None), "management_reads", ()))
 
 
 def _renew_expiry(request: HttpRequest) -> None:

@@ -27,8 +27,8 @@ from . import gateway
 
 logger = logging.getLogger(__name__)
 
-# The overview's reads that only the Management API has, whatever Logto's settings say: the
-# page a sign-in lands on by default (``ACCOUNT_CENTER_LOGIN_REDIRECT_URL``).
+# The overview's reads that only the Management API has, whatever Logto's settings say (the
+# page a sign-in lands on by default, ``ACCOUNT_CENTER_LOGIN_REDIRECT_URL``).
 OVERVIEW_MANAGEMENT_READS = ("tokens", "organizations")
 
 

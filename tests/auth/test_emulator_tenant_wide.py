@@ -156,6 +156,27 @@ def test_the_sign_in_fetches_logtos_settings_and_the_m2m_token_beside_userinfo(
     assert emulator.state.m2m_tokens_issued == 1
 
 
+def test_a_sign_in_landing_on_a_page_of_the_account_apis_fetches_no_m2m_token_ahead(
+    emulator: EmulatorServer,  # noqa: F811
+    settings: Any,
+    calls: list[tuple[str, str, bool]],  # noqa: F811
+) -> None:
+    """The profile page in "auto" reads through the user's own token: the settings are fetched
+    beside userinfo, a token it would not use is not."""
+    _gateway(emulator, settings, "auto")
+    cache.clear()
+
+    client = _signed_in("/account/profile/")
+    signed_in = [path for _method, path, _grant in calls]
+    calls.clear()
+    assert client.get("/account/profile/").status_code == 200
+
+    assert SETTINGS_READ in signed_in and TOKEN_FETCH not in signed_in, signed_in
+    asked = [path for _method, path, _grant in calls]
+    assert asked and not set(asked) & set(TENANT_WIDE), asked
+    assert emulator.state.m2m_tokens_issued == 0
+
+
 def test_a_sign_in_landing_on_a_page_of_the_host_projects_fetches_nothing_ahead(
     emulator: EmulatorServer,  # noqa: F811
     settings: Any,
