@@ -1,7 +1,14 @@
 """The two gateways side by side: the Management API (M2M token) and ``"auto"`` with the tenant's
 Account API on (the user's own token), cold and warm, and a change with its verification.
 
-For each gateway, round after round, a fresh sign-in and then:
+For each gateway, round after round:
+
+* a sign-in with nothing cached (Django's cache emptied before it: no M2M token, no Logto
+  account-center settings, no signing keys), landing on the overview: the callback alone (the
+  code exchange, the signing keys, userinfo, and what is fetched beside userinfo), then the
+  first overview after it;
+
+then a fresh sign-in and:
 
 * the first overview with nothing cached: Django's cache emptied after the sign-in, so no M2M
   token, no Logto account-center settings, no kept reads (a deployment's first page);
@@ -57,6 +64,8 @@ ACCOUNT_CENTER_FIELDS = {
     )
 }
 ROWS = (
+    ("sign_in", "sign-in's callback, nothing cached"),
+    ("after_sign_in", "first overview after it"),
     ("cold", "first overview, nothing cached"),
     ("held", "first overview, M2M token + Logto settings held"),
     ("warm", "overview, warm"),
@@ -81,6 +90,15 @@ class Journey:
     username = ""  # the round's change renames the user: the next sign-in uses the new name
 
     def sign_in(self) -> None:
+        """Signed in, landing on a page that reads nothing of Logto's."""
+        raise NotImplementedError
+
+    def start_sign_in(self, landing: str) -> str:
+        """Through Logto's sign-in page up to the site's callback: answers its URL."""
+        raise NotImplementedError
+
+    def finish_sign_in(self, callback: str) -> int:
+        """The callback alone (its redirect to the landing page not followed)."""
         raise NotImplementedError
 
     def get(self, path: str) -> int:
@@ -109,6 +127,10 @@ def measured(journey: Journey, action: Callable[[], int], figures: Figures, row:
 def rounds(journey: Journey, password: str, count: int) -> Figures:
     figures = Figures()
     for number in range(count):
+        journey.forget_everything()
+        callback = journey.start_sign_in("/account/")
+        measured(journey, lambda: journey.finish_sign_in(callback), figures, "sign_in")
+        measured(journey, lambda: journey.get("/account/"), figures, "after_sign_in")
         journey.sign_in()
         journey.forget_everything()
         measured(journey, lambda: journey.get("/account/"), figures, "cold")
@@ -179,15 +201,20 @@ class InProcess(Journey):
         self.client: Any = None
 
     def sign_in(self) -> None:
+        # The landing page is not requested (the test client does not follow the redirect).
+        assert self.finish_sign_in(self.start_sign_in("/account/")) == 302
+
+    def start_sign_in(self, landing: str) -> str:
         import requests
         from django.test import Client
 
         self.client = Client(HTTP_HOST=SITE)
-        start = self.client.get("/account/login/?next=/account/")
-        back = urlsplit(
-            through_logto(requests.Session(), start["Location"], self.username, self.password)
-        )
-        assert self.client.get(f"{back.path}?{back.query}").status_code == 302
+        start = self.client.get(f"/account/login/?next={landing}")
+        return through_logto(requests.Session(), start["Location"], self.username, self.password)
+
+    def finish_sign_in(self, callback: str) -> int:
+        back = urlsplit(callback)
+        return self.client.get(f"{back.path}?{back.query}").status_code
 
     def get(self, path: str) -> int:
         return self.client.get(path).status_code

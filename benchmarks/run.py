@@ -243,6 +243,39 @@ class OverHttp(Journey):
             sign_in(self.site, self.username, self.password, then="/_baseline/")
         )
 
+    def start_sign_in(self, landing: str) -> str:
+        signer = requests.Session()
+        page = signer.get(f"{self.site}/account/login/", params={"next": landing}, timeout=10)
+        form = FormReader()
+        form.feed(page.text)
+        data = {}
+        for field in form.inputs:  # as sign_in() fills the form
+            kind, name = field.get("type", "text"), field.get("name")
+            if not name:
+                continue
+            if kind == "password":
+                data[name] = self.password
+            elif kind in ("text", "email") and self.username not in data.values():
+                data[name] = self.username
+            elif kind == "hidden":
+                data[name] = field.get("value", "")
+        url = urljoin(page.url, form.action or page.url)
+        answer = signer.post(url, data=data, allow_redirects=False, timeout=10)
+        while answer.is_redirect:
+            url = urljoin(url, answer.headers["Location"])
+            if url.startswith(f"{self.site}/account/oidc/callback/"):
+                self.browser = requests.Session()
+                site_domains = ("127.0.0.1", "127.0.0.1.local", "")
+                self.browser.cookies.update(
+                    {c.name: c.value for c in signer.cookies if c.domain in site_domains}
+                )
+                return url
+            answer = signer.get(url, allow_redirects=False, timeout=10)
+        raise SystemExit(f"sign-in failed, ended at {url}")
+
+    def finish_sign_in(self, callback: str) -> int:
+        return self.browser.get(callback, allow_redirects=False, timeout=30).status_code
+
     def get(self, path: str) -> int:
         answer = self.browser.get(self.site + path, allow_redirects=False, timeout=30)
         return answer.status_code

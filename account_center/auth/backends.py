@@ -24,6 +24,7 @@ from django.views.decorators.debug import sensitive_variables
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.utils import absolutify
 
+from ..flows import tenant_wide
 from ..flows.identity import DISPLAY_NAME_KEY, SIGNED_IN_SUB_KEY, display_name_of
 from ..logto import read_cache
 from ..logto.client import get_client
@@ -119,6 +120,9 @@ class LogtoBackend(OIDCAuthenticationBackend):
             # Not our callback (e.g. the admin's username/password form): let others try.
             return None
         self.request = request
+        # The features the landing page reads only through the Management API; None: the sign-in
+        # lands on a page of the host project's.
+        self.landing_reads: tuple[str, ...] | None = kwargs.get("landing_reads")
         with _explained_failures():
             tokens = self.exchange_code(
                 request, nonce=kwargs.get("nonce"), code_verifier=kwargs.get("code_verifier")
@@ -285,6 +289,17 @@ class LogtoBackend(OIDCAuthenticationBackend):
         if len(users) == 1:
             return self.update_user(users[0], user_info)
         return self.create_user(user_info)
+
+    @sensitive_variables()
+    def get_userinfo(self, access_token: str, id_token: str, payload: dict[str, Any]) -> Any:
+        """Logto's userinfo; a sign-in landing on an account page has what that page will wait
+        for of Logto's settings and the M2M token fetched side by side with it, so the page makes
+        only the user's own reads, and the sign-in waits no longer than for userinfo."""
+        landing_reads = getattr(self, "landing_reads", None)
+        if landing_reads is None:
+            return super().get_userinfo(access_token, id_token, payload)
+        userinfo = (super().get_userinfo, access_token, id_token, payload)
+        return tenant_wide.beside(userinfo, landing_reads)
 
     def get_user(self, user_id: Any) -> Any:
         """The signed-in user of every request, with its Logto link in the same query: every

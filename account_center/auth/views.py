@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import logging
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.contrib import auth, messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render, resolve_url
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import translation
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
@@ -272,9 +272,13 @@ class CallbackView(View):
         return render_failure(request, reason, retry_url=_retry_url(entry))
 
     def signed_in(self, request: HttpRequest, entry: dict[str, Any]) -> HttpResponse:
+        next_url = safe_redirect_url(request, entry.get("next"), None)
         try:
             user = auth.authenticate(
-                request=request, nonce=entry.get("nonce"), code_verifier=entry.get("code_verifier")
+                request=request,
+                nonce=entry.get("nonce"),
+                code_verifier=entry.get("code_verifier"),
+                landing_reads=_landing_reads(next_url or _default_next()),
             )
         except SignInFailed as exc:
             logger.warning("Sign-in refused (%s): %s", exc.reason, exc.detail)
@@ -296,7 +300,6 @@ class CallbackView(View):
         if identity is not None:
             # Sessions signed in under an older epoch end when the credentials change again.
             request.session[EPOCH_KEY] = identity.session_epoch
-        next_url = safe_redirect_url(request, entry.get("next"), None)
         return HttpResponseRedirect(next_url or _default_next())
 
     def reauthenticated(self, request: HttpRequest, entry: dict[str, Any]) -> HttpResponse:
@@ -350,6 +353,19 @@ class CallbackView(View):
         )
         next_url = safe_redirect_url(request, entry.get("next"), None)
         return HttpResponseRedirect(next_url or _default_next())
+
+
+def _landing_reads(url: str) -> tuple[str, ...] | None:
+    """For a sign-in landing on one of the account center's pages (which wait for Logto's
+    tenant-wide things): the features it reads only through the Management API (the view's
+    ``management_reads``); ``None`` for a page of the host project's."""
+    try:
+        match = resolve(urlsplit(url).path)
+    except Resolver404:
+        return None
+    if "account_center" not in match.namespaces:
+        return None
+    return tuple(getattr(getattr(match.func, "view_class", None), "management_reads", ()))
 
 
 def _renew_expiry(request: HttpRequest) -> None:

@@ -130,6 +130,11 @@ def tenant_settings() -> AccountCenterSettings | None:
     return found
 
 
+def holds_tenant_settings() -> bool:
+    """Whether :func:`tenant_settings` answers from the cache (Logto's word, or "could not say")."""
+    return cache.get(SETTINGS_CACHE_KEY) is not None
+
+
 def forget_tenant_settings() -> None:
     cache.delete(SETTINGS_CACHE_KEY)
 

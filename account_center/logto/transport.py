@@ -267,6 +267,10 @@ class Transport:
                 return cached.access_token
             return self._fetch_token()
 
+    def holds_access_token(self) -> bool:
+        """Whether a fresh Management API token is in the shared cache (asking Logto nothing)."""
+        return token_cache.load(self._token_key) is not None
+
     @sensitive_variables("rejected")
     def _refresh_after_401(self, rejected: str) -> str:
         """A token Logto refused: take a newer one another worker stored, or fetch one. The refused

@@ -20,7 +20,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from ..conf import features
 from ..conf.app_settings import app_settings
-from ..flows import audit, gateway, reads
+from ..flows import audit, gateway, reads, tenant_wide
 from ..flows.account_status import account_status
 from ..flows import sessions as sessions_flow
 from ..flows import trusted_devices as trusted_devices_flow
@@ -106,6 +106,8 @@ class AccountView(LoginRequiredMixin, FeatureRule):
     section_page = ""
     partial = ""  # the section's partial, shown by default
     form_partial = ""
+    # Features the page reads only through the Management API (its M2M token is then certain).
+    management_reads: tuple[str, ...] = ()
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         # The page's reads go through the gateway with this request's user tokens.
@@ -115,6 +117,9 @@ class AccountView(LoginRequiredMixin, FeatureRule):
     def _dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.user.is_authenticated:
             self.sub = logto_user_id(request)
+            # Logto's settings and the M2M token side by side, when both are missing, before
+            # the first thing that needs one of them.
+            tenant_wide.fetch_ahead(self.management_reads)
             ended = self.check_account()
             if ended is not None:
                 return ended

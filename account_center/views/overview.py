@@ -7,7 +7,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from ..conf import features
-from ..flows import mfa, reads, social
+from ..flows import mfa, reads, social, tenant_wide
 from ..flows import sessions as sessions_flow
 from ..parallel_reads import concurrently
 from .base import AccountView
@@ -21,6 +21,7 @@ class OverviewView(AccountView):
     page_title = _("Your account")
     nav_current = "overview"
     section_page = "account_center/overview.html"
+    management_reads = tenant_wide.OVERVIEW_MANAGEMENT_READS
 
     def get(self, request: HttpRequest) -> HttpResponse:
         sections = features.shown_sections()

@@ -22,6 +22,7 @@ SECTION = "account_center/partials/tokens.html"
 
 class TokensView(AccountView):
     section = "tokens"
+    management_reads = ("tokens",)
     page_title = _("Developer tokens")
     section_page = PAGE
     partial = SECTION
