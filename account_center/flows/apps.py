@@ -75,8 +75,9 @@ def permissions(grant: AppGrant) -> list[str]:
 
 def _logo(application_id: str) -> str | None:
     # The consent page's logo is in the application's sign-in experience, which only the
-    # Management API reads; without M2M credentials the app is named without it.
-    if not has_m2m():
+    # Management API reads. Through the Account API the app is named without it, as Logto's own
+    # account center names it (the grant's name only): no M2M token for the user's own page.
+    if not has_m2m() or gateway.route("apps") == gateway.ACCOUNT:
         return None
     try:
         branding = get_client().get_application_branding(application_id)

@@ -58,6 +58,13 @@ MESSAGES: dict[str, tuple[str | None, Any]] = {
             "Add an authenticator app (or a passkey) first."
         ),
     ),
+    "session.mfa.mfa_factor_not_enabled": (
+        None,
+        _(
+            "This kind of two-step verification is not turned on in this site's sign-in "
+            "settings. Ask the site's administrators."
+        ),
+    ),
     "guard.invalid_input": (None, _("Some of the values were not accepted.")),
     "request.invalid_input": (None, _("Some of the values were not accepted.")),
 }

@@ -79,17 +79,20 @@ class Offer:
 def social_connectors() -> list[Connector]:
     """Logto's social connectors, cached briefly: they change rarely, pages are viewed often.
 
-    With M2M credentials, every social connector of the tenant (Management API). Without them,
-    those Logto's sign-in page offers, from its anonymous sign-in experience: a connector kept
-    off the sign-in page is then neither offered nor named (the Management API's list is kept
-    where it can be had for that reason: it is the whole list, and names its connectors' kinds).
+    Through the Management API, every social connector of the tenant. Through the Account API
+    (or without M2M credentials), those Logto's sign-in page offers, from its anonymous sign-in
+    experience, as Logto's own account center offers them: a connector kept off the sign-in page
+    is then neither offered nor named, and no M2M token is fetched for the user's own pages (the
+    Management API's list is kept where it is the gateway: it is the whole list, and names its
+    connectors' kinds).
     """
-    key = f"{_CONNECTORS_KEY}:{'m2m' if has_m2m() else 'sign-in'}"
+    whole_list = has_m2m() and gateway.route("social") == gateway.MANAGEMENT
+    key = f"{_CONNECTORS_KEY}:{'m2m' if whole_list else 'sign-in'}"
     cached = cache.get(key)
     if isinstance(cached, list):
         return cached
     client = get_client()
-    if has_m2m():
+    if whole_list:
         found = client.list_social_connectors()
     else:
         found = list(client.get_public_sign_in_experience().social_connectors)

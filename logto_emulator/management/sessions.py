@@ -6,6 +6,7 @@ from typing import Any
 
 from logto_emulator import zod_issues
 from logto_emulator.http import HttpError, Request, Response, empty, guard_error, json_response
+from logto_emulator.oidc.refresh_tokens import revoke_grant
 from logto_emulator.routes import route
 from logto_emulator.state import EmulatorState
 
@@ -61,13 +62,13 @@ def revoke_session(state: EmulatorState, request: Request, user_id: str, uid: st
     if session["accountId"] != user_id:
         raise HttpError(404, "oidc.invalid_session_account_id")
     if target:
-        # Revoking the grants ends the tokens issued to the apps of this session.
-        clients = set(session["authorizations"])
-        for token in [
-            t
-            for t, i in state.tokens.items()
-            if i.get("sub") == user_id and i.get("client_id") in clients
-        ]:
-            del state.tokens[token]
+        # ``revokeSessionAssociatedGrants``: the grants this session holds (all of them, or the
+        # first-party apps' only), each revoked with the tokens issued under it. The same app's
+        # grant in another session of the user (another browser) lives on.
+        for client_id, authorization in session["authorizations"].items():
+            app = state.applications.get(client_id)
+            if target == "firstParty" and (app is None or app.is_third_party):
+                continue
+            revoke_grant(state, authorization.get("grantId"))
     del state.sessions[uid]
     return empty()

@@ -237,3 +237,25 @@ def test_sessions_and_apps_are_not_asked_of_logto_without_a_record(
 
     gated = ("/api/my-account/sessions", "/api/my-account/grants")
     assert [(m, p) for m, p, _ in calls if p.startswith(gated)] == []
+
+
+def test_connected_apps_are_listed_from_logtos_grants_without_the_m2m_token(
+    emulator: EmulatorServer,  # noqa: F811
+    settings: Any,
+    calls: list[tuple[str, str, bool]],
+) -> None:
+    """Through the Account API an app is named as Logto's grant names it (as Logto's own account
+    center shows it): its consent-page logo, which only the Management API reads, is left out
+    rather than fetching the M2M token for the user's own page."""
+    settings.ACCOUNT_CENTER_LOGTO_GATEWAY = "auto"
+    settings.ACCOUNT_CENTER_FEATURES = MANAGEMENT_ONLY_OFF
+    emulator.state.configure_account_center(enabled=True, fields=EDIT_ALL)
+    client = _signed_in(emulator)
+    client.post("/account/verify/", {"action": "password", "password": DEMO_USER.password})
+
+    page = client.get("/account/apps/")
+
+    assert page.status_code == 200 and "Photo Prints" in page.content.decode()
+    assert ("GET", "/api/my-account/grants", False) in calls
+    assert not [call for call in calls if call[2]], calls
+    assert emulator.state.m2m_tokens_issued == 0

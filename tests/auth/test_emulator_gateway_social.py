@@ -24,6 +24,12 @@ from .test_emulator_sign_in import emulator  # noqa: E402, F401
 
 pytestmark = pytest.mark.django_db
 
+# Off: what only the Management API has (developer tokens, deletion, remembered devices,
+# organizations), so the pages need no M2M token at all.
+ONLY_THE_ACCOUNT_APIS = {
+    feature: "off" for feature in ("tokens", "deletion", "trusted_devices", "organizations")
+}
+
 
 def _writes(seen: list[tuple[str, str, bool]]) -> list[tuple[str, str]]:
     return [(m, p) for m, p, _ in seen if m != "GET" and p.startswith("/api/")]
@@ -48,6 +54,7 @@ def test_auto_links_and_unlinks_through_my_account_identities(
 ) -> None:
     settings.ACCOUNT_CENTER_LOGTO_GATEWAY = "auto"
     emulator.state.configure_account_center(enabled=True, fields={**EDIT_ALL, "social": "Edit"})
+    emulator.state.sign_in_experience_changes["socialSignInConnectorTargets"] = ["mock-social"]
     client = _signed_in(emulator)
     assert client.post(
         "/account/verify/", {"action": "password", "password": DEMO_USER.password}
@@ -78,6 +85,7 @@ def test_a_callback_whose_record_is_not_this_sessions_links_nothing(
 ) -> None:
     settings.ACCOUNT_CENTER_LOGTO_GATEWAY = "auto"
     emulator.state.configure_account_center(enabled=True, fields={**EDIT_ALL, "social": "Edit"})
+    emulator.state.sign_in_experience_changes["socialSignInConnectorTargets"] = ["mock-social"]
     client = _signed_in(emulator)
     client.post("/account/verify/", {"action": "password", "password": DEMO_USER.password})
     minted = client.post(
@@ -124,3 +132,28 @@ def test_without_m2m_credentials_the_sign_in_pages_providers_are_offered_and_lin
     # The linked account is named and can be unlinked.
     named = client.get("/account/connections/").content.decode()
     assert "Mock Social" in named and 'value="mock-social"' in named
+
+
+def test_auto_offers_the_sign_in_pages_providers_without_fetching_the_m2m_token(
+    emulator: EmulatorServer,  # noqa: F811
+    settings: Any,
+    calls: list[tuple[str, str, bool]],  # noqa: F811
+) -> None:
+    # The site has M2M credentials, but the connections page is the user's own: as Logto's own
+    # account center, it offers the providers of Logto's sign-in page, read anonymously.
+    settings.ACCOUNT_CENTER_LOGTO_GATEWAY = "auto"
+    settings.ACCOUNT_CENTER_FEATURES = ONLY_THE_ACCOUNT_APIS
+    emulator.state.configure_account_center(enabled=True, fields={**EDIT_ALL, "social": "Edit"})
+    emulator.state.sign_in_experience_changes["socialSignInConnectorTargets"] = ["mock-social"]
+    client = _signed_in(emulator)
+    client.post("/account/verify/", {"action": "password", "password": DEMO_USER.password})
+
+    page = client.get("/account/connections/").content.decode()
+    linked = _link(client, "auto-social")
+
+    assert "Mock Social" in page and f'value="{CONNECTOR_IDS["social"]}"' in page
+    assert linked.status_code == 302, linked.content[:300]
+    assert _demo(emulator)["identities"]["mock-social"]["userId"] == "auto-social"
+    assert ("GET", "/api/.well-known/sign-in-exp", False) in calls
+    assert not [call for call in calls if call[2]], calls
+    assert emulator.state.m2m_tokens_issued == 0

@@ -14,7 +14,7 @@ def _identities(logto_emulator, username: str) -> dict:
     return dict(user.get("identities") or {})
 
 
-def test_link_and_unlink_a_social_account(page, demo, demo_user, logto_emulator):
+def test_link_and_unlink_a_social_account(page, demo, demo_user, logto_emulator, gateway):
     sign_in(page, demo, demo_user)
     page.goto(f"{demo}/account/connections/")
     page.get_by_role("button", name="Link Mock Social").click()
@@ -35,6 +35,12 @@ def test_link_and_unlink_a_social_account(page, demo, demo_user, logto_emulator)
     page.get_by_role("button", name="Yes, unlink it").click()
     page.locator("#ac-connections").get_by_text("Unlinked.").wait_for()
     assert _identities(logto_emulator, demo_user.username) == {}
+    gateway.went_through(
+        ("POST", "/api/verifications/social"),
+        ("POST", "/api/verifications/social/verify"),
+        ("POST", "/api/my-account/identities"),
+        ("DELETE", "/api/my-account/identities/"),
+    )
 
 
 def test_a_replayed_callback_links_nothing(page, demo, demo_user, logto_emulator):

@@ -469,6 +469,31 @@ def test_sessions_list_and_revoke(api: Api, logto_emulator: EmulatorServer) -> N
     )
 
 
+def test_revoking_a_sessions_grants_leaves_the_same_apps_other_session_signed_in(
+    api: Api, logto_emulator: EmulatorServer
+) -> None:
+    # Two browsers, one app: a session and a grant each. Logto revokes the grants the ended
+    # session holds, by id (revokeSessionAssociatedGrants), not every token of that app.
+    from logto_emulator.oidc.access_tokens import find_user_access_token
+    from tests.emulator.test_oidc import _full_sign_in
+
+    state = logto_emulator.state
+    kept = _full_sign_in(logto_emulator, requests.Session())["access_token"]
+    ended = _full_sign_in(logto_emulator, requests.Session())["access_token"]
+    ended_session = find_user_access_token(state, ended)
+    assert ended_session is not None and ended_session.session_uid
+
+    revoked = api(
+        "DELETE",
+        f"/api/users/{_demo_id(logto_emulator)}/sessions/{ended_session.session_uid}",
+        params={"revokeGrantsTarget": "all"},
+    )
+
+    assert revoked.status_code == 204
+    assert find_user_access_token(state, ended) is None
+    assert find_user_access_token(state, kept) is not None
+
+
 def test_personal_access_tokens_are_listed_by_value_as_a_fresh_logto_lists_them(
     api: Api, logto_emulator: EmulatorServer
 ) -> None:

@@ -269,6 +269,19 @@ def test_logto_refusal_of_backup_codes_in_words(stepped_up, two_step, htmx_heade
     assert "only work next to another way" in response.content.decode()
 
 
+def test_a_factor_the_sign_in_experience_does_not_offer_is_refused_in_words(
+    stepped_up, two_step, htmx_headers
+) -> None:
+    # Through the Account API Logto adds only the factors its sign-in experience turns on.
+    two_step.replace("GET", MFA_URL, json=[TOTP_FACTOR])
+    two_step.post(
+        MFA_URL, status=400, json={"code": "session.mfa.mfa_factor_not_enabled", "message": "x"}
+    )
+    response = stepped_up.post(reverse("account_center:mfa_backup_codes"), **htmx_headers)
+    assert response.status_code == 200
+    assert "is not turned on in this site" in response.content.decode()
+
+
 def test_backup_codes_need_step_up(auth_client, two_step, htmx_headers, clock) -> None:
     two_step.replace("GET", MFA_URL, json=[TOTP_FACTOR])
     response = auth_client.post(reverse("account_center:mfa_backup_codes"), **htmx_headers)
