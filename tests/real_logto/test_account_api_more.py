@@ -30,6 +30,7 @@ import pyotp
 import pytest
 from playwright.sync_api import Page, Route, expect
 
+from account_center.logto import read_cache
 from account_center.logto.client import LogtoClient
 from tests.helpers import confirm_with_password, sign_in
 
@@ -104,8 +105,36 @@ def app_and_backup_codes_offered(logto_admin: LogtoClient) -> Iterator[None]:
 
 
 @pytest.fixture(scope="module")
+def mock_social_on_the_sign_in_page(
+    logto_admin: LogtoClient, mock_connectors: None
+) -> Iterator[None]:
+    """The mock social provider on Logto's sign-in page: through the Account API the connections
+    page offers the providers the sign-in page offers (as Logto's own account center does, from
+    the anonymous sign-in experience). As it was afterwards."""
+    # Read anew: the module's own reads made before the connectors were on may still be kept.
+    with read_cache.fresh():
+        before = logto_admin._request("GET", "/api/sign-in-exp")["socialSignInConnectorTargets"]
+        targets = {c.target for c in logto_admin.list_social_connectors() if "mock" in c.target}
+    assert targets, "the mock social connector is not on"
+    logto_admin._request(
+        "PATCH",
+        "/api/sign-in-exp",
+        json={"socialSignInConnectorTargets": sorted(set(before) | targets)},
+    )
+    try:
+        yield
+    finally:
+        logto_admin._request(
+            "PATCH", "/api/sign-in-exp", json={"socialSignInConnectorTargets": before}
+        )
+
+
+@pytest.fixture(scope="module")
 def demo_setup(
-    logto_admin: LogtoClient, mock_connectors: None, app_and_backup_codes_offered: None
+    logto_admin: LogtoClient,
+    mock_connectors: None,
+    app_and_backup_codes_offered: None,
+    mock_social_on_the_sign_in_page: None,
 ) -> Iterator[DemoSetup]:
     """All of the tenant's changes made before the demo starts (it keeps Logto's settings a
     minute)."""
