@@ -221,7 +221,7 @@ class AppSettings:
     # Behaviour
     @property
     def LOGTO_GATEWAY(self) -> str:
-        return str(_setting("ACCOUNT_CENTER_LOGTO_GATEWAY", "management"))
+        return str(_setting("ACCOUNT_CENTER_LOGTO_GATEWAY", "auto"))
 
     @property
     def STEP_UP_SECONDS(self) -> int:

@@ -180,6 +180,12 @@ def route(capability: str) -> str:
     return choose(capability)[0]
 
 
+def reads_with_user_tokens() -> bool:
+    """Whether some capability reaches Logto through the Account API now (the setting, and with
+    ``"auto"`` the tenant's settings): where none does, the user's tokens carry nothing."""
+    return any(route(capability) == ACCOUNT for capability in sorted(WIRED))
+
+
 def verifies_with_logto() -> bool:
     """Whether a step-up must make a Logto verification record: some change Logto gates with
     one goes through the Account API."""

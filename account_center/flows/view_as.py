@@ -48,7 +48,7 @@ from ..logto import read_cache
 from ..logto.client import get_client
 from ..logto.errors import LogtoAPIError, LogtoError, LogtoTokenExchangeRefused
 from ..models import LogtoIdentity
-from . import actions, alerts, audit
+from . import actions, alerts, audit, gateway
 from .errors import FlowError
 
 logger = logging.getLogger(__name__)
@@ -166,7 +166,10 @@ def start(request: HttpRequest, identity: LogtoIdentity, reason: str) -> Started
         "grant": "",
     }
     sealed, note = "", ""
-    if not oidc_settings.keeps_user_tokens():
+    # Impersonation only where the pages read with the user's token: with "auto" on a tenant
+    # whose account center is disabled they read as with the Management API, and Logto is left
+    # no subject token or grant that nothing would use.
+    if not gateway.reads_with_user_tokens():
         note = str(_("This site reads accounts with the Management API: a Django-only view."))
     else:
         sealed, note = _impersonate(identity, state, by)
