@@ -92,6 +92,11 @@ def main() -> None:
     import django
 
     django.setup()
+    from django.conf import settings
+
+    # docs/speed.md's first table: the Management API (InstantLogto answers its reads), not the
+    # package's default gateway ("auto"), which would first ask Logto's account-center settings.
+    settings.ACCOUNT_CENTER_LOGTO_GATEWAY = "management"
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.test import Client

@@ -13,5 +13,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 ACCOUNT_CENTER_WEBHOOK_SIGNING_KEY = os.environ.get("BENCH_WEBHOOK_KEY", "")
-# The gateways table restarts the demo with "auto" (benchmarks/run.py --gateway-rounds).
+# The first tables measure the Management API, as docs/speed.md's figures were measured, not the
+# package's default ("auto"); the gateways table restarts the demo with "auto" and the tenant's
+# account center on (benchmarks/run.py --gateway-rounds).
 ACCOUNT_CENTER_LOGTO_GATEWAY = os.environ.get("BENCH_LOGTO_GATEWAY", "management")

@@ -119,8 +119,10 @@ else:
 LOGTO_MANAGEMENT_API_RESOURCE = os.environ.get(
     "LOGTO_MANAGEMENT_API_RESOURCE", "https://default.logto.app/api"
 )
-# How the user's own changes reach Logto: "management" (the default), "account" or "auto".
-ACCOUNT_CENTER_LOGTO_GATEWAY = os.environ.get("ACCOUNT_CENTER_LOGTO_GATEWAY", "management")
+# How the user's own changes reach Logto: "auto" (the package's default, so unset here),
+# "account" or "management".
+if os.environ.get("ACCOUNT_CENTER_LOGTO_GATEWAY"):
+    ACCOUNT_CENTER_LOGTO_GATEWAY = os.environ["ACCOUNT_CENTER_LOGTO_GATEWAY"]
 # Logto's issuer, when the site reaches Logto at another host name than the one Logto knows itself
 # by (its ENDPOINT): the ID tokens name Logto's issuer, the discovery document the site's host.
 if os.environ.get("LOGTO_ISSUER"):

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from ..auth.backends import LogtoBackend
 from ..conf.app_settings import app_settings
-from ..flows import view_as
+from ..flows import gateway, view_as
 from ..flows.errors import FlowError
 from ..flows.sign_out_elsewhere import remember_epoch
 from ..logto.errors import LogtoError
@@ -56,7 +56,9 @@ def start_view(model_admin: ModelAdmin[Any], request: HttpRequest, object_id: st
     if request.method == "POST":
         try:
             reason = form.cleaned_data["reason"] if form.is_valid() else ""
-            started = view_as.start(request, identity, reason)
+            started = view_as.start(
+                request, identity, reason, impersonate=gateway.reads_with_user_tokens()
+            )
         except FlowError as refusal:
             if refusal.field is None:
                 raise PermissionDenied(str(refusal.message)) from None

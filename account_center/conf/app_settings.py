@@ -20,18 +20,20 @@ Connection to Logto (``LOGTO_*``):
     Default 15.
 ``LOGTO_SCOPES``
     OIDC scopes asked at sign-in. Default ``openid profile email phone identities custom_data``.
-    With a gateway other than ``"management"`` the sign-in also asks what the Account API needs
-    (``address offline_access urn:logto:scope:sessions``, with ``prompt=consent`` so that Logto
-    issues a refresh token).
+    With a gateway other than ``"management"`` (so by default) the sign-in also asks what the
+    Account API needs (``address offline_access urn:logto:scope:sessions``, with
+    ``prompt=consent`` so that Logto issues a refresh token).
 
 Behaviour (``ACCOUNT_CENTER_*``):
 
 ``ACCOUNT_CENTER_LOGTO_GATEWAY``
-    How the user's own changes reach Logto: ``"management"`` (the Management API with the M2M
-    token), ``"account"`` (Logto's Account API with the user's own access token) or ``"auto"``
-    (the Account API wherever the tenant's account-center settings allow it). Default
-    ``"management"``; any other value keeps the user's access and refresh tokens, sealed, in the
-    session from the next sign-in on.
+    How the user's own changes reach Logto: ``"auto"`` (Logto's Account API with the user's own
+    access token wherever the tenant's account-center settings allow it, the Management API for
+    the rest: on a tenant whose account center is disabled, Logto's default, everything),
+    ``"account"`` (the Account API for every capability it has) or ``"management"`` (the
+    Management API with the M2M token for everything). Default ``"auto"``; any value but
+    ``"management"`` keeps the user's access and refresh tokens, sealed, in the session from the
+    next sign-in on.
 
 ``ACCOUNT_CENTER_STEP_UP_SECONDS``
     How long a step-up verification holds. Default 600 (Logto's own verification records).
@@ -221,7 +223,7 @@ class AppSettings:
     # Behaviour
     @property
     def LOGTO_GATEWAY(self) -> str:
-        return str(_setting("ACCOUNT_CENTER_LOGTO_GATEWAY", "management"))
+        return str(_setting("ACCOUNT_CENTER_LOGTO_GATEWAY", "auto"))
 
     @property
     def STEP_UP_SECONDS(self) -> int:

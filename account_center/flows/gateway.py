@@ -6,12 +6,14 @@ token (:class:`~account_center.auth.user_tokens.SessionUserTokens`; Logto enforc
 field settings and its own step-up, the verification record) or through the **Management API**
 with the M2M token. ``ACCOUNT_CENTER_LOGTO_GATEWAY`` chooses:
 
-* ``"management"`` (default): the Management API for everything, as before.
+* ``"auto"`` (default): the Account API for every capability the tenant's account-center
+  settings allow (Logto's anonymous ``/api/.well-known/account-center``, else
+  ``GET /api/account-center`` with the M2M token; kept a minute in Django's cache), the
+  Management API for the rest (the tenant's Account API disabled, a field Off, Logto not
+  answering). On a tenant whose account center is disabled (Logto's default) it asks Logto what
+  ``"management"`` does, and that one read a minute.
 * ``"account"``: the Account API for every capability it has.
-* ``"auto"``: the Account API for every capability the tenant's account-center settings allow
-  (Logto's anonymous ``/api/.well-known/account-center``, else ``GET /api/account-center`` with
-  the M2M token; kept a minute in Django's cache), the Management API for
-  the rest (the tenant's Account API disabled, a field Off, Logto not answering).
+* ``"management"``: the Management API for everything.
 
 Only the Management API has deletion, personal access tokens, the admin's operations and the
 webhook checks: those stay there whatever the setting (without M2M credentials they are Off,
@@ -178,6 +180,12 @@ def choose(capability: str) -> tuple[str, str]:
 
 def route(capability: str) -> str:
     return choose(capability)[0]
+
+
+def reads_with_user_tokens() -> bool:
+    """Whether some capability reaches Logto through the Account API now (the setting, and with
+    ``"auto"`` the tenant's settings): where none does, the user's tokens carry nothing."""
+    return any(route(capability) == ACCOUNT for capability in sorted(WIRED))
 
 
 def verifies_with_logto() -> bool:

@@ -138,10 +138,14 @@ def refusal_for(staff: Any, identity: LogtoIdentity) -> str | None:
     return None
 
 
-def start(request: HttpRequest, identity: LogtoIdentity, reason: str) -> Started:
+def start(
+    request: HttpRequest, identity: LogtoIdentity, reason: str, *, impersonate: bool
+) -> Started:
     """Begin a view as ``identity``'s user by the staff member of ``request``: checked, audited
     (the user's activity, and the alert mailed), tokens from Logto where its impersonation is
-    used. Raises :class:`FlowError` (audited) when refused; :class:`LogtoError` when Logto could
+    used. ``impersonate``: whether the pages read with the user's token now
+    (``gateway.reads_with_user_tokens()``, asked by the caller: the gateway's module imports the
+    change path, which imports this one). Raises :class:`FlowError` (audited) when refused; :class:`LogtoError` when Logto could
     not make the subject token. The caller then signs the browser in as the user and calls
     :func:`enter`."""
     staff = request.user
@@ -166,7 +170,10 @@ def start(request: HttpRequest, identity: LogtoIdentity, reason: str) -> Started
         "grant": "",
     }
     sealed, note = "", ""
-    if not oidc_settings.keeps_user_tokens():
+    # Impersonation only where the pages read with the user's token: with "auto" on a tenant
+    # whose account center is disabled they read as with the Management API, and Logto is left
+    # no subject token or grant that nothing would use.
+    if not impersonate:
         note = str(_("This site reads accounts with the Management API: a Django-only view."))
     else:
         sealed, note = _impersonate(identity, state, by)

@@ -83,6 +83,22 @@ def test_starting_signs_the_browser_in_as_the_user_audited_and_mailed(
     assert alert.to == ["a@example.com"] and "support" in alert.subject
 
 
+def test_on_a_tenant_whose_account_center_is_disabled_the_view_is_django_only(
+    support, link, logto
+) -> None:
+    """The default gateway ("auto") reads as the Management API does there: no subject token,
+    no token exchange, no grant left at Logto for tokens nothing would use."""
+    logto.get(f"{ENDPOINT}/api/.well-known/account-center", json={"enabled": False, "fields": {}})
+
+    answer = started(support, link)
+
+    assert answer.status_code == 302
+    assert support.session[view_as.SESSION_KEY]["mode"] == view_as.DJANGO
+    asked = [c.request.url.removeprefix(ENDPOINT) for c in logto.calls]
+    assert "/api/.well-known/account-center" in asked
+    assert not [url for url in asked if "subject-tokens" in url or "/grants" in url], asked
+
+
 def test_the_users_activity_says_support_viewed_the_account_without_staff_details(
     support, link, logto
 ) -> None:

@@ -26,6 +26,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def demo_link(emulator: EmulatorServer, settings: Any) -> LogtoIdentity:
     settings.ACCOUNT_CENTER_LOGTO_GATEWAY = "auto"  # the user's own tokens where Logto allows
+    emulator.state.configure_account_center(enabled=True, fields={"name": "Edit", "profile": "Edit"})
     stored = emulator.state.find_user_by("username", DEMO_USER.username)
     local = get_user_model().objects.create_user("local-demo")
     return LogtoIdentity.objects.create(user=local, sub=stored["id"])
@@ -96,10 +97,14 @@ def test_a_view_reads_the_account_from_logto_anew_not_from_the_users_kept_reads(
 ) -> None:
     settings.ACCOUNT_CENTER_READ_CACHE_SECONDS = 300
     monkeypatch.setattr(web_app(emulator), "allow_token_exchange", True)
+    earlier = "What the user's own session read earlier"
     key, _ = read_cache.lookup("/api/my-account", None, scope=demo_link.sub)
-    read_cache.store(key, {"name": "What the user's own session read earlier"})
+    read_cache.store(key, {"name": earlier})
 
     page = start(support, demo_link)
 
     assert page.status_code == 200
-    assert read_cache.lookup("/api/my-account", None, scope=demo_link.sub)[1] is read_cache.MISS
+    assert earlier not in page.content.decode() and DEMO_USER.name in page.content.decode()
+    # Read anew through the exchanged token (and kept again), not answered from the old read.
+    kept = read_cache.lookup("/api/my-account", None, scope=demo_link.sub)[1]
+    assert kept is read_cache.MISS or kept["name"] != earlier

@@ -11,18 +11,21 @@ to confirm again.
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 import pytest
 import requests
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.test import Client, RequestFactory
 
 pytest.importorskip("logto_emulator.server", reason="the Logto emulator is not available")
 
 from account_center.flows import logto_verification, stepup  # noqa: E402
+from account_center.logto.client import reset_client  # noqa: E402
 from account_center.models import AuditEvent  # noqa: E402
-from logto_emulator.seed import DEMO_USER  # noqa: E402
+from logto_emulator.seed import DEMO_CLIENTS, DEMO_USER, demo_state  # noqa: E402
 from logto_emulator.server import EmulatorServer  # noqa: E402
 
 from .test_emulator_sign_in import SITE, callback, emulator, through_logto  # noqa: E402, F401
@@ -178,6 +181,41 @@ def test_auto_with_the_account_center_disabled_works_as_before(
     _changed(emulator)
     assert not [p for _, p, _ in calls if p.startswith("/api/my-account")]
     assert [call for call in calls if call[2]], "the Management API carried the changes"
+
+
+def _journey_calls(settings: Any, calls: list[tuple[str, str, bool]]) -> Counter[tuple[str, str]]:
+    """The journey's calls to Logto on a fresh emulator (a fresh Logto's account center:
+    disabled) with nothing cached, each user id written ``{sub}``; the side-by-side reads come in
+    any order, so counted."""
+    cache.clear()
+    with EmulatorServer(demo_state(port=8000)) as emu:
+        settings.LOGTO_ENDPOINT = emu.url
+        settings.LOGTO_APP_ID = DEMO_CLIENTS.web_app_id
+        settings.LOGTO_APP_SECRET = DEMO_CLIENTS.web_app_secret
+        settings.LOGTO_M2M_APP_ID = DEMO_CLIENTS.m2m_app_id
+        settings.LOGTO_M2M_APP_SECRET = DEMO_CLIENTS.m2m_app_secret
+        reset_client()
+        del calls[:]
+        _journey(emu, _signed_in(emu))
+        _changed(emu)
+        sub = _demo(emu)["id"]
+    reset_client()
+    return Counter((method, path.replace(sub, "{sub}")) for method, path, _ in calls)
+
+
+def test_the_default_gateway_on_a_disabled_account_center_asks_logto_what_management_does(
+    settings: Any, calls: list[tuple[str, str, bool]]
+) -> None:
+    """"auto", the default, on a tenant as Logto comes (its account center disabled): the same
+    sign-in, pages, step-up and changes make the same calls as "management", but for Logto's
+    anonymous account-center settings, read once and kept."""
+    settings.ACCOUNT_CENTER_LOGIN_REDIRECT_URL = "/signed-in/"
+    by_default = _journey_calls(settings, calls)
+    settings.ACCOUNT_CENTER_LOGTO_GATEWAY = "management"
+    with_management = _journey_calls(settings, calls)
+
+    assert by_default - with_management == Counter({("GET", "/api/.well-known/account-center"): 1})
+    assert with_management - by_default == Counter()
 
 
 def test_a_change_without_a_valid_verification_record_is_refused_by_logto_then_asked_again(

@@ -41,7 +41,11 @@ def test_login_redirects_to_discovered_authorization_endpoint_with_pkce_and_nonc
     assert params["client_id"] == CLIENT_ID
     assert params["redirect_uri"] == "http://testserver/account/oidc/callback/"
     assert params["response_type"] == "code"
-    assert params["scope"] == "openid profile email phone identities custom_data"
+    # LOGTO_SCOPES, and what the Account API needs with the default gateway ("auto").
+    assert params["scope"] == (
+        "openid profile email phone identities custom_data"
+        " address offline_access urn:logto:scope:sessions"
+    )
     assert params["code_challenge_method"] == "S256"
     assert params["nonce"] and params["state"]
     entry = client.session["oidc_states"][params["state"]]

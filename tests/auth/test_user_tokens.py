@@ -130,8 +130,9 @@ INVALID_GRANT = {
 
 
 def test_sign_in_asks_nothing_more_while_the_gateway_is_the_management_api(
-    client: Any, fake_logto: FakeLogto
+    client: Any, fake_logto: FakeLogto, settings: Any
 ) -> None:
+    settings.ACCOUNT_CENTER_LOGTO_GATEWAY = "management"
     params = start(client, fake_logto)
     assert params["scope"] == "openid profile email phone identities custom_data"
     assert "prompt" not in params
@@ -144,9 +145,9 @@ def test_sign_in_asks_nothing_more_while_the_gateway_is_the_management_api(
 
 
 def test_sign_in_asks_the_account_api_scopes_and_keeps_the_tokens_sealed(
-    client: Any, fake_logto: FakeLogto, settings: Any
+    client: Any, fake_logto: FakeLogto
 ) -> None:
-    settings.ACCOUNT_CENTER_LOGTO_GATEWAY = "auto"
+    # The default gateway ("auto") is enough.
     params = start(client, fake_logto)
     assert params["scope"].split() == [
         *"openid profile email phone identities custom_data".split(),

@@ -37,7 +37,21 @@ def rsps(settings: Any) -> Iterator[responses.RequestsMock]:
     reset_client()
 
 
-def test_management_is_the_default_and_asks_logto_nothing(rsps: responses.RequestsMock) -> None:
+def test_auto_is_the_default_and_a_disabled_account_center_means_the_management_api(
+    rsps: responses.RequestsMock,
+) -> None:
+    rsps.get(WELL_KNOWN, json=_settings(enabled=False))
+
+    assert gateway.route("email") == gateway.MANAGEMENT
+    assert gateway.route("name") == gateway.MANAGEMENT
+    assert features.level("email") == features.EDIT
+    assert not gateway.verifies_with_logto()
+    # Logto's one anonymous read, kept: no M2M token is fetched for it.
+    assert [call.request.url for call in rsps.calls] == [WELL_KNOWN]
+
+
+def test_management_asks_logto_nothing(rsps: responses.RequestsMock, settings: Any) -> None:
+    settings.ACCOUNT_CENTER_LOGTO_GATEWAY = "management"
     assert gateway.route("email") == gateway.MANAGEMENT
     assert features.level("email") == features.EDIT
     assert not rsps.calls

@@ -59,8 +59,9 @@ def test_sessions_unsupported_hides_the_count(auth_client, logto_mock) -> None:
     assert "Signed in on" not in response.content.decode()
 
 
-def test_reads_overlap(auth_client, logto_mock, monkeypatch) -> None:
+def test_reads_overlap(auth_client, logto_mock, monkeypatch, settings) -> None:
     """Six reads but one round trip of latency: all six are in flight at once."""
+    settings.ACCOUNT_CENTER_LOGTO_GATEWAY = "management"  # the Management API's six reads
     overview_reads(logto_mock, sessions=[])
     from account_center.logto import client as client_module
 

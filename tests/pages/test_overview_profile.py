@@ -19,7 +19,8 @@ def test_overview_needs_sign_in(client: Client) -> None:
     assert reverse("account_center:login") in response["Location"]
 
 
-def test_overview_shows_account_from_side_by_side_reads(auth_client, logto_mock) -> None:
+def test_overview_shows_account_from_side_by_side_reads(auth_client, logto_mock, settings) -> None:
+    settings.ACCOUNT_CENTER_LOGTO_GATEWAY = "management"  # the Management API's reads, counted
     logto_mock.get(USER_URL, json=logto_user(identities={"github": {"userId": "9", "details": {}}}))
     logto_mock.get(f"{USER_URL}/mfa-verifications", json=[{"id": "m1", "type": "Totp"}])
     logto_mock.get(f"{USER_URL}/logto-configs", json={})

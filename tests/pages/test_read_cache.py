@@ -35,7 +35,10 @@ def overview_reads(logto_mock):
     return logto_mock
 
 
-def test_overview_at_steady_state_costs_no_logto_call(auth_client, overview_reads) -> None:
+def test_overview_at_steady_state_costs_no_logto_call(
+    auth_client, overview_reads, settings
+) -> None:
+    settings.ACCOUNT_CENTER_LOGTO_GATEWAY = "management"  # the Management API's reads, counted
     url = reverse("account_center:overview")
     assert auth_client.get(url).status_code == 200
     first = len(api_calls(overview_reads))

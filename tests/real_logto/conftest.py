@@ -238,7 +238,7 @@ class DemoServers:
 
 @pytest.fixture(scope="module")
 def demo_setup() -> DemoSetup:
-    """The demo's defaults: at 127.0.0.1:8000, on the Management API gateway."""
+    """The demo's defaults: at 127.0.0.1:8000, on the default gateway ("auto")."""
     return DemoSetup()
 
 

@@ -1,5 +1,6 @@
-"""The demo on the ``"auto"`` gateway: sign-in keeps the user's own tokens, which is where
-support's "view as" uses Logto's impersonation (a Django-only view otherwise)."""
+"""The demo on the ``"auto"`` gateway (the default, said here whatever the shell says): sign-in
+keeps the user's own tokens, and with the tenant's account center on, support's "view as" uses
+Logto's impersonation (a Django-only view otherwise), and the server's log shows each call."""
 
 from demo_project.settings import *  # noqa: F403
 

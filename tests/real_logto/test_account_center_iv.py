@@ -280,8 +280,10 @@ REFUSED = "nothing can be changed while viewing as someone"
 
 @pytest.fixture
 def tokens_demo(demo_servers: DemoServers) -> DemoServer:
-    """The demo keeping the user's own tokens (gateway "auto"): where view-as may use Logto's
-    impersonation."""
+    """The demo on the gateway "auto" keeping the user's own tokens, started afresh (a running
+    one keeps the tenant's account-center settings it read before): with the tenant's account
+    center disabled, the lab's default, its pages read as with the Management API."""
+    demo_servers.close()
     return demo_servers.serve("tests.real_logto.demo_settings_user_tokens")
 
 
@@ -347,10 +349,11 @@ def refused_and_ended(admin: Page, server: DemoServer, user: E2EUser, logto: Log
 def test_view_as_where_the_tenant_allows_no_token_exchange_is_django_only_and_says_so(
     page: Page,
     browser: Browser,
-    tokens_demo: DemoServer,
+    fresh_tokens_demo: DemoServer,
     e2e_user: E2EUser,
     logto_admin: LogtoClient,
 ) -> None:
+    tokens_demo = fresh_tokens_demo  # the pages read with the user's token: Logto is asked
     app = logto_admin._request("GET", f"/api/applications/{APP_ID}")
     assert not app["customClientMetadata"].get("allowTokenExchange")  # the lab's default
     sign_in(page, tokens_demo.url, e2e_user, fill=sign_in_at_logto)  # links the user
@@ -368,11 +371,12 @@ def test_view_as_where_the_tenant_allows_no_token_exchange_is_django_only_and_sa
 def test_view_as_with_logtos_impersonation_leaves_no_grant_behind(
     page: Page,
     browser: Browser,
-    tokens_demo: DemoServer,
+    fresh_tokens_demo: DemoServer,
     e2e_user: E2EUser,
     logto_admin: LogtoClient,
     token_exchange_on: None,
 ) -> None:
+    tokens_demo = fresh_tokens_demo
     sign_in(page, tokens_demo.url, e2e_user, fill=sign_in_at_logto)
     before = web_app_grants(logto_admin, e2e_user.id)
 
@@ -385,6 +389,26 @@ def test_view_as_with_logtos_impersonation_leaves_no_grant_behind(
     expect(admin.get_by_text("Django-only view")).to_have_count(0)
     refused_and_ended(admin, tokens_demo, e2e_user, logto_admin)
     assert web_app_grants(logto_admin, e2e_user.id) == before
+
+
+def test_view_as_on_a_tenant_whose_account_center_is_disabled_asks_logto_for_no_token(
+    page: Page,
+    browser: Browser,
+    tokens_demo: DemoServer,
+    e2e_user: E2EUser,
+    logto_admin: LogtoClient,
+    token_exchange_on: None,
+) -> None:
+    """Even with the exchange allowed: the pages read through the Management API, so no subject
+    token is made, and no grant is left for a token nothing would use."""
+    sign_in(page, tokens_demo.url, e2e_user, fill=sign_in_at_logto)
+    before = web_app_grants(logto_admin, e2e_user.id)
+
+    admin = start_view_as(browser, tokens_demo, e2e_user)
+
+    expect(admin.get_by_text("This site reads accounts with the Management API")).to_be_visible()
+    assert web_app_grants(logto_admin, e2e_user.id) == before
+    refused_and_ended(admin, tokens_demo, e2e_user, logto_admin)
 
 
 ACCOUNT_FIELDS = ("name", "avatar", "profile", "customData", "username", "email", "phone",
