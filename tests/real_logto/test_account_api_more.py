@@ -92,7 +92,9 @@ def mock_connectors(logto_admin: LogtoClient) -> Iterator[None]:
 def app_and_backup_codes_offered(logto_admin: LogtoClient) -> Iterator[None]:
     """The authenticator app and backup codes among the sign-in experience's MFA factors, the
     user's own choice (``NoPrompt``: Logto does not ask to set one up at sign-in); as it was afterwards."""
-    before = logto_admin._request("GET", "/api/sign-in-exp")["mfa"]
+    # Logto sets adaptiveMfa to {"enabled": false} on any change of mfa: it comes back too.
+    settings = logto_admin._request("GET", "/api/sign-in-exp")
+    before, adaptive = settings["mfa"], settings.get("adaptiveMfa", {})
     logto_admin._request(
         "PATCH",
         "/api/sign-in-exp",
@@ -101,7 +103,9 @@ def app_and_backup_codes_offered(logto_admin: LogtoClient) -> Iterator[None]:
     try:
         yield
     finally:
-        logto_admin._request("PATCH", "/api/sign-in-exp", json={"mfa": before})
+        logto_admin._request(
+            "PATCH", "/api/sign-in-exp", json={"mfa": before, "adaptiveMfa": adaptive}
+        )
 
 
 @pytest.fixture(scope="module")

@@ -33,7 +33,9 @@ pytestmark = pytest.mark.real_logto
 def turn_on_totp_at_sign_in(logto_admin: LogtoClient) -> Iterator[Callable[[], None]]:
     """Call it to make Logto ask for a TOTP code at sign-in; the lab's own settings come back
     afterwards. (Turned on after enrolment: before it, Logto would ask to set one up.)"""
-    before = logto_admin._request("GET", "/api/sign-in-exp")["mfa"]
+    # Logto sets adaptiveMfa to {"enabled": false} on any change of mfa: it comes back too.
+    settings = logto_admin._request("GET", "/api/sign-in-exp")
+    before, adaptive = settings["mfa"], settings.get("adaptiveMfa", {})
 
     def turn_on() -> None:
         logto_admin._request(
@@ -43,7 +45,7 @@ def turn_on_totp_at_sign_in(logto_admin: LogtoClient) -> Iterator[Callable[[], N
         )
 
     yield turn_on
-    logto_admin._request("PATCH", "/api/sign-in-exp", json={"mfa": before})
+    logto_admin._request("PATCH", "/api/sign-in-exp", json={"mfa": before, "adaptiveMfa": adaptive})
 
 
 @pytest.fixture
