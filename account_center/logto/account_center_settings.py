@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from account_center.logto.account_models import CONTROLS, AccountCenterSettings
-from account_center.logto.transport import _UNSET, Transport, _checked_body, _typed
+from account_center.logto.transport import _UNSET, Transport, _typed
 
 
 class AccountCenterSettingsResource(Transport):
@@ -20,18 +20,9 @@ class AccountCenterSettingsResource(Transport):
     def get_public_account_center_settings(self) -> AccountCenterSettings:
         """The same settings from Logto's anonymous ``GET /api/.well-known/account-center``
         (``routes/well-known/index.ts``): no token at all, so a site without M2M credentials
-        can still learn what the Account API allows. Read from Logto's source; not yet tried
-        on the lab."""
-        path = "/api/.well-known/account-center"
-        response = self._send(
-            "GET",
-            f"{self.endpoint}{path}",
-            log_path=path,
-            retry_on_connection_error=True,
-            headers=self._headers(),
-        )
-        self._raise_for(response)
-        data = _checked_body(response, path, "object", changes=False)
+        can still learn what the Account API allows (read so by the lab journeys on gateway
+        "auto")."""
+        data = self._anonymous_get("/api/.well-known/account-center")
         return _typed(lambda: AccountCenterSettings.from_api(data))
 
     def update_account_center_settings(

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from account_center.logto.models import Connector
-from account_center.logto.transport import Transport, _checked_body, _typed
+from account_center.logto.transport import Transport, _typed
 
 PATH = "/api/.well-known/sign-in-exp"
 
@@ -58,13 +58,5 @@ class SignInExperienceResource(Transport):
 
     def get_public_sign_in_experience(self) -> PublicSignInExperience:
         """The sign-in experience as Logto's sign-in page reads it, without a token."""
-        response = self._send(
-            "GET",
-            f"{self.endpoint}{PATH}",
-            log_path=PATH,
-            retry_on_connection_error=True,
-            headers=self._headers(),
-        )
-        self._raise_for(response)
-        data = _checked_body(response, PATH, "object", changes=False)
+        data = self._anonymous_get(PATH)
         return _typed(lambda: PublicSignInExperience.from_api(data))

@@ -190,6 +190,20 @@ class Transport:
             headers["Accept-Language"] = language
         return headers
 
+    def _anonymous_get(self, path: str) -> Any:
+        """A read of Logto's public ``/api/.well-known/...`` routes (its sign-in page reads them):
+        no token at all, so a site without M2M credentials can read them too; checked as
+        :meth:`_request` checks answers, never kept (each caller keeps what it needs)."""
+        response = self._send(
+            "GET",
+            f"{self.endpoint}{path}",
+            log_path=path,
+            retry_on_connection_error=True,
+            headers=self._headers(),
+        )
+        self._raise_for(response)
+        return _checked_body(response, path, "object", changes=False)
+
     # Below here are only the HTTP library's frames, holding bodies, tokens and credentials.
     @sensitive_variables()
     def _send(
