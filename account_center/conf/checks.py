@@ -64,12 +64,24 @@ _CREDENTIALS = (
 )
 
 
+def _is_set(name: str) -> bool:
+    value = getattr(app_settings, name)
+    return isinstance(value, str) and bool(value.strip())
+
+
 def _credential_errors() -> list[CheckMessage]:
     errors: list[CheckMessage] = []
+    # With the Account API (gateway "auto" or "account") a site may run with no M2M credentials
+    # at all: what only the Management API has is then Off, and says why. Half a pair is still
+    # a mistake.
+    m2m = ("LOGTO_M2M_APP_ID", "LOGTO_M2M_APP_SECRET")
+    no_m2m_on_purpose = app_settings.LOGTO_GATEWAY != "management" and not any(
+        _is_set(name) for name in m2m
+    )
     for name, check_id, what in _CREDENTIALS:
-        value = getattr(app_settings, name)
-        if not isinstance(value, str) or not value.strip():
-            errors.append(Error(f"{name} is not set.", hint=f"Set {name} to {what}.", id=check_id))
+        if _is_set(name) or (no_m2m_on_purpose and name in m2m):
+            continue
+        errors.append(Error(f"{name} is not set.", hint=f"Set {name} to {what}.", id=check_id))
     return errors
 
 

@@ -61,6 +61,30 @@ def test_missing_credentials(settings: Any, name: str, check_id: str) -> None:
     assert name in messages[0].hint
 
 
+@pytest.mark.parametrize("gateway", ["auto", "account"])
+def test_no_m2m_credentials_at_all_is_a_choice_with_the_account_api(
+    settings: Any, gateway: str
+) -> None:
+    settings.ACCOUNT_CENTER_LOGTO_GATEWAY = gateway
+    settings.LOGTO_M2M_APP_ID = settings.LOGTO_M2M_APP_SECRET = ""
+    assert ids(settings) == []
+
+
+@pytest.mark.parametrize("gateway", ["auto", "account"])
+def test_half_an_m2m_pair_is_still_an_error_with_the_account_api(
+    settings: Any, gateway: str
+) -> None:
+    settings.ACCOUNT_CENTER_LOGTO_GATEWAY = gateway
+    settings.LOGTO_M2M_APP_SECRET = ""
+    assert ids(settings) == ["account_center.E007"]
+
+
+def test_the_management_gateway_needs_m2m_credentials(settings: Any) -> None:
+    settings.ACCOUNT_CENTER_LOGTO_GATEWAY = "management"
+    settings.LOGTO_M2M_APP_ID = settings.LOGTO_M2M_APP_SECRET = ""
+    assert ids(settings) == ["account_center.E006", "account_center.E007"]
+
+
 def test_missing_htmx_middleware(settings: Any) -> None:
     settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if "htmx" not in m]
     assert ids(settings) == ["account_center.E008"]
