@@ -107,3 +107,22 @@ def confirm_with_password(scope: Any, password: str) -> None:
 ADMINS: list = (
     ["admin@example.com"] if django.VERSION >= (6, 0) else [("Site admin", "admin@example.com")]
 )
+
+
+def virtual_authenticator(page: Any) -> None:
+    """Chromium's virtual authenticator in the page's browser context (DevTools' WebAuthn
+    domain): a platform passkey that verifies its user, for the passkey journeys."""
+    devtools = page.context.new_cdp_session(page)
+    devtools.send("WebAuthn.enable")
+    devtools.send(
+        "WebAuthn.addVirtualAuthenticator",
+        {
+            "options": {
+                "protocol": "ctap2",
+                "transport": "internal",
+                "hasResidentKey": True,
+                "hasUserVerification": True,
+                "isUserVerified": True,
+            }
+        },
+    )

@@ -2,7 +2,12 @@ from __future__ import annotations
 
 # The journeys' sign-in and step-up live with every other shared helper (tests/helpers.py);
 # named here too so each journey imports its helpers from one place.
-from tests.helpers import confirm_with_password, fill_logto_sign_in_form, sign_in
+from tests.helpers import (
+    confirm_with_password,
+    fill_logto_sign_in_form,
+    sign_in,
+    virtual_authenticator,
+)
 
 __all__ = [
     "FORM_PAGES",
@@ -11,6 +16,7 @@ __all__ = [
     "fill_logto_sign_in_form",
     "menu_pages",
     "sign_in",
+    "virtual_authenticator",
 ]
 
 # The overview, and the pages whose forms have no JavaScript-free twin elsewhere: the journeys

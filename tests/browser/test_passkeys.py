@@ -14,7 +14,7 @@ import pytest
 
 from tests.emulator.test_account_api import EDIT_ALL
 
-from .helpers import confirm_with_password, sign_in
+from .helpers import confirm_with_password, sign_in, virtual_authenticator
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,21 +25,6 @@ def _passkeys(emulator, username: str) -> list[dict]:
         return [dict(f) for f in user["_mfa"] if f["type"] == "WebAuthn"]
 
 
-def _virtual_authenticator(page) -> None:
-    devtools = page.context.new_cdp_session(page)
-    devtools.send("WebAuthn.enable")
-    devtools.send(
-        "WebAuthn.addVirtualAuthenticator",
-        {
-            "options": {
-                "protocol": "ctap2",
-                "transport": "internal",
-                "hasResidentKey": True,
-                "hasUserVerification": True,
-                "isUserVerified": True,
-            }
-        },
-    )
 
 
 def test_add_rename_and_remove_a_passkey_through_logto(
@@ -55,7 +40,7 @@ def test_add_rename_and_remove_a_passkey_through_logto(
         emulator.state.sign_in_experience_changes["passkeySignIn"] = {"enabled": True}
     emulator.state.register_redirect_uri(f"{demo}/account/oidc/callback/")
     sign_in(page, demo, demo_user)
-    _virtual_authenticator(page)
+    virtual_authenticator(page)
 
     page.goto(f"{demo}/account/two-step/")
     section = page.locator("#ac-two-step-passkeys")

@@ -10,6 +10,7 @@ import pytest
 
 from logto_emulator.server import EmulatorServer
 from tests.emulator.test_account_api import EDIT_ALL, Me
+from tests.helpers import virtual_authenticator
 
 pytestmark = pytest.mark.browser
 
@@ -29,20 +30,7 @@ def test_chromiums_passkey_is_verified_and_bound(
     # The page is served by the browser itself: only its origin matters.
     page.route(PAGE, lambda route: route.fulfill(body="<!doctype html><title>p</title>"))
     page.goto(PAGE)
-    devtools = page.context.new_cdp_session(page)
-    devtools.send("WebAuthn.enable")
-    devtools.send(
-        "WebAuthn.addVirtualAuthenticator",
-        {
-            "options": {
-                "protocol": "ctap2",
-                "transport": "internal",
-                "hasResidentKey": True,
-                "hasUserVerification": True,
-                "isUserVerified": True,
-            }
-        },
-    )
+    virtual_authenticator(page)
     credential = page.evaluate(
         """async (options) => {
             const publicKey = PublicKeyCredential.parseCreationOptionsFromJSON(options);

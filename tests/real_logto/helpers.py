@@ -115,6 +115,11 @@ def my_account_calls(seen: list[Answered]) -> list[Answered]:
     return [a for a in seen if a.path.startswith(("/api/my-account", "/api/verifications"))]
 
 
+def statuses(seen: list[Answered], method: str, path: str) -> list[int]:
+    """Logto's answers, in order, to each ``method path`` call among ``seen``."""
+    return [a.status for a in seen if a.method == method and a.path == path]
+
+
 # --------------------------------------------------------------------------- the user's token
 
 

@@ -23,14 +23,15 @@ from tests.helpers import confirm_with_password, sign_in
 
 from .conftest import EDIT_ALL, DemoSetup, E2EUser, tenant_account_center
 from .helpers import (
-    E2E_ENDPOINT,
-    STEP_UP_DIALOG,
     Answered,
+    E2E_ENDPOINT,
     LogtoRequests,
     OwnToken,
+    STEP_UP_DIALOG,
     my_account_calls,
     own_access_token,
     sign_in_at_logto,
+    statuses,
     writes_to_user,
 )
 
@@ -53,9 +54,6 @@ def account_center_on(logto_admin: LogtoClient) -> Iterator[None]:
 def demo_setup(account_center_on: None) -> DemoSetup:
     return DemoSetup(env={"ACCOUNT_CENTER_LOGTO_GATEWAY": "auto"})
 
-
-def _called(seen: list[Answered], method: str, path: str) -> list[int]:
-    return [a.status for a in seen if a.method == method and a.path == path]
 
 
 def test_own_changes_go_through_the_account_api(
@@ -107,12 +105,12 @@ def test_own_changes_go_through_the_account_api(
     # ...and its own log says how they came: the Account API, with the user's token.
     # (The test's own password check is the last request: all the journey's are logged then.)
     seen = logto_requests.wait_for("POST", f"/api/users/{e2e_user.id}/password/verify")
-    assert _called(seen, "POST", "/api/verifications/password") == [201]
-    assert _called(seen, "PATCH", "/api/my-account") == [200, 200]  # the name, the username
-    assert _called(seen, "POST", "/api/my-account/password") == [204]
+    assert statuses(seen, "POST", "/api/verifications/password") == [201]
+    assert statuses(seen, "PATCH", "/api/my-account") == [200, 200]  # the name, the username
+    assert statuses(seen, "POST", "/api/my-account/password") == [204]
     # Listed only with the record, and never asked for without one (the overview, before it).
-    assert set(_called(seen, "GET", "/api/my-account/sessions")) == {200}
-    assert set(_called(seen, "GET", "/api/my-account/grants")) == {200}
+    assert set(statuses(seen, "GET", "/api/my-account/sessions")) == {200}
+    assert set(statuses(seen, "GET", "/api/my-account/grants")) == {200}
     # None of the user's own changes went through the Management API: the one change there is
     # the test's own check of the new password, above.
     assert writes_to_user(seen, e2e_user.id) == [

@@ -36,11 +36,12 @@ from tests.helpers import confirm_with_password, sign_in
 
 from .conftest import EDIT_ALL, DemoSetup, E2EUser, tenant_account_center
 from .helpers import (
-    STEP_UP_DIALOG,
     Answered,
     LogtoRequests,
+    STEP_UP_DIALOG,
     my_account_calls,
     sign_in_at_logto,
+    statuses,
     writes_to_user,
 )
 
@@ -170,9 +171,6 @@ def _account_api_only(seen: list[Answered], user_id: str) -> list[Answered]:
     return calls
 
 
-def _called(seen: list[Answered], method: str, path: str) -> list[int]:
-    return [a.status for a in seen if a.method == method and a.path == path]
-
 
 def _add_identifier_with_code(
     page: Page, kind: str, typed: str, at_logto: str, *, password: str | None
@@ -235,14 +233,14 @@ def test_email_and_phone_added_with_codes_and_removed_through_the_account_api(
 
     seen = logto_requests.wait_for("DELETE", "/api/my-account/primary-email")
     calls = _account_api_only(seen, e2e_user.id)
-    assert _called(calls, "POST", "/api/verifications/password") == [201]
+    assert statuses(calls, "POST", "/api/verifications/password") == [201]
     # One code to each new address, each checked by Logto, each bound with its record.
-    assert _called(calls, "POST", "/api/verifications/verification-code") == [201, 201]
-    assert _called(calls, "POST", "/api/verifications/verification-code/verify") == [200, 200]
-    assert _called(calls, "POST", "/api/my-account/primary-email") == [204]
-    assert _called(calls, "POST", "/api/my-account/primary-phone") == [204]
-    assert _called(calls, "DELETE", "/api/my-account/primary-phone") == [204]
-    assert _called(calls, "DELETE", "/api/my-account/primary-email") == [204]
+    assert statuses(calls, "POST", "/api/verifications/verification-code") == [201, 201]
+    assert statuses(calls, "POST", "/api/verifications/verification-code/verify") == [200, 200]
+    assert statuses(calls, "POST", "/api/my-account/primary-email") == [204]
+    assert statuses(calls, "POST", "/api/my-account/primary-phone") == [204]
+    assert statuses(calls, "DELETE", "/api/my-account/primary-phone") == [204]
+    assert statuses(calls, "DELETE", "/api/my-account/primary-email") == [204]
 
 
 def test_authenticator_app_and_backup_codes_through_the_account_api(
@@ -291,12 +289,12 @@ def test_authenticator_app_and_backup_codes_through_the_account_api(
     seen = logto_requests.wait_for("GET", f"/api/users/{e2e_user.id}/mfa-verifications", count=3)
     calls = _account_api_only(seen, e2e_user.id)
     factors = "/api/my-account/mfa-verifications"
-    assert _called(calls, "POST", "/api/verifications/password") == [201]
+    assert statuses(calls, "POST", "/api/verifications/password") == [201]
     # The app's secret bound with the code made from it (Logto checks it), then the backup
     # codes Logto generated bound as they were shown.
-    assert _called(calls, "POST", f"{factors}/backup-codes/generate") == [200]
-    assert _called(calls, "POST", factors) == [204, 204]
-    assert _called(calls, "PATCH", "/api/my-account/logto-configs") == [200, 200]
+    assert statuses(calls, "POST", f"{factors}/backup-codes/generate") == [200]
+    assert statuses(calls, "POST", factors) == [204, 204]
+    assert statuses(calls, "PATCH", "/api/my-account/logto-configs") == [200, 200]
     removed = [a for a in calls if a.method == "DELETE" and a.path.startswith(f"{factors}/")]
     assert [a.status for a in removed] == [204, 204]
 
@@ -335,10 +333,10 @@ def test_social_account_linked_and_unlinked_through_the_account_api(
 
     seen = logto_requests.wait_for("DELETE", f"/api/my-account/identities/{mock.target}")
     calls = _account_api_only(seen, e2e_user.id)
-    assert _called(calls, "POST", "/api/verifications/social") == [201]
-    assert _called(calls, "POST", "/api/verifications/social/verify") == [200]
-    assert _called(calls, "POST", "/api/my-account/identities") == [204]
-    assert _called(calls, "DELETE", f"/api/my-account/identities/{mock.target}") == [204]
+    assert statuses(calls, "POST", "/api/verifications/social") == [201]
+    assert statuses(calls, "POST", "/api/verifications/social/verify") == [200]
+    assert statuses(calls, "POST", "/api/my-account/identities") == [204]
+    assert statuses(calls, "DELETE", f"/api/my-account/identities/{mock.target}") == [204]
 
 
 def test_profile_fields_through_the_account_api(
@@ -370,8 +368,8 @@ def test_profile_fields_through_the_account_api(
     }
     seen = logto_requests.wait_for("PATCH", "/api/my-account/profile")
     calls = _account_api_only(seen, e2e_user.id)
-    assert _called(calls, "PATCH", "/api/my-account/profile") == [200]
-    assert _called(calls, "PATCH", "/api/my-account") == [200]  # the picture's address
+    assert statuses(calls, "PATCH", "/api/my-account/profile") == [200]
+    assert statuses(calls, "PATCH", "/api/my-account") == [200]  # the picture's address
 
 
 def _png() -> bytes:
@@ -417,5 +415,5 @@ def test_picture_upload_on_a_tenant_without_storage_keeps_the_web_address(
     expect(form.get_by_label("Or upload a picture")).to_have_count(0)
 
     seen = logto_requests.answered()
-    assert _called(seen, "POST", "/api/my-account/user-assets/avatar") == [400]
+    assert statuses(seen, "POST", "/api/my-account/user-assets/avatar") == [400]
     assert writes_to_user(seen, e2e_user.id) == []

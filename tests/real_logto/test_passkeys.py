@@ -26,7 +26,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from account_center.logto.client import LogtoClient
-from tests.helpers import confirm_with_password, sign_in
+from tests.helpers import confirm_with_password, sign_in, virtual_authenticator
 
 from .conftest import EDIT_ALL, DemoSetup, E2EUser, tenant_account_center
 from .helpers import (
@@ -104,21 +104,6 @@ def turn_on_passkey_sign_in(logto_admin: LogtoClient) -> Iterator[Callable[[], N
     logto_admin._request("PATCH", "/api/sign-in-exp", json={"passkeySignIn": before})
 
 
-def _virtual_authenticator(page: Page) -> None:
-    devtools = page.context.new_cdp_session(page)
-    devtools.send("WebAuthn.enable")
-    devtools.send(
-        "WebAuthn.addVirtualAuthenticator",
-        {
-            "options": {
-                "protocol": "ctap2",
-                "transport": "internal",
-                "hasResidentKey": True,
-                "hasUserVerification": True,
-                "isUserVerified": True,
-            }
-        },
-    )
 
 
 def _passkeys(logto_admin: LogtoClient, user_id: str) -> list[dict]:
@@ -140,7 +125,7 @@ def test_add_a_passkey_then_sign_in_with_it_at_logto(
     assert demo == SITE
     sign_in(page, demo, e2e_user, fill=sign_in_at_logto)
     turn_on_passkey_sign_in()
-    _virtual_authenticator(page)
+    virtual_authenticator(page)
     user_agent = page.evaluate("navigator.userAgent")
 
     page.goto(f"{demo}/account/two-step/")
